@@ -1,0 +1,164 @@
+#pragma once
+// Composers (spec §8): the thread composer holds the draft of the next message; an edit
+// composer holds the draft that will replace a message being edited (spec §5.8).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aui/completion.hpp"
+#include "aui/message.hpp"
+#include "aui/subscription.hpp"
+
+namespace aui {
+
+class ThreadRuntime;
+
+/// A quote of part of a message, carried on the next user message as metadata.custom.quote.
+struct Quote {
+  std::string text;
+  Id message_id;
+  friend bool operator==(const Quote&, const Quote&) = default;
+};
+
+/// A ready-made attachment: content already known, no upload (spec §2.7 CreateAttachment).
+struct CreateAttachment {
+  std::optional<Id> id;
+  std::optional<std::string> type;  // default "document"
+  std::string name;
+  std::string content_type;
+  Content content;
+};
+
+struct SendOptions {
+  std::optional<bool> start_run;
+  bool steer = false;
+};
+
+/// A draft that can be put back into a composer (spec §8.4).
+struct Draft {
+  std::string text;
+  std::optional<Quote> quote;
+  std::vector<Attachment> attachments;
+};
+
+struct AttachmentAddError {
+  std::string reason;  // "no-adapter" | "not-accepted" | "adapter-error"
+  std::string message;
+  std::optional<Id> attachment_id;
+};
+
+/// Behaviour shared by the thread composer and edit composers. Owner thread only.
+class Composer {
+ public:
+  virtual ~Composer();
+  Composer(const Composer&) = delete;
+  Composer& operator=(const Composer&) = delete;
+
+  const std::string& text() const noexcept { return text_; }
+  Role role() const noexcept { return role_; }
+  const RunConfig& run_config() const noexcept { return run_config_; }
+  const std::optional<Quote>& quote() const noexcept { return quote_; }
+  const std::vector<Attachment>& attachments() const noexcept { return attachments_; }
+  /// The attachment adapter's accept patterns, or "*".
+  std::string attachment_accept() const;
+
+  /// Text blank after trimming and no attachments (a quote alone does not count).
+  bool is_empty() const;
+  virtual bool can_send() const;
+  virtual bool can_cancel() const = 0;
+  virtual bool is_editing() const = 0;
+  bool is_sending() const noexcept { return sending_ != 0; }
+
+  // Setters notify only when the value changes.
+  void set_text(std::string text);
+  void set_role(Role role);
+  void set_run_config(RunConfig config);
+  void set_quote(std::optional<Quote> quote);
+
+  /// Sends the draft (spec §8.3). Completes once the message has been handed to the thread (the
+  /// run it starts goes on independently); fails with the first attachment upload error.
+  Completion send(SendOptions options = {});
+  /// Thread composer: cancels the run. Edit composer: closes the edit.
+  virtual void cancel() = 0;
+  /// Back to the initial state (spec §8.5); no notification when already there.
+  Completion reset();
+  Completion clear_attachments();
+  /// A file through the attachment adapter (spec §8.6). AttachmentsUnsupported, NotAccepted.
+  Completion add_attachment(HostFile file);
+  /// Ready-made content; works without an adapter. NotAccepted.
+  Completion add_attachment(CreateAttachment attachment);
+  /// AttachmentNotFound; AttachmentsUnsupported for a pending attachment without an adapter.
+  Completion remove_attachment(const Id& id);
+
+  bool restore_draft(Draft draft);
+  void retract_draft(const Draft& draft);
+
+  [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
+  [[nodiscard]] Subscription on_send(std::function<void()> listener);
+  [[nodiscard]] Subscription on_attachment_add(std::function<void(const Attachment&)> listener);
+  [[nodiscard]] Subscription on_attachment_add_error(
+      std::function<void(const AttachmentAddError&)> listener);
+
+ protected:
+  explicit Composer(ThreadRuntime& thread);
+  /// Hands the built message to the thread; returns the dispatch's completion.
+  virtual Completion dispatch(ThreadMessage draft, SendOptions options) = 0;
+  void notify();
+
+  ThreadRuntime& thread_;
+  std::string text_;
+  Role role_ = Role::User;
+  RunConfig run_config_;
+  std::optional<Quote> quote_;
+  std::vector<Attachment> attachments_;
+  int sending_ = 0;
+
+ private:
+  friend class ThreadRuntime;
+  struct Listeners;
+  std::shared_ptr<Listeners> listeners_;
+  std::uint64_t generation_ = 0;  // bumped by reset(): invalidates sends in flight
+  std::uint64_t send_counter_ = 0;
+  std::vector<Id> removed_during_send_;
+  std::vector<std::pair<Id, std::shared_ptr<bool>>> adding_;  // additions in flight
+};
+
+/// The composer of the next message (spec §8).
+class ThreadComposer final : public Composer {
+ public:
+  explicit ThreadComposer(ThreadRuntime& thread);
+  bool can_send() const override;
+  bool can_cancel() const override;
+  bool is_editing() const override { return true; }
+  void cancel() override;
+
+ protected:
+  Completion dispatch(ThreadMessage draft, SendOptions options) override;
+};
+
+/// The composer of an edit (spec §5.8). Obtained from ThreadRuntime::begin_edit; owned by the
+/// thread and destroyed when the edit closes (send or cancel).
+class EditComposer final : public Composer {
+ public:
+  EditComposer(ThreadRuntime& thread, const ThreadMessage& message, std::optional<Id> parent_id);
+  bool can_send() const override;
+  bool can_cancel() const override { return true; }
+  bool is_editing() const override { return open_; }
+  void cancel() override;
+  const Id& message_id() const noexcept { return source_id_; }
+  const std::optional<Id>& parent_id() const noexcept { return parent_id_; }
+
+ protected:
+  Completion dispatch(ThreadMessage draft, SendOptions options) override;
+
+ private:
+  Id source_id_;
+  std::optional<Id> parent_id_;
+  Content passthrough_;  // non-text parts of an assistant/system message
+  bool open_ = true;
+};
+
+}  // namespace aui

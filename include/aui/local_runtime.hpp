@@ -1,0 +1,40 @@
+#pragma once
+// LocalRuntime: the entry point. Give it a run function; it owns the chat state.
+
+#include <memory>
+
+#include "aui/chat_model_adapter.hpp"
+#include "aui/completion.hpp"
+#include "aui/dispatcher.hpp"
+#include "aui/thread_runtime.hpp"
+
+namespace aui {
+
+/// A chat runtime with one thread (the single-thread list of spec §14.1).
+///
+///     aui::LocalRuntime rt([](const aui::ChatModelRunOptions& o) {
+///       return aui::ChatModelRunResult::text("You said: " + o.messages.back()->text());
+///     });
+///     rt.wait(rt.thread().append("hi"));
+///
+/// Without a dispatcher in the options it makes its own EventLoop, which wait() and
+/// event_loop() drive; with one, the host's loop drives it.
+class LocalRuntime {
+ public:
+  explicit LocalRuntime(ChatModelAdapter chat_model);
+  explicit LocalRuntime(ThreadRuntimeOptions options);
+  ~LocalRuntime();
+
+  ThreadRuntime& thread() noexcept { return *thread_; }
+  /// The runtime's own loop, or nullptr when the host supplied a dispatcher.
+  EventLoop* event_loop() noexcept { return loop_.get(); }
+  /// Runs the own loop until `completion` settles, then rethrows its failure if any. With a host
+  /// dispatcher this only checks (the host's loop must run).
+  void wait(const Completion& completion);
+
+ private:
+  std::shared_ptr<EventLoop> loop_;
+  std::unique_ptr<ThreadRuntime> thread_;
+};
+
+}  // namespace aui

@@ -1,0 +1,278 @@
+#pragma once
+// ThreadRuntime: one conversation — its message tree, its runs, its composers (spec §4–§6, §8,
+// §10, §11). Everything here runs on the owner thread; adapters run on workers and their results
+// come back through the Dispatcher.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aui/attachment_adapter.hpp"
+#include "aui/chat_model_adapter.hpp"
+#include "aui/completion.hpp"
+#include "aui/composer.hpp"
+#include "aui/dictation_adapter.hpp"
+#include "aui/dispatcher.hpp"
+#include "aui/executor.hpp"
+#include "aui/feedback_adapter.hpp"
+#include "aui/message.hpp"
+#include "aui/message_like.hpp"
+#include "aui/message_repository.hpp"
+#include "aui/model_context.hpp"
+#include "aui/speech_synthesis_adapter.hpp"
+#include "aui/subscription.hpp"
+#include "aui/suggestion_adapter.hpp"
+
+namespace aui {
+
+/// The optional capability adapters of a thread. Replacing them while the thread lives
+/// recomputes the capabilities and notifies (spec §10).
+struct ThreadAdapters {
+  std::shared_ptr<AttachmentAdapter> attachments;
+  std::shared_ptr<SpeechSynthesisAdapter> speech;
+  std::shared_ptr<DictationAdapter> dictation;
+  std::shared_ptr<FeedbackAdapter> feedback;
+  std::shared_ptr<SuggestionAdapter> suggestion;
+};
+
+/// Configuration of a thread runtime.
+struct ThreadRuntimeOptions {
+  /// Required: the run function.
+  ChatModelAdapter chat_model;
+  /// Where the runtime's owner work runs. Required.
+  std::shared_ptr<Dispatcher> dispatcher;
+  /// Where adapters run; default_executor() when null.
+  std::shared_ptr<Executor> executor;
+  /// maxSteps (spec §7.6): the tool loop stops when the message reports this many steps.
+  int max_steps = 2;
+  /// unstable_humanToolNames (spec §7.3); unset = legacy mode.
+  std::optional<std::vector<std::string>> human_tool_names;
+  /// Messages the thread starts with (normalised as spec §2.9; status complete/unknown default).
+  std::vector<ThreadMessageLike> initial_messages;
+  ThreadAdapters adapters;
+  /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
+  /// standard error.
+  std::function<void(const std::string&)> on_error;
+};
+
+/// Capabilities (spec §10).
+struct Capabilities {
+  bool switch_to_branch = true;
+  bool switch_branch_during_run = true;
+  bool edit = true;
+  bool reload = true;
+  bool cancel = true;
+  bool unstable_copy = true;
+  bool refetch_thread = false;
+  bool remove = false;  // "delete"
+  bool speech = false;
+  bool dictation = false;
+  bool voice = false;
+  bool attachments = false;
+  bool feedback = false;
+  bool queue = false;
+  friend bool operator==(const Capabilities&, const Capabilities&) = default;
+};
+
+/// Who the new message hangs under: the tail of the current branch (the default), a new root,
+/// or a given message.
+class Parent {
+ public:
+  static Parent tail() { return Parent(Kind::Tail, {}); }
+  static Parent root() { return Parent(Kind::Root, {}); }
+  static Parent message(Id id) { return Parent(Kind::Message, std::move(id)); }
+  Parent() : Parent(Kind::Tail, {}) {}
+  Parent(Id id) : Parent(Kind::Message, std::move(id)) {}            // NOLINT
+  Parent(const char* id) : Parent(Kind::Message, Id(id)) {}          // NOLINT
+  Parent(std::optional<Id> id)                                      // NOLINT
+      : Parent(id ? Kind::Message : Kind::Root, id.value_or(Id())) {}
+  enum class Kind { Tail, Root, Message };
+  Kind kind() const noexcept { return kind_; }
+  const Id& id() const noexcept { return id_; }
+
+ private:
+  Parent(Kind k, Id id) : kind_(k), id_(std::move(id)) {}
+  Kind kind_;
+  Id id_;
+};
+
+/// What append() takes (spec §2.8, §15).
+struct AppendMessage {
+  Role role = Role::User;
+  Content content;
+  std::vector<Attachment> attachments;  // user only
+  Json custom = Json::object();         // metadata.custom
+  std::optional<Timestamp> created_at;
+  std::optional<MessageStatus> status;  // assistant only
+  Parent parent;
+  std::optional<Id> source_id;
+  std::optional<RunConfig> run_config;
+  std::optional<bool> start_run;  // default: true for user messages
+  bool steer = false;
+
+  /// A user message with one text part, under the tail.
+  static AppendMessage user(std::string text);
+};
+
+struct StartRunConfig {
+  std::optional<Id> parent_id;  // nullopt = a new root-level assistant message
+  std::optional<Id> source_id;
+  RunConfig run_config;
+};
+
+/// A message as a view shows it (spec §4 per-message state).
+struct MessageState {
+  MessagePtr message;
+  std::optional<Id> parent_id;
+  std::size_t index = 0;
+  bool is_last = false;
+  std::size_t branch_number = 1;
+  std::size_t branch_count = 1;
+};
+
+enum class ThreadEvent { RunStart, RunEnd, Initialize, ModelContextUpdate };
+
+/// One thread. Owner thread only: construct it, call it and destroy it on the thread that runs
+/// its dispatcher.
+class ThreadRuntime {
+ public:
+  explicit ThreadRuntime(ThreadRuntimeOptions options);
+  ~ThreadRuntime();  // detaches: cancels the run
+  ThreadRuntime(const ThreadRuntime&) = delete;
+  ThreadRuntime& operator=(const ThreadRuntime&) = delete;
+
+  // ---- state (spec §4) ----
+  /// The current branch, root first. A cheap snapshot; unchanged messages keep their identity.
+  const MessageList& messages() const noexcept;
+  /// The last message of the branch is an assistant message with status running.
+  bool is_running() const noexcept;
+  bool is_loading() const noexcept { return false; }
+  bool is_empty() const noexcept { return messages().empty(); }
+  /// unstable_state of the last assistant message on the branch, or null.
+  Json state() const;
+  Capabilities capabilities() const noexcept { return capabilities_; }
+  const std::vector<ThreadSuggestion>& suggestions() const noexcept { return suggestions_; }
+  ThreadComposer& composer() noexcept { return *composer_; }
+  /// The message at `index` of the current branch with its derived state. InvalidArgument when
+  /// negative, nullopt when past the end.
+  std::optional<MessageState> message_state(long index) const;
+  std::optional<MessageState> message_state(const Id& id) const;
+  /// getMessageById: nullopt when unknown (does not fail).
+  std::optional<MessageLocation> get_message_by_id(const Id& id) const;
+  /// MessageNotFound.
+  std::vector<Id> get_branches(const Id& id) const;
+  const MessageRepository& repository() const noexcept { return repository_; }
+
+  // ---- operations (spec §5) ----
+  /// The single entry point for adding a message (spec §5.1). Completes after the whole run.
+  Completion append(AppendMessage message);
+  /// Convenience: a user message with one text part under the tail.
+  Completion append(std::string text);
+  /// A new assistant message under `parent_id` (spec §5.2).
+  Completion start_run(StartRunConfig config);
+  /// Like start_run, but the first roundtrip calls `stream` instead of the chat model adapter
+  /// (spec §5.3). An empty `stream` fails StreamRequired synchronously.
+  Completion resume_run(StartRunConfig config, ChatModelAdapter stream);
+  /// Cancels the run in progress, if any (spec §5.4).
+  void cancel_run();
+  /// Regenerates an assistant message as a new sibling (spec §5.5). NotAssistant.
+  Completion reload(const Id& message_id, std::optional<RunConfig> run_config = std::nullopt);
+  /// spec §5.6. BranchNotFound.
+  void switch_to_branch(const Id& branch_id);
+  /// Message-level previous/next sibling (spec §5.6). BranchNotFound when there is none.
+  enum class BranchPosition { Previous, Next };
+  void switch_to_branch(const Id& message_id, BranchPosition position);
+  /// Opens an edit composer seeded from the message (spec §5.8). EditInProgress,
+  /// MessageNotFound.
+  EditComposer& begin_edit(const Id& message_id);
+  /// The open edit composer of a message, or nullptr.
+  EditComposer* edit_composer(const Id& message_id) noexcept;
+  /// spec §5.9 needs a history adapter with delete; without one this fails DeleteUnsupported.
+  Completion delete_message(const Id& message_id);
+  /// spec §5.14. AdapterMissing, MessageNotFound.
+  void submit_feedback(const Id& message_id, FeedbackType type);
+  /// spec §5.12: not supported by LocalRuntime; always throws Unsupported.
+  [[noreturn]] void resume_tool_call();
+
+  /// spec §5.15.
+  ExportedMessageRepository export_repository() const;
+  void import_repository(const ExportedMessageRepository& data);
+  void reset(std::vector<ThreadMessageLike> initial_messages = {});
+  /// Tears the thread down (spec §5.16): cancels the run; later results are dropped.
+  void detach();
+
+  // ---- model context (spec §7.2) ----
+  using ModelContextProvider = std::function<ModelContext()>;
+  /// Registers a provider; the merged context goes to every roundtrip.
+  [[nodiscard]] Subscription register_model_context_provider(ModelContextProvider provider);
+  /// Providers call this when what they return changed (emits ModelContextUpdate).
+  void notify_model_context_changed();
+  /// The merged context as the adapter would receive it. DuplicateTool.
+  ModelContext model_context() const;
+
+  // ---- options ----
+  void set_adapters(ThreadAdapters adapters);
+  const ThreadAdapters& adapters() const noexcept { return options_.adapters; }
+  void set_chat_model(ChatModelAdapter adapter);
+  const ThreadRuntimeOptions& options() const noexcept { return options_; }
+
+  // ---- subscriptions (spec §11) ----
+  /// Called after state changes, on the owner thread. Throwing callbacks are isolated.
+  [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
+  /// Event listeners are isolated. Initialize is latched: a late listener gets it once, later.
+  [[nodiscard]] Subscription on(ThreadEvent event, std::function<void()> listener);
+
+  /// Where the runtime posts its owner work.
+  Dispatcher& dispatcher() const noexcept { return *options_.dispatcher; }
+
+ private:
+  friend class Composer;
+  friend class ThreadComposer;
+  friend class EditComposer;
+  struct Run;
+  struct Roundtrip;
+  struct Listeners;
+
+  Completion run_append(AppendMessage message, bool composer_metadata);
+  Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
+                            ChatModelAdapter first_callback);
+  void run_loop(std::shared_ptr<Run> run);
+  void start_roundtrip(std::shared_ptr<Run> run);
+  void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
+  void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
+  void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
+  bool store_owned(Roundtrip& rt, MessagePtr message);
+  bool should_cancel(const Roundtrip& rt) const;
+  bool should_continue(const ThreadMessage& message) const;
+  void initialize_once();
+  void emit(ThreadEvent event);
+  void notify();
+  void recompute_capabilities();
+  void start_suggestions();
+  void abort_suggestions();
+  void report(const std::string& message) const;
+  void close_edit(const Id& message_id);
+
+  ThreadRuntimeOptions options_;
+  MessageRepository repository_;
+  std::unique_ptr<ThreadComposer> composer_;
+  std::map<Id, std::unique_ptr<EditComposer>> edits_;
+  std::vector<std::unique_ptr<EditComposer>> closed_edits_;
+  Capabilities capabilities_;
+  std::vector<ThreadSuggestion> suggestions_;
+  std::shared_ptr<Listeners> listeners_;
+  std::shared_ptr<Roundtrip> current_;     // the roundtrip holding the current signal
+  std::shared_ptr<Run> active_run_;        // the most recently started run loop
+  std::shared_ptr<struct SuggestionJob> suggestion_job_;
+  RunConfig last_run_config_;
+  std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
+  std::uint64_t write_version_ = 0;
+  bool initialized_ = false;
+  bool detached_ = false;
+  std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks
+};
+
+}  // namespace aui
