@@ -23,15 +23,15 @@ namespace aui {
 /// call, including the life of a returned Generator.
 struct ChatModelRunOptions {
   /// The branch root → parent of the message being built (never that message itself).
-  MessageList messages;
-  RunConfig run_config;
+  MessageList messages{};
+  RunConfig run_config{};
   /// Fires when the run is cancelled, superseded or detached. Stop promptly; throwing
   /// aui::Cancelled (or returning) are both fine.
-  std::stop_token stop_token;
-  ModelContext context;
-  Id assistant_message_id;              // unstable_assistantMessageId
-  std::optional<std::string> thread_id;  // unstable_threadId: the remote thread id, if any
-  std::optional<Id> parent_id;           // unstable_parentId
+  std::stop_token stop_token{};
+  ModelContext context{};
+  Id assistant_message_id{};              // unstable_assistantMessageId
+  std::optional<std::string> thread_id{};  // unstable_threadId: the remote thread id, if any
+  std::optional<Id> parent_id{};           // unstable_parentId
   /// unstable_getMessage: the message as merged so far. Safe to call from the adapter's thread.
   std::function<MessagePtr()> get_message;
 };
@@ -40,19 +40,19 @@ struct ChatModelRunOptions {
 /// spec §6.4 says: lists append to what the message had before this call, custom overlays,
 /// state and timing replace.
 struct RunResultMetadata {
-  std::optional<Json> unstable_state;
-  std::optional<std::vector<Json>> unstable_annotations;
-  std::optional<std::vector<Json>> unstable_data;
-  std::optional<std::vector<ThreadStep>> steps;
-  std::optional<Json> timing;
-  std::optional<Json> custom;  // object
+  std::optional<Json> unstable_state{};
+  std::optional<std::vector<Json>> unstable_annotations{};
+  std::optional<std::vector<Json>> unstable_data{};
+  std::optional<std::vector<ThreadStep>> steps{};
+  std::optional<Json> timing{};
+  std::optional<Json> custom{};  // object
 };
 
 /// One result: the whole answer of this call so far (cumulative), not a delta.
 struct ChatModelRunResult {
-  std::optional<Content> content;
-  std::optional<MessageStatus> status;
-  std::optional<RunResultMetadata> metadata;
+  std::optional<Content> content{};
+  std::optional<MessageStatus> status{};
+  std::optional<RunResultMetadata> metadata{};
 
   /// A result whose content is one text part. Cheap: the Text is shared, not copied.
   static ChatModelRunResult text(Text text) {

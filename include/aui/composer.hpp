@@ -18,36 +18,36 @@ class ThreadRuntime;
 
 /// A quote of part of a message, carried on the next user message as metadata.custom.quote.
 struct Quote {
-  std::string text;
-  Id message_id;
+  std::string text{};
+  Id message_id{};
   friend bool operator==(const Quote&, const Quote&) = default;
 };
 
 /// A ready-made attachment: content already known, no upload (spec §2.7 CreateAttachment).
 struct CreateAttachment {
-  std::optional<Id> id;
-  std::optional<std::string> type;  // default "document"
-  std::string name;
-  std::string content_type;
-  Content content;
+  std::optional<Id> id{};
+  std::optional<std::string> type{};  // default "document"
+  std::string name{};
+  std::string content_type{};
+  Content content{};
 };
 
 struct SendOptions {
-  std::optional<bool> start_run;
+  std::optional<bool> start_run{};
   bool steer = false;
 };
 
 /// A draft that can be put back into a composer (spec §8.4).
 struct Draft {
-  std::string text;
-  std::optional<Quote> quote;
-  std::vector<Attachment> attachments;
+  std::string text{};
+  std::optional<Quote> quote{};
+  std::vector<Attachment> attachments{};
 };
 
 struct AttachmentAddError {
-  std::string reason;  // "no-adapter" | "not-accepted" | "adapter-error"
-  std::string message;
-  std::optional<Id> attachment_id;
+  std::string reason{};  // "no-adapter" | "not-accepted" | "adapter-error"
+  std::string message{};
+  std::optional<Id> attachment_id{};
 };
 
 /// Behaviour shared by the thread composer and edit composers. Owner thread only.
@@ -115,6 +115,7 @@ class Composer {
   std::optional<Quote> quote_;
   std::vector<Attachment> attachments_;
   int sending_ = 0;
+  RunConfig draft_run_config_;  // the run config snapshot of the send being dispatched
 
  private:
   friend class ThreadRuntime;

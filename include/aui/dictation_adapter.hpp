@@ -8,7 +8,7 @@
 namespace aui {
 
 struct DictationResult {
-  std::string transcript;
+  std::string transcript{};
   bool is_final = true;
 };
 

@@ -60,7 +60,7 @@ struct MessageStatus {
   StatusType type = StatusType::Complete;
   StatusReason reason = StatusReason::Unknown;
   /// incomplete/error only: the AssistantError `{code, message, ...}` (spec §2.10). Null = absent.
-  Json error;
+  Json error{};
 
   static MessageStatus running() { return {StatusType::Running, StatusReason::None, {}}; }
   static MessageStatus requires_action(StatusReason r = StatusReason::ToolCalls) {
@@ -94,30 +94,30 @@ std::string_view to_string(StatusReason reason) noexcept;  // "tool-calls", "con
 // fields are null when absent; std::optional is used where null is itself a meaningful value.
 
 struct TextPart {
-  Text text;
-  std::optional<PartStatus> status;
-  Json provider_metadata;  // object or null
-  std::string parent_id;
+  Text text{};
+  std::optional<PartStatus> status{};
+  Json provider_metadata{};  // object or null
+  std::string parent_id{};
   friend bool operator==(const TextPart&, const TextPart&) = default;
 };
 
 struct ReasoningPart {
-  Text text;
-  std::optional<PartStatus> status;
-  std::optional<std::string> unstable_summary;
-  Json provider_metadata;
-  std::string parent_id;
+  Text text{};
+  std::optional<PartStatus> status{};
+  std::optional<std::string> unstable_summary{};
+  Json provider_metadata{};
+  std::string parent_id{};
   friend bool operator==(const ReasoningPart&, const ReasoningPart&) = default;
 };
 
 struct ApprovalOption {
-  std::string id;
+  std::string id{};
   /// "allow-once" | "allow-always" | "reject-once" | "reject-always" | a custom string.
-  std::string kind;
-  std::string label;
-  std::string description;
-  std::optional<std::vector<std::string>> grants;
-  std::optional<Json> confirm;  // bool or { title?, description? }
+  std::string kind{};
+  std::string label{};
+  std::string description{};
+  std::optional<std::vector<std::string>> grants{};
+  std::optional<Json> confirm{};  // bool or { title?, description? }
   friend bool operator==(const ApprovalOption&, const ApprovalOption&) = default;
 };
 
@@ -125,13 +125,13 @@ enum class ApprovalResolution : std::uint8_t { Cancelled, Expired };
 
 /// An approval gate on a tool call (spec §2.3, §7.5).
 struct Approval {
-  std::string id;
-  std::optional<bool> approved;  // absent = not yet decided
-  std::optional<std::string> reason;
-  std::optional<bool> is_automatic;
-  std::optional<std::vector<ApprovalOption>> options;
-  std::optional<std::string> option_id;
-  std::optional<ApprovalResolution> resolution;
+  std::string id{};
+  std::optional<bool> approved{};  // absent = not yet decided
+  std::optional<std::string> reason{};
+  std::optional<bool> is_automatic{};
+  std::optional<std::vector<ApprovalOption>> options{};
+  std::optional<std::string> option_id{};
+  std::optional<ApprovalResolution> resolution{};
 
   /// Pending iff neither decided nor terminated.
   bool pending() const noexcept { return !approved && !resolution; }
@@ -140,21 +140,21 @@ struct Approval {
 
 /// A tool call the model made, with its result once resolved.
 struct ToolCallPart {
-  std::string tool_call_id;
-  std::string tool_name;
+  std::string tool_call_id{};
+  std::string tool_name{};
   Json args = Json::object();  // may be a partial parse while streaming
-  Text args_text;              // the raw argument text as the model produced it
+  Text args_text{};              // the raw argument text as the model produced it
   /// Absent means unresolved; a JSON null, false, 0 or "" is a result (spec §2.3).
-  std::optional<Json> result;
-  std::optional<bool> is_error;
-  std::optional<Json> artifact;
-  Json model_content;  // list or null
-  std::optional<Json> timing;
-  Json mcp;                // object or null
-  Json provider_metadata;  // object or null
-  Json interrupt;          // { type: "human", payload } or null
-  Boxed<Approval> approval;
-  std::string parent_id;
+  std::optional<Json> result{};
+  std::optional<bool> is_error{};
+  std::optional<Json> artifact{};
+  Json model_content{};  // list or null
+  std::optional<Json> timing{};
+  Json mcp{};                // object or null
+  Json provider_metadata{};  // object or null
+  Json interrupt{};          // { type: "human", payload } or null
+  Boxed<Approval> approval{};
+  std::string parent_id{};
   Json messages;  // nested conversation (list of ThreadMessage JSON) or null
 
   bool resolved() const noexcept { return result.has_value(); }
@@ -165,51 +165,51 @@ enum class SourceType : std::uint8_t { Url, Document };
 
 struct SourcePart {
   SourceType source_type = SourceType::Url;
-  std::string id;
-  std::string url;                   // url sources
-  std::optional<std::string> title;  // required for document sources
-  std::string media_type;            // document sources
-  std::string filename;
-  Json provider_metadata;
-  std::string parent_id;
+  std::string id{};
+  std::string url{};                   // url sources
+  std::optional<std::string> title{};  // required for document sources
+  std::string media_type{};            // document sources
+  std::string filename{};
+  Json provider_metadata{};
+  std::string parent_id{};
   friend bool operator==(const SourcePart&, const SourcePart&) = default;
 };
 
 struct ImagePart {
-  std::string image;  // data: URL or https:// / blob: URL
-  std::string filename;
-  Json provider_metadata;
+  std::string image{};  // data: URL or https:// / blob: URL
+  std::string filename{};
+  Json provider_metadata{};
   friend bool operator==(const ImagePart&, const ImagePart&) = default;
 };
 
 struct FilePart {
-  std::string data;
-  std::string mime_type;
-  std::string filename;
-  std::string source_type;  // "" | "url" | "id"
-  Json provider_metadata;
-  std::string parent_id;
+  std::string data{};
+  std::string mime_type{};
+  std::string filename{};
+  std::string source_type{};  // "" | "url" | "id"
+  Json provider_metadata{};
+  std::string parent_id{};
   friend bool operator==(const FilePart&, const FilePart&) = default;
 };
 
 /// Deprecated upstream; user messages only.
 struct AudioPart {
-  std::string data;
-  std::string format;  // "mp3" | "wav"
+  std::string data{};
+  std::string format{};  // "mp3" | "wav"
   friend bool operator==(const AudioPart&, const AudioPart&) = default;
 };
 
 struct DataPart {
-  std::string name;
-  Json data;
+  std::string name{};
+  Json data{};
   friend bool operator==(const DataPart&, const DataPart&) = default;
 };
 
 /// Generative UI is rendered by web front ends; aui stores and round-trips it.
 struct GenerativeUIPart {
-  Json spec;  // { root: UINode | [UINode] }
-  std::string id;
-  std::string parent_id;
+  Json spec{};  // { root: UINode | [UINode] }
+  std::string id{};
+  std::string parent_id{};
   friend bool operator==(const GenerativeUIPart&, const GenerativeUIPart&) = default;
 };
 
@@ -314,10 +314,10 @@ using Content = std::vector<ContentPart>;
 /// A file chosen by the user: a path on disk and/or its bytes (the native counterpart of the
 /// browser's File object). Not serialised.
 struct HostFile {
-  std::string path;
-  std::string name;
-  std::string content_type;
-  std::string bytes;
+  std::string path{};
+  std::string name{};
+  std::string content_type{};
+  std::string bytes{};
   friend bool operator==(const HostFile&, const HostFile&) = default;
 };
 
@@ -327,22 +327,22 @@ struct AttachmentStatus {
   AttachmentStatusType type = AttachmentStatusType::Complete;
   /// "uploading" (running), "composer-send" (requires-action), "error" | "upload-paused"
   /// (incomplete); empty for complete.
-  std::string reason;
+  std::string reason{};
   double progress = 0;  // running only
-  std::string message;  // incomplete only
+  std::string message{};  // incomplete only
   friend bool operator==(const AttachmentStatus&, const AttachmentStatus&) = default;
 };
 
 /// An attachment in any state. Only complete ones (status Complete, content set) are stored on
 /// messages.
 struct Attachment {
-  Id id;
+  Id id{};
   std::string type = "document";  // "image" | "document" | "file" | custom
-  std::string name;
-  std::string content_type;
-  std::optional<HostFile> file;
-  Content content;  // user parts: text, image, file, data, audio
-  AttachmentStatus status;
+  std::string name{};
+  std::string content_type{};
+  std::optional<HostFile> file{};
+  Content content{};  // user parts: text, image, file, data, audio
+  AttachmentStatus status{};
   friend bool operator==(const Attachment&, const Attachment&) = default;
 };
 
@@ -352,32 +352,32 @@ struct Attachment {
 enum class FeedbackType : std::uint8_t { Positive, Negative };
 
 struct ThreadStep {
-  std::string message_id;  // empty = absent
+  std::string message_id{};  // empty = absent
   struct Usage {
     std::int64_t input_tokens = 0;
     std::int64_t output_tokens = 0;
     friend bool operator==(const Usage&, const Usage&) = default;
   };
-  std::optional<Usage> usage;
+  std::optional<Usage> usage{};
   friend bool operator==(const ThreadStep&, const ThreadStep&) = default;
 };
 
 /// The metadata lists an assistant message accumulates over a run.
 struct AssistantMetadata {
-  Json unstable_state;                    // default null
-  std::vector<Json> unstable_annotations;  // default []
-  std::vector<Json> unstable_data;         // default []
-  std::vector<ThreadStep> steps;           // default []; drives maxSteps
-  std::optional<Json> timing;              // MessageTiming object when present
+  Json unstable_state{};                    // default null
+  std::vector<Json> unstable_annotations{};  // default []
+  std::vector<Json> unstable_data{};         // default []
+  std::vector<ThreadStep> steps{};           // default []; drives maxSteps
+  std::optional<Json> timing{};              // MessageTiming object when present
   friend bool operator==(const AssistantMetadata&, const AssistantMetadata&) = default;
 };
 
 struct MessageMetadata {
   Json custom = Json::object();  // map<string, json>
   bool is_optimistic = false;
-  std::optional<FeedbackType> submitted_feedback;  // assistant only
+  std::optional<FeedbackType> submitted_feedback{};  // assistant only
   /// Assistant messages only; empty (all defaults) for the others and for fresh replies.
-  Boxed<AssistantMetadata> assistant;
+  Boxed<AssistantMetadata> assistant{};
 
   /// The assistant lists, or an empty default when none were set.
   const AssistantMetadata& assistant_or_default() const;
@@ -391,13 +391,13 @@ struct MessageMetadata {
 /// by a new object, so a MessagePtr a view holds stays valid and unchanged, and an unchanged
 /// message keeps its identity between snapshots.
 struct ThreadMessage {
-  Id id;
+  Id id{};
   Timestamp created_at{};
   Role role = Role::User;
-  Content content;
-  MessageMetadata metadata;
-  MessageStatus status;                 // meaningful for assistant messages only
-  std::vector<Attachment> attachments;  // user messages only; complete attachments
+  Content content{};
+  MessageMetadata metadata{};
+  MessageStatus status{};                 // meaningful for assistant messages only
+  std::vector<Attachment> attachments{};  // user messages only; complete attachments
 
   /// The text parts joined by "\n\n" (what copy and speak use).
   std::string text() const;
@@ -412,7 +412,7 @@ PartStatus part_status(const ThreadMessage& message, std::size_t index);
 /// RunConfig (spec §2.8): opaque to the runtime; forwarded to the adapter. `custom` is an object
 /// or null (absent).
 struct RunConfig {
-  Json custom;
+  Json custom{};
   friend bool operator==(const RunConfig&, const RunConfig&) = default;
 };
 

@@ -14,12 +14,12 @@ namespace aui {
 /// A message as a caller may loosely describe it. Only `role` and `content` are needed.
 struct ThreadMessageLike {
   Role role = Role::User;
-  Content content;
-  std::optional<Id> id;
-  std::optional<Timestamp> created_at;
-  std::optional<MessageStatus> status;           // assistant only
-  std::optional<std::vector<Attachment>> attachments;  // user only
-  MessageMetadata metadata;
+  Content content{};
+  std::optional<Id> id{};
+  std::optional<Timestamp> created_at{};
+  std::optional<MessageStatus> status{};           // assistant only
+  std::optional<std::vector<Attachment>> attachments{};  // user only
+  MessageMetadata metadata{};
   bool has_steps = false;  // set when metadata carried steps (an error on non-assistant roles)
 
   /// A message with one text part.

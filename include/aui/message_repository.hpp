@@ -20,15 +20,15 @@ using MessageList = PersistentVector<MessagePtr>;
 
 /// One item of an exported repository (spec §3.9).
 struct ExportedMessageRepositoryItem {
-  MessagePtr message;
-  std::optional<Id> parent_id;  // nullopt = a root message
-  std::optional<RunConfig> run_config;
+  MessagePtr message{};
+  std::optional<Id> parent_id{};  // nullopt = a root message
+  std::optional<RunConfig> run_config{};
 };
 
 /// An exported repository (spec §3.9). `head_id` absent and null are both "not given".
 struct ExportedMessageRepository {
-  std::optional<Id> head_id;
-  std::vector<ExportedMessageRepositoryItem> messages;
+  std::optional<Id> head_id{};
+  std::vector<ExportedMessageRepositoryItem> messages{};
 };
 
 Json to_json(const ExportedMessageRepository& repo);
@@ -39,16 +39,16 @@ ExportedMessageRepository repository_from_json(const Json& j);
 ExportedMessageRepository from_array(std::vector<ThreadMessageLike> messages);
 /// fromBranchableArray: each item names its parent and must carry an id (else InvalidMessage).
 struct BranchableItem {
-  ThreadMessageLike message;
-  std::optional<Id> parent_id;
+  ThreadMessageLike message{};
+  std::optional<Id> parent_id{};
 };
 ExportedMessageRepository from_branchable_array(std::vector<BranchableItem> items,
                                                 std::optional<Id> head_id = std::nullopt);
 
 /// Where a message sits in the tree.
 struct MessageLocation {
-  MessagePtr message;
-  std::optional<Id> parent_id;
+  MessagePtr message{};
+  std::optional<Id> parent_id{};
   std::size_t index = 0;  // its level: root messages are 0
 };
 

@@ -14,10 +14,10 @@ namespace aui {
 /// A tool the model may call. (Execution helpers come with the tools layer; the runtime itself
 /// never executes tools, spec §7.1.)
 struct Tool {
-  std::string description;
-  Json parameters;   // JSON Schema of the arguments, or null
-  std::string type;  // "" | "frontend" | "backend" | "human" | "provider"
-  std::optional<bool> disabled;
+  std::string description{};
+  Json parameters{};   // JSON Schema of the arguments, or null
+  std::string type{};  // "" | "frontend" | "backend" | "human" | "provider"
+  std::optional<bool> disabled{};
   /// When a provider of equal priority defines the same name: replace instead of failing
   /// DuplicateTool. Stripped from the merged context.
   bool overwrite = false;
@@ -25,32 +25,32 @@ struct Tool {
 };
 
 struct CallSettings {
-  std::optional<int> max_tokens;
-  std::optional<double> temperature;
-  std::optional<double> top_p;
-  std::optional<double> presence_penalty;
-  std::optional<double> frequency_penalty;
-  std::optional<std::int64_t> seed;
-  std::map<std::string, std::optional<std::string>> headers;
+  std::optional<int> max_tokens{};
+  std::optional<double> temperature{};
+  std::optional<double> top_p{};
+  std::optional<double> presence_penalty{};
+  std::optional<double> frequency_penalty{};
+  std::optional<std::int64_t> seed{};
+  std::map<std::string, std::optional<std::string>> headers{};
   friend bool operator==(const CallSettings&, const CallSettings&) = default;
 };
 
 struct ModelConfig {
-  std::optional<std::string> api_key;
-  std::optional<std::string> base_url;
-  std::optional<std::string> model_name;
-  std::optional<std::string> reasoning_effort;
+  std::optional<std::string> api_key{};
+  std::optional<std::string> base_url{};
+  std::optional<std::string> model_name{};
+  std::optional<std::string> reasoning_effort{};
   friend bool operator==(const ModelConfig&, const ModelConfig&) = default;
 };
 
 struct ModelContext {
-  std::optional<double> priority;
-  std::string system;
-  std::map<std::string, Tool> tools;
-  CallSettings call_settings;
-  ModelConfig config;
+  std::optional<double> priority{};
+  std::string system{};
+  std::map<std::string, Tool> tools{};
+  CallSettings call_settings{};
+  ModelConfig config{};
   /// Merged into metadata.custom of outgoing user messages; never given to the adapter.
-  Json composer_metadata;
+  Json composer_metadata{};
   friend bool operator==(const ModelContext&, const ModelContext&) = default;
 };
 

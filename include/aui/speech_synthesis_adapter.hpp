@@ -10,7 +10,7 @@ namespace aui {
 struct UtteranceStatus {
   enum class Type { Starting, Running, Ended } type = Type::Starting;
   enum class EndReason { Finished, Cancelled, Error } reason = EndReason::Finished;
-  std::string error;
+  std::string error{};
   friend bool operator==(const UtteranceStatus&, const UtteranceStatus&) = default;
 };
 

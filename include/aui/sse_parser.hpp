@@ -10,10 +10,10 @@
 namespace aui {
 
 struct SseEvent {
-  std::string event;  // empty = "message"
-  std::string data;   // data lines joined by "\n"
-  std::string id;
-  std::optional<long> retry;
+  std::string event{};  // empty = "message"
+  std::string data{};   // data lines joined by "\n"
+  std::string id{};
+  std::optional<long> retry{};
 };
 
 /// Feed it bytes as they arrive, in slices of any size; it calls `on_event` for each complete

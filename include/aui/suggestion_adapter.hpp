@@ -11,9 +11,9 @@
 namespace aui {
 
 struct ThreadSuggestion {
-  std::string prompt;
-  std::string title;
-  std::string label;
+  std::string prompt{};
+  std::string title{};
+  std::string label{};
   friend bool operator==(const ThreadSuggestion&, const ThreadSuggestion&) = default;
 };
 

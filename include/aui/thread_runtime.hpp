@@ -31,28 +31,28 @@ namespace aui {
 /// The optional capability adapters of a thread. Replacing them while the thread lives
 /// recomputes the capabilities and notifies (spec §10).
 struct ThreadAdapters {
-  std::shared_ptr<AttachmentAdapter> attachments;
-  std::shared_ptr<SpeechSynthesisAdapter> speech;
-  std::shared_ptr<DictationAdapter> dictation;
-  std::shared_ptr<FeedbackAdapter> feedback;
-  std::shared_ptr<SuggestionAdapter> suggestion;
+  std::shared_ptr<AttachmentAdapter> attachments{};
+  std::shared_ptr<SpeechSynthesisAdapter> speech{};
+  std::shared_ptr<DictationAdapter> dictation{};
+  std::shared_ptr<FeedbackAdapter> feedback{};
+  std::shared_ptr<SuggestionAdapter> suggestion{};
 };
 
 /// Configuration of a thread runtime.
 struct ThreadRuntimeOptions {
   /// Required: the run function.
-  ChatModelAdapter chat_model;
+  ChatModelAdapter chat_model{};
   /// Where the runtime's owner work runs. Required.
-  std::shared_ptr<Dispatcher> dispatcher;
+  std::shared_ptr<Dispatcher> dispatcher{};
   /// Where adapters run; default_executor() when null.
-  std::shared_ptr<Executor> executor;
+  std::shared_ptr<Executor> executor{};
   /// maxSteps (spec §7.6): the tool loop stops when the message reports this many steps.
   int max_steps = 2;
   /// unstable_humanToolNames (spec §7.3); unset = legacy mode.
-  std::optional<std::vector<std::string>> human_tool_names;
+  std::optional<std::vector<std::string>> human_tool_names{};
   /// Messages the thread starts with (normalised as spec §2.9; status complete/unknown default).
-  std::vector<ThreadMessageLike> initial_messages;
-  ThreadAdapters adapters;
+  std::vector<ThreadMessageLike> initial_messages{};
+  ThreadAdapters adapters{};
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
@@ -102,15 +102,15 @@ class Parent {
 /// What append() takes (spec §2.8, §15).
 struct AppendMessage {
   Role role = Role::User;
-  Content content;
-  std::vector<Attachment> attachments;  // user only
+  Content content{};
+  std::vector<Attachment> attachments{};  // user only
   Json custom = Json::object();         // metadata.custom
-  std::optional<Timestamp> created_at;
-  std::optional<MessageStatus> status;  // assistant only
-  Parent parent;
-  std::optional<Id> source_id;
-  std::optional<RunConfig> run_config;
-  std::optional<bool> start_run;  // default: true for user messages
+  std::optional<Timestamp> created_at{};
+  std::optional<MessageStatus> status{};  // assistant only
+  Parent parent{};
+  std::optional<Id> source_id{};
+  std::optional<RunConfig> run_config{};
+  std::optional<bool> start_run{};  // default: true for user messages
   bool steer = false;
 
   /// A user message with one text part, under the tail.
@@ -118,15 +118,15 @@ struct AppendMessage {
 };
 
 struct StartRunConfig {
-  std::optional<Id> parent_id;  // nullopt = a new root-level assistant message
-  std::optional<Id> source_id;
-  RunConfig run_config;
+  std::optional<Id> parent_id{};  // nullopt = a new root-level assistant message
+  std::optional<Id> source_id{};
+  RunConfig run_config{};
 };
 
 /// A message as a view shows it (spec §4 per-message state).
 struct MessageState {
-  MessagePtr message;
-  std::optional<Id> parent_id;
+  MessagePtr message{};
+  std::optional<Id> parent_id{};
   std::size_t index = 0;
   bool is_last = false;
   std::size_t branch_number = 1;
@@ -242,6 +242,7 @@ class ThreadRuntime {
   void run_loop(std::shared_ptr<Run> run);
   void start_roundtrip(std::shared_ptr<Run> run);
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
+  void drain(const std::shared_ptr<Roundtrip>& rt);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
   void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
   bool store_owned(Roundtrip& rt, MessagePtr message);
@@ -266,10 +267,10 @@ class ThreadRuntime {
   std::shared_ptr<Listeners> listeners_;
   std::shared_ptr<Roundtrip> current_;     // the roundtrip holding the current signal
   std::shared_ptr<Run> active_run_;        // the most recently started run loop
+  std::vector<std::shared_ptr<Roundtrip>> live_roundtrips_;  // started, not yet finished
   std::shared_ptr<struct SuggestionJob> suggestion_job_;
   RunConfig last_run_config_;
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
-  std::uint64_t write_version_ = 0;
   bool initialized_ = false;
   bool detached_ = false;
   std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks

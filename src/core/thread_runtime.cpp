@@ -1,0 +1,995 @@
+// The thread runtime: append, runs and their roundtrips, cancellation, supersession, branches,
+// editing and subscriptions (spec §4–§6, §10, §11).
+//
+// Threading: every member function runs on the owner thread. A roundtrip's adapter runs on a
+// worker; its results travel back through a Channel that holds only the newest unapplied result
+// (results are cumulative, so an older one that was never applied is simply replaced) and posts
+// at most one drain task to the dispatcher at a time. However fast the adapter yields, the owner
+// never has a backlog.
+
+#include "aui/thread_runtime.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <mutex>
+#include <utility>
+
+#include "aui/errors.hpp"
+#include "listener_list.hpp"
+
+namespace aui {
+
+namespace {
+
+/// Thrown by RunResultSink::yield once the owner stopped consuming the stream. It unwinds the
+/// adapter; the roundtrip then ends like a stream that finished.
+struct StreamClosed {};
+
+bool is_abort_kind(const std::exception_ptr& e) {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const Cancelled&) {
+    return true;
+  } catch (const StreamClosed&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::exception_ptr make_error(ErrorKind kind, const std::string& message) {
+  return std::make_exception_ptr(Error(kind, message));
+}
+
+std::string quote_id(std::string_view id) { return "\"" + std::string(id) + "\""; }
+
+/// A copy of `m` whose content is `content` (without copying m's old content first).
+std::shared_ptr<ThreadMessage> copy_with_content(const ThreadMessage& m, Content content) {
+  auto out = std::make_shared<ThreadMessage>();
+  out->id = m.id;
+  out->created_at = m.created_at;
+  out->role = m.role;
+  out->content = std::move(content);
+  out->metadata = m.metadata;
+  out->status = m.status;
+  out->attachments = m.attachments;
+  return out;
+}
+
+std::shared_ptr<ThreadMessage> copy_with_status(const ThreadMessage& m, MessageStatus status) {
+  auto out = std::make_shared<ThreadMessage>(m);
+  out->status = std::move(status);
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string describe_exception(const std::exception_ptr& e) {
+  if (!e) return "no error";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (const std::string& s) {
+    return s;
+  } catch (const char* s) {
+    return s;
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Internal state
+
+/// The message being built, as the adapter's get_message() sees it from its worker thread.
+struct LiveMessage {
+  std::mutex mutex;
+  MessagePtr message;
+  MessagePtr get() {
+    std::lock_guard lock(mutex);
+    return message;
+  }
+  void set(MessagePtr m) {
+    std::lock_guard lock(mutex);
+    message = std::move(m);
+  }
+};
+
+/// Worker → owner handoff of one roundtrip's results.
+struct Channel {
+  std::mutex mutex;
+  std::optional<ChatModelRunResult> pending;
+  bool pending_is_plain = false;  // a plain result is applied even after an abort (spec §6.3)
+  bool done = false;
+  std::exception_ptr failure;
+  bool posted = false;  // a drain task is queued
+  std::atomic<bool> closed{false};
+  std::stop_token stop;
+  std::shared_ptr<Dispatcher> dispatcher;
+  std::function<void()> drain;
+
+  void post_locked_result(std::unique_lock<std::mutex>& lock) {
+    const bool need_post = !posted;
+    posted = true;
+    lock.unlock();
+    if (need_post) dispatcher->post(drain);
+  }
+};
+
+namespace {
+
+class ChannelSink final : public RunResultSink {
+ public:
+  explicit ChannelSink(std::shared_ptr<Channel> channel) : channel_(std::move(channel)) {}
+  void yield(ChatModelRunResult result) override {
+    if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
+      throw StreamClosed{};
+    }
+    std::unique_lock lock(channel_->mutex);
+    channel_->pending = std::move(result);
+    channel_->pending_is_plain = false;
+    channel_->post_locked_result(lock);
+  }
+  std::stop_token stop_token() const override { return channel_->stop; }
+
+ private:
+  std::shared_ptr<Channel> channel_;
+};
+
+}  // namespace
+
+struct ThreadRuntime::Run {
+  std::optional<Id> parent_id;
+  MessagePtr message;  // as the run last saw it
+  RunConfig run_config;
+  ChatModelAdapter first_callback;  // resumeRun's stream for the first roundtrip
+  Completion completion;
+  std::exception_ptr failure;
+};
+
+struct ThreadRuntime::Roundtrip {
+  std::shared_ptr<Run> run;
+  std::stop_source stop;
+  CancelReason reason = CancelReason::None;
+  // Ownership (spec §6.1): the roundtrip owns its message while the stored object is the one it
+  // last wrote; before its first write, while its run is the active run.
+  MessagePtr last_written;
+  bool has_written = false;
+  MessagePtr message;  // as this roundtrip last saw it
+  // The roundtrip base (spec §6.3 step 3).
+  Content base_content;
+  std::vector<Json> base_annotations;
+  std::vector<Json> base_data;
+  std::vector<ThreadStep> base_steps;
+  Json base_custom;
+  std::shared_ptr<LiveMessage> live;
+  std::shared_ptr<Channel> channel;
+  bool finished = false;
+
+  bool aborted() const noexcept { return stop.stop_requested(); }
+};
+
+struct ThreadRuntime::Listeners {
+  std::shared_ptr<detail::ListenerList<>> state = std::make_shared<detail::ListenerList<>>();
+  std::map<ThreadEvent, std::shared_ptr<detail::ListenerList<>>> events;
+  std::shared_ptr<detail::ListenerList<>> event(ThreadEvent e) {
+    auto& l = events[e];
+    if (!l) l = std::make_shared<detail::ListenerList<>>();
+    return l;
+  }
+  std::vector<std::pair<std::uint64_t, ModelContextProvider>> providers;
+  std::uint64_t next_provider = 0;
+  bool last_can_cancel = false;
+};
+
+struct SuggestionJob {
+  std::stop_source stop;
+};
+
+// ---------------------------------------------------------------------------------------------
+// AppendMessage
+
+AppendMessage AppendMessage::user(std::string text) {
+  AppendMessage m;
+  m.role = Role::User;
+  m.content.emplace_back(TextPart{Text(text)});
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+ThreadRuntime::ThreadRuntime(ThreadRuntimeOptions options)
+    : options_(std::move(options)),
+      listeners_(std::make_shared<Listeners>()),
+      alive_(std::make_shared<bool>(true)) {
+  if (!options_.dispatcher) {
+    throw Error(ErrorKind::InvalidArgument, "ThreadRuntimeOptions: a dispatcher is required");
+  }
+  if (!options_.executor) options_.executor = default_executor();
+  if (!options_.initial_messages.empty()) {
+    repository_.import_repository(from_array(std::move(options_.initial_messages)));
+    options_.initial_messages.clear();
+  }
+  composer_ = std::make_unique<ThreadComposer>(*this);
+  recompute_capabilities();
+}
+
+ThreadRuntime::~ThreadRuntime() {
+  *alive_ = false;
+  for (auto& rt : live_roundtrips_) {
+    rt->stop.request_stop();
+    rt->channel->closed.store(true, std::memory_order_release);
+  }
+  abort_suggestions();
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+const MessageList& ThreadRuntime::messages() const noexcept { return repository_.messages(); }
+
+bool ThreadRuntime::is_running() const noexcept {
+  const auto& msgs = messages();
+  if (msgs.empty()) return false;
+  const auto& last = msgs.back();
+  return last->role == Role::Assistant && last->status.type == StatusType::Running;
+}
+
+Json ThreadRuntime::state() const {
+  const auto& msgs = messages();
+  for (std::size_t i = msgs.size(); i-- > 0;) {
+    if (msgs[i]->role == Role::Assistant) return msgs[i]->metadata.assistant_or_default().unstable_state;
+  }
+  return nullptr;
+}
+
+std::optional<MessageState> ThreadRuntime::message_state(long index) const {
+  if (index < 0) throw Error(ErrorKind::InvalidArgument, "message index must not be negative");
+  const auto& msgs = messages();
+  if (static_cast<std::size_t>(index) >= msgs.size()) return std::nullopt;
+  return message_state(msgs[static_cast<std::size_t>(index)]->id);
+}
+
+std::optional<MessageState> ThreadRuntime::message_state(const Id& id) const {
+  if (!repository_.contains(id)) return std::nullopt;
+  auto loc = repository_.get(id);
+  MessageState s;
+  s.message = loc.message;
+  s.parent_id = loc.parent_id;
+  s.index = loc.index;
+  const auto& msgs = messages();
+  s.is_last = !msgs.empty() && msgs.back().get() == loc.message.get();
+  auto [number, count] = repository_.branch_number(id);
+  s.branch_number = number;
+  s.branch_count = count;
+  return s;
+}
+
+std::optional<MessageLocation> ThreadRuntime::get_message_by_id(const Id& id) const {
+  if (!repository_.contains(id)) return std::nullopt;
+  return repository_.get(id);
+}
+
+std::vector<Id> ThreadRuntime::get_branches(const Id& id) const {
+  return repository_.get_branches(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions and events
+
+Subscription ThreadRuntime::subscribe(std::function<void()> on_change) {
+  return listeners_->state->subscribe(std::move(on_change));
+}
+
+Subscription ThreadRuntime::on(ThreadEvent event, std::function<void()> listener) {
+  auto list = listeners_->event(event);
+  if (event == ThreadEvent::Initialize && initialized_) {
+    // Latched (spec §11.2): a late listener gets the event once, on a later turn, unless it
+    // unsubscribed meanwhile. Initialize never fires again, so it need not join the list.
+    auto pending = std::make_shared<std::function<void()>>(std::move(listener));
+    std::weak_ptr<bool> alive = alive_;
+    dispatcher().post([this, pending, alive] {
+      if (alive.expired() || !*pending) return;
+      auto fn = std::exchange(*pending, {});
+      try {
+        fn();
+      } catch (...) {
+        report("an initialize listener threw: " +
+               detail::describe_exception(std::current_exception()));
+      }
+    });
+    return Subscription([pending] { *pending = {}; });
+  }
+  return list->subscribe(std::move(listener));
+}
+
+void ThreadRuntime::emit(ThreadEvent event) {
+  listeners_->event(event)->emit([this](const std::string& m) { report(m); });
+}
+
+void ThreadRuntime::notify() {
+  listeners_->state->emit([this](const std::string& m) { report(m); });
+  // The thread composer also notifies when what it derives from the thread changed (§11.1).
+  const bool can_cancel = composer_ && composer_->can_cancel();
+  if (can_cancel != listeners_->last_can_cancel) {
+    listeners_->last_can_cancel = can_cancel;
+    composer_->notify();
+  }
+}
+
+void ThreadRuntime::report(const std::string& message) const {
+  if (options_.on_error) {
+    options_.on_error(message);
+  } else {
+    std::cerr << "aui: " << message << '\n';
+  }
+}
+
+void ThreadRuntime::initialize_once() {
+  if (initialized_) return;
+  initialized_ = true;
+  emit(ThreadEvent::Initialize);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model context (spec §7.2)
+
+Subscription ThreadRuntime::register_model_context_provider(ModelContextProvider provider) {
+  auto id = ++listeners_->next_provider;
+  listeners_->providers.emplace_back(id, std::move(provider));
+  std::weak_ptr<Listeners> weak = listeners_;
+  notify_model_context_changed();
+  std::weak_ptr<bool> alive = alive_;
+  return Subscription([this, weak, alive, id] {
+    auto l = weak.lock();
+    if (!l) return;
+    std::erase_if(l->providers, [id](const auto& p) { return p.first == id; });
+    if (!alive.expired()) notify_model_context_changed();
+  });
+}
+
+void ThreadRuntime::notify_model_context_changed() { emit(ThreadEvent::ModelContextUpdate); }
+
+ModelContext ThreadRuntime::model_context() const {
+  if (listeners_->providers.empty()) return {};
+  std::vector<ModelContext> contexts;
+  contexts.reserve(listeners_->providers.size());
+  for (const auto& [id, provider] : listeners_->providers) contexts.push_back(provider());
+  return merge_model_contexts(contexts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+void ThreadRuntime::set_adapters(ThreadAdapters adapters) {
+  options_.adapters = std::move(adapters);
+  recompute_capabilities();
+}
+
+void ThreadRuntime::set_chat_model(ChatModelAdapter adapter) { options_.chat_model = std::move(adapter); }
+
+void ThreadRuntime::recompute_capabilities() {
+  Capabilities c;
+  c.remove = false;  // needs a history adapter with delete (persistence layer)
+  c.speech = options_.adapters.speech != nullptr;
+  c.dictation = options_.adapters.dictation != nullptr;
+  c.attachments = options_.adapters.attachments != nullptr;
+  c.feedback = options_.adapters.feedback != nullptr;
+  c.queue = false;
+  if (c != capabilities_) {
+    capabilities_ = c;
+    notify();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// append (spec §5.1)
+
+Completion ThreadRuntime::append(std::string text) { return append(AppendMessage::user(std::move(text))); }
+
+Completion ThreadRuntime::append(AppendMessage message) { return run_append(std::move(message), true); }
+
+Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metadata) {
+  // Step 1: provider composer metadata (reading the context can fail: DuplicateTool), then the
+  // initialize latch.
+  if (composer_metadata && message.role == Role::User && !listeners_->providers.empty()) {
+    ModelContext ctx;
+    try {
+      ctx = model_context();
+    } catch (...) {
+      return Completion::failed_with(std::current_exception());
+    }
+    if (ctx.composer_metadata.is_object()) {
+      if (!message.custom.is_object()) message.custom = Json::object();
+      for (const auto& [k, v] : ctx.composer_metadata.items()) message.custom[k] = v;
+    }
+  }
+  initialize_once();
+
+  std::optional<Id> parent_id;
+  switch (message.parent.kind()) {
+    case Parent::Kind::Tail:
+      if (!messages().empty()) parent_id = messages().back()->id;
+      break;
+    case Parent::Kind::Root:
+      break;
+    case Parent::Kind::Message:
+      parent_id = message.parent.id();
+      if (!repository_.contains(*parent_id)) {
+        return Completion::failed_with(
+            make_error(ErrorKind::ParentNotFound, "parent message " + quote_id(*parent_id) + " not found"));
+      }
+      break;
+  }
+
+  // Step 2: normalise and show the message at once.
+  ThreadMessageLike like;
+  like.role = message.role;
+  like.content = std::move(message.content);
+  like.created_at = message.created_at;
+  like.status = message.status;
+  if (message.role == Role::User || !message.attachments.empty()) {
+    like.attachments = std::move(message.attachments);
+  }
+  like.metadata.custom = message.custom.is_object() ? std::move(message.custom) : Json::object();
+  MessagePtr stored;
+  try {
+    stored = std::make_shared<const ThreadMessage>(
+        normalize_message(std::move(like), generate_id(), MessageStatus::complete()));
+  } catch (...) {
+    return Completion::failed_with(std::current_exception());
+  }
+  repository_.add_or_update(parent_id, stored);
+  notify();
+
+  // Step 5/6.
+  const bool start = message.start_run.value_or(message.role == Role::User);
+  if (start) {
+    return start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
+  }
+  repository_.reset_head(stored->id);
+  notify();
+  return Completion::succeeded();
+}
+
+// ---------------------------------------------------------------------------------------------
+// startRun / resumeRun / reload (spec §5.2, §5.3, §5.5)
+
+Completion ThreadRuntime::start_run(StartRunConfig config) {
+  return start_run_impl(config.parent_id, std::move(config.run_config), ChatModelAdapter{});
+}
+
+Completion ThreadRuntime::resume_run(StartRunConfig config, ChatModelAdapter stream) {
+  if (!stream) throw Error(ErrorKind::StreamRequired, "resumeRun needs a stream");
+  return start_run_impl(config.parent_id, std::move(config.run_config), std::move(stream));
+}
+
+Completion ThreadRuntime::start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
+                                         ChatModelAdapter first_callback) {
+  initialize_once();
+  auto m = std::make_shared<ThreadMessage>();
+  m->id = generate_id();
+  m->created_at = now_timestamp();
+  m->role = Role::Assistant;
+  m->status = MessageStatus::running();
+  Json thread_state = state();
+  if (!thread_state.is_null()) m->metadata.assistant.edit().unstable_state = std::move(thread_state);
+
+  auto run = std::make_shared<Run>();
+  run->parent_id = parent_id;
+  run->message = std::move(m);
+  run->run_config = std::move(run_config);
+  run->first_callback = std::move(first_callback);
+  Completion completion = run->completion;
+  run_loop(std::move(run));
+  return completion;
+}
+
+Completion ThreadRuntime::reload(const Id& message_id, std::optional<RunConfig> run_config) {
+  auto loc = repository_.get(message_id);  // MessageNotFound
+  if (loc.message->role != Role::Assistant) {
+    throw Error(ErrorKind::NotAssistant, "only assistant messages can be reloaded; " +
+                                             quote_id(message_id) + " is not one");
+  }
+  if (!run_config) {
+    if (auto* edit = edit_composer(message_id)) {
+      run_config = edit->run_config();
+    } else {
+      run_config = composer_->run_config();
+    }
+  }
+  return start_run_impl(loc.parent_id, std::move(*run_config), ChatModelAdapter{});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run loop (spec §6.2)
+
+void ThreadRuntime::run_loop(std::shared_ptr<Run> run) {
+  emit(ThreadEvent::RunStart);
+  active_run_ = run;
+  suggestions_.clear();
+  abort_suggestions();
+  notify();
+  start_roundtrip(std::move(run));
+}
+
+void ThreadRuntime::end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure) {
+  emit(ThreadEvent::RunEnd);
+  const bool was_active = active_run_ == run;
+  if (was_active) active_run_ = nullptr;
+  if (!failure && was_active && options_.adapters.suggestion && run->message &&
+      run->message->status.type != StatusType::RequiresAction) {
+    start_suggestions();
+  }
+  if (failure) {
+    run->completion.reject(failure);
+  } else {
+    run->completion.resolve();
+  }
+}
+
+bool ThreadRuntime::should_continue(const ThreadMessage& m) const {
+  if (!m.status.is(StatusType::RequiresAction, StatusReason::ToolCalls)) return false;
+  const auto& human = options_.human_tool_names;
+  for (const auto& part : m.content) {
+    const auto* call = part.get_if<ToolCallPart>();
+    if (!call) continue;
+    const bool has_approval = call->approval.has_value();
+    if (!call->result && has_approval && call->approval->pending()) return false;
+    if (call->result || has_approval) continue;
+    if (!human) return false;  // legacy mode: any unresolved call pauses
+    if (std::find(human->begin(), human->end(), call->tool_name) != human->end()) return false;
+  }
+  return true;
+}
+
+bool ThreadRuntime::should_cancel(const Roundtrip& rt) const {
+  if (!rt.aborted()) return false;
+  const auto& status = rt.message->status;
+  if (status.type == StatusType::Running) return true;
+  if (status.type == StatusType::RequiresAction) {
+    return rt.run != active_run_ || should_continue(*rt.message);
+  }
+  return false;
+}
+
+bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
+  rt.message = message;
+  rt.live->set(message);
+  MessagePtr stored = repository_.find(message->id);
+  bool owned;
+  if (rt.has_written) {
+    owned = stored && stored.get() == rt.last_written.get();
+  } else {
+    owned = rt.run == active_run_ && (!stored || stored.get() == rt.last_written.get());
+  }
+  if (!owned) return false;
+  std::optional<Id> parent = rt.run->parent_id;
+  if (stored) {
+    parent = repository_.get(message->id).parent_id;
+  } else if (parent && !repository_.contains(*parent)) {
+    return false;
+  }
+  repository_.add_or_update(parent, message);
+  rt.last_written = std::move(message);
+  rt.has_written = true;
+  notify();
+  return true;
+}
+
+void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
+  // Step 1: the prefix. An unknown parent fails before anything else happens.
+  MessageList prefix;
+  if (run->parent_id) {
+    if (!repository_.contains(*run->parent_id)) {
+      end_run(run, make_error(ErrorKind::HeadNotFound,
+                              "parent message " + quote_id(*run->parent_id) + " not found"));
+      return;
+    }
+    prefix = repository_.messages_up_to(*run->parent_id);
+  }
+
+  // Step 2: a new roundtrip aborts the thread's current one.
+  if (current_) {
+    current_->reason = CancelReason::Superseded;
+    current_->stop.request_stop();
+  }
+  auto rt = std::make_shared<Roundtrip>();
+  rt->run = run;
+  rt->message = run->message;
+  MessagePtr stored = repository_.find(run->message->id);
+  if (stored) {
+    // A continuation: the roundtrip owns the message while the stored object is the one the run
+    // was started with.
+    rt->last_written = stored.get() == run->message.get() ? stored : nullptr;
+    rt->has_written = true;
+  }
+  rt->live = std::make_shared<LiveMessage>();
+  rt->live->set(run->message);
+  current_ = rt;
+  live_roundtrips_.push_back(rt);
+
+  // Step 3: the roundtrip base.
+  const auto& md = run->message->metadata.assistant_or_default();
+  rt->base_content = run->message->content;
+  rt->base_annotations = md.unstable_annotations;
+  rt->base_data = md.unstable_data;
+  rt->base_steps = md.steps;
+  rt->base_custom = run->message->metadata.custom;
+
+  // Step 4: the step limit.
+  if (static_cast<long>(md.steps.size()) >= options_.max_steps) {
+    store_owned(*rt, copy_with_status(*rt->message,
+                                      MessageStatus::incomplete(StatusReason::ToolCalls)));
+    finish_roundtrip(rt, nullptr);
+    return;
+  }
+
+  // Step 5: running, stored, made the head (deleting its descendants).
+  store_owned(*rt, copy_with_status(*rt->message, MessageStatus::running()));
+  if (repository_.contains(rt->message->id) && !rt->aborted()) {
+    repository_.reset_head(rt->message->id);
+    notify();
+  }
+
+  // Step 6.
+  last_run_config_ = run->run_config;
+
+  // Step 7: the options; building the context can fail like the adapter.
+  auto options = std::make_shared<ChatModelRunOptions>();
+  try {
+    options->context = model_context();
+  } catch (...) {
+    finish_roundtrip(rt, std::current_exception());
+    return;
+  }
+  options->context.composer_metadata = nullptr;
+  options->messages = std::move(prefix);
+  options->run_config = last_run_config_;
+  options->stop_token = rt->stop.get_token();
+  options->assistant_message_id = rt->message->id;
+  options->parent_id = run->parent_id;
+  options->get_message = [live = rt->live] { return live->get(); };
+
+  ChatModelAdapter adapter = run->first_callback ? run->first_callback : options_.chat_model;
+  run->first_callback = ChatModelAdapter{};
+  if (!adapter) {
+    finish_roundtrip(rt, make_error(ErrorKind::AdapterMissing, "no chat model adapter is set"));
+    return;
+  }
+
+  auto channel = std::make_shared<Channel>();
+  channel->stop = rt->stop.get_token();
+  channel->dispatcher = options_.dispatcher;
+  std::weak_ptr<Roundtrip> weak_rt = rt;
+  std::weak_ptr<bool> alive = alive_;
+  channel->drain = [this, weak_rt, alive] {
+    if (alive.expired()) return;
+    if (auto r = weak_rt.lock()) drain(r);
+  };
+  rt->channel = channel;
+
+  options_.executor->execute([channel, adapter = std::move(adapter), options = std::move(options)] {
+    std::exception_ptr failure;
+    std::optional<ChatModelRunResult> plain;
+    try {
+      switch (adapter.form()) {
+        case ChatModelAdapter::Form::Plain:
+          plain = adapter.plain()(*options);
+          break;
+        case ChatModelAdapter::Form::Streaming: {
+          ChannelSink sink(channel);
+          adapter.streaming()(*options, sink);
+          break;
+        }
+        case ChatModelAdapter::Form::Coroutine: {
+          ChannelSink sink(channel);
+          auto stream = adapter.coroutine()(*options);
+          while (auto result = stream.next()) sink.yield(std::move(*result));
+          break;
+        }
+      }
+    } catch (const StreamClosed&) {
+      // The owner stopped consuming; this is a normal end of the stream.
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::unique_lock lock(channel->mutex);
+    if (plain) {
+      channel->pending = std::move(plain);
+      channel->pending_is_plain = true;
+    }
+    channel->done = true;
+    channel->failure = failure;
+    channel->post_locked_result(lock);
+  });
+}
+
+void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt) {
+  if (rt->finished) return;
+  std::optional<ChatModelRunResult> pending;
+  bool plain = false;
+  bool done = false;
+  std::exception_ptr failure;
+  {
+    std::lock_guard lock(rt->channel->mutex);
+    pending = std::move(rt->channel->pending);
+    rt->channel->pending.reset();
+    plain = rt->channel->pending_is_plain;
+    done = rt->channel->done;
+    failure = rt->channel->failure;
+    rt->channel->posted = false;
+  }
+  if (pending) {
+    if (plain || !rt->aborted()) {
+      apply_result(*rt, *pending);
+    } else {
+      // Aborted: the late result is not applied; stop consuming the stream.
+      if (should_cancel(*rt)) {
+        store_owned(*rt, copy_with_status(*rt->message,
+                                          MessageStatus::incomplete(StatusReason::Cancelled)));
+      }
+      rt->channel->closed.store(true, std::memory_order_release);
+    }
+  }
+  if (done) finish_roundtrip(rt, failure);
+}
+
+void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
+  std::shared_ptr<ThreadMessage> m;
+  if (r.content) {
+    Content content;
+    content.reserve(rt.base_content.size() + r.content->size());
+    content.insert(content.end(), rt.base_content.begin(), rt.base_content.end());
+    content.insert(content.end(), r.content->begin(), r.content->end());
+    m = copy_with_content(*rt.message, std::move(content));
+  } else {
+    m = std::make_shared<ThreadMessage>(*rt.message);
+  }
+  if (r.status) m->status = *r.status;
+  if (r.metadata) {
+    const auto& md = *r.metadata;
+    if (md.unstable_state || md.unstable_annotations || md.unstable_data || md.steps || md.timing) {
+      auto& a = m->metadata.assistant.edit();
+      if (md.unstable_state) a.unstable_state = *md.unstable_state;
+      if (md.unstable_annotations) {
+        a.unstable_annotations = rt.base_annotations;
+        a.unstable_annotations.insert(a.unstable_annotations.end(), md.unstable_annotations->begin(),
+                                      md.unstable_annotations->end());
+      }
+      if (md.unstable_data) {
+        a.unstable_data = rt.base_data;
+        a.unstable_data.insert(a.unstable_data.end(), md.unstable_data->begin(), md.unstable_data->end());
+      }
+      if (md.steps) {
+        a.steps = rt.base_steps;
+        a.steps.insert(a.steps.end(), md.steps->begin(), md.steps->end());
+      }
+      if (md.timing) a.timing = *md.timing;
+    }
+    if (md.custom && md.custom->is_object()) {
+      Json custom = rt.base_custom.is_object() ? rt.base_custom : Json::object();
+      for (const auto& [k, v] : md.custom->items()) custom[k] = v;
+      m->metadata.custom = std::move(custom);
+    }
+  }
+  store_owned(rt, std::move(m));
+}
+
+void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure) {
+  if (rt->finished) return;
+  rt->finished = true;
+  if (rt->channel) rt->channel->closed.store(true, std::memory_order_release);
+  std::erase(live_roundtrips_, rt);
+  auto run = rt->run;
+
+  std::exception_ptr run_failure;
+  if (failure) {
+    if (is_abort_kind(failure)) {
+      store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
+    } else {
+      store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(
+                                                          StatusReason::Error, to_assistant_error(failure))));
+      run_failure = failure;
+    }
+  } else if (should_cancel(*rt)) {
+    store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
+  } else if (rt->message->status.type == StatusType::Running) {
+    store_owned(*rt, copy_with_status(*rt->message, MessageStatus::complete()));
+  }
+  // Step 10: the superseded roundtrip clears the current signal only if it is still its own.
+  if (current_ == rt) current_ = nullptr;
+
+  run->message = rt->message;
+  if (run_failure) {
+    end_run(run, run_failure);
+    return;
+  }
+  if (active_run_ != run || !should_continue(*run->message)) {
+    end_run(run, nullptr);
+    return;
+  }
+  start_roundtrip(run);
+}
+
+// ---------------------------------------------------------------------------------------------
+// cancelRun / detach (spec §5.4, §5.16)
+
+void ThreadRuntime::cancel_run() {
+  if (current_) {
+    current_->reason = CancelReason::UserCancel;
+    current_->stop.request_stop();
+    current_ = nullptr;
+  }
+  abort_suggestions();
+}
+
+void ThreadRuntime::detach() {
+  ++generation_;
+  detached_ = true;
+  if (current_) {
+    current_->reason = CancelReason::Detach;
+    current_->stop.request_stop();
+    current_ = nullptr;
+  }
+  abort_suggestions();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions (spec §13.5)
+
+void ThreadRuntime::abort_suggestions() {
+  if (suggestion_job_) {
+    suggestion_job_->stop.request_stop();
+    suggestion_job_ = nullptr;
+  }
+}
+
+void ThreadRuntime::start_suggestions() {
+  abort_suggestions();
+  auto adapter = options_.adapters.suggestion;
+  if (!adapter) return;
+  auto job = std::make_shared<SuggestionJob>();
+  suggestion_job_ = job;
+  auto dispatcher = options_.dispatcher;
+  std::weak_ptr<bool> alive = alive_;
+  auto deliver = [this, dispatcher, job, alive](std::vector<ThreadSuggestion> list) {
+    if (job->stop.stop_requested()) return;
+    dispatcher->post([this, job, alive, list = std::move(list)]() mutable {
+      if (alive.expired() || job->stop.stop_requested()) return;
+      suggestions_ = std::move(list);
+      notify();
+    });
+  };
+  options_.executor->execute([adapter, job, deliver, dispatcher, alive, this, msgs = messages()] {
+    try {
+      auto last = adapter->generate(msgs, job->stop.get_token(), deliver);
+      deliver(std::move(last));
+    } catch (...) {
+      auto what = detail::describe_exception(std::current_exception());
+      dispatcher->post([this, alive, what] {
+        if (!alive.expired()) report("suggestion generation failed: " + what);
+      });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Branches (spec §5.6, §5.7)
+
+void ThreadRuntime::switch_to_branch(const Id& branch_id) {
+  repository_.switch_to_branch(branch_id);
+  notify();
+}
+
+void ThreadRuntime::switch_to_branch(const Id& message_id, BranchPosition position) {
+  auto branches = repository_.get_branches(message_id);
+  auto it = std::find(branches.begin(), branches.end(), message_id);
+  const auto pos = static_cast<std::size_t>(it - branches.begin());
+  if (position == BranchPosition::Previous) {
+    if (pos == 0) throw Error(ErrorKind::BranchNotFound, "no previous branch of " + quote_id(message_id));
+    switch_to_branch(branches[pos - 1]);
+  } else {
+    if (pos + 1 >= branches.size()) {
+      throw Error(ErrorKind::BranchNotFound, "no next branch of " + quote_id(message_id));
+    }
+    switch_to_branch(branches[pos + 1]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing (spec §5.8)
+
+EditComposer& ThreadRuntime::begin_edit(const Id& message_id) {
+  if (edits_.count(message_id)) {
+    throw Error(ErrorKind::EditInProgress, "message " + quote_id(message_id) + " is already being edited");
+  }
+  auto loc = repository_.get(message_id);  // MessageNotFound
+  auto edit = std::make_unique<EditComposer>(*this, *loc.message, loc.parent_id);
+  auto& ref = *edit;
+  edits_[message_id] = std::move(edit);
+  notify();
+  return ref;
+}
+
+EditComposer* ThreadRuntime::edit_composer(const Id& message_id) noexcept {
+  auto it = edits_.find(message_id);
+  return it == edits_.end() ? nullptr : it->second.get();
+}
+
+void ThreadRuntime::close_edit(const Id& message_id) {
+  auto it = edits_.find(message_id);
+  if (it == edits_.end()) return;
+  // The composer may be inside its own send(): keep it alive until a later turn.
+  closed_edits_.push_back(std::move(it->second));
+  edits_.erase(it);
+  std::weak_ptr<bool> alive = alive_;
+  dispatcher().post([this, alive] {
+    if (!alive.expired()) closed_edits_.clear();
+  });
+  notify();
+}
+
+// ---------------------------------------------------------------------------------------------
+// delete, feedback, unsupported operations
+
+Completion ThreadRuntime::delete_message(const Id& message_id) {
+  (void)message_id;
+  return Completion::failed_with(make_error(
+      ErrorKind::DeleteUnsupported, "deleting a message needs a history adapter that can delete"));
+}
+
+void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type) {
+  if (!options_.adapters.feedback) {
+    throw Error(ErrorKind::AdapterMissing, "submitFeedback needs a feedback adapter");
+  }
+  auto loc = repository_.get(message_id);  // MessageNotFound
+  options_.adapters.feedback->submit(*loc.message, type);
+  if (loc.message->role != Role::Assistant) return;
+  auto updated = std::make_shared<ThreadMessage>(*loc.message);
+  updated->metadata.submitted_feedback = type;
+  MessagePtr next = updated;
+  repository_.add_or_update(loc.parent_id, next);
+  // A metadata-only write does not take the message from a run still writing it (spec §6.7,
+  // the quirk not to replicate): the run continues from the updated object.
+  for (auto& rt : live_roundtrips_) {
+    if (rt->last_written.get() == loc.message.get()) rt->last_written = next;
+    if (rt->message.get() == loc.message.get()) rt->message = next;
+  }
+  notify();
+}
+
+void ThreadRuntime::resume_tool_call() {
+  throw Error(ErrorKind::Unsupported,
+              "resumeToolCall is not supported by LocalRuntime; use a human tool and addToolResult");
+}
+
+// ---------------------------------------------------------------------------------------------
+// export / import / reset (spec §5.15)
+
+ExportedMessageRepository ThreadRuntime::export_repository() const {
+  return repository_.export_repository();
+}
+
+void ThreadRuntime::import_repository(const ExportedMessageRepository& data) {
+  initialize_once();
+  // Import into a fresh tree first so that bad data leaves the thread as it was.
+  MessageRepository fresh;
+  fresh.import_repository(data);
+  repository_ = std::move(fresh);
+  notify();
+}
+
+void ThreadRuntime::reset(std::vector<ThreadMessageLike> initial_messages) {
+  import_repository(from_array(std::move(initial_messages)));
+}
+
+}  // namespace aui
