@@ -673,7 +673,14 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   std::weak_ptr<bool> alive = alive_;
   channel->drain = [this, weak_rt, alive] {
     if (alive.expired()) return;
-    if (auto r = weak_rt.lock()) drain(r);
+    auto r = weak_rt.lock();
+    if (!r) return;
+    try {
+      drain(r);
+    } catch (...) {
+      // Nothing the adapter sends may break the host's loop.
+      report("applying a result failed: " + detail::describe_exception(std::current_exception()));
+    }
   };
   rt->channel = channel;
 
