@@ -133,7 +133,27 @@ struct MessageState {
   std::size_t branch_count = 1;
 };
 
-enum class ThreadEvent { RunStart, RunEnd, Initialize, ModelContextUpdate };
+/// A tool result supplied by a person or the host (spec §5.10).
+struct ToolResult {
+  Id message_id{};  // empty: the last message on the current branch that holds the call
+  std::string tool_call_id{};
+  std::string tool_name{};  // informational
+  Json result{};            // JSON null is a result too
+  bool is_error = false;
+  std::optional<Json> artifact{};  // absent keeps the previous artifact
+  Json model_content{};             // null = absent
+};
+
+/// A decision on an approval gate (spec §5.11). `approved` may be left out when `option_id`
+/// names one of the gate's options: allow-* kinds approve, reject-* kinds deny.
+struct ToolApprovalResponse {
+  Id approval_id{};
+  std::optional<bool> approved{};
+  std::optional<std::string> option_id{};
+  std::optional<std::string> reason{};
+};
+
+enum class ThreadEvent { RunStart, RunEnd, Initialize, ModelContextUpdate, ToolApprovalAnswered };
 
 /// One thread. Owner thread only: construct it, call it and destroy it on the thread that runs
 /// its dispatcher.
@@ -194,6 +214,13 @@ class ThreadRuntime {
   Completion delete_message(const Id& message_id);
   /// spec §5.14. AdapterMissing, MessageNotFound.
   void submit_feedback(const Id& message_id, FeedbackType type);
+  /// Fills a tool call's result; resumes the run when nothing else is awaited (spec §5.10).
+  /// MessageNotFound, NotAssistant, ToolCallNotFound (thrown).
+  void add_tool_result(ToolResult result);
+  /// Records an approval decision; resumes the run when nothing else is awaited and the message
+  /// is the head (spec §5.11). ApprovalNotFound, RunInProgress, NotPaused, ApprovalTerminated,
+  /// ApprovalAlreadyDecided, InvalidArgument (thrown).
+  void respond_to_tool_approval(ToolApprovalResponse response);
   /// spec §5.12: not supported by LocalRuntime; always throws Unsupported.
   [[noreturn]] void resume_tool_call();
 
@@ -256,6 +283,8 @@ class ThreadRuntime {
   void abort_suggestions();
   void report(const std::string& message) const;
   void close_edit(const Id& message_id);
+  void continue_run(const Id& message_id);
+  void replace_message(const MessageLocation& loc, MessagePtr next);
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;

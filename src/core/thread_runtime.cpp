@@ -172,6 +172,7 @@ struct ThreadRuntime::Roundtrip {
   std::shared_ptr<LiveMessage> live;
   std::shared_ptr<Channel> channel;
   bool finished = false;
+  bool lost = false;  // ownership was lost: nothing more is written, the loop does not go on
 
   bool aborted() const noexcept { return stop.stop_requested(); }
 };
@@ -562,8 +563,7 @@ bool ThreadRuntime::should_cancel(const Roundtrip& rt) const {
 }
 
 bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
-  rt.message = message;
-  rt.live->set(message);
+  if (rt.lost) return false;
   MessagePtr stored = repository_.find(message->id);
   bool owned;
   if (rt.has_written) {
@@ -571,13 +571,20 @@ bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
   } else {
     owned = rt.run == active_run_ && (!stored || stored.get() == rt.last_written.get());
   }
-  if (!owned) return false;
   std::optional<Id> parent = rt.run->parent_id;
-  if (stored) {
+  if (owned && stored) {
     parent = repository_.get(message->id).parent_id;
-  } else if (parent && !repository_.contains(*parent)) {
+  } else if (owned && parent && !repository_.contains(*parent)) {
+    owned = false;
+  }
+  if (!owned) {
+    // Another writer replaced the message (a tool result, a decision, another run) or it was
+    // removed: everything this roundtrip would still write is dropped (spec §6.1).
+    rt.lost = true;
     return false;
   }
+  rt.message = message;
+  rt.live->set(message);
   repository_.add_or_update(parent, message);
   rt.last_written = std::move(message);
   rt.has_written = true;
@@ -820,7 +827,7 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
     end_run(run, run_failure);
     return;
   }
-  if (active_run_ != run || !should_continue(*run->message)) {
+  if (rt->lost || active_run_ != run || !should_continue(*run->message)) {
     end_run(run, nullptr);
     return;
   }
@@ -969,9 +976,150 @@ void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type) {
   // the quirk not to replicate): the run continues from the updated object.
   for (auto& rt : live_roundtrips_) {
     if (rt->last_written.get() == loc.message.get()) rt->last_written = next;
-    if (rt->message.get() == loc.message.get()) rt->message = next;
+    if (rt->message.get() == loc.message.get()) {
+      rt->message = next;
+      rt->live->set(next);
+    }
   }
   notify();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool results and approval decisions (spec §5.10, §5.11, §6.8)
+
+void ThreadRuntime::replace_message(const MessageLocation& loc, MessagePtr next) {
+  // A write that changes content or status takes the message from any roundtrip still writing
+  // it: that roundtrip's later updates are dropped (spec §6.1).
+  repository_.add_or_update(loc.parent_id, std::move(next));
+  notify();
+}
+
+void ThreadRuntime::continue_run(const Id& message_id) {
+  auto loc = repository_.get(message_id);
+  auto run = std::make_shared<Run>();
+  run->parent_id = loc.parent_id;
+  run->message = loc.message;
+  run->run_config = last_run_config_;
+  // Nobody awaits a continuation: its errors are recorded on the message (spec §6.8).
+  run_loop(std::move(run));
+}
+
+void ThreadRuntime::add_tool_result(ToolResult input) {
+  Id message_id = input.message_id;
+  if (message_id.empty()) {
+    const auto& msgs = messages();
+    for (std::size_t i = msgs.size(); i-- > 0 && message_id.empty();) {
+      for (const auto& part : msgs[i]->content) {
+        const auto* call = part.get_if<ToolCallPart>();
+        if (call && call->tool_call_id == input.tool_call_id) {
+          message_id = msgs[i]->id;
+          break;
+        }
+      }
+    }
+    if (message_id.empty()) {
+      throw Error(ErrorKind::ToolCallNotFound,
+                  "no message on the current branch has tool call " + quote_id(input.tool_call_id));
+    }
+  }
+  auto loc = repository_.get(message_id);  // MessageNotFound
+  if (loc.message->role != Role::Assistant) {
+    throw Error(ErrorKind::NotAssistant, "tool results go on assistant messages; " + quote_id(message_id) +
+                                             " is not one");
+  }
+  auto next = std::make_shared<ThreadMessage>(*loc.message);
+  bool found = false;
+  bool added = false;
+  for (auto& part : next->content) {
+    const auto* call = part.get_if<ToolCallPart>();
+    if (!call || call->tool_call_id != input.tool_call_id) continue;
+    found = true;
+    auto& edit = part.edit<ToolCallPart>();
+    if (!edit.result) added = true;
+    edit.result = input.result;
+    edit.is_error = input.is_error;
+    if (input.artifact) edit.artifact = input.artifact;
+    if (!input.model_content.is_null()) edit.model_content = input.model_content;
+  }
+  if (!found) {
+    throw Error(ErrorKind::ToolCallNotFound, "message " + quote_id(message_id) + " has no tool call " +
+                                                 quote_id(input.tool_call_id));
+  }
+  replace_message(loc, next);
+  if (added && should_continue(*next)) continue_run(message_id);
+}
+
+void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
+  // 1. The last assistant message on the current branch holding the gate.
+  const auto& msgs = messages();
+  MessagePtr holder;
+  for (std::size_t i = msgs.size(); i-- > 0 && !holder;) {
+    if (msgs[i]->role != Role::Assistant) continue;
+    for (const auto& part : msgs[i]->content) {
+      const auto* call = part.get_if<ToolCallPart>();
+      if (call && call->approval && call->approval->id == response.approval_id) {
+        holder = msgs[i];
+        break;
+      }
+    }
+  }
+  if (!holder) throw Error(ErrorKind::ApprovalNotFound, "no approval " + quote_id(response.approval_id));
+  // 2.–4.
+  if (!live_roundtrips_.empty()) {
+    throw Error(ErrorKind::RunInProgress, "an approval cannot be decided while a run is in progress");
+  }
+  if (holder->status.type != StatusType::RequiresAction) {
+    throw Error(ErrorKind::NotPaused, "message " + quote_id(holder->id) + " is not waiting for a decision");
+  }
+  auto next = std::make_shared<ThreadMessage>(*holder);
+  for (auto& part : next->content) {
+    const auto* call = part.get_if<ToolCallPart>();
+    if (!call || !call->approval || call->approval->id != response.approval_id) continue;
+    const Approval& gate = *call->approval;
+    if (gate.resolution) throw Error(ErrorKind::ApprovalTerminated, "approval " + quote_id(gate.id) + " has ended");
+    if (gate.approved) {
+      throw Error(ErrorKind::ApprovalAlreadyDecided, "approval " + quote_id(gate.id) + " was already decided");
+    }
+    bool approved = false;
+    if (response.option_id && !response.approved) {
+      const ApprovalOption* option = nullptr;
+      if (gate.options) {
+        for (const auto& o : *gate.options) {
+          if (o.id == *response.option_id) option = &o;
+        }
+      }
+      if (!option) throw Error(ErrorKind::InvalidArgument, "unknown approval option " + quote_id(*response.option_id));
+      if (option->kind == "allow-once" || option->kind == "allow-always") {
+        approved = true;
+      } else if (option->kind == "reject-once" || option->kind == "reject-always") {
+        approved = false;
+      } else {
+        throw Error(ErrorKind::InvalidArgument,
+                    "option " + quote_id(option->id) + " has a custom kind; say whether it approves");
+      }
+    } else if (response.approved) {
+      approved = *response.approved;
+    } else {
+      throw Error(ErrorKind::InvalidArgument, "an approval response needs `approved` or an option id");
+    }
+    auto& edit = part.edit<ToolCallPart>();
+    Approval& decided = edit.approval.edit();
+    decided.approved = approved;
+    if (response.option_id) decided.option_id = response.option_id;
+    if (response.reason) decided.reason = response.reason;
+    if (!approved) {
+      const std::string why =
+          response.reason && !response.reason->empty() ? *response.reason : "Tool approval denied";
+      edit.result = Json{{"error", why}};
+      edit.is_error = true;
+    }
+  }
+  auto loc = repository_.get(holder->id);
+  replace_message(loc, next);
+  emit(ThreadEvent::ToolApprovalAnswered);
+  const auto& branch = messages();
+  const bool is_head = !branch.empty() && branch.back()->id == next->id;
+  if (is_head && should_continue(*next)) continue_run(next->id);
 }
 
 void ThreadRuntime::resume_tool_call() {
