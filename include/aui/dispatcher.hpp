@@ -3,6 +3,7 @@
 // a terminal app feeds its own loop); aui ships EventLoop for headless programs and
 // ManualDispatcher for hosts that pump work themselves.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -70,6 +71,7 @@ class EventLoop : public Dispatcher {
   std::deque<std::function<void()>> running_;
   bool stopped_ = false;
   bool sleeping_ = false;
+  std::atomic<bool> has_tasks_{false};  // lets the owner spin without taking the mutex
 };
 
 }  // namespace aui

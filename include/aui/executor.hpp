@@ -24,8 +24,9 @@ class WorkerPool : public Executor {
   ~WorkerPool() override;  // waits for running jobs to finish
   void execute(std::function<void()> job) override;
 
+  struct State;  // shared with the worker threads (an implementation detail)
+
  private:
-  struct State;
   std::shared_ptr<State> state_;
 };
 

@@ -3,8 +3,11 @@
 // structure with the vector they came from.
 
 #include <cstddef>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
+#include <vector>
 
 namespace aui {
 
@@ -19,33 +22,234 @@ namespace aui {
 /// subscriber or to a view costs the same on a thread of ten messages as on one of ten thousand.
 template <class T>
 class PersistentVector {
+  static constexpr unsigned kBits = 5;
+  static constexpr std::size_t kWidth = std::size_t{1} << kBits;
+  static constexpr std::size_t kMask = kWidth - 1;
+
+  // Inner nodes hold children; leaves hold items. Leaves in the tree are always full.
+  struct Node {
+    std::vector<std::shared_ptr<const Node>> kids;
+    std::vector<T> items;
+  };
+  using NodePtr = std::shared_ptr<const Node>;
+  using Leaf = std::vector<T>;
+  using LeafPtr = std::shared_ptr<const Leaf>;
+
  public:
   using value_type = T;
   using size_type = std::size_t;
-  class const_iterator;
+
+  /// A forward iterator that walks leaf by leaf (O(1) amortized per step).
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+
+    const_iterator() = default;
+    reference operator*() const { return (*leaf_)[index_ - base_]; }
+    pointer operator->() const { return &**this; }
+    const_iterator& operator++() {
+      ++index_;
+      if (index_ - base_ >= leaf_->size() && index_ < vec_->size_) load();
+      return *this;
+    }
+    const_iterator operator++(int) {
+      auto copy = *this;
+      ++*this;
+      return copy;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) {
+      return a.index_ == b.index_;
+    }
+
+   private:
+    friend class PersistentVector;
+    const_iterator(const PersistentVector* vec, size_type index) : vec_(vec), index_(index) {
+      if (index_ < vec_->size_) load();
+    }
+    void load() {
+      leaf_ = &vec_->leaf_for(index_);
+      base_ = index_ >= vec_->tail_offset() ? vec_->tail_offset() : (index_ & ~kMask);
+    }
+    const PersistentVector* vec_ = nullptr;
+    size_type index_ = 0;
+    size_type base_ = 0;
+    const Leaf* leaf_ = nullptr;
+  };
 
   PersistentVector() noexcept = default;
-  PersistentVector(std::initializer_list<T> items);
+  PersistentVector(std::initializer_list<T> items) {
+    for (const auto& item : items) *this = push_back(item);
+  }
 
-  size_type size() const noexcept;
-  bool empty() const noexcept { return size() == 0; }
-  const T& operator[](size_type i) const;  // precondition: i < size()
-  const T& at(size_type i) const;          // throws std::out_of_range
+  size_type size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  const T& operator[](size_type i) const {
+    if (i >= tail_offset()) return (*tail_)[i - tail_offset()];
+    return leaf_for(i)[i & kMask];
+  }
+  const T& at(size_type i) const {
+    if (i >= size_) throw std::out_of_range("PersistentVector::at");
+    return (*this)[i];
+  }
   const T& front() const { return (*this)[0]; }
-  const T& back() const { return (*this)[size() - 1]; }
+  const T& back() const { return (*tail_)[size_ - 1 - tail_offset()]; }
 
-  [[nodiscard]] PersistentVector push_back(T value) const;
-  [[nodiscard]] PersistentVector pop_back() const;          // precondition: !empty()
-  [[nodiscard]] PersistentVector set(size_type i, T value) const;  // precondition: i < size()
-  [[nodiscard]] PersistentVector take(size_type n) const;   // the first min(n, size()) items
+  [[nodiscard]] PersistentVector push_back(T value) const {
+    PersistentVector out = *this;
+    if (size_ - tail_offset() < kWidth) {
+      auto tail = std::make_shared<Leaf>();
+      tail->reserve(tail_ ? tail_->size() + 1 : 1);
+      if (tail_) tail->insert(tail->end(), tail_->begin(), tail_->end());
+      tail->push_back(std::move(value));
+      out.tail_ = std::move(tail);
+      ++out.size_;
+      return out;
+    }
+    // The tail is full: it becomes a leaf of the tree.
+    auto leaf = std::make_shared<Node>();
+    leaf->items = *tail_;
+    NodePtr leaf_node = std::move(leaf);
+    if (!root_) {
+      auto root = std::make_shared<Node>();
+      root->kids.push_back(std::move(leaf_node));
+      out.root_ = std::move(root);
+      out.shift_ = kBits;
+    } else if ((size_ >> kBits) > (size_type{1} << shift_)) {
+      auto root = std::make_shared<Node>();
+      root->kids.push_back(root_);
+      root->kids.push_back(new_path(shift_, std::move(leaf_node)));
+      out.root_ = std::move(root);
+      out.shift_ = shift_ + kBits;
+    } else {
+      out.root_ = push_tail(shift_, root_.get(), std::move(leaf_node));
+    }
+    auto tail = std::make_shared<Leaf>();
+    tail->push_back(std::move(value));
+    out.tail_ = std::move(tail);
+    ++out.size_;
+    return out;
+  }
 
-  const_iterator begin() const;
-  const_iterator end() const;
+  [[nodiscard]] PersistentVector pop_back() const { return take(size_ - 1); }
 
-  /// True when both are the same snapshot (not merely equal items).
-  bool same_as(const PersistentVector& other) const noexcept;
+  [[nodiscard]] PersistentVector set(size_type i, T value) const {
+    PersistentVector out = *this;
+    if (i >= tail_offset()) {
+      auto tail = std::make_shared<Leaf>(*tail_);
+      (*tail)[i - tail_offset()] = std::move(value);
+      out.tail_ = std::move(tail);
+      return out;
+    }
+    out.root_ = assoc(shift_, root_.get(), i, std::move(value));
+    return out;
+  }
 
-  // Implementation below.
+  [[nodiscard]] PersistentVector take(size_type n) const {
+    if (n >= size_) return *this;
+    if (n == 0) return PersistentVector();
+    PersistentVector out;
+    out.size_ = n;
+    const size_type new_tail_offset = ((n - 1) >> kBits) << kBits;
+    const Leaf& last = leaf_for(n - 1);
+    const size_type last_base = (n - 1) >= tail_offset() ? tail_offset() : new_tail_offset;
+    out.tail_ = std::make_shared<Leaf>(last.begin() + static_cast<std::ptrdiff_t>(new_tail_offset - last_base),
+                                       last.begin() + static_cast<std::ptrdiff_t>(n - last_base));
+    if (new_tail_offset > 0) {
+      NodePtr root = trim(shift_, root_.get(), new_tail_offset);
+      unsigned shift = shift_;
+      while (shift > kBits && root->kids.size() == 1) {
+        root = root->kids[0];
+        shift -= kBits;
+      }
+      out.root_ = std::move(root);
+      out.shift_ = shift;
+    }
+    return out;
+  }
+
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size_); }
+
+  bool same_as(const PersistentVector& other) const noexcept {
+    return size_ == other.size_ && root_ == other.root_ && tail_ == other.tail_;
+  }
+
+ private:
+  size_type tail_offset() const noexcept {
+    return size_ == 0 ? 0 : ((size_ - 1) >> kBits) << kBits;
+  }
+
+  // The leaf holding index i (the tail, or a full leaf of the tree).
+  const Leaf& leaf_for(size_type i) const {
+    if (i >= tail_offset()) return *tail_;
+    const Node* node = root_.get();
+    for (unsigned level = shift_; level > 0; level -= kBits) {
+      node = node->kids[(i >> level) & kMask].get();
+    }
+    return node->items;
+  }
+
+  static NodePtr new_path(unsigned level, NodePtr node) {
+    while (level > 0) {
+      auto parent = std::make_shared<Node>();
+      parent->kids.push_back(std::move(node));
+      node = std::move(parent);
+      level -= kBits;
+    }
+    return node;
+  }
+
+  // Appends a full leaf at the end of the tree (size_ is the size before the push).
+  NodePtr push_tail(unsigned level, const Node* parent, NodePtr leaf) const {
+    auto copy = std::make_shared<Node>(*parent);
+    const size_type sub = ((size_ - 1) >> level) & kMask;
+    NodePtr insert;
+    if (level == kBits) {
+      insert = std::move(leaf);
+    } else if (sub < parent->kids.size()) {
+      insert = push_tail(level - kBits, parent->kids[sub].get(), std::move(leaf));
+    } else {
+      insert = new_path(level - kBits, std::move(leaf));
+    }
+    if (sub < copy->kids.size()) {
+      copy->kids[sub] = std::move(insert);
+    } else {
+      copy->kids.push_back(std::move(insert));
+    }
+    return copy;
+  }
+
+  static NodePtr assoc(unsigned level, const Node* node, size_type i, T value) {
+    auto copy = std::make_shared<Node>(*node);
+    if (level == 0) {
+      copy->items[i & kMask] = std::move(value);
+    } else {
+      const size_type sub = (i >> level) & kMask;
+      copy->kids[sub] = assoc(level - kBits, node->kids[sub].get(), i, std::move(value));
+    }
+    return copy;
+  }
+
+  // The tree cut down to its first `count` items (a multiple of the leaf width, > 0).
+  static NodePtr trim(unsigned level, const Node* node, size_type count) {
+    const size_type keep = ((count - 1) >> level) + 1;
+    auto copy = std::make_shared<Node>();
+    copy->kids.assign(node->kids.begin(), node->kids.begin() + static_cast<std::ptrdiff_t>(keep));
+    if (level > kBits) {
+      const size_type rest = count - ((keep - 1) << level);
+      copy->kids.back() = trim(level - kBits, node->kids[keep - 1].get(), rest);
+    }
+    return copy;
+  }
+
+  size_type size_ = 0;
+  unsigned shift_ = kBits;
+  NodePtr root_;
+  LeafPtr tail_;
 };
 
 }  // namespace aui

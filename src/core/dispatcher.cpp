@@ -1,0 +1,154 @@
+// ManualDispatcher and EventLoop.
+
+#include "aui/dispatcher.hpp"
+
+#include <thread>
+#include <utility>
+
+#include "aui/completion.hpp"
+
+namespace aui {
+
+// ---------------------------------------------------------------------------------------------
+// ManualDispatcher
+
+ManualDispatcher::ManualDispatcher(std::function<void()> on_post) : on_post_(std::move(on_post)) {}
+
+void ManualDispatcher::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(task));
+  }
+  if (on_post_) on_post_();
+}
+
+std::size_t ManualDispatcher::run_pending() {
+  std::deque<std::function<void()>> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(queue_);
+  }
+  for (auto& task : batch) task();
+  return batch.size();
+}
+
+bool ManualDispatcher::empty() const {
+  std::lock_guard lock(mutex_);
+  return queue_.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+// EventLoop
+
+namespace {
+
+// How long the owner spins for a task before it sleeps. A worker's result typically arrives
+// within microseconds of the previous one; catching it while spinning avoids a futex wake-up
+// and a context switch on both sides.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+}  // namespace
+
+EventLoop::EventLoop() = default;
+EventLoop::~EventLoop() = default;
+
+void EventLoop::post(std::function<void()> task) {
+  bool wake;
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(task));
+    has_tasks_.store(true, std::memory_order_release);
+    wake = sleeping_;
+  }
+  if (wake) cv_.notify_one();
+}
+
+void EventLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::size_t EventLoop::run_pending() {
+  {
+    std::lock_guard lock(mutex_);
+    running_.swap(queue_);
+    has_tasks_.store(false, std::memory_order_relaxed);
+  }
+  std::size_t n = 0;
+  while (!running_.empty()) {
+    auto task = std::move(running_.front());
+    running_.pop_front();
+    task();
+    ++n;
+  }
+  return n;
+}
+
+bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever) {
+  const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+  while (!has_tasks_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_until) {
+    std::this_thread::yield();
+  }
+  std::unique_lock lock(mutex_);
+  while (queue_.empty() && !stopped_) {
+    sleeping_ = true;
+    if (forever) {
+      cv_.wait(lock);
+    } else if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      sleeping_ = false;
+      return !queue_.empty();
+    }
+    sleeping_ = false;
+  }
+  return !queue_.empty();
+}
+
+bool EventLoop::run_until(const std::function<bool()>& done) {
+  while (!done()) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopped_) {
+        stopped_ = false;
+        return false;
+      }
+    }
+    if (!wait_for_task({}, true)) continue;
+    {
+      std::lock_guard lock(mutex_);
+      running_.swap(queue_);
+      has_tasks_.store(false, std::memory_order_relaxed);
+    }
+    while (!running_.empty()) {
+      auto task = std::move(running_.front());
+      running_.pop_front();
+      task();
+      if (done()) {
+        // Put back what this batch did not run, ahead of newer tasks.
+        std::lock_guard lock(mutex_);
+        while (!running_.empty()) {
+          queue_.push_front(std::move(running_.back()));
+          running_.pop_back();
+        }
+        if (!queue_.empty()) has_tasks_.store(true, std::memory_order_relaxed);
+        return true;
+      }
+    }
+  }
+  return true;
+}
+
+bool EventLoop::run_until(const Completion& completion) {
+  return run_until([&] { return completion.ready(); });
+}
+
+void EventLoop::run() { run_until([] { return false; }); }
+
+std::size_t EventLoop::run_for(std::chrono::milliseconds timeout) {
+  wait_for_task(std::chrono::steady_clock::now() + timeout, false);
+  return run_pending();
+}
+
+}  // namespace aui
