@@ -1,0 +1,433 @@
+// The message tree (spec §3). Nodes live in an arena addressed by index; node 0 is the invisible
+// root. The current branch is kept as a PersistentVector and updated from the point where the
+// old and new branches diverge, so a branch switch costs the divergence, not the thread.
+
+#include "aui/message_repository.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "aui/errors.hpp"
+
+namespace aui {
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+constexpr std::uint32_t kRoot = 0;
+
+std::string q(std::string_view id) { return "\"" + std::string(id) + "\""; }
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct MessageRepository::Impl {
+  struct Node {
+    MessagePtr message;
+    std::uint32_t parent = kNone;
+    std::uint32_t selected = kNone;
+    std::uint32_t level = 0;
+    std::vector<std::uint32_t> children;
+  };
+
+  std::vector<Node> nodes{Node{}};  // nodes[0] is the root
+  std::vector<std::uint32_t> free_nodes;
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index;
+  std::uint32_t head = kNone;
+  MessageList branch;
+
+  std::uint32_t lookup(std::string_view id) const {
+    auto it = index.find(id);
+    return it == index.end() ? kNone : it->second;
+  }
+
+  bool on_branch(std::uint32_t n) const {
+    if (n == kRoot) return true;
+    const Node& node = nodes[n];
+    return node.level < branch.size() && branch[node.level].get() == node.message.get();
+  }
+
+  std::uint32_t deepest_from(std::uint32_t n) const {
+    while (nodes[n].selected != kNone) n = nodes[n].selected;
+    return n;
+  }
+
+  void select_path_to(std::uint32_t n) {
+    while (n != kRoot) {
+      const std::uint32_t p = nodes[n].parent;
+      nodes[p].selected = n;
+      n = p;
+    }
+  }
+
+  bool is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t n) const {
+    while (n != kNone) {
+      if (n == ancestor) return true;
+      if (n == kRoot) return false;
+      n = nodes[n].parent;
+    }
+    return false;
+  }
+
+  // Makes `new_head` the head and brings `branch` up to date from the divergence point.
+  void set_branch_to(std::uint32_t new_head) {
+    head = new_head == kRoot ? kNone : new_head;
+    std::vector<std::uint32_t> path;
+    std::uint32_t x = new_head;
+    while (x != kRoot && x != kNone && !on_branch(x)) {
+      path.push_back(x);
+      x = nodes[x].parent;
+    }
+    const std::size_t keep = (x == kRoot || x == kNone) ? 0 : nodes[x].level + 1;
+    branch = branch.take(keep);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) branch = branch.push_back(nodes[*it].message);
+  }
+
+  // After a structural change the cached branch may name moved nodes: rebuild it from the head.
+  void rebuild_branch() {
+    branch = MessageList();
+    std::vector<std::uint32_t> path;
+    for (std::uint32_t x = head == kNone ? kRoot : head; x != kRoot; x = nodes[x].parent) path.push_back(x);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) branch = branch.push_back(nodes[*it].message);
+  }
+
+  void recompute_levels(std::uint32_t top) {
+    std::vector<std::uint32_t> stack{top};
+    while (!stack.empty()) {
+      const std::uint32_t n = stack.back();
+      stack.pop_back();
+      const std::uint32_t p = nodes[n].parent;
+      nodes[n].level = p == kRoot ? 0 : nodes[p].level + 1;
+      for (auto c : nodes[n].children) stack.push_back(c);
+    }
+  }
+
+  void detach_from_parent(std::uint32_t n) {
+    const std::uint32_t p = nodes[n].parent;
+    auto& kids = nodes[p].children;
+    kids.erase(std::find(kids.begin(), kids.end(), n));
+    if (nodes[p].selected == n) nodes[p].selected = kids.empty() ? kNone : kids.back();
+  }
+
+  // Moves n (with its subtree) under `to` (spec §3.3 move rules).
+  void move(std::uint32_t n, std::uint32_t to) {
+    const bool leads_to_head = head != kNone && deepest_from(n) == head;
+    detach_from_parent(n);
+    nodes[n].parent = to;
+    nodes[to].children.push_back(n);
+    recompute_levels(n);
+    if (leads_to_head) {
+      select_path_to(n);
+    } else if (nodes[to].selected == kNone) {
+      nodes[to].selected = n;
+    }
+  }
+
+  std::uint32_t new_node() {
+    if (!free_nodes.empty()) {
+      const std::uint32_t n = free_nodes.back();
+      free_nodes.pop_back();
+      return n;
+    }
+    nodes.emplace_back();
+    return static_cast<std::uint32_t>(nodes.size() - 1);
+  }
+
+  void free_node(std::uint32_t n) {
+    index.erase(nodes[n].message->id);
+    nodes[n] = Node{};
+    free_nodes.push_back(n);
+  }
+
+  // Deletes every descendant of n (not n itself).
+  void delete_descendants(std::uint32_t n) {
+    std::vector<std::uint32_t> stack(nodes[n].children.begin(), nodes[n].children.end());
+    nodes[n].children.clear();
+    nodes[n].selected = kNone;
+    while (!stack.empty()) {
+      const std::uint32_t x = stack.back();
+      stack.pop_back();
+      for (auto c : nodes[x].children) stack.push_back(c);
+      free_node(x);
+    }
+  }
+
+  // spec §3.6
+  void remove(std::uint32_t n, std::uint32_t replacement) {
+    const bool was_head = head == n;
+    const auto children = nodes[n].children;  // copy: move() edits the list
+    for (auto c : children) move(c, replacement);
+    detach_from_parent(n);
+    free_node(n);
+    if (was_head) head = deepest_from(replacement) == kRoot ? kNone : deepest_from(replacement);
+    if (head != kNone) select_path_to(head);
+    rebuild_branch();
+  }
+
+  // Optimistic messages on the old path that the new path does not share are evicted (§3.8).
+  void evict_optimistic(std::uint32_t old_head) {
+    std::vector<std::uint32_t> victims;
+    for (std::uint32_t x = old_head; x != kRoot && x != kNone && !on_branch(x); x = nodes[x].parent) {
+      if (nodes[x].message->metadata.is_optimistic) victims.push_back(x);
+    }
+    for (auto v : victims) remove(v, nodes[v].parent);
+  }
+
+  void move_head(std::uint32_t new_head) {
+    const std::uint32_t old_head = head;
+    set_branch_to(new_head);
+    if (old_head != kNone && old_head != head && nodes[old_head].message) evict_optimistic(old_head);
+  }
+};
+
+MessageRepository::MessageRepository() : impl_(std::make_unique<Impl>()) {}
+MessageRepository::~MessageRepository() = default;
+MessageRepository::MessageRepository(MessageRepository&&) noexcept = default;
+MessageRepository& MessageRepository::operator=(MessageRepository&&) noexcept = default;
+
+const MessageList& MessageRepository::messages() const noexcept { return impl_->branch; }
+
+MessageList MessageRepository::messages_up_to(std::string_view id) const {
+  const std::uint32_t n = impl_->lookup(id);
+  if (n == kNone) throw Error(ErrorKind::HeadNotFound, "message " + q(id) + " not found");
+  if (impl_->on_branch(n)) return impl_->branch.take(impl_->nodes[n].level + 1);
+  std::vector<std::uint32_t> path;
+  for (std::uint32_t x = n; x != kRoot; x = impl_->nodes[x].parent) path.push_back(x);
+  MessageList out;
+  for (auto it = path.rbegin(); it != path.rend(); ++it) out = out.push_back(impl_->nodes[*it].message);
+  return out;
+}
+
+std::optional<Id> MessageRepository::head_id() const {
+  if (impl_->head == kNone) return std::nullopt;
+  return impl_->nodes[impl_->head].message->id;
+}
+
+std::optional<Id> MessageRepository::canonical_head_id() const {
+  for (std::uint32_t x = impl_->head; x != kNone && x != kRoot; x = impl_->nodes[x].parent) {
+    if (!impl_->nodes[x].message->metadata.is_optimistic) return impl_->nodes[x].message->id;
+  }
+  return std::nullopt;
+}
+
+bool MessageRepository::contains(std::string_view id) const noexcept { return impl_->lookup(id) != kNone; }
+
+std::size_t MessageRepository::size() const noexcept { return impl_->index.size(); }
+
+MessageLocation MessageRepository::get(std::string_view id) const {
+  const std::uint32_t n = impl_->lookup(id);
+  if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
+  const auto& node = impl_->nodes[n];
+  MessageLocation loc;
+  loc.message = node.message;
+  if (node.parent != kRoot) loc.parent_id = impl_->nodes[node.parent].message->id;
+  loc.index = node.level;
+  return loc;
+}
+
+MessagePtr MessageRepository::find(std::string_view id) const noexcept {
+  const std::uint32_t n = impl_->lookup(id);
+  return n == kNone ? nullptr : impl_->nodes[n].message;
+}
+
+std::vector<Id> MessageRepository::get_branches(std::string_view id) const {
+  const std::uint32_t n = impl_->lookup(id);
+  if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
+  std::vector<Id> out;
+  for (auto c : impl_->nodes[impl_->nodes[n].parent].children) out.push_back(impl_->nodes[c].message->id);
+  return out;
+}
+
+std::pair<std::size_t, std::size_t> MessageRepository::branch_number(std::string_view id) const {
+  const std::uint32_t n = impl_->lookup(id);
+  if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
+  const auto& siblings = impl_->nodes[impl_->nodes[n].parent].children;
+  const auto pos = static_cast<std::size_t>(std::find(siblings.begin(), siblings.end(), n) - siblings.begin());
+  return {pos + 1, siblings.size()};
+}
+
+std::vector<Id> MessageRepository::children(const std::optional<Id>& id) const {
+  std::uint32_t n = kRoot;
+  if (id) {
+    n = impl_->lookup(*id);
+    if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(*id) + " not found");
+  }
+  std::vector<Id> out;
+  for (auto c : impl_->nodes[n].children) out.push_back(impl_->nodes[c].message->id);
+  return out;
+}
+
+void MessageRepository::add_or_update(const std::optional<Id>& parent_id, MessagePtr message) {
+  auto& im = *impl_;
+  std::uint32_t parent = kRoot;
+  if (parent_id) {
+    parent = im.lookup(*parent_id);
+    if (parent == kNone) throw Error(ErrorKind::ParentNotFound, "parent message " + q(*parent_id) + " not found");
+  }
+  const std::uint32_t existing = im.lookup(message->id);
+  if (existing != kNone) {
+    if (im.nodes[existing].parent != parent) {
+      if (im.is_ancestor_or_self(existing, parent)) {
+        throw Error(ErrorKind::Cycle, "message " + q(message->id) + " cannot be placed under itself");
+      }
+      im.nodes[existing].message = std::move(message);
+      im.move(existing, parent);
+      im.rebuild_branch();
+      return;
+    }
+    // Update in place: position and children are kept.
+    const bool was_on_branch = im.on_branch(existing);
+    im.nodes[existing].message = std::move(message);
+    if (was_on_branch) im.branch = im.branch.set(im.nodes[existing].level, im.nodes[existing].message);
+    return;
+  }
+  const std::uint32_t n = im.new_node();
+  auto& node = im.nodes[n];
+  node.parent = parent;
+  node.level = parent == kRoot ? 0 : im.nodes[parent].level + 1;
+  node.message = std::move(message);
+  im.index.emplace(node.message->id, n);
+  im.nodes[parent].children.push_back(n);
+  if (im.nodes[parent].selected == kNone) im.nodes[parent].selected = n;
+  const bool parent_is_head = parent == kRoot ? im.head == kNone : im.head == parent;
+  if (parent_is_head) {
+    im.nodes[parent].selected = n;
+    im.head = n;
+    im.branch = im.branch.push_back(im.nodes[n].message);
+  }
+}
+
+void MessageRepository::switch_to_branch(std::string_view id) {
+  auto& im = *impl_;
+  const std::uint32_t n = im.lookup(id);
+  if (n == kNone) throw Error(ErrorKind::BranchNotFound, "branch " + q(id) + " not found");
+  im.select_path_to(n);
+  im.move_head(im.deepest_from(n));
+}
+
+void MessageRepository::reset_head(const std::optional<Id>& id) {
+  auto& im = *impl_;
+  if (!id) {
+    clear();
+    return;
+  }
+  const std::uint32_t n = im.lookup(*id);
+  if (n == kNone) throw Error(ErrorKind::BranchNotFound, "branch " + q(*id) + " not found");
+  const bool head_below = im.head != kNone && im.head != n && im.is_ancestor_or_self(n, im.head);
+  im.delete_descendants(n);
+  im.select_path_to(n);
+  if (head_below) {
+    // The old head was deleted: nothing of the old path below n remains to evict.
+    im.head = kNone;
+    im.set_branch_to(n);
+  } else {
+    im.move_head(n);
+  }
+}
+
+void MessageRepository::remove(std::string_view id) {
+  const std::uint32_t n = impl_->lookup(id);
+  if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
+  impl_->remove(n, impl_->nodes[n].parent);
+}
+
+void MessageRepository::remove(std::string_view id, const std::optional<Id>& replacement) {
+  auto& im = *impl_;
+  const std::uint32_t n = im.lookup(id);
+  if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
+  std::uint32_t to = kRoot;
+  if (replacement) {
+    to = im.lookup(*replacement);
+    if (to == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(*replacement) + " not found");
+    if (im.is_ancestor_or_self(n, to)) {
+      throw Error(ErrorKind::Cycle, "message " + q(id) + " cannot be replaced by its own descendant");
+    }
+  }
+  im.remove(n, to);
+}
+
+void MessageRepository::clear() { *impl_ = Impl{}; }
+
+ExportedMessageRepository MessageRepository::export_repository() const {
+  const auto& im = *impl_;
+  ExportedMessageRepository out;
+  out.head_id = canonical_head_id();
+  // Depth-first pre-order; an optimistic node is skipped and its children hang under the nearest
+  // exported ancestor.
+  struct Frame {
+    std::uint32_t node;
+    std::uint32_t exported_parent;
+  };
+  std::vector<Frame> stack;
+  const auto& roots = im.nodes[kRoot].children;
+  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back({*it, kRoot});
+  out.messages.reserve(im.index.size());
+  while (!stack.empty()) {
+    const Frame f = stack.back();
+    stack.pop_back();
+    const auto& node = im.nodes[f.node];
+    std::uint32_t parent_for_children = f.node;
+    if (node.message->metadata.is_optimistic) {
+      parent_for_children = f.exported_parent;
+    } else {
+      ExportedMessageRepositoryItem item;
+      item.message = node.message;
+      if (f.exported_parent != kRoot) item.parent_id = im.nodes[f.exported_parent].message->id;
+      out.messages.push_back(std::move(item));
+    }
+    for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
+      stack.push_back({*it, parent_for_children});
+    }
+  }
+  return out;
+}
+
+void MessageRepository::import_repository(const ExportedMessageRepository& data) {
+  Impl backup = *impl_;
+  try {
+    for (const auto& item : data.messages) {
+      if (!item.message) throw Error(ErrorKind::InvalidMessage, "an imported item has no message");
+      add_or_update(item.parent_id, item.message);
+    }
+    std::optional<Id> head = data.head_id;
+    if (!head && !data.messages.empty()) head = data.messages.back().message->id;
+    reset_head(head);
+  } catch (...) {
+    *impl_ = std::move(backup);
+    throw;
+  }
+}
+
+}  // namespace aui
+
+namespace aui {
+
+ExportedMessageRepository from_array(std::vector<ThreadMessageLike> messages) {
+  ExportedMessageRepository out;
+  std::optional<Id> parent;
+  for (auto& like : messages) {
+    const Id fallback = generate_id();
+    auto m = std::make_shared<const ThreadMessage>(normalize_message(std::move(like), fallback, MessageStatus::complete()));
+    out.messages.push_back({m, parent, std::nullopt});
+    parent = m->id;
+  }
+  return out;
+}
+
+ExportedMessageRepository from_branchable_array(std::vector<BranchableItem> items, std::optional<Id> head_id) {
+  ExportedMessageRepository out;
+  out.head_id = std::move(head_id);
+  for (auto& item : items) {
+    if (!item.message.id) throw Error(ErrorKind::InvalidMessage, "fromBranchableArray: every item needs an id");
+    auto m = std::make_shared<const ThreadMessage>(
+        normalize_message(std::move(item.message), Id(), MessageStatus::complete()));
+    out.messages.push_back({m, item.parent_id, std::nullopt});
+  }
+  return out;
+}
+
+}  // namespace aui
