@@ -57,7 +57,9 @@ struct ChatModelRunResult {
   /// A result whose content is one text part. Cheap: the Text is shared, not copied.
   static ChatModelRunResult text(Text text) {
     ChatModelRunResult r;
-    r.content = Content{TextPart{std::move(text)}};
+    r.content.emplace();
+    r.content->reserve(1);
+    r.content->emplace_back(TextPart{std::move(text)});
     return r;
   }
 };

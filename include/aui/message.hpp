@@ -373,7 +373,9 @@ struct AssistantMetadata {
 };
 
 struct MessageMetadata {
-  Json custom = Json::object();  // map<string, json>
+  /// map<string, json>: an object, or null for the empty map (so a message without custom
+  /// metadata costs no allocation). JSON output always writes an object.
+  Json custom{};
   bool is_optimistic = false;
   std::optional<FeedbackType> submitted_feedback{};  // assistant only
   /// Assistant messages only; empty (all defaults) for the others and for fresh replies.

@@ -88,6 +88,9 @@ class MessageRepository {
 
   /// Insert or update (spec §3.3). ParentNotFound, Cycle.
   void add_or_update(const std::optional<Id>& parent_id, MessagePtr message);
+  /// Replaces the stored message that has the same id, in place (parent, position and children
+  /// kept). Returns false, changing nothing, when no message has that id.
+  bool replace(MessagePtr message);
   /// spec §3.4. BranchNotFound.
   void switch_to_branch(std::string_view id);
   /// spec §3.5: nullopt clears everything; otherwise deletes all descendants of id and makes it

@@ -12,7 +12,7 @@ namespace aui {
 struct SseEvent {
   std::string event{};  // empty = "message"
   std::string data{};   // data lines joined by "\n"
-  std::string id{};
+  std::string id{};     // the last event id seen so far: it carries over to later events
   std::optional<long> retry{};
 };
 
@@ -20,7 +20,8 @@ struct SseEvent {
 /// event. Lines end in LF, CRLF or CR (also split across feeds); a line starting with ':' is a
 /// comment (counted); one space after "field:" is stripped; unknown fields are ignored; a blank
 /// line dispatches; an event with no data lines is not dispatched. finish() flushes a last
-/// event that lacks its closing blank line. Each call costs the size of the new bytes only.
+/// event that lacks its closing blank line; a byte order mark opening the stream is skipped.
+/// Each call costs the size of the new bytes only.
 class SseParser {
  public:
   using Handler = std::function<void(const SseEvent&)>;
@@ -32,11 +33,13 @@ class SseParser {
   std::size_t event_count() const noexcept { return events_; }
 
  private:
+  void feed_lines(std::string_view bytes);
   void process_line(std::string_view line);
   void dispatch();
   Handler on_event_;
   std::string line_;
   bool last_was_cr_ = false;
+  bool at_start_ = true;  // a byte order mark may still be ahead
   bool has_data_ = false;
   SseEvent pending_;
   std::size_t comments_ = 0;

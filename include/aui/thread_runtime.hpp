@@ -104,7 +104,7 @@ struct AppendMessage {
   Role role = Role::User;
   Content content{};
   std::vector<Attachment> attachments{};  // user only
-  Json custom = Json::object();         // metadata.custom
+  Json custom{};                        // metadata.custom (an object or null)
   std::optional<Timestamp> created_at{};
   std::optional<MessageStatus> status{};  // assistant only
   Parent parent{};
@@ -270,6 +270,7 @@ class ThreadRuntime {
   void start_roundtrip(std::shared_ptr<Run> run);
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
   void drain(const std::shared_ptr<Roundtrip>& rt);
+  void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
   void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
   bool store_owned(Roundtrip& rt, MessagePtr message);

@@ -167,7 +167,6 @@ Completion Composer::send(SendOptions options) {
     draft.role = role;
     if (!text.empty()) draft.content.emplace_back(TextPart{Text(text)});
     draft.attachments = std::move(outgoing);
-    draft.metadata.custom = Json::object();
     if (quote) draft.metadata.custom["quote"] = Json{{"text", quote->text}, {"messageId", quote->message_id}};
     Draft restore{text, quote, draft.attachments};
     SendOptions opts = options;

@@ -555,8 +555,9 @@ Attachment attachment_from(const Reader& r, bool lenient) {
 
 MessageMetadata metadata_from(const Reader& r, Role role, bool* has_steps) {
   MessageMetadata md;
-  md.custom = r.has("custom") ? r.json("custom") : Json::object();
-  if (!md.custom.is_object()) r.fail("custom", "expected an object");
+  md.custom = r.json_or("custom", nullptr);
+  if (!md.custom.is_null() && !md.custom.is_object()) r.fail("custom", "expected an object");
+  if (md.custom.is_object() && md.custom.empty()) md.custom = nullptr;
   if (r.has("isOptimistic")) md.is_optimistic = r.boolean("isOptimistic");
   if (has_steps) *has_steps = r.has("steps");
   if (role != Role::Assistant) return md;

@@ -101,6 +101,9 @@ bool allowed(Role role, PartType type) {
 
 [[noreturn]] void invalid(const std::string& why) { throw Error(ErrorKind::InvalidMessage, why); }
 
+// An empty custom map is kept as null: no allocation for the common case.
+Json compact_custom(Json custom) { return custom.is_object() && !custom.empty() ? std::move(custom) : Json(); }
+
 }  // namespace
 
 ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id, const MessageStatus& fallback_status) {
@@ -152,14 +155,14 @@ ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id, c
       m.content.push_back(std::move(part));
     }
     m.status = like.status ? *like.status : fallback_status;
-    m.metadata.custom = like.metadata.custom.is_object() ? std::move(like.metadata.custom) : Json::object();
+    m.metadata.custom = compact_custom(std::move(like.metadata.custom));
     m.metadata.is_optimistic = like.metadata.is_optimistic;
     m.metadata.submitted_feedback = like.metadata.submitted_feedback;
     m.metadata.assistant = std::move(like.metadata.assistant);
   } else {
     m.content = std::move(like.content);
     m.status = MessageStatus::complete();
-    m.metadata.custom = like.metadata.custom.is_object() ? std::move(like.metadata.custom) : Json::object();
+    m.metadata.custom = compact_custom(std::move(like.metadata.custom));
     if (like.role == Role::User) {
       m.metadata.is_optimistic = like.metadata.is_optimistic;
       if (like.attachments) m.attachments = std::move(*like.attachments);

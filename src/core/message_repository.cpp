@@ -19,24 +19,54 @@ constexpr std::uint32_t kRoot = 0;
 std::string q(std::string_view id) { return "\"" + std::string(id) + "\""; }
 
 struct StringHash {
-  using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
 }  // namespace
 
 struct MessageRepository::Impl {
+  // Children form an intrusive doubly linked list in insertion (branch) order: a node costs no
+  // allocation of its own beyond its slot in the arena.
   struct Node {
     MessagePtr message;
     std::uint32_t parent = kNone;
     std::uint32_t selected = kNone;
     std::uint32_t level = 0;
-    std::vector<std::uint32_t> children;
+    std::uint32_t first_child = kNone;
+    std::uint32_t last_child = kNone;
+    std::uint32_t prev = kNone;
+    std::uint32_t next = kNone;
   };
 
   std::vector<Node> nodes{Node{}};  // nodes[0] is the root
   std::vector<std::uint32_t> free_nodes;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index;
+  // Keys view the id inside the node's current message (re-keyed when the message is replaced).
+  std::unordered_map<std::string_view, std::uint32_t, StringHash> index;
+
+  std::vector<std::uint32_t> children_of(std::uint32_t n) const {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t c = nodes[n].first_child; c != kNone; c = nodes[c].next) out.push_back(c);
+    return out;
+  }
+
+  void link_last(std::uint32_t parent, std::uint32_t n) {
+    Node& p = nodes[parent];
+    nodes[n].prev = p.last_child;
+    nodes[n].next = kNone;
+    if (p.last_child != kNone) {
+      nodes[p.last_child].next = n;
+    } else {
+      p.first_child = n;
+    }
+    p.last_child = n;
+  }
+
+  void replace_message(std::uint32_t n, MessagePtr message) {
+    auto handle = index.extract(std::string_view(nodes[n].message->id));
+    nodes[n].message = std::move(message);
+    handle.key() = nodes[n].message->id;
+    index.insert(std::move(handle));
+  }
   std::uint32_t head = kNone;
   MessageList branch;
 
@@ -56,10 +86,14 @@ struct MessageRepository::Impl {
     return n;
   }
 
+  // Every ancestor of n selects the path to n. Ancestors of a node on the current branch already
+  // do (the head's path is always selected), so the walk stops there: it costs the divergence.
   void select_path_to(std::uint32_t n) {
     while (n != kRoot) {
       const std::uint32_t p = nodes[n].parent;
+      const bool already = on_branch(n);
       nodes[p].selected = n;
+      if (already) break;
       n = p;
     }
   }
@@ -102,15 +136,25 @@ struct MessageRepository::Impl {
       stack.pop_back();
       const std::uint32_t p = nodes[n].parent;
       nodes[n].level = p == kRoot ? 0 : nodes[p].level + 1;
-      for (auto c : nodes[n].children) stack.push_back(c);
+      for (std::uint32_t c = nodes[n].first_child; c != kNone; c = nodes[c].next) stack.push_back(c);
     }
   }
 
   void detach_from_parent(std::uint32_t n) {
     const std::uint32_t p = nodes[n].parent;
-    auto& kids = nodes[p].children;
-    kids.erase(std::find(kids.begin(), kids.end(), n));
-    if (nodes[p].selected == n) nodes[p].selected = kids.empty() ? kNone : kids.back();
+    Node& node = nodes[n];
+    if (node.prev != kNone) {
+      nodes[node.prev].next = node.next;
+    } else {
+      nodes[p].first_child = node.next;
+    }
+    if (node.next != kNone) {
+      nodes[node.next].prev = node.prev;
+    } else {
+      nodes[p].last_child = node.prev;
+    }
+    node.prev = node.next = kNone;
+    if (nodes[p].selected == n) nodes[p].selected = nodes[p].last_child;
   }
 
   // Moves n (with its subtree) under `to` (spec §3.3 move rules).
@@ -118,7 +162,7 @@ struct MessageRepository::Impl {
     const bool leads_to_head = head != kNone && deepest_from(n) == head;
     detach_from_parent(n);
     nodes[n].parent = to;
-    nodes[to].children.push_back(n);
+    link_last(to, n);
     recompute_levels(n);
     if (leads_to_head) {
       select_path_to(n);
@@ -138,20 +182,20 @@ struct MessageRepository::Impl {
   }
 
   void free_node(std::uint32_t n) {
-    index.erase(nodes[n].message->id);
+    index.erase(std::string_view(nodes[n].message->id));
     nodes[n] = Node{};
     free_nodes.push_back(n);
   }
 
   // Deletes every descendant of n (not n itself).
   void delete_descendants(std::uint32_t n) {
-    std::vector<std::uint32_t> stack(nodes[n].children.begin(), nodes[n].children.end());
-    nodes[n].children.clear();
+    std::vector<std::uint32_t> stack = children_of(n);
+    nodes[n].first_child = nodes[n].last_child = kNone;
     nodes[n].selected = kNone;
     while (!stack.empty()) {
       const std::uint32_t x = stack.back();
       stack.pop_back();
-      for (auto c : nodes[x].children) stack.push_back(c);
+      for (std::uint32_t c = nodes[x].first_child; c != kNone; c = nodes[c].next) stack.push_back(c);
       free_node(x);
     }
   }
@@ -159,7 +203,7 @@ struct MessageRepository::Impl {
   // spec §3.6
   void remove(std::uint32_t n, std::uint32_t replacement) {
     const bool was_head = head == n;
-    const auto children = nodes[n].children;  // copy: move() edits the list
+    const auto children = children_of(n);  // a copy: move() edits the list
     for (auto c : children) move(c, replacement);
     detach_from_parent(n);
     free_node(n);
@@ -238,16 +282,20 @@ std::vector<Id> MessageRepository::get_branches(std::string_view id) const {
   const std::uint32_t n = impl_->lookup(id);
   if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
   std::vector<Id> out;
-  for (auto c : impl_->nodes[impl_->nodes[n].parent].children) out.push_back(impl_->nodes[c].message->id);
+  for (auto c : impl_->children_of(impl_->nodes[n].parent)) out.push_back(impl_->nodes[c].message->id);
   return out;
 }
 
 std::pair<std::size_t, std::size_t> MessageRepository::branch_number(std::string_view id) const {
   const std::uint32_t n = impl_->lookup(id);
   if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
-  const auto& siblings = impl_->nodes[impl_->nodes[n].parent].children;
-  const auto pos = static_cast<std::size_t>(std::find(siblings.begin(), siblings.end(), n) - siblings.begin());
-  return {pos + 1, siblings.size()};
+  std::size_t pos = 0;
+  std::size_t count = 0;
+  for (std::uint32_t c = impl_->nodes[impl_->nodes[n].parent].first_child; c != kNone; c = impl_->nodes[c].next) {
+    ++count;
+    if (c == n) pos = count;
+  }
+  return {pos, count};
 }
 
 std::vector<Id> MessageRepository::children(const std::optional<Id>& id) const {
@@ -257,7 +305,7 @@ std::vector<Id> MessageRepository::children(const std::optional<Id>& id) const {
     if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(*id) + " not found");
   }
   std::vector<Id> out;
-  for (auto c : impl_->nodes[n].children) out.push_back(impl_->nodes[c].message->id);
+  for (auto c : impl_->children_of(n)) out.push_back(impl_->nodes[c].message->id);
   return out;
 }
 
@@ -274,14 +322,14 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
       if (im.is_ancestor_or_self(existing, parent)) {
         throw Error(ErrorKind::Cycle, "message " + q(message->id) + " cannot be placed under itself");
       }
-      im.nodes[existing].message = std::move(message);
+      im.replace_message(existing, std::move(message));
       im.move(existing, parent);
       im.rebuild_branch();
       return;
     }
     // Update in place: position and children are kept.
     const bool was_on_branch = im.on_branch(existing);
-    im.nodes[existing].message = std::move(message);
+    im.replace_message(existing, std::move(message));
     if (was_on_branch) im.branch = im.branch.set(im.nodes[existing].level, im.nodes[existing].message);
     return;
   }
@@ -290,8 +338,8 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
   node.parent = parent;
   node.level = parent == kRoot ? 0 : im.nodes[parent].level + 1;
   node.message = std::move(message);
-  im.index.emplace(node.message->id, n);
-  im.nodes[parent].children.push_back(n);
+  im.index.emplace(std::string_view(node.message->id), n);
+  im.link_last(parent, n);
   if (im.nodes[parent].selected == kNone) im.nodes[parent].selected = n;
   const bool parent_is_head = parent == kRoot ? im.head == kNone : im.head == parent;
   if (parent_is_head) {
@@ -299,6 +347,16 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
     im.head = n;
     im.branch = im.branch.push_back(im.nodes[n].message);
   }
+}
+
+bool MessageRepository::replace(MessagePtr message) {
+  auto& im = *impl_;
+  const std::uint32_t n = im.lookup(message->id);
+  if (n == kNone) return false;
+  const bool was_on_branch = im.on_branch(n);
+  im.replace_message(n, std::move(message));
+  if (was_on_branch) im.branch = im.branch.set(im.nodes[n].level, im.nodes[n].message);
+  return true;
 }
 
 void MessageRepository::switch_to_branch(std::string_view id) {
@@ -363,8 +421,7 @@ ExportedMessageRepository MessageRepository::export_repository() const {
     std::uint32_t exported_parent;
   };
   std::vector<Frame> stack;
-  const auto& roots = im.nodes[kRoot].children;
-  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back({*it, kRoot});
+  for (std::uint32_t c = im.nodes[kRoot].last_child; c != kNone; c = im.nodes[c].prev) stack.push_back({c, kRoot});
   out.messages.reserve(im.index.size());
   while (!stack.empty()) {
     const Frame f = stack.back();
@@ -379,9 +436,7 @@ ExportedMessageRepository MessageRepository::export_repository() const {
       if (f.exported_parent != kRoot) item.parent_id = im.nodes[f.exported_parent].message->id;
       out.messages.push_back(std::move(item));
     }
-    for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) {
-      stack.push_back({*it, parent_for_children});
-    }
+    for (std::uint32_t c = node.last_child; c != kNone; c = im.nodes[c].prev) stack.push_back({c, parent_for_children});
   }
   return out;
 }

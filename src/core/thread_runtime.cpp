@@ -102,24 +102,28 @@ struct LiveMessage {
   }
 };
 
-/// Worker → owner handoff of one roundtrip's results.
+/// Worker → owner handoff of one roundtrip's results. The newest streamed result waits in a
+/// one-slot mailbox: a newer one replaces it (results are cumulative), so the worker never
+/// blocks on the owner and the owner never sees a backlog. At most one drain task is queued.
 struct Channel {
-  std::mutex mutex;
-  std::optional<ChatModelRunResult> pending;
-  bool pending_is_plain = false;  // a plain result is applied even after an abort (spec §6.3)
+  std::atomic<ChatModelRunResult*> slot{nullptr};
+  std::atomic<bool> posted{false};  // a drain task is queued or running
+  std::atomic<bool> closed{false};  // the owner stopped consuming
+  std::mutex mutex;                 // guards the end of the call
   bool done = false;
   std::exception_ptr failure;
-  bool posted = false;  // a drain task is queued
-  std::atomic<bool> closed{false};
+  std::optional<ChatModelRunResult> plain;  // a plain result is applied even after an abort
   std::stop_token stop;
   std::shared_ptr<Dispatcher> dispatcher;
   std::function<void()> drain;
 
-  void post_locked_result(std::unique_lock<std::mutex>& lock) {
-    const bool need_post = !posted;
-    posted = true;
-    lock.unlock();
-    if (need_post) dispatcher->post(drain);
+  ~Channel() { delete slot.load(std::memory_order_acquire); }
+
+  void schedule() {
+    if (!posted.exchange(true, std::memory_order_acq_rel)) dispatcher->post(drain);
+  }
+  std::unique_ptr<ChatModelRunResult> take() {
+    return std::unique_ptr<ChatModelRunResult>(slot.exchange(nullptr, std::memory_order_acq_rel));
   }
 };
 
@@ -132,10 +136,9 @@ class ChannelSink final : public RunResultSink {
     if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
       throw StreamClosed{};
     }
-    std::unique_lock lock(channel_->mutex);
-    channel_->pending = std::move(result);
-    channel_->pending_is_plain = false;
-    channel_->post_locked_result(lock);
+    // The previous result, if the owner has not taken it yet, is superseded.
+    delete channel_->slot.exchange(new ChatModelRunResult(std::move(result)), std::memory_order_acq_rel);
+    channel_->schedule();
   }
   std::stop_token stop_token() const override { return channel_->stop; }
 
@@ -440,7 +443,7 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
   if (message.role == Role::User || !message.attachments.empty()) {
     like.attachments = std::move(message.attachments);
   }
-  like.metadata.custom = message.custom.is_object() ? std::move(message.custom) : Json::object();
+  like.metadata.custom = std::move(message.custom);
   MessagePtr stored;
   try {
     stored = std::make_shared<const ThreadMessage>(
@@ -571,12 +574,7 @@ bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
   } else {
     owned = rt.run == active_run_ && (!stored || stored.get() == rt.last_written.get());
   }
-  std::optional<Id> parent = rt.run->parent_id;
-  if (owned && stored) {
-    parent = repository_.get(message->id).parent_id;
-  } else if (owned && parent && !repository_.contains(*parent)) {
-    owned = false;
-  }
+  if (owned && !stored && rt.run->parent_id && !repository_.contains(*rt.run->parent_id)) owned = false;
   if (!owned) {
     // Another writer replaced the message (a tool result, a decision, another run) or it was
     // removed: everything this roundtrip would still write is dropped (spec §6.1).
@@ -585,7 +583,11 @@ bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
   }
   rt.message = message;
   rt.live->set(message);
-  repository_.add_or_update(parent, message);
+  if (stored) {
+    repository_.replace(message);
+  } else {
+    repository_.add_or_update(rt.run->parent_id, message);
+  }
   rt.last_written = std::move(message);
   rt.has_written = true;
   notify();
@@ -716,45 +718,58 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
     } catch (...) {
       failure = std::current_exception();
     }
-    std::unique_lock lock(channel->mutex);
-    if (plain) {
-      channel->pending = std::move(plain);
-      channel->pending_is_plain = true;
+    {
+      std::lock_guard lock(channel->mutex);
+      channel->plain = std::move(plain);
+      channel->done = true;
+      channel->failure = failure;
     }
-    channel->done = true;
-    channel->failure = failure;
-    channel->post_locked_result(lock);
+    channel->schedule();
   });
 }
 
 void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt) {
-  if (rt->finished) return;
-  std::optional<ChatModelRunResult> pending;
-  bool plain = false;
-  bool done = false;
-  std::exception_ptr failure;
-  {
-    std::lock_guard lock(rt->channel->mutex);
-    pending = std::move(rt->channel->pending);
-    rt->channel->pending.reset();
-    plain = rt->channel->pending_is_plain;
-    done = rt->channel->done;
-    failure = rt->channel->failure;
-    rt->channel->posted = false;
-  }
-  if (pending) {
-    if (plain || !rt->aborted()) {
-      apply_result(*rt, *pending);
-    } else {
-      // Aborted: the late result is not applied; stop consuming the stream.
-      if (should_cancel(*rt)) {
-        store_owned(*rt, copy_with_status(*rt->message,
-                                          MessageStatus::incomplete(StatusReason::Cancelled)));
+  Channel& ch = *rt->channel;
+  // A bounded number of results per turn, so a fast stream never starves the owner's other work.
+  for (int budget = 64; budget > 0 && !rt->finished; --budget) {
+    auto result = ch.take();
+    if (!result) {
+      ch.posted.store(false, std::memory_order_release);
+      result = ch.take();  // one that arrived while the flag was still set
+      if (!result) {
+        bool done = false;
+        std::exception_ptr failure;
+        std::optional<ChatModelRunResult> plain;
+        {
+          std::lock_guard lock(ch.mutex);
+          done = ch.done;
+          failure = ch.failure;
+          plain = std::move(ch.plain);
+          ch.plain.reset();
+        }
+        if (!done) return;
+        if (auto last = ch.take()) consume(*rt, *last);
+        if (plain) apply_result(*rt, *plain);
+        finish_roundtrip(rt, failure);
+        return;
       }
-      rt->channel->closed.store(true, std::memory_order_release);
+      ch.posted.store(true, std::memory_order_release);
     }
+    consume(*rt, *result);
   }
-  if (done) finish_roundtrip(rt, failure);
+  if (!rt->finished) ch.dispatcher->post(ch.drain);  // more to do: come back on a later turn
+}
+
+void ThreadRuntime::consume(Roundtrip& rt, const ChatModelRunResult& result) {
+  if (!rt.aborted()) {
+    apply_result(rt, result);
+    return;
+  }
+  // Aborted: the late result is not applied; the stream is closed (spec §6.3 step 8).
+  if (should_cancel(rt)) {
+    store_owned(rt, copy_with_status(*rt.message, MessageStatus::incomplete(StatusReason::Cancelled)));
+  }
+  rt.channel->closed.store(true, std::memory_order_release);
 }
 
 void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
