@@ -1,0 +1,105 @@
+// Sanitizing model output for the terminal.
+
+#include "terminal_text.hpp"
+
+namespace aui::chat {
+
+namespace {
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the UTF-8 sequence a lead byte starts, 0 when it cannot start one.
+std::size_t utf8_length(unsigned char c) {
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return 2;
+  if (c >= 0xE0 && c <= 0xEF) return 3;
+  if (c >= 0xF0 && c <= 0xF4) return 4;
+  return 0;
+}
+
+bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+}  // namespace
+
+SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
+  SanitizedText out{{}, 0};
+  out.text.reserve(raw.size());
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c == 0x1B) {  // ESC: skip the whole sequence
+      if (i + 1 >= raw.size()) {
+        if (!final) break;  // may be the start of a sequence still arriving
+        ++i;
+        continue;
+      }
+      const char kind = raw[i + 1];
+      std::size_t j = i + 2;
+      bool complete = false;
+      if (kind == '[') {  // CSI: parameters, then a final byte 0x40–0x7E
+        while (j < raw.size()) {
+          const auto b = static_cast<unsigned char>(raw[j++]);
+          if (b >= 0x40 && b <= 0x7E) {
+            complete = true;
+            break;
+          }
+        }
+      } else if (kind == ']' || kind == 'P' || kind == '_' || kind == '^' || kind == 'X') {
+        // OSC / DCS / APC / PM / SOS: up to BEL or ESC '\'
+        while (j < raw.size()) {
+          if (raw[j] == '\x07') {
+            ++j;
+            complete = true;
+            break;
+          }
+          if (raw[j] == '\x1B' && j + 1 < raw.size() && raw[j + 1] == '\\') {
+            j += 2;
+            complete = true;
+            break;
+          }
+          ++j;
+        }
+      } else {
+        complete = true;  // a two-byte escape
+      }
+      if (!complete && !final) break;
+      i = complete ? j : raw.size();
+      continue;
+    }
+    if (c < 0x20 || c == 0x7F) {  // C0 controls and DEL
+      if (c == '\n' || c == '\t') out.text.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_length(c);
+    if (n == 0) {
+      out.text += kReplacement;
+      ++i;
+      continue;
+    }
+    if (i + n > raw.size()) {
+      if (!final) break;  // the rest of the character has not arrived yet
+      out.text += kReplacement;
+      ++i;
+      continue;
+    }
+    bool valid = true;
+    for (std::size_t k = 1; k < n; ++k) valid = valid && continuation(static_cast<unsigned char>(raw[i + k]));
+    if (!valid) {
+      out.text += kReplacement;
+      ++i;
+      continue;
+    }
+    // C1 controls (U+0080–U+009F) are encoded C2 80–C2 9F.
+    if (n == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
+      i += 2;
+      continue;
+    }
+    out.text.append(raw.substr(i, n));
+    i += n;
+  }
+  out.consumed = i;
+  return out;
+}
+
+}  // namespace aui::chat

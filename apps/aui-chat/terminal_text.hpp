@@ -1,0 +1,24 @@
+#pragma once
+// Making model output safe to print on a terminal.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace aui::chat {
+
+struct SanitizedText {
+  std::string text;       // safe to write to a terminal
+  std::size_t consumed;   // bytes of the input that `text` covers
+};
+
+/// Drops terminal escape sequences (CSI, OSC, DCS and other ESC forms), C0 controls other than
+/// newline and tab, DEL and C1 controls; invalid UTF-8 becomes U+FFFD. Model output is
+/// untrusted: printed raw it could move the cursor, rewrite the screen or set the window title.
+///
+/// For text that is still growing (`final` false), a trailing escape sequence or UTF-8 character
+/// that may be incomplete is left unconsumed, so the next call can finish it; call again with the
+/// unconsumed rest plus what arrived.
+SanitizedText sanitize_terminal_text(std::string_view raw, bool final);
+
+}  // namespace aui::chat
