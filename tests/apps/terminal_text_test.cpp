@@ -1,0 +1,51 @@
+// Model output is untrusted: what reaches the terminal must not be able to control it.
+
+#include "terminal_text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using aui::chat::sanitize_terminal_text;
+
+TEST(TerminalText, PlainTextAndUnicodePassThrough) {
+  const std::string text = "Hello, wörld — 你好 😀\n\tindented";
+  auto out = sanitize_terminal_text(text, true);
+  EXPECT_EQ(out.text, text);
+  EXPECT_EQ(out.consumed, text.size());
+}
+
+TEST(TerminalText, EscapeSequencesAreRemoved) {
+  EXPECT_EQ(sanitize_terminal_text("\x1b[2J\x1b[Hred \x1b[31mtext\x1b[0m", true).text, "red text");
+  EXPECT_EQ(sanitize_terminal_text("a\x1b]0;pwned title\x07" "b", true).text, "ab");           // OSC, BEL
+  EXPECT_EQ(sanitize_terminal_text("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", true).text, "alinkb");  // OSC, ST
+  EXPECT_EQ(sanitize_terminal_text("a\x1bPq#0;2;0;0;0\x1b\\b", true).text, "ab");               // DCS
+  EXPECT_EQ(sanitize_terminal_text("a\x1b" "cb", true).text, "ab");                             // reset
+}
+
+TEST(TerminalText, ControlCharactersAreRemoved) {
+  const std::string raw("a\rb\bc\x07" "d\x7f" "e\x00" "f", 11);
+  EXPECT_EQ(sanitize_terminal_text(raw, true).text, "abcdef");
+  EXPECT_EQ(sanitize_terminal_text("a\xc2\x9b" "31mb", true).text, "a31mb");  // C1 CSI dropped
+}
+
+TEST(TerminalText, InvalidUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(sanitize_terminal_text("a\xff" "b", true).text, "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xe4\xbd", true).text, "a\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(TerminalText, IncompleteTailsWaitForTheRestWhileStreaming) {
+  // An escape sequence split across two chunks is still removed whole.
+  auto first = sanitize_terminal_text("text\x1b[3", false);
+  EXPECT_EQ(first.text, "text");
+  EXPECT_EQ(first.consumed, 4u);
+  auto second = sanitize_terminal_text("\x1b[31mred", false);
+  EXPECT_EQ(second.text, "red");
+  // A UTF-8 character split across chunks is not replaced.
+  auto part = sanitize_terminal_text("ok\xe4\xbd", false);
+  EXPECT_EQ(part.text, "ok");
+  EXPECT_EQ(part.consumed, 2u);
+  EXPECT_EQ(sanitize_terminal_text("\xe4\xbd\xa0", false).text, "你");
+}
+
+}  // namespace
