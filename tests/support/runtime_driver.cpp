@@ -97,18 +97,23 @@ void Gate::wait(Driver& d) {
 void wait_for_abort(Driver& d, std::stop_token stop) {
   std::mutex m;
   std::condition_variable_any cv;
-  d.park();
-  {
-    // Runs on the thread that requests the stop, before request_stop() returns: the worker is
-    // busy again before the owner can settle.
-    std::stop_callback wake(stop, [&] {
+  bool parked = false;
+  // Runs on the thread that requests the stop, before request_stop() returns: the worker counts
+  // as busy again before the owner can settle.
+  std::stop_callback wake(stop, [&] {
+    std::lock_guard lock(m);
+    if (parked) {
       d.unpark();
-      std::lock_guard lock(m);
-      cv.notify_all();
-    });
-    std::unique_lock lock(m);
-    cv.wait(lock, [&] { return stop.stop_requested(); });
+      parked = false;
+    }
+    cv.notify_all();
+  });
+  std::unique_lock lock(m);
+  if (!stop.stop_requested()) {
+    parked = true;
+    d.park();
   }
+  cv.wait(lock, [&] { return stop.stop_requested(); });
 }
 
 void CallLog::record(const ChatModelRunOptions& o) {
