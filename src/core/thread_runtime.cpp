@@ -132,18 +132,26 @@ namespace {
 class ChannelSink final : public RunResultSink {
  public:
   explicit ChannelSink(std::shared_ptr<Channel> channel) : channel_(std::move(channel)) {}
+  ~ChannelSink() override { delete spare_; }
   void yield(ChatModelRunResult result) override {
     if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
       throw StreamClosed{};
     }
-    // The previous result, if the owner has not taken it yet, is superseded.
-    delete channel_->slot.exchange(new ChatModelRunResult(std::move(result)), std::memory_order_acq_rel);
+    ChatModelRunResult* box = spare_ ? std::exchange(spare_, nullptr) : new ChatModelRunResult();
+    *box = std::move(result);
+    // The previous result, if the owner has not taken it yet, is superseded; its box is reused
+    // for the next yield (a fast stream allocates nothing here).
+    if (ChatModelRunResult* old = channel_->slot.exchange(box, std::memory_order_acq_rel)) {
+      *old = ChatModelRunResult{};
+      spare_ = old;
+    }
     channel_->schedule();
   }
   std::stop_token stop_token() const override { return channel_->stop; }
 
  private:
   std::shared_ptr<Channel> channel_;
+  ChatModelRunResult* spare_ = nullptr;  // worker-side only
 };
 
 }  // namespace
