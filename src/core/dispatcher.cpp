@@ -3,6 +3,8 @@
 #include "aui/dispatcher.hpp"
 
 #include <thread>
+
+#include "spin.hpp"
 #include <utility>
 
 #include "aui/completion.hpp"
@@ -90,7 +92,7 @@ std::size_t EventLoop::run_pending() {
 bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever) {
   const auto spin_until = std::chrono::steady_clock::now() + kSpin;
   while (!has_tasks_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_until) {
-    std::this_thread::yield();
+    detail::cpu_relax();
   }
   std::unique_lock lock(mutex_);
   while (queue_.empty() && !stopped_) {

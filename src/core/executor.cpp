@@ -8,6 +8,8 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include "spin.hpp"
 #include <vector>
 
 namespace aui {
@@ -90,7 +92,7 @@ void worker_main(std::shared_ptr<WorkerPool::State> s) {
     lock.unlock();
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
     while (s->queued.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < spin_until) {
-      std::this_thread::yield();
+      detail::cpu_relax();
     }
     lock.lock();
     if (s->jobs.empty() && !s->stopping) {
