@@ -238,10 +238,14 @@ const MessageList& MessageRepository::messages() const noexcept { return impl_->
 MessageList MessageRepository::messages_up_to(std::string_view id) const {
   const std::uint32_t n = impl_->lookup(id);
   if (n == kNone) throw Error(ErrorKind::HeadNotFound, "message " + q(id) + " not found");
-  if (impl_->on_branch(n)) return impl_->branch.take(impl_->nodes[n].level + 1);
+  // Shares the current branch down to where the path leaves it: costs the divergence.
   std::vector<std::uint32_t> path;
-  for (std::uint32_t x = n; x != kRoot; x = impl_->nodes[x].parent) path.push_back(x);
-  MessageList out;
+  std::uint32_t x = n;
+  while (x != kRoot && !impl_->on_branch(x)) {
+    path.push_back(x);
+    x = impl_->nodes[x].parent;
+  }
+  MessageList out = x == kRoot ? MessageList() : impl_->branch.take(impl_->nodes[x].level + 1);
   for (auto it = path.rbegin(); it != path.rend(); ++it) out = out.push_back(impl_->nodes[*it].message);
   return out;
 }
