@@ -120,6 +120,9 @@ struct Channel {
   ~Channel() { delete slot.load(std::memory_order_acquire); }
 
   void schedule() {
+    // A plain load first: while a drain is queued (the common case in a fast stream) the flag's
+    // cache line stays shared instead of bouncing between the worker and the owner.
+    if (posted.load(std::memory_order_acquire)) return;
     if (!posted.exchange(true, std::memory_order_acq_rel)) dispatcher->post(drain);
   }
   std::unique_ptr<ChatModelRunResult> take() {
