@@ -107,6 +107,8 @@ class Composer {
   /// Hands the built message to the thread; returns the dispatch's completion.
   virtual Completion dispatch(ThreadMessage draft, SendOptions options) = 0;
   void notify();
+  /// Asks the attachment adapter to release the pending attachments among `dropped`.
+  void discard_pending(const std::vector<Attachment>& dropped);
 
   ThreadRuntime& thread_;
   std::string text_;

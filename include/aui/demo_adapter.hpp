@@ -17,8 +17,9 @@ struct DemoOptions {
 
 /// A streaming adapter that composes a reply from the conversation (it says it is a demo, echoes
 /// the user, answers "help", tells a long story on request so cancelling can be tried) and
-/// streams it. Replies are deterministic for a given branch; regenerating gives another one.
-/// Cancelling stops it at once, even during a pause.
+/// streams it. Each reply is numbered and phrased by how many replies this adapter composed
+/// before, so a regenerate reads differently while a fresh adapter given the same calls gives the
+/// same replies. Cancelling stops it at once, even during a pause.
 ChatModelAdapter make_demo_adapter(DemoOptions options = {});
 
 }  // namespace aui

@@ -228,6 +228,9 @@ enum class PartType : std::uint8_t {
 /// The JSON discriminator of a part type: "text", "tool-call", "generative-ui", ...
 std::string_view to_string(PartType type) noexcept;
 
+/// Whether a message of `role` may hold a part of `type` (spec §2.2).
+bool part_allowed(Role role, PartType type) noexcept;
+
 /// One content part: any of the part structs above. Copies are cheap: a text part is held
 /// inline, every other kind is shared until modified.
 ///

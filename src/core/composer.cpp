@@ -257,26 +257,14 @@ Completion Composer::reset() {
                        run_config_ == RunConfig{} && !quote_;
   if (initial) return Completion::succeeded();
   ++generation_;
-  std::vector<Attachment> pending;
-  for (auto& a : attachments_) {
-    if (!is_complete(a)) pending.push_back(a);
-  }
+  auto dropped = std::move(attachments_);
   role_ = Role::User;
   run_config_ = RunConfig{};
   quote_.reset();
   text_.clear();
   attachments_.clear();
   notify();
-  if (auto adapter = thread_.adapters().attachments; adapter && !pending.empty()) {
-    thread_.options_.executor->execute([adapter, pending] {
-      for (const auto& a : pending) {
-        try {
-          adapter->remove(a);
-        } catch (...) {
-        }
-      }
-    });
-  }
+  discard_pending(dropped);
   return Completion::succeeded();
 }
 
@@ -284,23 +272,30 @@ Completion Composer::clear_attachments() {
   for (auto& [id, cancelled] : adding_) *cancelled = true;
   adding_.clear();
   if (attachments_.empty()) return Completion::succeeded();
-  std::vector<Attachment> pending;
-  for (auto& a : attachments_) {
-    if (!is_complete(a)) pending.push_back(a);
-  }
+  auto dropped = std::move(attachments_);
   attachments_.clear();
   notify();
-  if (auto adapter = thread_.adapters().attachments; adapter && !pending.empty()) {
-    thread_.options_.executor->execute([adapter, pending] {
-      for (const auto& a : pending) {
-        try {
-          adapter->remove(a);
-        } catch (...) {
-        }
-      }
-    });
-  }
+  discard_pending(dropped);
   return Completion::succeeded();
+}
+
+void Composer::discard_pending(const std::vector<Attachment>& dropped) {
+  // Pending attachments may hold uploads the adapter should release; complete ones need nothing.
+  std::vector<Attachment> pending;
+  for (const auto& a : dropped) {
+    if (!is_complete(a)) pending.push_back(a);
+  }
+  auto adapter = thread_.adapters().attachments;
+  if (!adapter || pending.empty()) return;
+  thread_.options_.executor->execute([adapter, pending] {
+    for (const auto& a : pending) {
+      try {
+        adapter->remove(a);
+      } catch (...) {
+        // Best effort: the attachment is already gone from the composer.
+      }
+    }
+  });
 }
 
 Completion Composer::add_attachment(CreateAttachment create) {

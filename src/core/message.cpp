@@ -72,6 +72,17 @@ std::string_view to_string(PartType type) noexcept {
   return "text";
 }
 
+bool part_allowed(Role role, PartType type) noexcept {
+  switch (role) {
+    case Role::User:
+      return type == PartType::Text || type == PartType::Image || type == PartType::File ||
+             type == PartType::Data || type == PartType::Audio;
+    case Role::Assistant: return type != PartType::Audio;
+    case Role::System: return type == PartType::Text;
+  }
+  return false;
+}
+
 const AssistantMetadata& MessageMetadata::assistant_or_default() const {
   static const AssistantMetadata kEmpty;
   return assistant ? *assistant : kEmpty;

@@ -145,16 +145,6 @@ Role role_from(std::string_view s, const std::string& path, ErrorKind kind) {
   throw Error(kind, path + ": unknown role \"" + std::string(s) + "\"");
 }
 
-bool part_allowed(Role role, PartType type) {
-  switch (role) {
-    case Role::User:
-      return type == PartType::Text || type == PartType::Image || type == PartType::File ||
-             type == PartType::Data || type == PartType::Audio;
-    case Role::Assistant: return type != PartType::Audio;
-    case Role::System: return type == PartType::Text;
-  }
-  return false;
-}
 
 void put_if(Json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;

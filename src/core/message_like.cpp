@@ -88,16 +88,6 @@ bool valid_image_url(std::string_view url) {
   return last == "base64";
 }
 
-bool allowed(Role role, PartType type) {
-  switch (role) {
-    case Role::User:
-      return type == PartType::Text || type == PartType::Image || type == PartType::File ||
-             type == PartType::Data || type == PartType::Audio;
-    case Role::Assistant: return type != PartType::Audio;
-    case Role::System: return type == PartType::Text;
-  }
-  return false;
-}
 
 [[noreturn]] void invalid(const std::string& why) { throw Error(ErrorKind::InvalidMessage, why); }
 
@@ -116,7 +106,7 @@ ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id, c
     invalid("only assistant messages have metadata.steps");
   }
   for (const auto& part : like.content) {
-    if (!allowed(like.role, part.type())) {
+    if (!part_allowed(like.role, part.type())) {
       invalid("a " + std::string(to_string(like.role)) + " message cannot hold a \"" +
               std::string(to_string(part.type())) + "\" part");
     }
