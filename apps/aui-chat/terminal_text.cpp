@@ -2,6 +2,8 @@
 
 #include "terminal_text.hpp"
 
+#include <algorithm>
+
 namespace aui::chat {
 
 namespace {
@@ -18,6 +20,24 @@ std::size_t utf8_length(unsigned char c) {
 }
 
 bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Whether the `n` bytes at `s` can begin a well-formed UTF-8 sequence led by s[0]: continuation
+// bytes, and for the second byte the narrower ranges that exclude overlong forms, surrogates
+// and code points past U+10FFFF (Unicode table 3-7).
+bool well_formed_prefix(std::string_view s, std::size_t n) {
+  const auto lead = static_cast<unsigned char>(s[0]);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[k]);
+    if (!continuation(b)) return false;
+    if (k == 1) {
+      if (lead == 0xE0 && b < 0xA0) return false;
+      if (lead == 0xED && b > 0x9F) return false;
+      if (lead == 0xF0 && b < 0x90) return false;
+      if (lead == 0xF4 && b > 0x8F) return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -59,8 +79,18 @@ SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
           }
           ++j;
         }
+      } else if (kind >= 0x20 && kind <= 0x2F) {
+        // nF (e.g. ESC ( 0, a character set switch): intermediates, then one final byte
+        while (j < raw.size() && raw[j] >= 0x20 && raw[j] <= 0x2F) ++j;
+        if (j < raw.size()) {
+          ++j;
+          complete = true;
+        }
+      } else if (kind >= 0x30 && kind < 0x7F) {
+        complete = true;  // a two-byte escape (ESC c resets the terminal)
       } else {
-        complete = true;  // a two-byte escape
+        ++i;  // ESC before a control or non-ASCII byte: drop the ESC alone, judge the rest
+        continue;
       }
       if (!complete && !final) break;
       i = complete ? j : raw.size();
@@ -77,15 +107,14 @@ SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
       ++i;
       continue;
     }
-    if (i + n > raw.size()) {
-      if (!final) break;  // the rest of the character has not arrived yet
+    const std::size_t available = std::min(n, raw.size() - i);
+    if (!well_formed_prefix(raw.substr(i, available), available)) {
       out.text += kReplacement;
       ++i;
       continue;
     }
-    bool valid = true;
-    for (std::size_t k = 1; k < n; ++k) valid = valid && continuation(static_cast<unsigned char>(raw[i + k]));
-    if (!valid) {
+    if (available < n) {
+      if (!final) break;  // the rest of the character has not arrived yet
       out.text += kReplacement;
       ++i;
       continue;

@@ -32,6 +32,7 @@ aui::ChatModelAdapter make_rest_adapter(std::string url) {
     std::stop_token stop = options.stop_token;
 
     CURL* curl = curl_easy_init();
+    if (!curl) throw std::runtime_error("curl_easy_init failed");
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

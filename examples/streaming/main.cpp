@@ -2,6 +2,8 @@
 // reply as it grows.
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <aui/local_runtime.hpp>
 
@@ -18,7 +20,7 @@ std::vector<std::string> words_of(const std::string& text) {
 void stream_words(const aui::ChatModelRunOptions& options, aui::RunResultSink& sink) {
   aui::Text reply;
   for (const auto& word : words_of("Streaming back: " + options.messages.back()->text())) {
-    if (options.stop_token.stop_requested()) return;
+    if (options.stop_token.stop_requested()) return;  // cancelled
     reply += word;
     sink.yield(aui::ChatModelRunResult::text(reply));
   }
@@ -28,6 +30,7 @@ void stream_words(const aui::ChatModelRunOptions& options, aui::RunResultSink& s
 aui::Generator<aui::ChatModelRunResult> stream_words_coroutine(const aui::ChatModelRunOptions& options) {
   aui::Text reply;
   for (const auto& word : words_of("Coroutine says: " + options.messages.back()->text())) {
+    if (options.stop_token.stop_requested()) co_return;  // cancelled
     reply += word;
     co_yield aui::ChatModelRunResult::text(reply);
   }

@@ -1,61 +1,110 @@
 #!/usr/bin/env bash
-# Drives aui-chat in a real terminal (tmux): send, stream, cancel with Ctrl-C, regenerate,
-# edit, switch branches, export, quit. Polls the screen with a bounded wait for each step.
+# Drives aui-chat in a real terminal (tmux): send, stream, cancel with Ctrl-C, regenerate, edit,
+# switch branches, export, quit. Each step waits for the screen to show its result, polling with
+# a bounded wait (the timing never decides the verdict, only how long a failure takes to show).
+#
+# usage: aui_chat_tmux_test.sh path/to/aui-chat      exit 77 (skipped) without tmux
 set -euo pipefail
 app="$1"
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
 
-session="aui-chat-test-$$"
-export_file="$(mktemp -d)/thread.json"
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
+# A private tmux server (-L): the test never sees or disturbs anyone's sessions.
+socket="aui-chat-test-$$-$RANDOM"
+session="chat"
+workdir="$(mktemp -d)"
+export_file="$workdir/thread.json"
+tm() { tmux -L "$socket" "$@"; }
+cleanup() {
+  tm kill-server 2>/dev/null || true
+  rm -rf "$workdir"
+}
 trap cleanup EXIT
 
-screen() { tmux capture-pane -p -J -t "$session" -S -200; }
-# wait_for TEXT [COUNT]: until TEXT appears at least COUNT times (default 1), at most 20 s.
+screen() { tm capture-pane -p -J -t "$session" -S -500; }
+fail() {
+  echo "FAILED: $*"
+  echo "---- screen ----"
+  screen || true
+  exit 1
+}
+# wait_for TEXT [COUNT]: until TEXT shows at least COUNT times (default 1); gives up after 30 s.
 wait_for() {
   local text="$1" count="${2:-1}"
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 300); do
     if [ "$(screen | grep -cF -- "$text")" -ge "$count" ]; then return 0; fi
     sleep 0.1
   done
-  echo "FAILED waiting for: $text (x$count)"; echo "---- screen ----"; screen; exit 1
+  fail "waiting for \"$text\" (x$count)"
 }
-send() { tmux send-keys -t "$session" -l -- "$1"; tmux send-keys -t "$session" Enter; }
+prompts() { screen | grep -c "^you> " || true; }
+# send LINE: types LINE and Enter, then waits for the next prompt (the reply, if any, is over).
+send() {
+  local before
+  before="$(prompts)"
+  tm send-keys -t "$session" -l -- "$1"
+  tm send-keys -t "$session" Enter
+  wait_for_prompts $((before + 1))
+}
+wait_for_prompts() {
+  for _ in $(seq 1 300); do
+    if [ "$(prompts)" -ge "$1" ]; then return 0; fi
+    sleep 0.1
+  done
+  fail "waiting for prompt number $1"
+}
 
-tmux new-session -d -s "$session" -x 120 -y 50 \
-  "env LANG=C.UTF-8 TERM=xterm-256color '$app' --demo-delay-ms 3; sleep 30"
-wait_for "offline demo adapter"
+# 10 ms a chunk: the story takes several seconds to stream, time enough to interrupt it.
+tm new-session -d -s "$session" -x 120 -y 50 \
+  "env LANG=C.UTF-8 TERM=xterm-256color '$app' --demo-delay-ms 10; echo \"aui-chat exited with \$?\"; sleep 60"
+tm set-option -t "$session" remain-on-exit on >/dev/null
+wait_for "aui-chat — offline demo adapter (no backend configured)"
+wait_for_prompts 1
 
 send "hello from tmux"
-wait_for "Ask me for"
-wait_for "you>" 2
+wait_for "You said \"hello from tmux\""
+wait_for "Ask me for \`help\`"
 
-# A long reply, cancelled mid-stream.
-send "tell me a long story"
+# A long reply, cancelled mid-stream with Ctrl-C.
+before="$(prompts)"
+tm send-keys -t "$session" -l -- "tell me a long story"
+tm send-keys -t "$session" Enter
 wait_for "Once upon a time"
-tmux send-keys -t "$session" C-c
+tm send-keys -t "$session" C-c
 wait_for "[cancelled]"
-wait_for "you>" 3
+wait_for_prompts $((before + 1))
+screen | grep -qF "The end." && fail "the story ran to its end despite Ctrl-C"
 
-# Regenerate: a second branch of the last reply.
+# Regenerate the cancelled reply: a second branch, streamed to the end.
 send "/regen"
 wait_for "The end."
 send "/history"
-wait_for "4. assistant [branch 2/2]"
+wait_for "3. user: tell me a long story"
+wait_for "4. assistant [branch 2/2]: "
 
 # Edit the first message: a new branch from the top, which reruns.
 send "/edit 1 hi again"
-wait_for "1. user [branch 2/2]" 0 || true
+wait_for "You said \"hi again\""
 send "/history"
 wait_for "1. user [branch 2/2]: hi again"
 
-# Back to the first branch of message 1.
+# Back to the first branch of message 1: the whole first conversation is the branch again.
 send "/branch 1 prev"
 wait_for "1. user [branch 1/2]: hello from tmux"
+wait_for "4. assistant [branch 2/2]: "
+
+# Model output may carry terminal escapes; the demo echoes what it is given, so send some: the
+# window title must not change and no escape may reach the screen.
+tm send-keys -t "$session" -l -- $'title \e]2;PWNED\a and \e[31mred\e[0m ok'
+before="$(prompts)"
+tm send-keys -t "$session" Enter
+wait_for_prompts $((before + 1))
+wait_for "title  and red ok"
+[ "$(tm display-message -p -t "$session" '#{pane_title}')" != "PWNED" ] || fail "the model output set the window title"
 
 send "/export $export_file"
 wait_for "exported"
-python3 - "$export_file" <<'PY'
+python3 - "$export_file" <<'PY' || fail "the export is not the expected assistant-ui JSON"
 import json, sys
 data = json.load(open(sys.argv[1]))
 ids = {item["message"]["id"] for item in data["messages"]}
@@ -63,13 +112,22 @@ texts = [c.get("text", "") for item in data["messages"] for c in item["message"]
 assert data["headId"] in ids, "headId names an exported message"
 assert any("hi again" in t for t in texts), "the edit is exported"
 assert any("hello from tmux" in t for t in texts), "the original is exported"
-assert len(data["messages"]) >= 7, len(data["messages"])
+assert any(t == "tell me a long story" for t in texts), "the story request is exported"
+# hello, reply, story request, cancelled story, regenerated story, hi again, its reply,
+# the escape message and its reply
+assert len(data["messages"]) == 9, len(data["messages"])
+statuses = [item["message"].get("status", {}) for item in data["messages"]]
+assert any(s.get("type") == "incomplete" and s.get("reason") == "cancelled" for s in statuses), statuses
 PY
 
-# Hostile output is not passed to the terminal: unknown commands answer in one line.
+# Mistakes answer in one line and the chat goes on.
 send "/nope"
-wait_for "unknown command /nope"
+wait_for "error: unknown command /nope (try /help)"
+send "/branch 9 next"
+wait_for "error: no message \"9\""
 
-send "/quit"
+tm send-keys -t "$session" -l -- "/quit"
+tm send-keys -t "$session" Enter
 wait_for "bye"
+wait_for "aui-chat exited with 0"
 echo "aui-chat tmux test passed"

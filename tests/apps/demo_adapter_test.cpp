@@ -5,10 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace {
+
+using std::chrono::milliseconds;
 
 class RecordingSink final : public aui::RunResultSink {
  public:
@@ -16,16 +21,18 @@ class RecordingSink final : public aui::RunResultSink {
   void yield(aui::ChatModelRunResult r) override {
     results.push_back(std::move(r));
     if (stop_after_ && results.size() == stop_after_) stop_.request_stop();
+    if (on_yield) on_yield();
   }
   std::stop_token stop_token() const override { return stop_.get_token(); }
   std::vector<aui::ChatModelRunResult> results;
+  std::function<void()> on_yield;
 
  private:
   std::stop_source& stop_;
   std::size_t stop_after_;
 };
 
-aui::ChatModelRunOptions options_for(const std::string& user_text, std::stop_source& stop, const char* id = "abc") {
+aui::ChatModelRunOptions options_for(const std::string& user_text, std::stop_source& stop) {
   aui::ChatModelRunOptions o;
   auto m = std::make_shared<aui::ThreadMessage>();
   m->id = "u1";
@@ -33,47 +40,127 @@ aui::ChatModelRunOptions options_for(const std::string& user_text, std::stop_sou
   m->content.emplace_back(aui::TextPart{aui::Text(user_text)});
   o.messages = o.messages.push_back(m);
   o.stop_token = stop.get_token();
-  o.assistant_message_id = id;
+  o.assistant_message_id = "a1";
   return o;
 }
 
-std::string final_text(const RecordingSink& sink) {
-  return std::string(sink.results.back().content->front().as<aui::TextPart>().text.view());
+std::string text_of(const aui::ChatModelRunResult& r) {
+  return std::string(r.content->front().as<aui::TextPart>().text.view());
 }
 
+// Runs the adapter to the end without pauses and returns the final text.
+std::string reply(const aui::ChatModelAdapter& adapter, const std::string& user_text) {
+  std::stop_source stop;
+  RecordingSink sink(stop);
+  adapter.streaming()(options_for(user_text, stop), sink);
+  EXPECT_FALSE(sink.results.empty());
+  return sink.results.empty() ? std::string() : text_of(sink.results.back());
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 TEST(DemoAdapter, EchoesTheUserAndSaysItIsADemo) {
-  auto adapter = aui::make_demo_adapter({std::chrono::milliseconds(0), 4});
+  auto adapter = aui::make_demo_adapter({milliseconds(0), 4});
+  ASSERT_EQ(adapter.form(), aui::ChatModelAdapter::Form::Streaming);
   std::stop_source stop;
   RecordingSink sink(stop);
   adapter.streaming()(options_for("what is a persistent vector", stop), sink);
-  const auto text = final_text(sink);
-  EXPECT_NE(text.find("demo"), std::string::npos);
-  EXPECT_NE(text.find("what is a persistent vector"), std::string::npos);
+  const auto text = text_of(sink.results.back());
+  EXPECT_TRUE(contains(text, "offline demo")) << text;
+  EXPECT_TRUE(contains(text, "what is a persistent vector")) << text;
   EXPECT_GT(sink.results.size(), 5u);  // it streamed
   EXPECT_EQ(sink.results.back().status, aui::MessageStatus::complete(aui::StatusReason::Stop));
-  // Cumulative and cheap: the yields share one growing text, which moves only when it doubles.
+  // Cumulative: every result extends the one before by at most a chunk (whole UTF-8 characters).
+  for (std::size_t i = 1; i < sink.results.size(); ++i) {
+    const auto before = text_of(sink.results[i - 1]);
+    const auto now = text_of(sink.results[i]);
+    ASSERT_EQ(now.compare(0, before.size(), before), 0) << "result " << i << " is not cumulative";
+    ASSERT_LE(now.size() - before.size(), 4u + 3u);
+  }
+  // Cheap: the yields share one growing text, which moves only when it outgrows its storage.
   std::set<const char*> storages;
   for (const auto& r : sink.results) storages.insert(r.content->front().as<aui::TextPart>().text.data());
   EXPECT_LT(storages.size(), 10u) << "a copy per yield";
 }
 
-TEST(DemoAdapter, IsDeterministicPerBranchAndVariesOnRegenerate) {
-  auto adapter = aui::make_demo_adapter({std::chrono::milliseconds(0), 64});
-  std::stop_source stop;
-  RecordingSink a(stop), b(stop), c(stop);
-  adapter.streaming()(options_for("tell me something", stop, "id1"), a);
-  adapter.streaming()(options_for("tell me something", stop, "id1"), b);
-  adapter.streaming()(options_for("tell me something", stop, "id2"), c);
-  EXPECT_EQ(final_text(a), final_text(b));
-  EXPECT_NE(final_text(a), final_text(c));
+TEST(DemoAdapter, MatchesWholeWordsOnly) {
+  // "something" contains "hi", "belongings" contains "long": neither is a greeting or a story.
+  auto adapter = aui::make_demo_adapter({milliseconds(0), 64});
+  const auto a = reply(adapter, "tell me something about my belongings");
+  EXPECT_TRUE(contains(a, "\"tell me something about my belongings\"")) << a;
+  EXPECT_FALSE(contains(a, "Once upon a time")) << a;
+  EXPECT_FALSE(contains(a, "Hello!") || contains(a, "Hi there!") || contains(a, "Hey!")) << a;
 }
 
-TEST(DemoAdapter, CancelStopsItAtOnceEvenDuringAPause) {
-  // A long pause between chunks: cancelling must not wait it out.
-  auto adapter = aui::make_demo_adapter({std::chrono::milliseconds(3600 * 1000), 3});
+TEST(DemoAdapter, AnswersGreetingsHelpAndLongRequests) {
+  auto adapter = aui::make_demo_adapter({milliseconds(0), 64});
+  const auto greeting = reply(adapter, "Hi, how are you?");
+  EXPECT_TRUE(contains(greeting, "Hello!") || contains(greeting, "Hi there!") || contains(greeting, "Hey!")) << greeting;
+  EXPECT_TRUE(contains(greeting, "Hi, how are you?")) << greeting;
+
+  const auto help = reply(adapter, "help");
+  for (const char* what : {"/regen", "/edit", "/branch", "Ctrl-C"}) EXPECT_TRUE(contains(help, what)) << what;
+
+  const auto story = reply(adapter, "Tell me a LONG story!");
+  EXPECT_GT(story.size(), 1500u);
+  EXPECT_TRUE(contains(story, "\n\n## ")) << "a Markdown heading";
+  EXPECT_TRUE(contains(story, "The end.")) << story;
+}
+
+TEST(DemoAdapter, IsDeterministicAndEveryNextReplyDiffers) {
+  // Two fresh adapters given the same calls answer the same; within one adapter, the next reply
+  // to the same branch (a regenerate) reads differently — for every kind of reply.
+  auto first = aui::make_demo_adapter({milliseconds(0), 64});
+  auto second = aui::make_demo_adapter({milliseconds(0), 64});
+  for (const char* input : {"tell me something", "hello", "help", "a long story please"}) {
+    const auto a = reply(first, input);
+    const auto b = reply(first, input);
+    EXPECT_NE(a, b) << input;
+    EXPECT_EQ(reply(second, input), a) << input;
+    EXPECT_EQ(reply(second, input), b) << input;
+  }
+}
+
+TEST(DemoAdapter, CancelStopsItBetweenChunks) {
+  auto adapter = aui::make_demo_adapter({milliseconds(0), 3});
   std::stop_source stop;
-  RecordingSink sink(stop, 1);  // cancels right after the first chunk, before the pause
+  RecordingSink sink(stop, 5);  // cancels from inside the fifth yield
+  adapter.streaming()(options_for("tell me a long story", stop), sink);
+  EXPECT_EQ(sink.results.size(), 5u) << "kept streaming after the cancel";
+  EXPECT_FALSE(sink.results.back().status.has_value()) << "a cancelled reply does not claim to be complete";
+}
+
+TEST(DemoAdapter, CancelDoesNotWaitOutThePause) {
+  // An hour between chunks; the stop comes with the first chunk, before its pause.
+  auto adapter = aui::make_demo_adapter({milliseconds(3600 * 1000), 3});
+  std::stop_source stop;
+  RecordingSink sink(stop, 1);
   adapter.streaming()(options_for("tell me a long story", stop), sink);  // returns: no hour-long wait
+  EXPECT_EQ(sink.results.size(), 1u);
+}
+
+TEST(DemoAdapter, CancelWakesAPauseInProgress) {
+  // The stop is requested from another thread while the adapter is (or is about to be) inside
+  // its hour-long pause; it must return at once. With sleep_for this test would hang.
+  auto adapter = aui::make_demo_adapter({milliseconds(3600 * 1000), 3});
+  std::stop_source stop;
+  RecordingSink sink(stop);
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool yielded = false;
+  sink.on_yield = [&] {
+    std::lock_guard lock(mutex);
+    yielded = true;
+    cv.notify_all();
+  };
+  const auto options = options_for("tell me a long story", stop);
+  std::thread worker([&] { adapter.streaming()(options, sink); });
+  {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return yielded; });
+  }
+  stop.request_stop();
+  worker.join();
   EXPECT_EQ(sink.results.size(), 1u);
 }
 

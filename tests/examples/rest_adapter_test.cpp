@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "aui/local_runtime.hpp"
 #include "support/http_test_server.hpp"
@@ -64,17 +65,36 @@ TEST(RestAdapter, AConnectionRefusedIsAReadableError) {
   EXPECT_NE(status.error["message"].get<std::string>().find("request failed"), std::string::npos);
 }
 
-TEST(RestAdapter, CancelStopsASlowRequest) {
+TEST(RestAdapter, AReplyWithoutTextIsAReadableError) {
+  for (const char* body : {R"({"answer": "hi"})", "not json at all"}) {
+    HttpTestServer server([&](const HttpTestServer::Request&) { return HttpTestServer::Response{200, "application/json", body}; });
+    aui::LocalRuntime rt(make_rest_adapter(server.url("/chat")));
+    rt.event_loop()->run_until(rt.thread().append("hello"));
+    const auto& status = rt.thread().messages().back()->status;
+    EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error)) << body;
+    EXPECT_NE(status.error["message"].get<std::string>().find("the server's reply"), std::string::npos)
+        << status.error.dump();
+  }
+}
+
+TEST(RestAdapter, CancelAbortsTheRequestInFlight) {
+  // The server sends headers and then nothing: the request hangs until the adapter gives up.
   std::mutex mutex;
   std::condition_variable cv;
   bool received = false;
-  bool release = false;
+  std::optional<bool> client_closed;
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& conn) {
-    conn.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
-    std::unique_lock lock(mutex);
-    received = true;
+    conn.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    {
+      std::lock_guard lock(mutex);
+      received = true;
+    }
     cv.notify_all();
-    cv.wait(lock, [&] { return release; });  // never answers until the test is done
+    // A bound so a broken adapter fails the test instead of hanging it; not a timing assertion.
+    const bool closed = conn.wait_for_client_close(std::chrono::seconds(30));
+    std::lock_guard lock(mutex);
+    client_closed = closed;
+    cv.notify_all();
   });
   aui::LocalRuntime rt(make_rest_adapter(server.url("/chat")));
   auto& thread = rt.thread();
@@ -87,11 +107,9 @@ TEST(RestAdapter, CancelStopsASlowRequest) {
   rt.event_loop()->run_until(done);
   EXPECT_FALSE(done.failed());
   EXPECT_TRUE(thread.messages().back()->status.is(aui::StatusType::Incomplete, aui::StatusReason::Cancelled));
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  cv.notify_all();
+  std::unique_lock lock(mutex);
+  cv.wait(lock, [&] { return client_closed.has_value(); });
+  EXPECT_TRUE(*client_closed) << "the adapter kept the request open after the cancel";
 }
 
 }  // namespace

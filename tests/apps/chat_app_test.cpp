@@ -1,0 +1,282 @@
+// aui-chat's commands and streamed output, driven without a terminal: a real LocalRuntime, the
+// app writing to a string.
+
+#include "chat_app.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "aui/demo_adapter.hpp"
+#include "aui/local_runtime.hpp"
+
+namespace {
+
+using std::chrono::milliseconds;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Chat {
+  explicit Chat(aui::ChatModelAdapter adapter)
+      : rt(std::move(adapter)), app(rt.thread(), out, [this] { quit = true; }) {}
+
+  // Runs the loop until no reply is running and nothing is left queued.
+  void settle() {
+    rt.event_loop()->run_until([&] { return !rt.thread().is_running(); });
+    while (rt.event_loop()->run_pending() > 0) {
+    }
+  }
+  // on_line, then settle.
+  std::string line(const std::string& text) {
+    out.str("");
+    app.on_line(text);
+    settle();
+    return out.str();
+  }
+
+  std::ostringstream out;
+  bool quit = false;
+  aui::LocalRuntime rt;
+  aui::chat::ChatApp app;
+};
+
+aui::ChatModelAdapter demo() { return aui::make_demo_adapter({milliseconds(0), 3}); }
+
+// A streaming adapter that yields "Hel", waits for the test, then yields "Hello".
+struct TwoStepAdapter {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool go = false;
+
+  aui::ChatModelAdapter adapter() {
+    return [this](const aui::ChatModelRunOptions&, aui::RunResultSink& sink) {
+      aui::Text text("Hel");
+      sink.yield(aui::ChatModelRunResult::text(text));
+      {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return go; });
+      }
+      text += "lo";
+      sink.yield(aui::ChatModelRunResult::text(text));
+    };
+  }
+  void release() {
+    std::lock_guard lock(mutex);
+    go = true;
+    cv.notify_all();
+  }
+};
+
+TEST(ChatApp, StreamsOnlyTheNewPartOfTheReply) {
+  TwoStepAdapter two;
+  Chat chat(two.adapter());
+  chat.app.on_line("hi");
+  chat.rt.event_loop()->run_until([&] { return contains(chat.out.str(), "assistant> Hel"); });
+  EXPECT_FALSE(contains(chat.out.str(), "Hello"));
+  two.release();
+  chat.settle();
+  EXPECT_TRUE(contains(chat.out.str(), "assistant> Hello\n\nyou> ")) << chat.out.str();
+  EXPECT_FALSE(contains(chat.out.str(), "HelHel")) << chat.out.str();
+}
+
+TEST(ChatApp, SendsAndPrintsTheWholeDemoReply) {
+  Chat chat(demo());
+  const auto out = chat.line("hello there, aui");
+  ASSERT_EQ(chat.rt.thread().messages().size(), 2u);
+  const auto reply = chat.rt.thread().messages()[1]->text();
+  EXPECT_TRUE(contains(reply, "hello there, aui"));
+  EXPECT_TRUE(contains(out, "assistant> " + reply + "\n\nyou> ")) << out;
+}
+
+TEST(ChatApp, ModelOutputCannotControlTheTerminal) {
+  Chat chat([](const aui::ChatModelRunOptions&) {
+    return aui::ChatModelRunResult::text("safe\x1b]0;pwned\x07 text\x1b[2J\r\x07 end\xc2\x9b" "1m.\x1b");
+  });
+  const auto out = chat.line("anything");
+  EXPECT_TRUE(contains(out, "assistant> safe text end1m.\n")) << out;
+  for (char c : {'\x1b', '\x07', '\r'}) EXPECT_FALSE(contains(out, std::string(1, c))) << int(c);
+  chat.out.str("");
+  chat.app.on_line("/history");
+  EXPECT_TRUE(contains(chat.out.str(), "2. assistant: safe text end1m.\n")) << chat.out.str();
+  EXPECT_FALSE(contains(chat.out.str(), "\x1b"));
+}
+
+TEST(ChatApp, AFailedReplyShowsItsError) {
+  Chat chat([](const aui::ChatModelRunOptions&) -> aui::ChatModelRunResult {
+    throw std::runtime_error("backend down\x1b[31m");
+  });
+  const auto out = chat.line("hello");
+  EXPECT_TRUE(contains(out, "[error: backend down]")) << out;
+  EXPECT_FALSE(chat.quit);
+}
+
+TEST(ChatApp, CtrlCCancelsTheReplyAndCtrlCWhenIdleQuits) {
+  Chat chat(aui::make_demo_adapter({milliseconds(3600 * 1000), 3}));  // stuck in a pause
+  chat.app.on_line("tell me a long story");
+  ASSERT_TRUE(chat.rt.thread().is_running());
+  chat.app.on_interrupt();
+  chat.settle();
+  EXPECT_TRUE(contains(chat.out.str(), " [cancelled]\n")) << chat.out.str();
+  EXPECT_TRUE(chat.rt.thread().messages().back()->status.is(aui::StatusType::Incomplete, aui::StatusReason::Cancelled));
+  EXPECT_FALSE(chat.quit);
+  chat.app.on_interrupt();
+  EXPECT_TRUE(chat.quit);
+  EXPECT_TRUE(contains(chat.out.str(), "bye"));
+}
+
+TEST(ChatApp, ASecondCtrlCDuringAReplyQuits) {
+  Chat chat(aui::make_demo_adapter({milliseconds(3600 * 1000), 3}));
+  chat.app.on_line("tell me a long story");
+  chat.app.on_interrupt();
+  EXPECT_FALSE(chat.quit);
+  chat.app.on_interrupt();
+  EXPECT_TRUE(chat.quit);
+  chat.settle();
+}
+
+TEST(ChatApp, QuitAndEndOfInputQuit) {
+  Chat a(demo());
+  a.app.on_line("/quit");
+  EXPECT_TRUE(a.quit);
+  Chat b(demo());
+  b.app.on_end_of_input();
+  EXPECT_TRUE(b.quit);
+}
+
+TEST(ChatApp, RegenerateEditAndSwitchBranches) {
+  Chat chat(demo());
+  chat.line("hello");
+  const auto first_reply = chat.rt.thread().messages()[1]->text();
+  chat.line("/regen");
+  ASSERT_EQ(chat.rt.thread().messages().size(), 2u);
+  EXPECT_NE(chat.rt.thread().messages()[1]->text(), first_reply) << "a regenerate reads differently";
+
+  auto out = chat.line("/history");
+  EXPECT_TRUE(contains(out, "1. user: hello\n")) << out;
+  EXPECT_TRUE(contains(out, "2. assistant [branch 2/2]: ")) << out;
+
+  out = chat.line("/branches 2");
+  EXPECT_TRUE(contains(out, "message 2 is branch 2/2: ")) << out;
+  for (const auto& id : chat.rt.thread().get_branches(chat.rt.thread().messages()[1]->id)) {
+    EXPECT_TRUE(contains(out, id)) << out;
+  }
+
+  out = chat.line("/branch 2 prev");
+  EXPECT_TRUE(contains(out, "2. assistant [branch 1/2]: ")) << out;
+  EXPECT_EQ(chat.rt.thread().messages()[1]->text(), first_reply);
+
+  // There is no branch before the first: a one-line error, and the chat goes on.
+  out = chat.line("/branch 2 prev");
+  EXPECT_TRUE(contains(out, "error: ")) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;  // the error line, the prompt's
+  out = chat.line("/branch 2 next");
+  EXPECT_TRUE(contains(out, "2. assistant [branch 2/2]: ")) << out;
+
+  // Editing the user message makes a new branch from the top and reruns.
+  out = chat.line("/edit 1 goodbye");
+  EXPECT_TRUE(contains(out, "assistant> ")) << out;
+  ASSERT_EQ(chat.rt.thread().messages().size(), 2u);
+  EXPECT_EQ(chat.rt.thread().messages()[0]->text(), "goodbye");
+  out = chat.line("/history");
+  EXPECT_TRUE(contains(out, "1. user [branch 2/2]: goodbye\n")) << out;
+
+  // Editing an assistant message makes a sibling and runs nothing.
+  out = chat.line("/edit 2 my own answer");
+  EXPECT_TRUE(contains(out, "edited message 2")) << out;
+  EXPECT_FALSE(chat.rt.thread().is_running());
+  EXPECT_EQ(chat.rt.thread().messages()[1]->text(), "my own answer");
+
+  out = chat.line("/branch 1 prev");
+  EXPECT_TRUE(contains(out, "1. user [branch 1/2]: hello\n")) << out;
+}
+
+TEST(ChatApp, ExportsTheWholeTreeAsAssistantUiJson) {
+  Chat chat(demo());
+  chat.line("hello");
+  chat.line("/regen");
+  chat.line("/edit 1 again");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("aui_chat_export_" + std::to_string(::getpid()) + ".json");
+  const auto out = chat.line("/export " + path.string());
+  EXPECT_TRUE(contains(out, "exported 5 messages to " + path.string())) << out;
+  std::ifstream in(path);
+  const auto json = aui::Json::parse(in);
+  std::filesystem::remove(path);
+  ASSERT_EQ(json["messages"].size(), 5u);
+  EXPECT_EQ(json["headId"], chat.rt.thread().messages().back()->id);
+  std::string texts;
+  for (const auto& item : json["messages"]) texts += item["message"]["content"][0]["text"].get<std::string>() + "|";
+  EXPECT_TRUE(contains(texts, "hello|")) << texts;
+  EXPECT_TRUE(contains(texts, "again|")) << texts;
+}
+
+TEST(ChatApp, MistakesAreOneLineErrors) {
+  Chat chat(demo());
+  EXPECT_TRUE(contains(chat.line("/regen"), "error: there is no reply to regenerate yet\n"));
+  EXPECT_TRUE(contains(chat.line("/history"), "(no messages yet)"));
+  chat.line("hello");
+  EXPECT_TRUE(contains(chat.line("/nope"), "error: unknown command /nope (try /help)\n"));
+  EXPECT_TRUE(contains(chat.line("/edit 9 text"), "error: no message \"9\": give a number from 1 to 2"));
+  EXPECT_TRUE(contains(chat.line("/edit 0 text"), "error: no message \"0\""));
+  EXPECT_TRUE(contains(chat.line("/branches x"), "error: no message \"x\""));
+  EXPECT_TRUE(contains(chat.line("/edit 1"), "error: usage: /edit N text"));
+  EXPECT_TRUE(contains(chat.line("/branch 1 sideways"), "error: usage: /branch N prev|next"));
+  EXPECT_TRUE(contains(chat.line("/export"), "error: usage: /export FILE"));
+  EXPECT_TRUE(contains(chat.line("/export /nonexistent-dir/x.json"), "error: cannot write"));
+  EXPECT_TRUE(contains(chat.line("/help"), "/branch N prev|next"));
+  EXPECT_FALSE(chat.quit);
+  EXPECT_EQ(chat.rt.thread().messages().size(), 2u) << "nothing was sent";
+}
+
+TEST(ChatApp, LinesTypedDuringAReplyRunAfterIt) {
+  TwoStepAdapter two;
+  Chat chat(two.adapter());
+  chat.app.on_line("first");
+  chat.app.on_line("/history");
+  chat.app.on_line("second");
+  chat.app.on_end_of_input();
+  EXPECT_EQ(chat.rt.thread().messages().size(), 2u) << "sent while a reply streamed";
+  EXPECT_FALSE(contains(chat.out.str(), "1. user")) << "ran while a reply streamed";
+  two.release();  // both replies may pass: the gate stays open
+  chat.rt.event_loop()->run_until([&] { return chat.quit; });
+  const auto out = chat.out.str();
+  const auto history = out.find("1. user: first\n2. assistant: Hello\n");
+  const auto second = out.find("assistant> Hello", history);
+  const auto bye = out.find("bye", second);
+  EXPECT_NE(history, std::string::npos) << out;
+  EXPECT_NE(second, std::string::npos) << out;
+  EXPECT_NE(bye, std::string::npos) << "end of input quits once the waiting lines ran: " << out;
+  EXPECT_EQ(chat.rt.thread().messages().size(), 4u);
+  EXPECT_EQ(chat.rt.thread().messages()[2]->text(), "second");
+}
+
+TEST(ChatAppArgs, ParsesTheCommandLine) {
+  std::ostringstream out, err;
+  aui::chat::ChatOptions options;
+  const char* ok[] = {"aui-chat", "--demo-delay-ms", "5"};
+  EXPECT_EQ(aui::chat::parse_args(3, ok, options, out, err), aui::chat::ParseOutcome::Run);
+  EXPECT_EQ(options.demo_delay_ms, 5);
+
+  const char* help[] = {"aui-chat", "--help"};
+  EXPECT_EQ(aui::chat::parse_args(2, help, options, out, err), aui::chat::ParseOutcome::Exit);
+  EXPECT_TRUE(contains(out.str(), "usage: aui-chat"));
+
+  for (const auto& bad : std::vector<std::vector<const char*>>{
+           {"aui-chat", "--demo-delay-ms"}, {"aui-chat", "--demo-delay-ms", "-1"},
+           {"aui-chat", "--demo-delay-ms", "3x"}, {"aui-chat", "--provider"}}) {
+    err.str("");
+    EXPECT_EQ(aui::chat::parse_args(static_cast<int>(bad.size()), bad.data(), options, out, err),
+              aui::chat::ParseOutcome::Fail)
+        << bad.back();
+    EXPECT_TRUE(contains(err.str(), "aui-chat: ")) << err.str();
+  }
+  EXPECT_TRUE(contains(aui::chat::choose_adapter(options).banner, "offline demo adapter (no backend configured)"));
+}
+
+}  // namespace
