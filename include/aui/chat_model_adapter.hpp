@@ -19,6 +19,8 @@
 
 namespace aui {
 
+class ToolCallLedger;
+
 /// What the adapter receives for one call (spec §6.3 ChatModelRunOptions). Valid for the whole
 /// call, including the life of a returned Generator.
 struct ChatModelRunOptions {
@@ -34,6 +36,9 @@ struct ChatModelRunOptions {
   std::optional<Id> parent_id{};           // unstable_parentId
   /// unstable_getMessage: the message as merged so far. Safe to call from the adapter's thread.
   std::function<MessagePtr()> get_message;
+  /// The thread's record of executed tool calls, which execute_tool_calls() consults so a tool
+  /// runs once per call id (tool_execution.hpp). Null outside a thread runtime.
+  std::shared_ptr<ToolCallLedger> tool_ledger{};
 };
 
 /// Metadata an adapter may report (spec §6.3 ChatModelRunResult.metadata). Each field merges as

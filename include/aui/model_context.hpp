@@ -8,21 +8,9 @@
 #include <string>
 
 #include "aui/json.hpp"
+#include "aui/tool.hpp"
 
 namespace aui {
-
-/// A tool the model may call. (Execution helpers come with the tools layer; the runtime itself
-/// never executes tools, spec §7.1.)
-struct Tool {
-  std::string description{};
-  Json parameters{};   // JSON Schema of the arguments, or null
-  std::string type{};  // "" | "frontend" | "backend" | "human" | "provider"
-  std::optional<bool> disabled{};
-  /// When a provider of equal priority defines the same name: replace instead of failing
-  /// DuplicateTool. Stripped from the merged context.
-  bool overwrite = false;
-  friend bool operator==(const Tool&, const Tool&) = default;
-};
 
 struct CallSettings {
   std::optional<int> max_tokens{};

@@ -25,6 +25,7 @@
 #include "aui/speech_synthesis_adapter.hpp"
 #include "aui/subscription.hpp"
 #include "aui/suggestion_adapter.hpp"
+#include "aui/tool_execution.hpp"
 
 namespace aui {
 
@@ -151,6 +152,9 @@ struct ToolApprovalResponse {
   std::optional<bool> approved{};
   std::optional<std::string> option_id{};
   std::optional<std::string> reason{};
+  /// Decide every later gate of the same tool in this thread the same way, without asking
+  /// ("always allow"). An option of kind allow-always / reject-always implies it.
+  bool always = false;
 };
 
 enum class ThreadEvent { RunStart, RunEnd, Initialize, ModelContextUpdate, ToolApprovalAnswered };
@@ -221,6 +225,11 @@ class ThreadRuntime {
   /// is the head (spec §5.11). ApprovalNotFound, RunInProgress, NotPaused, ApprovalTerminated,
   /// ApprovalAlreadyDecided, InvalidArgument (thrown).
   void respond_to_tool_approval(ToolApprovalResponse response);
+  /// The standing decision for a tool's approval gates in this thread (set by an "always"
+  /// response): true = allowed, false = denied, nullopt = ask. Gates of such a tool are decided
+  /// as soon as a roundtrip ends, marked is_automatic, and the run goes on.
+  std::optional<bool> tool_approval_policy(const std::string& tool_name) const;
+  void set_tool_approval_policy(const std::string& tool_name, std::optional<bool> approved);
   /// spec §5.12: not supported by LocalRuntime; always throws Unsupported.
   [[noreturn]] void resume_tool_call();
 
@@ -237,6 +246,8 @@ class ThreadRuntime {
   [[nodiscard]] Subscription register_model_context_provider(ModelContextProvider provider);
   /// Providers call this when what they return changed (emits ModelContextUpdate).
   void notify_model_context_changed();
+  /// Registers a toolkit (and an optional system prompt) as one provider.
+  [[nodiscard]] Subscription register_tools(Toolkit tools, std::string system = {});
   /// The merged context as the adapter would receive it. DuplicateTool.
   ModelContext model_context() const;
 
@@ -286,6 +297,7 @@ class ThreadRuntime {
   void close_edit(const Id& message_id);
   void continue_run(const Id& message_id);
   void replace_message(const MessageLocation& loc, MessagePtr next);
+  MessagePtr apply_approval_policy(const MessagePtr& message) const;
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;
@@ -300,6 +312,8 @@ class ThreadRuntime {
   std::vector<std::shared_ptr<Roundtrip>> live_roundtrips_;  // started, not yet finished
   std::shared_ptr<struct SuggestionJob> suggestion_job_;
   RunConfig last_run_config_;
+  std::shared_ptr<ToolCallLedger> tool_ledger_;
+  std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;

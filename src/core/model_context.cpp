@@ -23,6 +23,7 @@ Tool merge_tool(const Tool& high, const Tool& low) {
   if (t.parameters.is_null()) t.parameters = low.parameters;
   if (t.type.empty()) t.type = low.type;
   if (!t.disabled) t.disabled = low.disabled;
+  if (!t.execute) t.execute = low.execute;
   return t;
 }
 

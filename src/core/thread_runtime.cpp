@@ -224,6 +224,7 @@ AppendMessage AppendMessage::user(std::string text) {
 ThreadRuntime::ThreadRuntime(ThreadRuntimeOptions options)
     : options_(std::move(options)),
       listeners_(std::make_shared<Listeners>()),
+      tool_ledger_(std::make_shared<ToolCallLedger>()),
       alive_(std::make_shared<bool>(true)) {
   if (!options_.dispatcher) {
     throw Error(ErrorKind::InvalidArgument, "ThreadRuntimeOptions: a dispatcher is required");
@@ -356,6 +357,13 @@ void ThreadRuntime::initialize_once() {
 
 // ---------------------------------------------------------------------------------------------
 // Model context (spec §7.2)
+
+Subscription ThreadRuntime::register_tools(Toolkit tools, std::string system) {
+  ModelContext context;
+  context.tools = std::move(tools);
+  context.system = std::move(system);
+  return register_model_context_provider([context = std::move(context)] { return context; });
+}
 
 Subscription ThreadRuntime::register_model_context_provider(ModelContextProvider provider) {
   auto id = ++listeners_->next_provider;
@@ -551,6 +559,25 @@ void ThreadRuntime::end_run(const std::shared_ptr<Run>& run, std::exception_ptr 
   }
 }
 
+namespace {
+
+// Records a decision on a gate (spec §7.5): a denial also becomes the error result the model sees.
+void decide_gate(ToolCallPart& call, bool approved, const std::optional<std::string>& option_id,
+                 const std::optional<std::string>& reason, bool automatic) {
+  Approval& decided = call.approval.edit();
+  decided.approved = approved;
+  if (option_id) decided.option_id = option_id;
+  if (reason) decided.reason = reason;
+  if (automatic) decided.is_automatic = true;
+  if (!approved) {
+    const std::string why = reason && !reason->empty() ? *reason : "Tool approval denied";
+    call.result = Json{{"error", why}};
+    call.is_error = true;
+  }
+}
+
+}  // namespace
+
 bool ThreadRuntime::should_continue(const ThreadMessage& m) const {
   if (!m.status.is(StatusType::RequiresAction, StatusReason::ToolCalls)) return false;
   const auto& human = options_.human_tool_names;
@@ -678,6 +705,7 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->assistant_message_id = rt->message->id;
   options->parent_id = run->parent_id;
   options->get_message = [live = rt->live] { return live->get(); };
+  options->tool_ledger = tool_ledger_;
 
   ChatModelAdapter adapter = run->first_callback ? run->first_callback : options_.chat_model;
   run->first_callback = ChatModelAdapter{};
@@ -844,6 +872,10 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
     store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
   } else if (rt->message->status.type == StatusType::Running) {
     store_owned(*rt, copy_with_status(*rt->message, MessageStatus::complete()));
+  }
+  // Gates of tools with a standing "always" decision are decided now, so the run goes on.
+  if (!run_failure && !rt->lost && active_run_ == run && !approval_policy_.empty()) {
+    if (MessagePtr decided = apply_approval_policy(rt->message)) store_owned(*rt, std::move(decided));
   }
   // Step 10: the superseded roundtrip clears the current signal only if it is still its own.
   if (current_ == rt) current_ = nullptr;
@@ -1098,6 +1130,8 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
     throw Error(ErrorKind::NotPaused, "message " + quote_id(holder->id) + " is not waiting for a decision");
   }
   auto next = std::make_shared<ThreadMessage>(*holder);
+  std::optional<std::string> always_tool;
+  bool always_approved = false;
   for (auto& part : next->content) {
     const auto* call = part.get_if<ToolCallPart>();
     if (!call || !call->approval || call->approval->id != response.approval_id) continue;
@@ -1107,6 +1141,7 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
       throw Error(ErrorKind::ApprovalAlreadyDecided, "approval " + quote_id(gate.id) + " was already decided");
     }
     bool approved = false;
+    bool always = response.always;
     if (response.option_id && !response.approved) {
       const ApprovalOption* option = nullptr;
       if (gate.options) {
@@ -1123,22 +1158,22 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
         throw Error(ErrorKind::InvalidArgument,
                     "option " + quote_id(option->id) + " has a custom kind; say whether it approves");
       }
+      always = always || option->kind == "allow-always" || option->kind == "reject-always";
     } else if (response.approved) {
       approved = *response.approved;
     } else {
       throw Error(ErrorKind::InvalidArgument, "an approval response needs `approved` or an option id");
     }
-    auto& edit = part.edit<ToolCallPart>();
-    Approval& decided = edit.approval.edit();
-    decided.approved = approved;
-    if (response.option_id) decided.option_id = response.option_id;
-    if (response.reason) decided.reason = response.reason;
-    if (!approved) {
-      const std::string why =
-          response.reason && !response.reason->empty() ? *response.reason : "Tool approval denied";
-      edit.result = Json{{"error", why}};
-      edit.is_error = true;
+    decide_gate(part.edit<ToolCallPart>(), approved, response.option_id, response.reason, false);
+    if (always) {
+      always_tool = call->tool_name;
+      always_approved = approved;
     }
+  }
+  if (always_tool) {
+    // The standing decision also settles the other open gates of that tool in this message.
+    approval_policy_[*always_tool] = always_approved;
+    if (MessagePtr rest = apply_approval_policy(next)) next = std::const_pointer_cast<ThreadMessage>(rest);
   }
   auto loc = repository_.get(holder->id);
   replace_message(loc, next);
@@ -1146,6 +1181,34 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
   const auto& branch = messages();
   const bool is_head = !branch.empty() && branch.back()->id == next->id;
   if (is_head && should_continue(*next)) continue_run(next->id);
+}
+
+std::optional<bool> ThreadRuntime::tool_approval_policy(const std::string& tool_name) const {
+  auto it = approval_policy_.find(tool_name);
+  if (it == approval_policy_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ThreadRuntime::set_tool_approval_policy(const std::string& tool_name, std::optional<bool> approved) {
+  if (approved) {
+    approval_policy_[tool_name] = *approved;
+  } else {
+    approval_policy_.erase(tool_name);
+  }
+}
+
+MessagePtr ThreadRuntime::apply_approval_policy(const MessagePtr& message) const {
+  if (!message || message->status.type != StatusType::RequiresAction) return nullptr;
+  std::shared_ptr<ThreadMessage> next;
+  for (std::size_t i = 0; i < message->content.size(); ++i) {
+    const auto* call = message->content[i].get_if<ToolCallPart>();
+    if (!call || call->result || !call->approval || !call->approval->pending()) continue;
+    auto policy = approval_policy_.find(call->tool_name);
+    if (policy == approval_policy_.end()) continue;
+    if (!next) next = std::make_shared<ThreadMessage>(*message);
+    decide_gate(next->content[i].edit<ToolCallPart>(), policy->second, std::nullopt, std::nullopt, true);
+  }
+  return next;
 }
 
 void ThreadRuntime::resume_tool_call() {
