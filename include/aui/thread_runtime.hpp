@@ -281,6 +281,7 @@ class ThreadRuntime {
   void start_roundtrip(std::shared_ptr<Run> run);
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
   void drain(const std::shared_ptr<Roundtrip>& rt);
+  void run_approved_tools(const std::shared_ptr<Roundtrip>& rt, std::shared_ptr<ChatModelRunOptions> options);
   void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
   void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);

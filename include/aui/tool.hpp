@@ -113,6 +113,10 @@ struct Tool {
   /// DuplicateTool. Stripped from the merged context.
   bool overwrite = false;
   ToolExecute execute{};
+  /// Ask a person before running it: execute_tool_calls puts an approval gate on each call
+  /// instead of running it, the run pauses, and once the gate is approved aui runs the tool
+  /// (a denial becomes the error result the model sees, spec §7.5).
+  bool needs_approval = false;
   friend bool operator==(const Tool&, const Tool&) = default;
 };
 

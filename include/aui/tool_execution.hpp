@@ -66,6 +66,8 @@ inline constexpr const char* kToolCancelledResult = "Tool execution was cancelle
 ///  * A tool that throws gives an error result with the exception's message.
 ///  * When the run is cancelled before or while a tool runs: the error result
 ///    "Tool execution was cancelled.".
+///  * A call of a tool that `needs_approval` gets a pending approval gate (id "approval-" + the
+///    call id) instead of running; a gated call runs only once its gate is approved.
 ///  * A call id the thread's ledger already knows gets the recorded output; the tool does not
 ///    run again.
 ///
@@ -74,5 +76,9 @@ Content execute_tool_calls(const ChatModelRunOptions& options, Content content, 
 
 /// True when `content` has a tool-call part without a result.
 bool has_unresolved_tool_calls(const Content& content);
+
+/// True when `content` has an approved call without a result whose tool (in `tools`) aui runs.
+/// The runtime runs such calls itself before it calls the adapter again.
+bool has_approved_tool_calls_to_run(const Content& content, const std::map<std::string, Tool>& tools);
 
 }  // namespace aui

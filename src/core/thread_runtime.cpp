@@ -242,7 +242,7 @@ ThreadRuntime::~ThreadRuntime() {
   *alive_ = false;
   for (auto& rt : live_roundtrips_) {
     rt->stop.request_stop();
-    rt->channel->closed.store(true, std::memory_order_release);
+    if (rt->channel) rt->channel->closed.store(true, std::memory_order_release);
   }
   abort_suggestions();
 }
@@ -707,6 +707,13 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->get_message = [live = rt->live] { return live->get(); };
   options->tool_ledger = tool_ledger_;
 
+  // Approved calls of tools aui runs go first, in a roundtrip of their own; the loop then calls
+  // the adapter, which finds their results through get_message().
+  if (has_approved_tool_calls_to_run(rt->message->content, options->context.tools)) {
+    run_approved_tools(rt, std::move(options));
+    return;
+  }
+
   ChatModelAdapter adapter = run->first_callback ? run->first_callback : options_.chat_model;
   run->first_callback = ChatModelAdapter{};
   if (!adapter) {
@@ -764,6 +771,33 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
       channel->failure = failure;
     }
     channel->schedule();
+  });
+}
+
+void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
+                                       std::shared_ptr<ChatModelRunOptions> options) {
+  std::weak_ptr<Roundtrip> weak_rt = rt;
+  std::weak_ptr<bool> alive = alive_;
+  options_.executor->execute([this, weak_rt, alive, dispatcher = options_.dispatcher, options = std::move(options),
+                              content = rt->message->content]() mutable {
+    std::exception_ptr failure;
+    try {
+      content = execute_tool_calls(*options, std::move(content));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    dispatcher->post([this, weak_rt, alive, content = std::move(content), failure]() mutable {
+      if (alive.expired()) return;
+      auto r = weak_rt.lock();
+      if (!r || r->finished) return;
+      // The results replace the calls in place (not the append of spec §6.4: nothing new was
+      // said); the message waits for the adapter again.
+      auto m = std::make_shared<ThreadMessage>(*r->message);
+      m->content = std::move(content);
+      m->status = MessageStatus::requires_action(StatusReason::ToolCalls);
+      store_owned(*r, std::move(m));
+      finish_roundtrip(r, failure);
+    });
   });
 }
 

@@ -110,6 +110,14 @@ Content execute_tool_calls(const ChatModelRunOptions& options, Content content, 
     if (it == options.context.tools.end()) continue;
     const Tool& tool = it->second;
     if (!tool.execute || tool.disabled.value_or(false)) continue;
+    if (call->approval) {
+      if (!call->approval->approved.value_or(false)) continue;  // pending, denied or ended
+    } else if (tool.needs_approval) {
+      Approval gate;
+      gate.id = "approval-" + call->tool_call_id;
+      part.edit<ToolCallPart>().approval = gate;
+      continue;
+    }
 
     const std::string id = call->tool_call_id;
     ToolOutput out;
@@ -136,6 +144,16 @@ Content execute_tool_calls(const ChatModelRunOptions& options, Content content, 
     }
   }
   return content;
+}
+
+bool has_approved_tool_calls_to_run(const Content& content, const std::map<std::string, Tool>& tools) {
+  for (const auto& part : content) {
+    const auto* call = part.get_if<ToolCallPart>();
+    if (!call || call->result || !call->approval || !call->approval->approved.value_or(false)) continue;
+    auto it = tools.find(call->tool_name);
+    if (it != tools.end() && it->second.execute && !it->second.disabled.value_or(false)) return true;
+  }
+  return false;
 }
 
 bool has_unresolved_tool_calls(const Content& content) {

@@ -414,4 +414,96 @@ TEST_F(Tooling, AlwaysDenyAndTheAllowAlwaysOptionKind) {
   EXPECT_EQ(last()->status, MessageStatus::complete());
 }
 
+// A tool that needs approval: aui gates it, the run pauses, and aui runs it once approved.
+class GatedTool : public Tooling {
+ protected:
+  void SetUp() override {
+    make([this](const ChatModelRunOptions& o, RunResultSink& sink) {
+      calls.record(o);
+      const auto so_far = o.get_message()->content;
+      if (!so_far.empty()) {
+        const auto& c = so_far.at(0).as<ToolCallPart>();
+        sink.yield(T(c.is_error.value_or(false) ? "not deployed: " + c.result->dump() : "deployed " + c.result->dump()));
+        return;
+      }
+      ChatModelRunResult r;
+      r.content = execute_tool_calls(o, {call("deploy", "call-" + o.assistant_message_id, Json{{"env", "prod"}})});
+      r.status = MessageStatus::requires_action();
+      sink.yield(std::move(r));
+    });
+    registration = thread->register_tools(
+        {{"deploy", Tool{.execute = [this](const Json& a, const ToolInvocation& inv) -> Json {
+                           ++runs;
+                           if (block) wait_for_abort(*d, inv.stop_token);
+                           return "v2 to " + a["env"].get<std::string>();
+                         },
+                         .needs_approval = true}}});
+  }
+  const ToolCallPart& the_call() { return last()->content.at(0).as<ToolCallPart>(); }
+
+  std::atomic<int> runs{0};
+  bool block = false;
+  Subscription registration;
+};
+
+TEST_F(GatedTool, PausesOnTheGateAndRunsTheToolOnceApproved) {
+  thread->append(U("deploy"));
+  settle();
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(last()->status, MessageStatus::requires_action());
+  ASSERT_TRUE(the_call().approval);
+  EXPECT_TRUE(the_call().approval->pending());
+  EXPECT_EQ(the_call().approval->id, "approval-" + the_call().tool_call_id);
+  thread->respond_to_tool_approval({the_call().approval->id, true});
+  settle();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_EQ(the_call().result, Json("v2 to prod"));
+  EXPECT_EQ(last()->content.at(1).as<TextPart>().text.view(), R"(deployed "v2 to prod")");
+  EXPECT_EQ(last()->status, MessageStatus::complete());
+}
+
+TEST_F(GatedTool, ADenialNeverRunsTheTool) {
+  thread->append(U("deploy"));
+  settle();
+  ToolApprovalResponse no{the_call().approval->id, false};
+  no.reason = "not on a Friday";
+  thread->respond_to_tool_approval(no);
+  settle();
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(last()->content.at(1).as<TextPart>().text.view(), R"(not deployed: {"error":"not on a Friday"})");
+}
+
+TEST_F(GatedTool, CancelWhileTheApprovedToolRuns) {
+  block = true;
+  thread->append(U("deploy"));
+  settle();
+  thread->respond_to_tool_approval({the_call().approval->id, true});
+  settle();
+  EXPECT_TRUE(thread->is_running());
+  thread->cancel_run();
+  settle();
+  EXPECT_FALSE(thread->is_running());
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(calls.size(), 1u);
+  EXPECT_EQ(the_call().result, Json(kToolCancelledResult));
+  EXPECT_EQ(last()->status, MessageStatus::incomplete(StatusReason::Cancelled));
+}
+
+TEST_F(GatedTool, AlwaysAllowRunsLaterCallsWithoutAsking) {
+  thread->append(U("deploy"));
+  settle();
+  ToolApprovalResponse always{the_call().approval->id, true};
+  always.always = true;
+  thread->respond_to_tool_approval(always);
+  settle();
+  thread->append(U("and again"));
+  settle();
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(calls.size(), 4u);
+  EXPECT_EQ(last()->status, MessageStatus::complete());
+  EXPECT_EQ(the_call().approval->is_automatic, true);
+  EXPECT_EQ(the_call().result, Json("v2 to prod"));
+}
+
 }  // namespace
