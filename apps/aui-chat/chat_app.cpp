@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "aui/demo_adapter.hpp"
+#include "aui/demo_tools.hpp"
 #include "aui/message_json.hpp"
 #include "terminal_text.hpp"
 
@@ -29,6 +30,9 @@ const char* kHelp =
     "  /branch N prev|next    switch message N to its previous or next branch\n"
     "  /history               show the current branch, numbered\n"
     "  /export FILE           write the thread as assistant-ui JSON\n"
+    "  /allow, /deny [why]    allow or deny the tool call waiting for approval\n"
+    "  /always                allow it, and every later call of that tool in this chat\n"
+    "  /answer TEXT           answer the tool call waiting for you (JSON or plain text)\n"
     "  /help                  this text\n"
     "  /quit                  exit (also Ctrl-D; Ctrl-C when no reply is streaming)\n"
     "Ctrl-C while a reply streams cancels it; a second Ctrl-C exits.\n";
@@ -60,6 +64,14 @@ std::string one_line(std::string text, std::size_t max) {
     if (c == '\n' || c == '\t') c = ' ';
   }
   return text;
+}
+
+// The rest of a command line, without its leading blanks.
+std::string rest_of(std::istringstream& in) {
+  std::string rest;
+  std::getline(in, rest);
+  const auto start = rest.find_first_not_of(" \t");
+  return start == std::string::npos ? std::string() : rest.substr(start);
 }
 
 std::string status_text(const MessageStatus& status) {
@@ -102,21 +114,26 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
 ChosenAdapter choose_adapter(const ChatOptions& options) {
   // The only adapter so far; the network providers will be chosen here.
   return {make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3}),
-          "aui-chat — offline demo adapter (no backend configured). /help lists the commands."};
+          "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists the commands.",
+          make_demo_toolkit()};
 }
 
 ChatApp::ChatApp(ThreadRuntime& thread, std::ostream& out, std::function<void()> on_quit)
     : thread_(thread), out_(out), on_quit_(std::move(on_quit)) {
   subscription_ = thread_.subscribe([this] { on_change(); });
+  // A run that pauses for a person changes no message as it ends; RunEnd says it did.
+  run_end_ = thread_.on(ThreadEvent::RunEnd, [this] { on_change(); });
 }
 
 ChatApp::~ChatApp() { *alive_ = false; }
 
 void ChatApp::prompt() { out_ << "\nyou> " << std::flush; }
 
+bool ChatApp::busy() const { return thread_.is_running() || thread_.is_run_in_progress(); }
+
 void ChatApp::on_line(const std::string& line) {
   if (quit_) return;
-  if (thread_.is_running() || !waiting_.empty()) {
+  if (busy() || !waiting_.empty()) {
     waiting_.push_back(line);
     return;
   }
@@ -126,13 +143,13 @@ void ChatApp::on_line(const std::string& line) {
 // Runs the lines that waited for a reply to end, until one starts another reply.
 void ChatApp::drain() {
   drain_scheduled_ = false;
-  while (!quit_ && !thread_.is_running() && !waiting_.empty()) {
+  while (!quit_ && !busy() && !waiting_.empty()) {
     const std::string line = std::move(waiting_.front());
     waiting_.pop_front();
     out_ << line << '\n';  // after the prompt, so the transcript reads in order
     run_line(line);
   }
-  if (end_of_input_ && waiting_.empty() && !thread_.is_running()) quit();
+  if (end_of_input_ && waiting_.empty() && !busy()) quit();
 }
 
 // Not from inside a notification: running a line there would re-enter the runtime.
@@ -166,7 +183,7 @@ void ChatApp::run_line(const std::string& raw) {
 
 void ChatApp::on_interrupt() {
   if (quit_) return;
-  if (thread_.is_running() && !cancel_requested_) {
+  if (busy() && !cancel_requested_) {
     cancel_requested_ = true;
     thread_.cancel_run();
     return;
@@ -176,7 +193,7 @@ void ChatApp::on_interrupt() {
 
 void ChatApp::on_end_of_input() {
   end_of_input_ = true;
-  if (!thread_.is_running() && waiting_.empty()) quit();
+  if (!busy() && waiting_.empty()) quit();
 }
 
 void ChatApp::quit() {
@@ -193,28 +210,29 @@ void ChatApp::send(const std::string& text) {
 }
 
 // Streams the growing reply: prints only what is new since the last notification. The runtime
-// may fold several updates into one notification, so the new part can be any length.
+// may fold several updates into one notification, so the new part can be any length. A reply
+// that paused (a tool waiting for a person) and resumes goes on where it stopped.
 void ChatApp::on_change() {
-  if (!thread_.is_running()) schedule_drain();
+  if (!busy()) schedule_drain();
   const auto& messages = thread_.messages();
   if (messages.empty()) return;
   const auto& last = messages.back();
   if (last->role != Role::Assistant) return;
+  // Between the roundtrips of a tool loop the message shows requires-action for a moment.
+  const bool running = last->status.type == StatusType::Running || thread_.is_run_in_progress();
   if (last->id != streaming_id_) {
-    if (last->status.type != StatusType::Running) return;  // not a reply being produced
+    if (!running) return;  // not a reply being produced
     streaming_id_ = last->id;
-    printed_bytes_ = 0;
+    part_ = 0;
+    part_bytes_ = 0;
+    call_shown_ = false;
     finished_ = false;
     out_ << "\nassistant> " << std::flush;
+  } else if (finished_) {
+    if (!running) return;
+    finished_ = false;  // a tool result or an approval resumed this reply
   }
-  if (finished_) return;
-  const std::string text = last->text();
-  const bool running = last->status.type == StatusType::Running;
-  if (printed_bytes_ > text.size()) printed_bytes_ = text.size();  // a result replaced the text
-  // Model output is untrusted: only sanitised text reaches the terminal.
-  const auto safe = sanitize_terminal_text(std::string_view(text).substr(printed_bytes_), !running);
-  printed_bytes_ += safe.consumed;
-  out_ << safe.text << std::flush;
+  print_parts(*last, running);
   if (running) return;
   finished_ = true;
   const auto& status = last->status;
@@ -228,12 +246,129 @@ void ChatApp::on_change() {
       message = status.error.dump();
     }
     out_ << " [error: " << sanitize_terminal_text(one_line(message, 300), true).text << "]";
-  } else if (status.type != StatusType::Complete) {
+  } else if (status.type != StatusType::Complete && status.type != StatusType::RequiresAction) {
     out_ << " [" << status_text(status) << "]";
   }
   out_ << '\n';
   cancel_requested_ = false;
   prompt();
+}
+
+// Prints the parts of the reply from where the last call stopped: text as it grows, a tool call
+// once it has its result — or, when the reply paused on it, with what the user can do.
+void ChatApp::print_parts(const ThreadMessage& m, bool running) {
+  while (part_ < m.content.size()) {
+    const auto& part = m.content[part_];
+    const bool last_part = part_ + 1 == m.content.size();
+    if (const auto* t = part.get_if<TextPart>()) {
+      const std::string_view text = t->text.view();
+      if (part_bytes_ > text.size()) part_bytes_ = text.size();  // a result replaced the text
+      if (part_bytes_ == 0 && after_tool_) out_ << "\n";
+      after_tool_ = false;
+      const bool final = !(running && last_part);
+      // Model output is untrusted: only sanitised text reaches the terminal.
+      const auto safe = sanitize_terminal_text(text.substr(part_bytes_), final);
+      part_bytes_ += safe.consumed;
+      out_ << safe.text << std::flush;
+      if (!final) return;
+    } else if (const auto* call = part.get_if<ToolCallPart>()) {
+      if (!print_tool_call(*call, running)) return;
+      after_tool_ = true;
+    } else if (const auto* source = part.get_if<SourcePart>()) {
+      out_ << "\n  [source] " << sanitize_terminal_text(one_line(source->title.value_or(source->url), 200), true).text;
+      after_tool_ = true;
+    }
+    // Reasoning, images, files and data parts are not shown in line mode.
+    ++part_;
+    part_bytes_ = 0;
+    call_shown_ = false;
+  }
+}
+
+// One tool call; true when it is done with (the cursor moves on).
+bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
+  auto show_call = [&] {
+    if (call_shown_) return;
+    call_shown_ = true;
+    out_ << "\n  [tool] " << sanitize_terminal_text(call.tool_name, true).text << ' '
+         << sanitize_terminal_text(one_line(call.args.dump(), 200), true).text;
+  };
+  if (call.result) {
+    show_call();
+    const std::string shown = call.result->is_string() ? call.result->get<std::string>() : call.result->dump();
+    out_ << (call.is_error.value_or(false) ? "\n    ! error: " : "\n    = ")
+         << sanitize_terminal_text(one_line(shown, 300), true).text << std::flush;
+    return true;
+  }
+  if (running) return false;  // its result may still come
+  const bool gated = call.approval.has_value();
+  if (gated && call.approval->approved.value_or(false)) {
+    // Allowed: aui runs a tool it has an execute function for; otherwise the model acts on it.
+    const auto tools = thread_.model_context().tools;
+    const auto tool = tools.find(call.tool_name);
+    if (tool != tools.end() && tool->second.execute) return false;
+    show_call();
+    out_ << "\n    (allowed)" << std::flush;
+    return true;
+  }
+  if (call_shown_) return false;
+  show_call();
+  if (gated && call.approval->pending()) {
+    out_ << "\n    needs your approval: /allow, /deny [reason] or /always (allow it from now on)";
+  } else if (!gated && !call.interrupt.is_null()) {
+    out_ << "\n    interrupted: the model waits for input this chat cannot give";
+  } else if (!gated) {
+    out_ << "\n    waits for your answer: /answer TEXT (JSON or plain text)";
+  }
+  out_ << std::flush;
+  return false;
+}
+
+// The newest reply on the branch, when it is an assistant message.
+MessagePtr ChatApp::last_reply() const {
+  const auto& messages = thread_.messages();
+  if (messages.empty() || messages.back()->role != Role::Assistant) return nullptr;
+  return messages.back();
+}
+
+void ChatApp::decide(bool approved, bool always, const std::string& reason) {
+  const auto reply = last_reply();
+  if (reply) {
+    for (const auto& part : reply->content) {
+      const auto* call = part.get_if<ToolCallPart>();
+      if (!call || call->result || !call->approval || !call->approval->pending()) continue;
+      ToolApprovalResponse response{call->approval->id, approved};
+      if (!reason.empty()) response.reason = reason;
+      response.always = always;
+      cancel_requested_ = false;
+      thread_.respond_to_tool_approval(std::move(response));
+      if (always) {
+        out_ << (approved ? "allowed " : "denied ") << sanitize_terminal_text(call->tool_name, true).text
+             << " for the rest of this chat\n";
+      }
+      if (!busy()) prompt();
+      return;
+    }
+  }
+  throw UsageError("no tool call is waiting for an approval");
+}
+
+void ChatApp::answer(const std::string& text) {
+  const auto reply = last_reply();
+  if (reply) {
+    for (const auto& part : reply->content) {
+      const auto* call = part.get_if<ToolCallPart>();
+      if (!call || call->result || call->approval) continue;
+      // JSON when it reads as JSON (true, 42, {"sent": true}); otherwise the text itself.
+      Json result = Json::parse(text, nullptr, false);
+      if (result.is_discarded()) result = text;
+      cancel_requested_ = false;
+      thread_.add_tool_result({reply->id, call->tool_call_id, call->tool_name, std::move(result)});
+      if (!busy()) prompt();
+      return;
+    }
+  }
+  throw UsageError("no tool call is waiting for an answer");
 }
 
 Id ChatApp::message_at(const std::string& number) const {
@@ -308,6 +443,14 @@ void ChatApp::command(const std::string& line) {
                                                                      : ThreadRuntime::BranchPosition::Next);
     history();
     prompt();
+  } else if (cmd == "/allow" || cmd == "/always") {
+    decide(true, cmd == "/always", "");
+  } else if (cmd == "/deny") {
+    decide(false, false, rest_of(in));
+  } else if (cmd == "/answer") {
+    const std::string text = rest_of(in);
+    if (text.empty()) throw UsageError("usage: /answer TEXT");
+    answer(text);
   } else if (cmd == "/export") {
     std::string file;
     std::getline(in, file);

@@ -30,6 +30,8 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
 struct ChosenAdapter {
   ChatModelAdapter adapter;
   std::string banner;
+  /// The tools to register (the demo's toolkit with the demo adapter).
+  Toolkit tools{};
 };
 ChosenAdapter choose_adapter(const ChatOptions& options);
 
@@ -62,6 +64,12 @@ class ChatApp {
   void send(const std::string& text);
   void command(const std::string& line);
   void on_change();
+  bool busy() const;
+  void print_parts(const ThreadMessage& m, bool running);
+  bool print_tool_call(const ToolCallPart& call, bool running);
+  MessagePtr last_reply() const;
+  void decide(bool approved, bool always, const std::string& reason);
+  void answer(const std::string& text);
   void history();
   Id message_at(const std::string& number) const;
 
@@ -69,8 +77,12 @@ class ChatApp {
   std::ostream& out_;
   std::function<void()> on_quit_;
   Subscription subscription_;
-  Id streaming_id_;               // the reply being printed
-  std::size_t printed_bytes_ = 0;  // of its raw text, already printed (or dropped as unsafe)
+  Subscription run_end_;
+  Id streaming_id_;             // the reply being printed
+  std::size_t part_ = 0;        // its part being printed
+  std::size_t part_bytes_ = 0;  // of that part's raw text, already printed (or dropped as unsafe)
+  bool call_shown_ = false;     // that part is a tool call whose line is printed
+  bool after_tool_ = false;     // the last thing printed was a tool line
   bool finished_ = true;
   bool cancel_requested_ = false;
   bool quit_ = false;

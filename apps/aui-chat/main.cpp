@@ -41,9 +41,11 @@ int main(int argc, char** argv) {
   auto chosen = aui::chat::choose_adapter(options);
   aui::ThreadRuntimeOptions runtime_options;
   runtime_options.chat_model = std::move(chosen.adapter);
+  runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
   aui::LocalRuntime rt(std::move(runtime_options));
   aui::EventLoop* loop = rt.event_loop();
+  auto tools = rt.thread().register_tools(std::move(chosen.tools));
   aui::chat::ChatApp app(rt.thread(), std::cout, [loop] { loop->stop(); });
 
   std::cout << chosen.banner << '\n';

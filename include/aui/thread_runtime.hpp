@@ -173,6 +173,10 @@ class ThreadRuntime {
   const MessageList& messages() const noexcept;
   /// The last message of the branch is an assistant message with status running.
   bool is_running() const noexcept;
+  /// A roundtrip of this thread is in flight. Unlike is_running() it stays true between the
+  /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
+  /// paused for a person or ended makes it false (and emits RunEnd).
+  bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
   bool is_loading() const noexcept { return false; }
   bool is_empty() const noexcept { return messages().empty(); }
   /// unstable_state of the last assistant message on the branch, or null.

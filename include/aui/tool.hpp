@@ -22,6 +22,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "aui/json.hpp"
 
@@ -122,5 +123,15 @@ struct Tool {
 
 /// A named map of tools (the seed's defineToolkit).
 using Toolkit = std::map<std::string, Tool>;
+
+/// The names of the toolkit's tools of type "human" — what ThreadRuntimeOptions::
+/// human_tool_names wants (spec §7.4).
+inline std::vector<std::string> human_tool_names(const Toolkit& tools) {
+  std::vector<std::string> names;
+  for (const auto& [name, tool] : tools) {
+    if (tool.type == "human") names.push_back(name);
+  }
+  return names;
+}
 
 }  // namespace aui

@@ -890,8 +890,13 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
   if (rt->finished) return;
   rt->finished = true;
   if (rt->channel) rt->channel->closed.store(true, std::memory_order_release);
-  std::erase(live_roundtrips_, rt);
   auto run = rt->run;
+  // Gates of tools with a standing "always" decision are decided while the roundtrip still
+  // counts as in flight, so the loop goes on without a visible pause.
+  if (!failure && !rt->aborted() && !rt->lost && active_run_ == run && !approval_policy_.empty()) {
+    if (MessagePtr decided = apply_approval_policy(rt->message)) store_owned(*rt, std::move(decided));
+  }
+  std::erase(live_roundtrips_, rt);
 
   std::exception_ptr run_failure;
   if (failure) {
@@ -906,10 +911,6 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
     store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
   } else if (rt->message->status.type == StatusType::Running) {
     store_owned(*rt, copy_with_status(*rt->message, MessageStatus::complete()));
-  }
-  // Gates of tools with a standing "always" decision are decided now, so the run goes on.
-  if (!run_failure && !rt->lost && active_run_ == run && !approval_policy_.empty()) {
-    if (MessagePtr decided = apply_approval_policy(rt->message)) store_owned(*rt, std::move(decided));
   }
   // Step 10: the superseded roundtrip clears the current signal only if it is still its own.
   if (current_ == rt) current_ = nullptr;

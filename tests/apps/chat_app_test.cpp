@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "aui/demo_adapter.hpp"
+#include "aui/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
 
 namespace {
@@ -25,10 +26,12 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 struct Chat {
   explicit Chat(aui::ChatModelAdapter adapter)
       : rt(std::move(adapter)), app(rt.thread(), out, [this] { quit = true; }) {}
+  explicit Chat(aui::ThreadRuntimeOptions options)
+      : rt(std::move(options)), app(rt.thread(), out, [this] { quit = true; }) {}
 
   // Runs the loop until no reply is running and nothing is left queued.
   void settle() {
-    rt.event_loop()->run_until([&] { return !rt.thread().is_running(); });
+    rt.event_loop()->run_until([&] { return !rt.thread().is_running() && !rt.thread().is_run_in_progress(); });
     while (rt.event_loop()->run_pending() > 0) {
     }
   }
@@ -277,6 +280,62 @@ TEST(ChatAppArgs, ParsesTheCommandLine) {
     EXPECT_TRUE(contains(err.str(), "aui-chat: ")) << err.str();
   }
   EXPECT_TRUE(contains(aui::chat::choose_adapter(options).banner, "offline demo adapter (no backend configured)"));
+}
+
+// The demo with its toolkit, as aui-chat runs it.
+struct ToolChat : Chat {
+  ToolChat() : Chat(options()) { registration = rt.thread().register_tools(aui::make_demo_toolkit()); }
+  static aui::ThreadRuntimeOptions options() {
+    aui::ThreadRuntimeOptions o;
+    o.chat_model = demo();
+    o.human_tool_names = aui::human_tool_names(aui::make_demo_toolkit());
+    return o;
+  }
+  aui::Subscription registration;
+};
+
+TEST(ChatApp, ShowsToolCallsWithTheirResults) {
+  ToolChat chat;
+  const auto out = chat.line("what is the weather in Oslo and what is 2+3*4?");
+  EXPECT_TRUE(contains(out, "[tool] get_weather {\"city\":\"Oslo\"}")) << out;
+  EXPECT_TRUE(contains(out, "    = {\"city\":\"Oslo\"")) << out;
+  EXPECT_TRUE(contains(out, "[tool] calculate {\"expression\":\"2+3*4\"}")) << out;
+  EXPECT_TRUE(contains(out, "2+3*4 = 14.")) << out;
+  // One reply, one prompt at its end: the tool loop shows no pause in between.
+  EXPECT_EQ(out.find("you> "), out.rfind("you> ")) << out;
+  EXPECT_EQ(chat.rt.thread().messages().back()->status.type, aui::StatusType::Complete);
+}
+
+TEST(ChatApp, AsksForApprovalAndTakesAllowDenyAndAlways) {
+  ToolChat chat;
+  auto out = chat.line("deploy to staging");
+  EXPECT_TRUE(contains(out, "[tool] deploy")) << out;
+  EXPECT_TRUE(contains(out, "needs your approval: /allow, /deny [reason] or /always")) << out;
+  EXPECT_EQ(chat.rt.thread().messages().back()->status.type, aui::StatusType::RequiresAction);
+  out = chat.line("/deny not on a Friday");
+  EXPECT_TRUE(contains(out, "! error: {\"error\":\"not on a Friday\"}")) << out;
+  EXPECT_TRUE(contains(out, "did not go ahead with a deployment of web (not on a Friday)")) << out;
+  EXPECT_TRUE(contains(chat.line("/allow"), "error: no tool call is waiting for an approval"));
+
+  chat.line("deploy");
+  out = chat.line("/always");
+  EXPECT_TRUE(contains(out, "allowed deploy for the rest of this chat")) << out;
+  EXPECT_TRUE(contains(out, "Deployed web to production")) << out;
+  out = chat.line("deploy again");
+  EXPECT_FALSE(contains(out, "needs your approval")) << out;
+  EXPECT_TRUE(contains(out, "Deployed web to production")) << out;
+}
+
+TEST(ChatApp, AnswersAHumanTool) {
+  ToolChat chat;
+  auto out = chat.line("send an email to bob@example.com");
+  EXPECT_TRUE(contains(out, "[tool] send_email")) << out;
+  EXPECT_TRUE(contains(out, "waits for your answer: /answer TEXT")) << out;
+  EXPECT_TRUE(contains(chat.line("/answer"), "usage: /answer TEXT"));
+  out = chat.line("/answer sent it myself");
+  EXPECT_TRUE(contains(out, "= sent it myself")) << out;
+  EXPECT_TRUE(contains(out, "The email to bob@example.com is done (you answered: sent it myself)")) << out;
+  EXPECT_TRUE(contains(chat.line("/answer again"), "error: no tool call is waiting for an answer"));
 }
 
 }  // namespace

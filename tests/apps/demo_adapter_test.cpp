@@ -165,3 +165,98 @@ TEST(DemoAdapter, CancelWakesAPauseInProgress) {
 }
 
 }  // namespace
+
+// ---- the demo's toolkit ----
+
+#include "aui/demo_tools.hpp"
+#include "aui/tool_execution.hpp"
+
+namespace {
+
+TEST(DemoTools, ArithmeticFollowsTheUsualRules) {
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic("2+3*4"), 14);
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic("(2+3)*4"), 20);
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic("2^3^2"), 512);  // right-associative
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic("-2^2"), 4);
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic(" 7 % 4 - 1.5 "), 1.5);
+  EXPECT_DOUBLE_EQ(aui::evaluate_arithmetic("10/4"), 2.5);
+}
+
+TEST(DemoTools, BadArithmeticSaysWhatIsWrong) {
+  auto message = [](const char* e) {
+    try {
+      aui::evaluate_arithmetic(e);
+    } catch (const std::invalid_argument& x) {
+      return std::string(x.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("1/0"), "division by zero");
+  EXPECT_EQ(message("2+"), "the expression ends too early at position 3 of \"2+\"");
+  EXPECT_EQ(message("(1+2"), "missing \")\" at position 5 of \"(1+2\"");
+  EXPECT_EQ(message("2 $ 3"), "unexpected \"$\" at position 3 of \"2 $ 3\"");
+  EXPECT_EQ(message("1.2.3"), "\"1.2.3\" is not a number at position 6 of \"1.2.3\"");
+  EXPECT_EQ(message("10^999"), "the result is too large");
+  EXPECT_EQ(message(std::string(500, '(').c_str()), "too deeply nested at position 201 of \"" + std::string(500, '(') + "\"");
+}
+
+TEST(DemoTools, TheToolkitRunsThroughExecuteToolCalls) {
+  aui::ChatModelRunOptions o;
+  o.context.tools = aui::make_demo_toolkit();
+  auto call = [](const char* name, aui::Json args) {
+    aui::ToolCallPart c;
+    c.tool_name = name;
+    c.tool_call_id = std::string("c-") + name;
+    c.args = std::move(args);
+    return c;
+  };
+  aui::Content out = aui::execute_tool_calls(
+      o, {call("get_weather", {{"city", "Oslo"}}), call("calculate", {{"expression", "6*7"}}),
+          call("calculate", {{"expression", 42}}), call("send_email", {{"to", "a@b.c"}}),
+          call("deploy", {{"service", "web"}, {"environment", "production"}}), call("get_time", aui::Json::object())});
+  const auto& weather = out[0].as<aui::ToolCallPart>();
+  EXPECT_EQ((*weather.result)["city"], "Oslo");
+  // Made up, but the same city always gets the same weather.
+  aui::Content again = aui::execute_tool_calls(o, {call("get_weather", {{"city", "Oslo"}})});
+  EXPECT_EQ(again[0].as<aui::ToolCallPart>().result, weather.result);
+  EXPECT_EQ((*out[1].as<aui::ToolCallPart>().result)["value"], 42.0);
+  EXPECT_EQ(out[2].as<aui::ToolCallPart>().is_error, true);
+  EXPECT_FALSE(out[3].as<aui::ToolCallPart>().result.has_value());  // a human tool: a person answers
+  const auto& deploy = out[4].as<aui::ToolCallPart>();
+  EXPECT_FALSE(deploy.result.has_value());
+  ASSERT_TRUE(deploy.approval.has_value());  // it needs approval first
+  EXPECT_TRUE(deploy.approval->pending());
+  EXPECT_TRUE((*out[5].as<aui::ToolCallPart>().result).contains("utc"));
+  EXPECT_EQ(aui::human_tool_names(o.context.tools), std::vector<std::string>{"send_email"});
+}
+
+TEST(DemoTools, TheDemoCallsOnlyToolsTheAppRegistered) {
+  std::stop_source stop;
+  auto o = options_for("what is the weather in Oslo?", stop);
+  RecordingSink bare(stop);
+  aui::make_demo_adapter({milliseconds(0), 50}).streaming()(o, bare);
+  EXPECT_EQ(bare.results.back().status, aui::MessageStatus::complete(aui::StatusReason::Stop));
+  EXPECT_EQ(bare.results.back().content->size(), 1u);
+
+  o.context.tools = aui::make_demo_toolkit();
+  RecordingSink with_tools(stop);
+  aui::make_demo_adapter({milliseconds(0), 50}).streaming()(o, with_tools);
+  const auto& last = with_tools.results.back();
+  EXPECT_EQ(last.status, aui::MessageStatus::requires_action(aui::StatusReason::ToolCalls));
+  ASSERT_EQ(last.content->size(), 2u);
+  const auto& c = last.content->at(1).as<aui::ToolCallPart>();
+  EXPECT_EQ(c.tool_name, "get_weather");
+  EXPECT_EQ(c.args, aui::Json::parse(R"({"city": "Oslo"})"));
+  EXPECT_EQ(c.args_text.view(), R"({"city":"Oslo"})");
+  EXPECT_TRUE(c.result.has_value());
+  ASSERT_TRUE(last.metadata && last.metadata->steps);
+  EXPECT_EQ(last.metadata->steps->size(), 1u);
+  // "a story in 2-3 paragraphs" is not arithmetic.
+  auto story = options_for("tell me a story in 2-3 paragraphs", stop);
+  story.context.tools = aui::make_demo_toolkit();
+  RecordingSink story_sink(stop);
+  aui::make_demo_adapter({milliseconds(0), 50}).streaming()(story, story_sink);
+  EXPECT_EQ(story_sink.results.back().content->size(), 1u);
+}
+
+}  // namespace
