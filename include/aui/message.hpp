@@ -155,7 +155,7 @@ struct ToolCallPart {
   Json interrupt{};          // { type: "human", payload } or null
   Boxed<Approval> approval{};
   std::string parent_id{};
-  Json messages;  // nested conversation (list of ThreadMessage JSON) or null
+  Json messages{};  // nested conversation (list of ThreadMessage JSON) or null
 
   bool resolved() const noexcept { return result.has_value(); }
   friend bool operator==(const ToolCallPart&, const ToolCallPart&) = default;

@@ -1253,6 +1253,68 @@ TEST_F(Runtime, FeedbackDuringAStreamDoesNotStrandTheRun) {
 
 // ---- P. Run control odds and ends ----
 
+TEST_F(Runtime, S083_AListedHumanToolPauses) {
+  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}),
+       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  t().append(U("send an email"));
+  settle();
+  EXPECT_EQ(calls.size(), 1u);
+  EXPECT_EQ(last()->status, MessageStatus::requires_action());
+  EXPECT_EQ(part_status(*last(), 0), (PartStatus{StatusType::RequiresAction, StatusReason::ToolCalls}));
+  EXPECT_FALSE(t().is_running());
+  EXPECT_FALSE(t().is_run_in_progress());
+}
+
+TEST_F(Runtime, S095_ApprovingWithAnOptionId) {
+  make(plain({RA({gated("send_email", "call-send_email", "a1")}), T("done")}),
+       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  t().append(U("x"));
+  settle();
+  ToolApprovalResponse r{"a1", true};
+  r.option_id = "always";
+  t().respond_to_tool_approval(r);
+  settle();
+  ASSERT_EQ(calls.size(), 2u);
+  const auto& gate = *calls.at(2).message_at_call->content[0].as<ToolCallPart>().approval;
+  EXPECT_EQ(gate.id, "a1");
+  EXPECT_EQ(gate.approved, true);
+  EXPECT_EQ(gate.option_id, "always");
+  EXPECT_FALSE(calls.at(2).message_at_call->content[0].as<ToolCallPart>().result.has_value());
+}
+
+TEST_F(Runtime, S100_UnknownApprovalAndResumeToolCall) {
+  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}),
+       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  t().append(U("x"));
+  settle();
+  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"nope", true}); }), ErrorKind::ApprovalNotFound);
+  EXPECT_EQ(kind_of([&] { t().resume_tool_call(); }), ErrorKind::Unsupported);
+  EXPECT_EQ(last()->status, MessageStatus::requires_action());  // nothing changed
+}
+
+TEST_F(Runtime, S103_AResultOnAGatedCallResumes) {
+  make(plain({RA({gated("deploy", "call-deploy", "a1")}), T("done")}));
+  t().append(U("deploy"));
+  settle();
+  EXPECT_EQ(calls.size(), 1u);
+  t().add_tool_result({"", "call-deploy", "deploy", Json("done manually")});
+  settle();
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_EQ(last()->status, MessageStatus::complete());
+  EXPECT_EQ(last()->content[0].as<ToolCallPart>().result, Json("done manually"));
+}
+
+TEST_F(Runtime, S104_AMultiStepTurnAfterAnApproval) {
+  make(plain({RA({gated("deploy", "c1", "a1")}), RA({TC("lookup_weather", "c2")}), T("done")}),
+       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  t().append(U("deploy"));
+  settle();
+  t().respond_to_tool_approval({"a1", true});
+  settle();
+  EXPECT_EQ(calls.size(), 3u);
+  EXPECT_EQ(last()->status, MessageStatus::complete());
+}
+
 TEST_F(Runtime, S197_AToolThatThrowsInsideTheAdapter) {
   make([&](const ChatModelRunOptions& o) -> ChatModelRunResult {
     calls.record(o);
