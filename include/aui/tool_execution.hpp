@@ -37,8 +37,9 @@ class ToolCallLedger {
     std::optional<ToolOutput> output{};
   };
   Claim claim(const std::string& tool_call_id, std::stop_token stop);
-  /// Records the output of a claimed call and wakes those waiting for it. A cancelled run
-  /// records nothing (`output` empty): the call may run again later.
+  /// Records the output of a claimed call and wakes those waiting for it. A call the tool did
+  /// not finish (cancelled before or by throwing aui::Cancelled) records nothing (`output`
+  /// empty): it may run again later.
   void record(const std::string& tool_call_id, std::optional<ToolOutput> output);
   /// The recorded output, if any.
   std::optional<ToolOutput> find(const std::string& tool_call_id) const;
@@ -65,7 +66,8 @@ inline constexpr const char* kToolCancelledResult = "Tool execution was cancelle
 ///    are not JSON, becomes an error result naming the field and the reason — the model sees it.
 ///  * A tool that throws gives an error result with the exception's message.
 ///  * When the run is cancelled before or while a tool runs: the error result
-///    "Tool execution was cancelled.".
+///    "Tool execution was cancelled." (a tool that still finished has its answer remembered,
+///    so it does not run again for that call).
 ///  * A call of a tool that `needs_approval` gets a pending approval gate (id "approval-" + the
 ///    call id) instead of running; a gated call runs only once its gate is approved.
 ///  * A call id the thread's ledger already knows gets the recorded output; the tool does not

@@ -72,24 +72,32 @@ std::variant<Json, ToolOutput> arguments_of(const ToolCallPart& call, const Tool
   return args;
 }
 
-ToolOutput run_tool(const ToolCallPart& call, const Tool& tool, const std::stop_token& stop) {
-  if (stop.stop_requested()) return cancelled_output();
+struct Outcome {
+  ToolOutput shown;                   // what the call's part gets
+  std::optional<ToolOutput> answer;  // what the tool answered, when it ran to the end
+};
+
+Outcome run_tool(const ToolCallPart& call, const Tool& tool, const std::stop_token& stop) {
+  if (stop.stop_requested()) return {cancelled_output(), std::nullopt};
   auto args = arguments_of(call, tool);
-  if (auto* error = std::get_if<ToolOutput>(&args)) return std::move(*error);
+  if (auto* error = std::get_if<ToolOutput>(&args)) return {*error, *error};
   ToolInvocation invocation{call.tool_call_id, call.tool_name, stop};
   try {
     ToolOutput out = tool.execute(std::get<Json>(args), invocation);
-    // A tool that noticed the cancel and returned early has no trustworthy answer.
-    if (stop.stop_requested()) return cancelled_output();
-    return out;
+    // Cancelled meanwhile: the run reports the cancel, but what the tool did is remembered, so
+    // it never runs twice for this call.
+    if (stop.stop_requested()) return {cancelled_output(), out};
+    return {out, out};
   } catch (const Cancelled&) {
-    return cancelled_output();
+    return {cancelled_output(), std::nullopt};
   } catch (const std::exception& e) {
-    if (stop.stop_requested()) return cancelled_output();
-    return ToolOutput::error(Json(std::string(e.what())));
+    if (stop.stop_requested()) return {cancelled_output(), std::nullopt};
+    ToolOutput failed = ToolOutput::error(Json(std::string(e.what())));
+    return {failed, failed};
   } catch (...) {
-    if (stop.stop_requested()) return cancelled_output();
-    return ToolOutput::error(Json("the tool failed with an unknown exception"));
+    if (stop.stop_requested()) return {cancelled_output(), std::nullopt};
+    ToolOutput failed = ToolOutput::error(Json("the tool failed with an unknown exception"));
+    return {failed, failed};
   }
 }
 
@@ -128,13 +136,13 @@ Content execute_tool_calls(const ChatModelRunOptions& options, Content content, 
       } else if (!claim.claimed) {
         out = cancelled_output();  // stopped while another run held the call
       } else {
-        out = run_tool(*call, tool, options.stop_token);
-        // A cancelled call is not an answer: a later run may execute it for real.
-        const bool cancelled = options.stop_token.stop_requested();
-        options.tool_ledger->record(id, cancelled ? std::nullopt : std::optional<ToolOutput>(out));
+        Outcome outcome = run_tool(*call, tool, options.stop_token);
+        // A call the tool never finished is not an answer: a later run may execute it.
+        options.tool_ledger->record(id, std::move(outcome.answer));
+        out = std::move(outcome.shown);
       }
     } else {
-      out = run_tool(*call, tool, options.stop_token);
+      out = run_tool(*call, tool, options.stop_token).shown;
     }
     fill(part.edit<ToolCallPart>(), out);
     if (sink && !options.stop_token.stop_requested()) {

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
 #include <random>
 
+#include "aui/errors.hpp"
 #include "aui/local_runtime.hpp"
+#include "aui/tool_execution.hpp"
 
 namespace {
 
@@ -105,6 +109,115 @@ TEST(RuntimeStress, RacingOperationsKeepTheThreadConsistent) {
   MessageRepository copy;
   copy.import_repository(exported);
   EXPECT_EQ(ids(copy.messages()), ids(thread.messages()));
+}
+
+// Races approvals, tool results, "always" decisions, cancels and regenerates against a tool loop
+// whose tools run on workers. A tool call runs at most once per id to the end; the thread ends
+// consistent.
+TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
+  std::mutex mutex;
+  std::map<std::string, int> finished_runs;  // call id → times a tool ran to the end
+  auto pool = std::make_shared<WorkerPool>();
+  ThreadRuntimeOptions options;
+  options.executor = pool;
+  options.max_steps = 1000;
+  options.human_tool_names = std::vector<std::string>{"ask"};
+  options.chat_model = [](const ChatModelRunOptions& o, RunResultSink& sink) {
+    const auto so_far = o.get_message()->content;
+    if (!so_far.empty()) {
+      sink.yield(ChatModelRunResult::text("answered " + std::to_string(so_far.size())));
+      return;
+    }
+    Text text;
+    for (int i = 0; i < 20 && !o.stop_token.stop_requested(); ++i) {
+      text += "thinking ";
+      sink.yield(ChatModelRunResult::text(text));
+    }
+    auto call = [&](const char* name, int n) {
+      ToolCallPart c;
+      c.tool_name = name;
+      c.tool_call_id = std::string(name) + "-" + std::to_string(n) + "-" + o.assistant_message_id;
+      return c;
+    };
+    ChatModelRunResult r;
+    r.content = execute_tool_calls(o, {TextPart{text}, call("lookup", 1), call("deploy", 2), call("ask", 3)}, &sink);
+    r.status = MessageStatus::requires_action(StatusReason::ToolCalls);
+    sink.yield(std::move(r));
+  };
+  LocalRuntime rt(std::move(options));
+  auto& thread = rt.thread();
+  auto& loop = *rt.event_loop();
+  auto count = [&](const ToolInvocation& inv) {
+    std::lock_guard lock(mutex);
+    ++finished_runs[inv.tool_call_id];
+  };
+  auto tools = thread.register_tools({
+      {"lookup", Tool{.execute = [&](const Json&, const ToolInvocation& inv) {
+                        count(inv);
+                        return "found";
+                      }}},
+      {"deploy", Tool{.execute = [&](const Json&, const ToolInvocation& inv) {
+                        count(inv);
+                        return "deployed";
+                      },
+                      .needs_approval = true}},
+      {"ask", Tool{.type = "human"}},
+  });
+
+  std::mt19937 rng(20261126);
+  std::vector<Completion> pending;
+  int decisions = 0;
+  for (int op = 0; op < 1500; ++op) {
+    const auto& msgs = thread.messages();
+    const int kind = static_cast<int>(rng() % 12);
+    try {
+      if (kind < 2 || msgs.empty()) {
+        pending.push_back(thread.append("go " + std::to_string(op)));
+      } else if (kind == 2) {
+        thread.cancel_run();
+      } else if (kind == 3 && msgs.back()->role == Role::Assistant) {
+        const Id id = msgs.back()->id;
+        pending.push_back(thread.reload(id));
+      } else if (kind < 7 && msgs.back()->role == Role::Assistant) {
+        const auto last = msgs.back();
+        for (const auto& part : last->content) {
+          const auto* c = part.get_if<ToolCallPart>();
+          if (!c || c->result) continue;
+          if (c->approval && c->approval->pending()) {
+            ToolApprovalResponse response{c->approval->id, rng() % 4 != 0};
+            response.always = rng() % 10 == 0;
+            thread.respond_to_tool_approval(response);
+            ++decisions;
+            break;
+          }
+          if (!c->approval && c->tool_name == "ask") {
+            thread.add_tool_result({last->id, c->tool_call_id, c->tool_name, Json(op)});
+            break;
+          }
+        }
+      } else if (kind == 7) {
+        thread.set_tool_approval_policy("deploy", std::nullopt);
+      }
+      loop.run_pending();
+    } catch (const Error& e) {
+      // Deciding while a roundtrip is in flight or after the message moved on is refused, as the
+      // spec says; anything else is a bug.
+      const auto k = e.kind();
+      if (k != ErrorKind::RunInProgress && k != ErrorKind::NotPaused) {
+        ADD_FAILURE() << "operation " << op << " failed: " << e.what();
+      }
+    }
+  }
+  thread.cancel_run();
+  for (const auto& c : pending) loop.run_until(c);
+  loop.run_until([&] { return !thread.is_run_in_progress(); });
+
+  EXPECT_GT(decisions, 0);
+  for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running);
+  EXPECT_EQ(ids(thread.messages()), branch_by_parent_links(thread));
+  std::lock_guard lock(mutex);
+  EXPECT_FALSE(finished_runs.empty());
+  for (const auto& [id, runs] : finished_runs) EXPECT_EQ(runs, 1) << id;
 }
 
 }  // namespace

@@ -203,6 +203,19 @@ TEST(ExecuteToolCalls, ACancelDuringTheToolWins) {
   Content out = execute_tool_calls(t.options, {call("slow", "c1", Json::object())});
   EXPECT_EQ(t.at(out, 0).result, Json(kToolCancelledResult));
   EXPECT_EQ(t.at(out, 0).is_error, true);
+  // The tool did finish: what it did is remembered, so the call never runs twice.
+  ASSERT_TRUE(t.options.tool_ledger->find("c1").has_value());
+  EXPECT_EQ(t.options.tool_ledger->find("c1")->result, Json("finished anyway"));
+  // One that gave up (threw aui::Cancelled) is not remembered.
+  t.options.context.tools["quits"] = Tool{.execute = [&](const Json&) -> Json {
+    t.stop.request_stop();
+    throw Cancelled();
+  }};
+  t.stop = std::stop_source();
+  t.options.stop_token = t.stop.get_token();
+  out = execute_tool_calls(t.options, {call("quits", "c2", Json::object())});
+  EXPECT_EQ(t.at(out, 0).result, Json(kToolCancelledResult));
+  EXPECT_FALSE(t.options.tool_ledger->find("c2").has_value());
 }
 
 TEST(ExecuteToolCalls, ACallIdRunsOnceWhateverAsksAgain) {
