@@ -2,6 +2,7 @@
 
 #include "chat_app.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -33,9 +34,11 @@ const char* kHelp =
     "  /allow, /deny [why]    allow or deny the tool call waiting for approval\n"
     "  /always                allow it, and every later call of that tool in this chat\n"
     "  /answer TEXT           answer the tool call waiting for you (JSON or plain text)\n"
+    "  /queue, /unqueue N     list the messages typed during a reply (queued), drop one\n"
     "  /help                  this text\n"
     "  /quit                  exit (also Ctrl-D; Ctrl-C when no reply is streaming)\n"
-    "Ctrl-C while a reply streams cancels it; a second Ctrl-C exits.\n";
+    "A message typed while a reply streams is queued and sent when the reply ends.\n"
+    "Ctrl-C while a reply streams cancels it (and empties the queue); a second Ctrl-C exits.\n";
 
 // A user mistake: printed as one line, the chat goes on.
 struct UsageError : std::runtime_error {
@@ -133,6 +136,17 @@ bool ChatApp::busy() const { return thread_.is_running() || thread_.is_run_in_pr
 
 void ChatApp::on_line(const std::string& line) {
   if (quit_) return;
+  // With the runtime's message queue, a message typed during a reply is queued by the runtime
+  // (and shown as queued); /queue and /unqueue act at once. Other commands wait for the reply.
+  if (busy() && waiting_.empty() && thread_.queue()) {
+    const auto start = line.find_first_not_of(" \t");
+    const bool command_line = start != std::string::npos && line[start] == '/';
+    const std::string word = command_line ? line.substr(start, line.find_first_of(" \t", start) - start) : "";
+    if (!command_line || word == "/queue" || word == "/unqueue") {
+      run_line(line);
+      return;
+    }
+  }
   if (busy() || !waiting_.empty()) {
     waiting_.push_back(line);
     return;
@@ -177,7 +191,7 @@ void ChatApp::run_line(const std::string& raw) {
   } catch (const std::exception& e) {
     // aui's errors (BranchNotFound, ...) and the app's own: one line, then carry on.
     out_ << "error: " << sanitize_terminal_text(one_line(e.what(), 300), true).text << '\n';
-    prompt();
+    if (!busy()) prompt();  // during a reply, the reply's end prompts
   }
 }
 
@@ -185,7 +199,8 @@ void ChatApp::on_interrupt() {
   if (quit_) return;
   if (busy() && !cancel_requested_) {
     cancel_requested_ = true;
-    thread_.cancel_run();
+    thread_.cancel_run();  // also empties the queue
+    queued_texts_.clear();
     return;
   }
   quit();
@@ -204,6 +219,14 @@ void ChatApp::quit() {
 }
 
 void ChatApp::send(const std::string& text) {
+  if (thread_.queue() && busy()) {
+    // The runtime queues it; it goes out when the reply ends (one per reply).
+    thread_.append(text).then([](std::exception_ptr) {});
+    queued_texts_.push_back(text);
+    out_ << "  [queued " << thread_.queue()->size() << "] " << sanitize_terminal_text(one_line(text, 70), true).text
+         << '\n' << std::flush;
+    return;
+  }
   cancel_requested_ = false;
   // The reply shows its own failure ([error: ...]); the completion adds nothing to print.
   thread_.append(text).then([](std::exception_ptr) {});
@@ -222,6 +245,12 @@ void ChatApp::on_change() {
   const bool running = last->status.type == StatusType::Running || thread_.is_run_in_progress();
   if (last->id != streaming_id_) {
     if (!running) return;  // not a reply being produced
+    // A queued message went out: show it, as typed lines are shown, before its reply.
+    if (!queued_texts_.empty() && messages.size() >= 2 && messages[messages.size() - 2]->role == Role::User &&
+        messages[messages.size() - 2]->text() == queued_texts_.front()) {
+      out_ << sanitize_terminal_text(queued_texts_.front(), true).text << '\n';  // after the prompt
+      queued_texts_.pop_front();
+    }
     streaming_id_ = last->id;
     part_ = 0;
     part_bytes_ = 0;
@@ -443,6 +472,29 @@ void ChatApp::command(const std::string& line) {
                                                                      : ThreadRuntime::BranchPosition::Next);
     history();
     prompt();
+  } else if (cmd == "/queue") {
+    const auto items = thread_.queue() ? thread_.queue()->items() : std::vector<QueueItem>{};
+    if (items.empty()) out_ << "(nothing queued)\n";
+    std::size_t i = 0;
+    for (const auto& item : items) {
+      out_ << "  [queued " << ++i << "] " << sanitize_terminal_text(one_line(item.prompt, 70), true).text << '\n';
+    }
+    if (!busy()) prompt();
+  } else if (cmd == "/unqueue") {
+    std::string number;
+    in >> number;
+    const auto items = thread_.queue() ? thread_.queue()->items() : std::vector<QueueItem>{};
+    long n = 0;
+    if (!parse_int(number, 1, static_cast<long>(items.size()), n)) {
+      throw UsageError(items.empty() ? "nothing is queued" : "usage: /unqueue N (1 to " + std::to_string(items.size()) + ", see /queue)");
+    }
+    const auto& item = items[static_cast<std::size_t>(n - 1)];
+    if (auto it = std::find(queued_texts_.begin(), queued_texts_.end(), item.prompt); it != queued_texts_.end()) {
+      queued_texts_.erase(it);
+    }
+    thread_.queue()->remove(item.id);
+    out_ << "removed queued message " << n << '\n';
+    if (!busy()) prompt();
   } else if (cmd == "/allow" || cmd == "/always") {
     decide(true, cmd == "/always", "");
   } else if (cmd == "/deny") {

@@ -86,7 +86,8 @@ class ChatApp {
   bool finished_ = true;
   bool cancel_requested_ = false;
   bool quit_ = false;
-  std::deque<std::string> waiting_;  // lines typed while a reply streamed
+  std::deque<std::string> waiting_;  // command lines typed while a reply streamed
+  std::deque<std::string> queued_texts_;  // messages the runtime's queue holds, oldest first
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   aui::ThreadRuntimeOptions runtime_options;
   runtime_options.chat_model = std::move(chosen.adapter);
   runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
+  runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
   aui::LocalRuntime rt(std::move(runtime_options));
   aui::EventLoop* loop = rt.event_loop();

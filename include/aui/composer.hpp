@@ -10,6 +10,7 @@
 
 #include "aui/completion.hpp"
 #include "aui/message.hpp"
+#include "aui/message_queue.hpp"
 #include "aui/subscription.hpp"
 
 namespace aui {
@@ -34,7 +35,9 @@ struct CreateAttachment {
 
 struct SendOptions {
   std::optional<bool> start_run{};
-  bool steer = false;
+  /// With the message queue on: true → the steer lane, false → the queue lane, unset → steer
+  /// only while a queued message's run is in flight (spec §9.3).
+  std::optional<bool> steer{};
 };
 
 /// A draft that can be put back into a composer (spec §8.4).
@@ -133,6 +136,8 @@ class Composer {
 class ThreadComposer final : public Composer {
  public:
   explicit ThreadComposer(ThreadRuntime& thread);
+  /// The messages waiting in the thread's queue, steer lane first (empty when the queue is off).
+  std::vector<QueueItem> queue() const;
   bool can_send() const override;
   bool can_cancel() const override;
   bool is_editing() const override { return true; }

@@ -37,6 +37,10 @@ enum class ErrorKind {
   InvalidArgument,
   DuplicateTool,
   MessageNotSent,
+  UnknownQueueItem,
+  UnknownAnchor,
+  SelfAnchor,
+  NotAdjacent,
 };
 
 /// The spec name of an error kind, e.g. "ParentNotFound".

@@ -20,6 +20,7 @@
 #include "aui/feedback_adapter.hpp"
 #include "aui/message.hpp"
 #include "aui/message_like.hpp"
+#include "aui/message_queue.hpp"
 #include "aui/message_repository.hpp"
 #include "aui/model_context.hpp"
 #include "aui/speech_synthesis_adapter.hpp"
@@ -54,6 +55,14 @@ struct ThreadRuntimeOptions {
   /// Messages the thread starts with (normalised as spec §2.9; status complete/unknown default).
   std::vector<ThreadMessageLike> initial_messages{};
   ThreadAdapters adapters{};
+  /// unstable_enableMessageQueue (spec §9): a message sent while a run is in progress waits in a
+  /// queue and goes out when the run ends, one per run, instead of superseding it.
+  bool enable_message_queue = false;
+  /// cancel_run() empties the queue (true) or pauses it until the next send (false).
+  bool queue_clear_on_cancel = true;
+  /// An edit (a run-starting append not under the tail) empties the queue (true) or lets it drain
+  /// after the edit's run (false).
+  bool queue_clear_on_rewind = true;
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
@@ -112,7 +121,9 @@ struct AppendMessage {
   std::optional<Id> source_id{};
   std::optional<RunConfig> run_config{};
   std::optional<bool> start_run{};  // default: true for user messages
-  bool steer = false;
+  /// With the message queue on: true → the steer lane, false → the queue lane, unset → steer
+  /// only while a queued message's run is in flight (spec §9.3).
+  std::optional<bool> steer{};
 
   /// A user message with one text part, under the tail.
   static AppendMessage user(std::string text);
@@ -244,6 +255,13 @@ class ThreadRuntime {
   /// Tears the thread down (spec §5.16): cancels the run; later results are dropped.
   void detach();
 
+  // ---- message queue (spec §9) ----
+  /// The queue, or nullptr when it is off. Its items can be removed, edited and moved.
+  MessageQueue* queue() noexcept { return queue_.get(); }
+  const MessageQueue* queue() const noexcept { return queue_.get(); }
+  /// Turns the queue on or off; off drops it with its items (spec §9.1).
+  void set_message_queue_enabled(bool enabled);
+
   // ---- model context (spec §7.2) ----
   using ModelContextProvider = std::function<ModelContext()>;
   /// Registers a provider; the merged context goes to every roundtrip.
@@ -303,6 +321,9 @@ class ThreadRuntime {
   void continue_run(const Id& message_id);
   void replace_message(const MessageLocation& loc, MessagePtr next);
   MessagePtr apply_approval_policy(const MessagePtr& message) const;
+  bool addressed_to_tail(const Parent& parent) const;
+  void advance_queue();
+  void release_queue_later();
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;
@@ -319,6 +340,12 @@ class ThreadRuntime {
   RunConfig last_run_config_;
   std::shared_ptr<ToolCallLedger> tool_ledger_;
   std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
+  std::unique_ptr<MessageQueue> queue_;
+  bool queue_busy_ = false;            // a run loop is in progress (spec §9.4)
+  bool queue_paused_ = false;          // a cancel kept the items (queue_clear_on_cancel false)
+  bool queue_run_in_flight_ = false;   // the current run was dispatched by the queue
+  bool dispatching_ = false;           // inside a dispatch: the append bypasses the queue
+  std::uint64_t queue_epoch_ = 0;      // run loop starts; a stale release does nothing
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;

@@ -485,6 +485,11 @@ ThreadComposer::ThreadComposer(ThreadRuntime& thread) : Composer(thread) {}
 
 bool ThreadComposer::can_send() const { return Composer::can_send(); }
 
+std::vector<QueueItem> ThreadComposer::queue() const {
+  const MessageQueue* q = thread_.queue();
+  return q ? q->items() : std::vector<QueueItem>{};
+}
+
 bool ThreadComposer::can_cancel() const { return thread_.capabilities().cancel && thread_.is_running(); }
 
 void ThreadComposer::cancel() { thread_.cancel_run(); }

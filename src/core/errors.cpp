@@ -33,6 +33,10 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::InvalidArgument: return "InvalidArgument";
     case ErrorKind::DuplicateTool: return "DuplicateTool";
     case ErrorKind::MessageNotSent: return "MessageNotSent";
+    case ErrorKind::UnknownQueueItem: return "UnknownQueueItem";
+    case ErrorKind::UnknownAnchor: return "UnknownAnchor";
+    case ErrorKind::SelfAnchor: return "SelfAnchor";
+    case ErrorKind::NotAdjacent: return "NotAdjacent";
   }
   return "Unknown";
 }

@@ -235,6 +235,7 @@ ThreadRuntime::ThreadRuntime(ThreadRuntimeOptions options)
     options_.initial_messages.clear();
   }
   composer_ = std::make_unique<ThreadComposer>(*this);
+  if (options_.enable_message_queue) set_message_queue_enabled(true);
   recompute_capabilities();
 }
 
@@ -406,7 +407,7 @@ void ThreadRuntime::recompute_capabilities() {
   c.dictation = options_.adapters.dictation != nullptr;
   c.attachments = options_.adapters.attachments != nullptr;
   c.feedback = options_.adapters.feedback != nullptr;
-  c.queue = false;
+  c.queue = queue_ != nullptr;
   if (c != capabilities_) {
     capabilities_ = c;
     notify();
@@ -421,6 +422,18 @@ Completion ThreadRuntime::append(std::string text) { return append(AppendMessage
 Completion ThreadRuntime::append(AppendMessage message) { return run_append(std::move(message), true); }
 
 Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metadata) {
+  // The queue (spec §9.3): a run-starting message for the tail waits its turn; one for another
+  // parent (an edit) runs at once and, by default, empties the queue.
+  if (queue_ && !dispatching_ && message.start_run.value_or(message.role == Role::User)) {
+    if (addressed_to_tail(message.parent)) {
+      const bool steer = message.steer.value_or(queue_run_in_flight_);
+      queue_paused_ = false;  // a send re-arms a queue a cancel paused
+      queue_->add(std::move(message), steer ? QueueLane::Steer : QueueLane::Queue);
+      advance_queue();
+      return Completion::succeeded();
+    }
+    if (options_.queue_clear_on_rewind) queue_->clear();
+  }
   // Step 1: provider composer metadata (reading the context can fail: DuplicateTool), then the
   // initialize latch.
   if (composer_metadata && message.role == Role::User && !listeners_->providers.empty()) {
@@ -536,6 +549,13 @@ Completion ThreadRuntime::reload(const Id& message_id, std::optional<RunConfig> 
 // The run loop (spec §6.2)
 
 void ThreadRuntime::run_loop(std::shared_ptr<Run> run) {
+  if (queue_) {
+    // Every run loop marks the queue busy, so sends during a regenerate wait too.
+    ++queue_epoch_;
+    queue_busy_ = true;
+    queue_paused_ = false;
+    queue_run_in_flight_ = dispatching_;
+  }
   emit(ThreadEvent::RunStart);
   active_run_ = run;
   suggestions_.clear();
@@ -548,6 +568,8 @@ void ThreadRuntime::end_run(const std::shared_ptr<Run>& run, std::exception_ptr 
   emit(ThreadEvent::RunEnd);
   const bool was_active = active_run_ == run;
   if (was_active) active_run_ = nullptr;
+  // A superseded run does not release the queue; the run that replaced it will.
+  if (was_active && queue_) release_queue_later();
   if (!failure && was_active && options_.adapters.suggestion && run->message &&
       run->message->status.type != StatusType::RequiresAction) {
     start_suggestions();
@@ -931,6 +953,13 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
 // cancelRun / detach (spec §5.4, §5.16)
 
 void ThreadRuntime::cancel_run() {
+  if (queue_) {
+    if (options_.queue_clear_on_cancel) {
+      queue_->clear();
+    } else {
+      queue_paused_ = true;  // the cancelled run's end dispatches nothing
+    }
+  }
   if (current_) {
     current_->reason = CancelReason::UserCancel;
     current_->stop.request_stop();
@@ -942,6 +971,7 @@ void ThreadRuntime::cancel_run() {
 void ThreadRuntime::detach() {
   ++generation_;
   detached_ = true;
+  if (queue_) queue_->clear();  // pending items are lost (spec §9.8)
   if (current_) {
     current_->reason = CancelReason::Detach;
     current_->stop.request_stop();
@@ -1216,6 +1246,71 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
   const auto& branch = messages();
   const bool is_head = !branch.empty() && branch.back()->id == next->id;
   if (is_head && should_continue(*next)) continue_run(next->id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The message queue (spec §9)
+
+void ThreadRuntime::set_message_queue_enabled(bool enabled) {
+  options_.enable_message_queue = enabled;
+  if (enabled && !queue_) {
+    queue_ = std::make_unique<MessageQueue>();
+    queue_->on_moved = [this] { advance_queue(); };
+    queue_->on_error = [this](const std::string& m) { report(m); };
+    // A run already in progress keeps the queue busy until it ends.
+    queue_busy_ = active_run_ != nullptr;
+    queue_paused_ = false;
+    queue_run_in_flight_ = false;
+  } else if (!enabled && queue_) {
+    queue_.reset();
+  }
+  recompute_capabilities();
+}
+
+bool ThreadRuntime::addressed_to_tail(const Parent& parent) const {
+  const auto& msgs = messages();
+  switch (parent.kind()) {
+    case Parent::Kind::Tail: return true;
+    case Parent::Kind::Root: return msgs.empty();
+    case Parent::Kind::Message: return !msgs.empty() && msgs.back()->id == parent.id();
+  }
+  return false;
+}
+
+// Dispatches the next item when no run is in progress (spec §9.4): one item per run.
+void ThreadRuntime::advance_queue() {
+  if (!queue_ || queue_busy_ || queue_paused_ || detached_) return;
+  auto next = queue_->take_next();
+  if (!next) return;
+  next->parent = Parent::tail();  // the tail may have moved while it waited
+  queue_busy_ = true;
+  const auto epoch = queue_epoch_;
+  dispatching_ = true;
+  Completion done;
+  try {
+    done = run_append(std::move(*next), true);
+  } catch (...) {
+    done = Completion::failed_with(std::current_exception());
+  }
+  dispatching_ = false;
+  if (done.failed()) report("a queued message could not be sent: " + detail::describe_exception(done.error()));
+  // A dispatch that failed before any run started releases the queue itself.
+  if (queue_epoch_ == epoch) {
+    queue_busy_ = false;
+    release_queue_later();
+  }
+}
+
+// On a later turn: the run loop ended, so the next item may go.
+void ThreadRuntime::release_queue_later() {
+  std::weak_ptr<bool> alive = alive_;
+  const auto epoch = queue_epoch_;
+  options_.dispatcher->post([this, alive, epoch] {
+    if (alive.expired() || !queue_ || queue_epoch_ != epoch) return;  // a newer run took over
+    queue_busy_ = false;
+    queue_run_in_flight_ = false;
+    advance_queue();
+  });
 }
 
 std::optional<bool> ThreadRuntime::tool_approval_policy(const std::string& tool_name) const {

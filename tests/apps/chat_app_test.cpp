@@ -31,9 +31,18 @@ struct Chat {
 
   // Runs the loop until no reply is running and nothing is left queued.
   void settle() {
-    rt.event_loop()->run_until([&] { return !rt.thread().is_running() && !rt.thread().is_run_in_progress(); });
-    while (rt.event_loop()->run_pending() > 0) {
+    auto idle = [&] { return !rt.thread().is_running() && !rt.thread().is_run_in_progress(); };
+    // A queued message goes out on a later turn, so idle once is not the end.
+    for (;;) {
+      rt.event_loop()->run_until(idle);
+      if (rt.event_loop()->run_pending() == 0 && idle()) break;
     }
+  }
+  // on_line without settling: what it printed.
+  std::string app_line_error(const std::string& text) {
+    const auto before = out.str().size();
+    app.on_line(text);
+    return out.str().substr(before);
   }
   // on_line, then settle.
   std::string line(const std::string& text) {
@@ -336,6 +345,35 @@ TEST(ChatApp, AnswersAHumanTool) {
   EXPECT_TRUE(contains(out, "= sent it myself")) << out;
   EXPECT_TRUE(contains(out, "The email to bob@example.com is done (you answered: sent it myself)")) << out;
   EXPECT_TRUE(contains(chat.line("/answer again"), "error: no tool call is waiting for an answer"));
+}
+
+TEST(ChatApp, AMessageTypedDuringAReplyIsQueuedAndSentAfterIt) {
+  TwoStepAdapter two;
+  aui::ThreadRuntimeOptions o;
+  o.chat_model = two.adapter();
+  o.enable_message_queue = true;
+  Chat chat(std::move(o));
+  chat.app.on_line("hi");
+  chat.rt.event_loop()->run_until([&] { return contains(chat.out.str(), "assistant> Hel"); });
+  chat.app.on_line("second");
+  chat.app.on_line("third");
+  EXPECT_TRUE(contains(chat.out.str(), "  [queued 1] second\n")) << chat.out.str();
+  EXPECT_TRUE(contains(chat.out.str(), "  [queued 2] third\n")) << chat.out.str();
+  chat.out.str("");
+  chat.app.on_line("/queue");
+  EXPECT_EQ(chat.out.str(), "  [queued 1] second\n  [queued 2] third\n");
+  chat.app.on_line("/unqueue 2");
+  EXPECT_TRUE(contains(chat.out.str(), "removed queued message 2")) << chat.out.str();
+  EXPECT_TRUE(contains(chat.app_line_error("/unqueue 5"), "usage: /unqueue N (1 to 1, see /queue)"));
+  two.release();
+  chat.settle();
+  // The queued message went out after the reply, shown as if typed then; "third" never did.
+  EXPECT_TRUE(contains(chat.out.str(), "lo\n\nyou> second\n\nassistant> Hello\n\nyou> ")) << chat.out.str();
+  std::vector<std::string> users;
+  for (const auto& m : chat.rt.thread().messages()) {
+    if (m->role == aui::Role::User) users.push_back(m->text());
+  }
+  EXPECT_EQ(users, (std::vector<std::string>{"hi", "second"}));
 }
 
 }  // namespace
