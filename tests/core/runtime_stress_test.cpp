@@ -220,4 +220,67 @@ TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
   for (const auto& [id, runs] : finished_runs) EXPECT_EQ(runs, 1) << id;
 }
 
+// Races sends through the message queue against cancels, regenerates and queue edits: every
+// queued message goes out at most once, and the queue drains when nothing cancels it.
+TEST(RuntimeStress, QueuedSendsRaceCancelsAndRegenerates) {
+  auto pool = std::make_shared<WorkerPool>();
+  ThreadRuntimeOptions options;
+  options.executor = pool;
+  options.enable_message_queue = true;
+  options.queue_clear_on_cancel = false;
+  options.chat_model = [](const ChatModelRunOptions& o, RunResultSink& sink) {
+    Text text;
+    for (int i = 0; i < 50 && !o.stop_token.stop_requested(); ++i) {
+      text += "word ";
+      sink.yield(ChatModelRunResult::text(text));
+    }
+  };
+  LocalRuntime rt(std::move(options));
+  auto& thread = rt.thread();
+  auto& loop = *rt.event_loop();
+  std::mt19937 rng(20261127);
+  int sent = 0;
+  for (int op = 0; op < 1500; ++op) {
+    const int kind = static_cast<int>(rng() % 10);
+    try {
+      if (kind < 4) {
+        AppendMessage m = AppendMessage::user("q" + std::to_string(sent++));
+        if (rng() % 3 == 0) m.steer = rng() % 2 == 0;
+        thread.append(std::move(m));
+      } else if (kind == 4) {
+        thread.cancel_run();
+      } else if (kind == 5 && !thread.messages().empty() && thread.messages().back()->role == Role::Assistant) {
+        const Id id = thread.messages().back()->id;
+        thread.reload(id);
+      } else if (kind == 6 && thread.queue() && !thread.queue()->empty()) {
+        const auto items = thread.queue()->items();
+        const auto& item = items[rng() % items.size()];
+        if (rng() % 2) {
+          thread.queue()->remove(item.id);
+        } else {
+          thread.queue()->move(item.id, QueueMove{.insert_after = std::optional<Id>()});
+        }
+      }
+      loop.run_pending();
+    } catch (const Error& e) {
+      ADD_FAILURE() << "operation " << op << " failed: " << e.what();
+    }
+  }
+  // Un-pause with one last send, then let everything drain.
+  thread.append("last");
+  loop.run_until([&] {
+    return thread.queue()->empty() && !thread.is_running() && !thread.is_run_in_progress() && loop.run_pending() == 0;
+  });
+  for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running);
+  EXPECT_EQ(ids(thread.messages()), branch_by_parent_links(thread));
+  // No queued message was sent twice.
+  std::map<std::string, int> seen;
+  for (const auto& m : thread.messages()) {
+    if (m->role == Role::User) {
+      EXPECT_EQ(++seen[m->text()], 1) << m->text();
+    }
+  }
+  EXPECT_EQ(thread.messages().back()->role, Role::Assistant);
+}
+
 }  // namespace
