@@ -157,6 +157,13 @@ class ChannelSink final : public RunResultSink {
   ChatModelRunResult* spare_ = nullptr;  // worker-side only
 };
 
+void set_tool_result(ToolCallPart& call, const ToolResult& input) {
+  call.result = input.result;
+  call.is_error = input.is_error;
+  if (input.artifact) call.artifact = input.artifact;
+  if (!input.model_content.is_null()) call.model_content = input.model_content;
+}
+
 }  // namespace
 
 struct ThreadRuntime::Run {
@@ -187,6 +194,9 @@ struct ThreadRuntime::Roundtrip {
   std::shared_ptr<Channel> channel;
   bool finished = false;
   bool lost = false;  // ownership was lost: nothing more is written, the loop does not go on
+  // Tool results supplied while this roundtrip was still writing the message: they are kept in
+  // each later write, so the message neither loses them nor stays `running` for good.
+  std::vector<ToolResult> supplied_results;
 
   bool aborted() const noexcept { return stop.stop_requested(); }
 };
@@ -875,6 +885,14 @@ void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
     content.insert(content.end(), rt.base_content.begin(), rt.base_content.end());
     content.insert(content.end(), r.content->begin(), r.content->end());
     m = copy_with_content(*rt.message, std::move(content));
+    for (const auto& supplied : rt.supplied_results) {
+      for (auto& part : m->content) {
+        const auto* call = part.get_if<ToolCallPart>();
+        if (call && !call->result && call->tool_call_id == supplied.tool_call_id) {
+          set_tool_result(part.edit<ToolCallPart>(), supplied);
+        }
+      }
+    }
   } else {
     m = std::make_shared<ThreadMessage>(*rt.message);
   }
@@ -1159,17 +1177,29 @@ void ThreadRuntime::add_tool_result(ToolResult input) {
     found = true;
     auto& edit = part.edit<ToolCallPart>();
     if (!edit.result) added = true;
-    edit.result = input.result;
-    edit.is_error = input.is_error;
-    if (input.artifact) edit.artifact = input.artifact;
-    if (!input.model_content.is_null()) edit.model_content = input.model_content;
+    set_tool_result(edit, input);
   }
   if (!found) {
     throw Error(ErrorKind::ToolCallNotFound, "message " + quote_id(message_id) + " has no tool call " +
                                                  quote_id(input.tool_call_id));
   }
+  const bool resumes = added && should_continue(*next);
+  if (!resumes && next->status.type == StatusType::Running) {
+    // A result for a message that is still streaming (a human answering a call while the reply
+    // goes on) joins the roundtrip writing it instead of taking the message from it: otherwise
+    // the roundtrip's later writes, its final status included, would be dropped and the message
+    // would stay `running` for good (the ownership quirk of spec §6.7). A message already
+    // showing its pause is taken over as the spec says (S-110).
+    for (auto& rt : live_roundtrips_) {
+      if (rt->lost || rt->last_written.get() != loc.message.get()) continue;
+      rt->supplied_results.push_back(input);
+      rt->last_written = next;
+      rt->message = next;
+      rt->live->set(next);
+    }
+  }
   replace_message(loc, next);
-  if (added && should_continue(*next)) continue_run(message_id);
+  if (resumes) continue_run(message_id);
 }
 
 void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {

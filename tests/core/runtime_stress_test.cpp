@@ -10,6 +10,7 @@
 
 #include "aui/errors.hpp"
 #include "aui/local_runtime.hpp"
+#include "aui/message_json.hpp"
 #include "aui/tool_execution.hpp"
 
 namespace {
@@ -213,7 +214,7 @@ TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
   loop.run_until([&] { return !thread.is_run_in_progress(); });
 
   EXPECT_GT(decisions, 0);
-  for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running);
+  for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running) << to_json(*m).dump();
   EXPECT_EQ(ids(thread.messages()), branch_by_parent_links(thread));
   std::lock_guard lock(mutex);
   EXPECT_FALSE(finished_runs.empty());

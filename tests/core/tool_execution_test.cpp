@@ -428,6 +428,42 @@ TEST_F(Tooling, AlwaysDenyAndTheAllowAlwaysOptionKind) {
 }
 
 // A tool that needs approval: aui gates it, the run pauses, and aui runs it once approved.
+// A human answers a call while the reply is still streaming: the answer joins the running
+// roundtrip, survives its later writes and the message still ends with its own final status
+// (it must not stay `running` because another writer touched it).
+TEST_F(Tooling, AResultGivenWhileTheReplyStreamsJoinsIt) {
+  Gate more;
+  make(
+      [&](const ChatModelRunOptions& o, RunResultSink& sink) {
+        calls.record(o);
+        if (!o.get_message()->content.empty()) return;
+        ChatModelRunResult streaming;  // no status yet: the message is still running
+        streaming.content = Content{TextPart{"asking"}, TC("ask", "c1")};
+        sink.yield(std::move(streaming));
+        more.wait(*d);
+        sink.yield(RA({TextPart{"asking you"}, TC("ask", "c1"), TC("ask", "c2")}));
+      },
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"ask"}; });
+  thread->append(U("question"));
+  settle();
+  ASSERT_TRUE(thread->is_run_in_progress());
+  ASSERT_EQ(last()->status, MessageStatus::running());
+  thread->add_tool_result({last()->id, "c1", "ask", Json("yes")});
+  settle();
+  EXPECT_EQ(last()->content.at(1).as<ToolCallPart>().result, Json("yes"));
+  more.release();
+  settle();
+  EXPECT_FALSE(thread->is_run_in_progress());
+  EXPECT_EQ(branch_string(*thread), R"([u"question", a["asking you", tc(ask="yes"), tc(ask)]·ra])");
+  EXPECT_EQ(calls.size(), 1u);
+
+  // The second answer resumes the run as usual.
+  thread->add_tool_result({last()->id, "c2", "ask", Json("no")});
+  settle();
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_EQ(last()->status, MessageStatus::complete());
+}
+
 class GatedTool : public Tooling {
  protected:
   void SetUp() override {
