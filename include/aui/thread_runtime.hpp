@@ -26,6 +26,7 @@
 #include "aui/speech_synthesis_adapter.hpp"
 #include "aui/subscription.hpp"
 #include "aui/suggestion_adapter.hpp"
+#include "aui/thread_history_adapter.hpp"
 #include "aui/tool_execution.hpp"
 
 namespace aui {
@@ -38,6 +39,8 @@ struct ThreadAdapters {
   std::shared_ptr<DictationAdapter> dictation{};
   std::shared_ptr<FeedbackAdapter> feedback{};
   std::shared_ptr<SuggestionAdapter> suggestion{};
+  /// Where the thread's messages are kept (spec §12); none = in memory only.
+  std::shared_ptr<ThreadHistoryAdapter> history{};
 };
 
 /// Configuration of a thread runtime.
