@@ -3,6 +3,7 @@
 // §10, §11). Everything here runs on the owner thread; adapters run on workers and their results
 // come back through the Dispatcher.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,10 @@
 #include "aui/tool_execution.hpp"
 
 namespace aui {
+
+namespace detail {
+class HistoryWriter;
+}
 
 /// The optional capability adapters of a thread. Replacing them while the thread lives
 /// recomputes the capabilities and notifies (spec §10).
@@ -66,6 +71,13 @@ struct ThreadRuntimeOptions {
   /// An edit (a run-starting append not under the tail) empties the queue (true) or lets it drain
   /// after the edit's run (false).
   bool queue_clear_on_rewind = true;
+  /// Checkpoints of a streaming reply: while a reply streams, its message is written through
+  /// the history adapter's update at most this often, so a crash loses at most the last interval
+  /// of it. Zero (the default) writes a reply only when its run ends (spec §12.4); checkpoints
+  /// need an adapter with update.
+  std::chrono::milliseconds history_checkpoint_interval{0};
+  /// The clock checkpoints are timed by; steady_clock when empty (tests give a fake one).
+  std::function<std::chrono::steady_clock::time_point()> clock{};
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
@@ -191,7 +203,8 @@ class ThreadRuntime {
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
   bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
-  bool is_loading() const noexcept { return false; }
+  /// A history load is in flight (spec §12.2).
+  bool is_loading() const noexcept { return is_loading_; }
   bool is_empty() const noexcept { return messages().empty(); }
   /// unstable_state of the last assistant message on the branch, or null.
   Json state() const;
@@ -255,6 +268,13 @@ class ThreadRuntime {
   ExportedMessageRepository export_repository() const;
   void import_repository(const ExportedMessageRepository& data);
   void reset(std::vector<ThreadMessageLike> initial_messages = {});
+  /// Loads the thread's messages from the history adapter (spec §12.2): imports them, resumes a
+  /// live run when the adapter says so (§12.3). The first call starts the load; later calls return
+  /// the same completion. Without an adapter it succeeds at once, and the load runs when an adapter
+  /// arrives through set_adapters() while the thread is still empty.
+  Completion load_history();
+  /// Settles when every history call issued so far has finished (e.g. before a program exits).
+  Completion history_flushed();
   /// Tears the thread down (spec §5.16): cancels the run; later results are dropped.
   void detach();
 
@@ -327,6 +347,12 @@ class ThreadRuntime {
   bool addressed_to_tail(const Parent& parent) const;
   void advance_queue();
   void release_queue_later();
+  Completion write_history(bool update, ExportedMessageRepositoryItem item);
+  void write_partial_decision(const MessageLocation& loc);
+  void end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
+  void maybe_checkpoint(Roundtrip& rt);
+  void run_history_load();
+  void apply_history_load(ThreadHistoryLoadResult result);
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;
@@ -352,6 +378,10 @@ class ThreadRuntime {
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;
+  std::unique_ptr<detail::HistoryWriter> history_writer_;
+  std::optional<Completion> history_load_;  // requested (spec §12.2)
+  bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
+  bool is_loading_ = false;
   std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks
 };
 
