@@ -81,6 +81,15 @@ struct ThreadRuntimeOptions {
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
+
+  // ---- set by a thread list (spec §14.7); a lone thread leaves them empty ----
+  /// The initialisation barrier: append() shows its message at once, then waits for the
+  /// completion this returns before writing history or starting the run. If it fails, the
+  /// message is removed and append fails MessageNotSent (the composer restores its draft); the
+  /// next append asks again, so a failed initialisation is retried.
+  std::function<Completion()> initialize_barrier{};
+  /// unstable_threadId: read at the start of every roundtrip (the thread's remote id, if any).
+  std::function<std::optional<std::string>()> thread_id_provider{};
 };
 
 /// Capabilities (spec §10).
@@ -320,6 +329,8 @@ class ThreadRuntime {
   struct Listeners;
 
   Completion run_append(AppendMessage message, bool composer_metadata);
+  Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message);
+  Completion send_appended(const MessagePtr& stored, AppendMessage message);
   Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
                             ChatModelAdapter first_callback);
   void run_loop(std::shared_ptr<Run> run);

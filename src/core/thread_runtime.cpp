@@ -505,10 +505,22 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
   repository_.add_or_update(parent_id, stored);
   notify();
 
+  // Step 3: the initialisation gate of a thread list (spec §14.7).
+  if (options_.initialize_barrier) {
+    Completion barrier = options_.initialize_barrier();
+    if (!barrier.succeeded_ok()) return append_after_barrier(std::move(barrier), stored, std::move(message));
+  }
+  return send_appended(stored, std::move(message));
+}
+
+// The rest of append once the message passed the initialisation gate (spec §5.1 steps 4-6).
+Completion ThreadRuntime::send_appended(const MessagePtr& stored, AppendMessage message) {
   // Step 4: the history write starts now and is awaited with the run.
   Completion written = Completion::succeeded();
   if (options_.adapters.history) {
-    written = write_history(false, ExportedMessageRepositoryItem{stored, parent_id, message.run_config});
+    std::optional<Id> parent_id;
+    if (auto found = repository_.find(stored->id)) parent_id = repository_.get(stored->id).parent_id;
+    written = write_history(false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
   }
 
   // Step 5/6.
@@ -521,6 +533,34 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
   repository_.reset_head(stored->id);
   notify();
   return written;
+}
+
+// Waits at the initialisation gate (spec §5.1 step 3): a failed barrier or a detach meanwhile
+// takes the shown message back; only the failure of a thread still attached is reported, as
+// MessageNotSent, so the composer restores its draft.
+Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message) {
+  Completion done;
+  const auto generation = generation_;
+  std::weak_ptr<bool> alive = alive_;
+  barrier.then([this, alive, generation, done, stored = std::move(stored),
+                message = std::move(message)](std::exception_ptr error) mutable {
+    if (alive.expired()) return done.resolve();
+    const bool detached_meanwhile = generation != generation_;
+    if (error || detached_meanwhile) {
+      if (repository_.contains(stored->id)) {
+        repository_.remove(stored->id);
+        notify();
+      }
+      if (!error || detached_meanwhile) return done.resolve();
+      return done.reject(make_error(ErrorKind::MessageNotSent,
+                                    "the thread could not be initialised: " + detail::describe_exception(error)));
+    }
+    send_appended(stored, std::move(message)).then([done](std::exception_ptr e) {
+      if (e) return done.reject(e);
+      done.resolve();
+    });
+  });
+  return done;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -753,6 +793,7 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->stop_token = rt->stop.get_token();
   options->assistant_message_id = rt->message->id;
   options->parent_id = run->parent_id;
+  if (options_.thread_id_provider) options->thread_id = options_.thread_id_provider();  // spec §14.7
   options->get_message = [live = rt->live] { return live->get(); };
   options->tool_ledger = tool_ledger_;
 
