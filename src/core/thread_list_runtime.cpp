@@ -386,6 +386,11 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
   Completion initialize_slot(Slot s) {
     auto& info = slots[s];
     if (info.initializing) return *info.initializing;
+    if (!view().items[s]) {
+      // Gone from the list (a delete in flight): its remote id, if any, is still known.
+      if (info.remote_id) return Completion::succeeded();
+      return not_found(info.local_id, "initialize");
+    }
     const ItemData& d = data(s);
     if (d.status != ThreadStatus::New) return Completion::succeeded();
     if (view().draft != s) return bad_status(s, d.id, "initialize");
@@ -603,6 +608,7 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
   Completion mutate(Slot s, ListUpdate optimistic, std::function<void(RemoteThreadListAdapter&, const std::string&)> send,
                     std::function<void()> on_failure = {}) {
     if (replacing) return failed(ErrorKind::AdapterChanged, "the thread list adapter is being replaced");
+    Completion initialized = initialize_slot(s);  // before the effect, which may hide the item
     const auto ticket = state.start(std::move(optimistic));
     notify();
     Completion done;
@@ -617,7 +623,7 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       }
       done.reject(e);
     };
-    initialize_slot(s).then([weak, s, ticket, done, epoch, send = std::move(send), fail](std::exception_ptr error) {
+    initialized.then([weak, s, ticket, done, epoch, send = std::move(send), fail](std::exception_ptr error) {
       auto self = weak.lock();
       if (!self) return done.resolve();
       if (!error && epoch != self->adapter_epoch) {

@@ -23,7 +23,7 @@ using namespace aui::testing;
 /// The scenario catalogue's scripted list adapter: list → the scripted pages (none by default);
 /// initialize(id) → "remote-" + id; fetch(id) → regular, remote id id, title id; the rest succeed.
 /// A call whose name is in `defer` waits until the test resolves or rejects it by key
-/// ("initialize:<local id>", "rename:<remote id>", "list:", "list:<cursor>", "fetch:<id>", ...).
+/// ("initialize:<local id>", "rename:<remote id>:<title>", "list:", "list:<cursor>", "fetch:<id>").
 class ScriptedList : public RemoteThreadListAdapter {
  public:
   explicit ScriptedList(Driver& d) : d_(d) {}
@@ -105,11 +105,11 @@ class ScriptedList : public RemoteThreadListAdapter {
     std::exception_ptr error;
   };
   void hold(const std::string& name, const std::string& arg, const std::string& extra = {}) {
-    const std::string key = name + ":" + arg;
+    const std::string key = name + ":" + arg + (extra.empty() ? "" : ":" + extra);
     std::shared_ptr<Hold> h;
     {
       std::lock_guard lock(mutex_);
-      calls_.push_back(extra.empty() ? key : key + ":" + extra);
+      calls_.push_back(key);
       if (defer.count(name) == 0) return;
       h = std::make_shared<Hold>();
       holds_[key].push_back(h);
@@ -538,14 +538,14 @@ TEST_F(ThreadList, RenameShowsAtOnceAndRevertsOnFailure) {
   auto ok = l().rename("thread-1", "first");
   EXPECT_EQ(l().item("thread-1")->title, "first");
   settle();
-  adapter->resolve("rename:thread-1");
+  adapter->resolve("rename:thread-1:first");
   settle();
   EXPECT_TRUE(ok.succeeded_ok());
   EXPECT_EQ(l().item("thread-1")->title, "first");
   auto bad = l().rename("thread-1", "second");
   EXPECT_EQ(l().item("thread-1")->title, "second");
   settle();
-  adapter->reject("rename:thread-1");
+  adapter->reject("rename:thread-1:second");
   settle();
   EXPECT_TRUE(bad.failed());
   EXPECT_EQ(l().item("thread-1")->title, "first");
@@ -560,22 +560,37 @@ TEST_F(ThreadList, OverlappingRenamesLandInInvocationOrder) {
   auto b = l().rename("thread-1", "B");
   settle();
   EXPECT_EQ(l().item("thread-1")->title, "B");
-  // The calls are held in issue order; settle B's call (the second) first.
-  adapter->resolve("rename:thread-1");  // A's call
-  settle();
-  adapter->resolve("rename:thread-1");  // B's call
+  // B's call answers first, then A's: B, invoked last, still wins.
+  adapter->resolve("rename:thread-1:B");
   settle();
   EXPECT_EQ(l().item("thread-1")->title, "B");
+  adapter->resolve("rename:thread-1:A");
+  settle();
+  EXPECT_EQ(l().item("thread-1")->title, "B");
+  EXPECT_TRUE(a.succeeded_ok() && b.succeeded_ok());
 
   auto c = l().rename("thread-1", "C");
   auto e = l().rename("thread-1", "E");
   settle();
-  adapter->reject("rename:thread-1");  // C fails
+  adapter->reject("rename:thread-1:C");
   settle();
   EXPECT_EQ(l().item("thread-1")->title, "E");
-  adapter->resolve("rename:thread-1");
+  adapter->resolve("rename:thread-1:E");
   settle();
   EXPECT_EQ(l().item("thread-1")->title, "E");
+
+  // The later one fails: the earlier one shows again, then stays.
+  auto f = l().rename("thread-1", "F");
+  auto g = l().rename("thread-1", "G");
+  settle();
+  adapter->reject("rename:thread-1:G");
+  settle();
+  EXPECT_EQ(l().item("thread-1")->title, "F");
+  adapter->resolve("rename:thread-1:F");
+  settle();
+  EXPECT_EQ(l().item("thread-1")->title, "F");
+  EXPECT_TRUE(f.succeeded_ok());
+  EXPECT_TRUE(g.failed());
   EXPECT_TRUE(c.failed());
   EXPECT_TRUE(e.succeeded_ok());
 }
@@ -678,7 +693,7 @@ TEST_F(ThreadList, S187_CustomMetadataRollback) {
   EXPECT_EQ(*l().item("thread-7")->custom, (Json{{"tag", "new"}}));
   settle();
   EXPECT_EQ(adapter->count(R"(updateCustom:thread-7:{"tag":"new"})"), 1U);
-  adapter->reject("updateCustom:thread-7");
+  adapter->reject(R"(updateCustom:thread-7:{"tag":"new"})");
   settle();
   EXPECT_TRUE(c.failed());
   EXPECT_EQ(*l().item("thread-7")->custom, (Json{{"tag", "old"}}));
@@ -840,6 +855,7 @@ TEST_F(ThreadList, OnlyTheLastOfOverlappingReloadsApplies) {
   settle();
   adapter->pages = {page({meta("first")}), page({meta("second")})};
   auto r1 = l().reload();
+  settle();  // r1's call is held first
   auto r2 = l().reload();
   settle();
   adapter->resolve("list:");  // r1 → "first"
@@ -1011,7 +1027,7 @@ TEST_F(ThreadList, ReplacingTheAdapterReloadsAndFailsMutationsInFlight) {
   auto during = l().rename("b", "during");
   EXPECT_EQ(failure_kind(during), ErrorKind::AdapterChanged);
   settle();
-  adapter->resolve("rename:b");  // the old adapter answers late
+  adapter->resolve("rename:b:new");  // the old adapter answers late
   settle();
   EXPECT_EQ(failure_kind(r), ErrorKind::AdapterChanged);
   next->resolve("list:");
