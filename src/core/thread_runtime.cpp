@@ -1034,7 +1034,8 @@ void ThreadRuntime::start_suggestions() {
     } catch (...) {
       auto what = detail::describe_exception(std::current_exception());
       dispatcher->post([this, job, alive, what] {
-        if (alive.expired()) return;
+        // An aborted generation ending in an error is the abort, not a failure worth reporting.
+        if (alive.expired() || job->stop.stop_requested()) return;
         report("suggestion generation failed: " + what);
         // A failing generation leaves no suggestions, even ones it delivered before failing.
         if (!job->stop.stop_requested() && !suggestions_.empty()) {
