@@ -31,7 +31,7 @@ class Utterance {
   /// Stops speaking; the status ends with reason Cancelled unless it had already ended.
   virtual void cancel() = 0;
   /// Calls `on_change` whenever the status changes. Returns a function that unsubscribes; after
-  /// it returns, `on_change` is not called again.
+  /// it returns no new call starts (one already under way may finish).
   virtual std::function<void()> subscribe(std::function<void()> on_change) = 0;
 };
 
