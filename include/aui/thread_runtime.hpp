@@ -81,6 +81,9 @@ struct ThreadRuntimeOptions {
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
+  /// The thread's id, if it has one (a remote or stored thread): handed to the chat model as
+  /// unstable_threadId and to the feedback adapter.
+  std::optional<std::string> thread_id{};
 
   // ---- set by a thread list (spec §14.7); a lone thread leaves them empty ----
   /// The initialisation barrier: append() shows its message at once, then waits for the
@@ -109,6 +112,13 @@ struct Capabilities {
   bool feedback = false;
   bool queue = false;
   friend bool operator==(const Capabilities&, const Capabilities&) = default;
+};
+
+/// What is being spoken (spec §13.2 `speech`): the message and its utterance's status.
+struct SpeechState {
+  Id message_id{};
+  UtteranceStatus status{};
+  friend bool operator==(const SpeechState&, const SpeechState&) = default;
 };
 
 /// Who the new message hangs under: the tail of the current branch (the default), a new root,
@@ -219,6 +229,8 @@ class ThreadRuntime {
   Json state() const;
   Capabilities capabilities() const noexcept { return capabilities_; }
   const std::vector<ThreadSuggestion>& suggestions() const noexcept { return suggestions_; }
+  /// The message being spoken and its status, or nullopt when nothing is (spec §13.2).
+  const std::optional<SpeechState>& speech() const noexcept { return speech_; }
   ThreadComposer& composer() noexcept { return *composer_; }
   /// The message at `index` of the current branch with its derived state. InvalidArgument when
   /// negative, nullopt when past the end.
@@ -256,8 +268,17 @@ class ThreadRuntime {
   EditComposer* edit_composer(const Id& message_id) noexcept;
   /// spec §5.9 needs a history adapter with delete; without one this fails DeleteUnsupported.
   Completion delete_message(const Id& message_id);
-  /// spec §5.14. AdapterMissing, MessageNotFound.
-  void submit_feedback(const Id& message_id, FeedbackType type);
+  /// spec §5.14: hands the feedback to the adapter, then marks an assistant message's
+  /// metadata.submitted_feedback. AdapterMissing, MessageNotFound.
+  void submit_feedback(const Id& message_id, FeedbackType type,
+                       std::optional<std::string> comment = std::nullopt);
+  /// Speaks the message's text parts joined by "\n\n", stopping what was being spoken (spec
+  /// §5.13, §13.2). AdapterMissing, MessageNotFound.
+  void speak(const Id& message_id);
+  /// Stops speaking (spec §13.2). NotSpeaking when nothing is being spoken.
+  void stop_speaking();
+  /// Message-level stop: NotSpeaking when nothing, or a different message, is being spoken.
+  void stop_speaking(const Id& message_id);
   /// Fills a tool call's result; resumes the run when nothing else is awaited (spec §5.10).
   /// MessageNotFound, NotAssistant, ToolCallNotFound (thrown).
   void add_tool_result(ToolResult result);
@@ -351,6 +372,7 @@ class ThreadRuntime {
   void start_suggestions();
   void abort_suggestions();
   void report(const std::string& message) const;
+  void stop_utterance();
   void close_edit(const Id& message_id);
   void continue_run(const Id& message_id);
   void replace_message(const MessageLocation& loc, MessagePtr next);
@@ -372,6 +394,9 @@ class ThreadRuntime {
   std::vector<std::unique_ptr<EditComposer>> closed_edits_;
   Capabilities capabilities_;
   std::vector<ThreadSuggestion> suggestions_;
+  std::optional<SpeechState> speech_;
+  std::shared_ptr<Utterance> utterance_;
+  std::function<void()> utterance_unsubscribe_;
   std::shared_ptr<Listeners> listeners_;
   std::shared_ptr<Roundtrip> current_;     // the roundtrip holding the current signal
   std::shared_ptr<Run> active_run_;        // the most recently started run loop

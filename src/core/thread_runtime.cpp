@@ -260,6 +260,8 @@ ThreadRuntime::~ThreadRuntime() {
     if (rt->channel) rt->channel->closed.store(true, std::memory_order_release);
   }
   abort_suggestions();
+  if (utterance_unsubscribe_) utterance_unsubscribe_();
+  if (utterance_) utterance_->cancel();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -792,6 +794,7 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->run_config = last_run_config_;
   options->stop_token = rt->stop.get_token();
   options->assistant_message_id = rt->message->id;
+  options->thread_id = options_.thread_id;
   options->parent_id = run->parent_id;
   if (options_.thread_id_provider) options->thread_id = options_.thread_id_provider();  // spec §14.7
   options->get_message = [live = rt->live] { return live->get(); };
@@ -1088,8 +1091,15 @@ void ThreadRuntime::start_suggestions() {
       deliver(std::move(last));
     } catch (...) {
       auto what = detail::describe_exception(std::current_exception());
-      dispatcher->post([this, alive, what] {
-        if (!alive.expired()) report("suggestion generation failed: " + what);
+      dispatcher->post([this, job, alive, what] {
+        // An aborted generation ending in an error is the abort, not a failure worth reporting.
+        if (alive.expired() || job->stop.stop_requested()) return;
+        report("suggestion generation failed: " + what);
+        // A failing generation leaves no suggestions, even ones it delivered before failing.
+        if (!job->stop.stop_requested() && !suggestions_.empty()) {
+          suggestions_.clear();
+          notify();
+        }
       });
     }
   });
@@ -1189,12 +1199,13 @@ Completion ThreadRuntime::delete_message(const Id& message_id) {
   return done;
 }
 
-void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type) {
+void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type, std::optional<std::string> comment) {
   if (!options_.adapters.feedback) {
     throw Error(ErrorKind::AdapterMissing, "submitFeedback needs a feedback adapter");
   }
   auto loc = repository_.get(message_id);  // MessageNotFound
-  options_.adapters.feedback->submit(*loc.message, type);
+  auto thread_id = options_.thread_id_provider ? options_.thread_id_provider() : options_.thread_id;
+  options_.adapters.feedback->submit(FeedbackSubmission{loc.message, type, std::move(comment), std::move(thread_id)});
   if (loc.message->role != Role::Assistant) return;
   auto updated = std::make_shared<ThreadMessage>(*loc.message);
   updated->metadata.submitted_feedback = type;
@@ -1210,6 +1221,68 @@ void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type) {
     }
   }
   notify();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Speech (spec §5.13, §13.2)
+
+void ThreadRuntime::stop_utterance() {
+  // Unsubscribe first: the cancelled utterance's last status change must not clear the state
+  // of the one that replaces it.
+  if (auto unsubscribe = std::exchange(utterance_unsubscribe_, {})) unsubscribe();
+  if (auto utterance = std::exchange(utterance_, nullptr)) utterance->cancel();
+}
+
+void ThreadRuntime::speak(const Id& message_id) {
+  auto adapter = options_.adapters.speech;
+  if (!adapter) throw Error(ErrorKind::AdapterMissing, "speak needs a speech synthesis adapter");
+  auto loc = repository_.get(message_id);  // MessageNotFound
+  stop_utterance();
+  auto utterance = adapter->speak(loc.message->text());
+  if (!utterance) throw Error(ErrorKind::InvalidArgument, "the speech adapter returned no utterance");
+  utterance_ = utterance;
+  speech_ = SpeechState{message_id, utterance->status()};
+  // Status changes may come from the adapter's thread: read the status on the owner thread, and
+  // only while this utterance is still the current one.
+  auto dispatcher = options_.dispatcher;
+  std::weak_ptr<bool> alive = alive_;
+  std::weak_ptr<Utterance> weak = utterance;
+  auto on_change = [this, dispatcher, alive, weak] {
+    dispatcher->post([this, alive, weak] {
+      auto u = weak.lock();
+      if (alive.expired() || !u || u != utterance_) return;
+      const UtteranceStatus status = u->status();
+      if (status.type == UtteranceStatus::Type::Ended) {
+        if (status.reason == UtteranceStatus::EndReason::Error) report("speech failed: " + status.error);
+        if (auto unsubscribe = std::exchange(utterance_unsubscribe_, {})) unsubscribe();
+        utterance_ = nullptr;
+        speech_.reset();
+      } else if (speech_ && speech_->status != status) {
+        speech_->status = status;
+      } else {
+        return;
+      }
+      notify();
+    });
+  };
+  utterance_unsubscribe_ = utterance->subscribe(on_change);
+  // A change between speak() and subscribe() would be missed: look once more, on a later turn.
+  on_change();
+  notify();
+}
+
+void ThreadRuntime::stop_speaking() {
+  if (!speech_) throw Error(ErrorKind::NotSpeaking, "nothing is being spoken");
+  stop_utterance();
+  speech_.reset();
+  notify();
+}
+
+void ThreadRuntime::stop_speaking(const Id& message_id) {
+  if (!speech_ || speech_->message_id != message_id) {
+    throw Error(ErrorKind::NotSpeaking, "message " + quote_id(message_id) + " is not being spoken");
+  }
+  stop_speaking();
 }
 
 // ---------------------------------------------------------------------------------------------
