@@ -253,6 +253,33 @@ TEST(Faults, TlsToAPlainHttpServerIsATlsError) {
   EXPECT_NE(message_of(r).find("(TLS)"), std::string::npos) << message_of(r);
 }
 
+TEST(Faults, AServerThatNeverAcceptsHitsTheConnectTimeout) {
+  // A listener whose accept queue is full: the kernel drops every further SYN, so a connect
+  // neither succeeds nor fails — it waits, as for a host that has vanished.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    [[maybe_unused]] const int rc = ::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(c);
+  }
+  OpenAISettings s;
+  s.base_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/v1";
+  s.http.connect_timeout = 300ms;
+  const auto r = run_openai(s);
+  EXPECT_EQ(error_of(r)["code"], "connect_timeout");
+  EXPECT_NE(message_of(r).find("Timed out connecting to 127.0.0.1"), std::string::npos) << message_of(r);
+  for (int c : fillers) ::close(c);
+  ::close(listener);
+}
+
 TEST(Faults, AnOversizedResponseIsCutOff) {
   std::vector<std::string> pieces(200, std::string(100, 'x'));
   const std::string body = openai_text_stream(pieces);

@@ -2,8 +2,14 @@
 #include <aui/local_runtime.hpp>
 
 #include <iostream>
+#ifdef AUI_CONSUMER_HAS_BACKENDS
+#include <aui/backends/openai_adapter.hpp>
+#endif
 
 int main() {
+#ifdef AUI_CONSUMER_HAS_BACKENDS
+  if (!aui::make_openai_adapter(aui::OpenAISettings{})) return 1;
+#endif
   aui::LocalRuntime rt([](const aui::ChatModelRunOptions& options) {
     return aui::ChatModelRunResult::text("echo: " + options.messages.back()->text());
   });
