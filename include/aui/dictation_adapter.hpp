@@ -34,6 +34,9 @@ class DictationSession {
   /// Called once when the session ends by itself or after stop(), with the final result.
   virtual void on_speech_end(std::function<void(const DictationResult&)> cb) = 0;
   virtual void on_speech(std::function<void(const DictationResult&)> cb) = 0;
+  /// Why the session ended early (no microphone, no model, an unreadable file); empty when it
+  /// did not fail. The composer reports it through the thread's error channel.
+  virtual std::string error() const { return {}; }
 };
 
 class DictationAdapter {

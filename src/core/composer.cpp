@@ -104,8 +104,10 @@ void Composer::start_dictation() {
   session->on_speech([this, on_owner](const DictationResult& r) {
     on_owner([this, r] { on_dictation_result(r); });
   });
-  session->on_speech_end([this, on_owner](const DictationResult& r) {
-    on_owner([this, r] {
+  std::weak_ptr<DictationSession> weak_session = session;
+  session->on_speech_end([this, on_owner, weak_session](const DictationResult& r) {
+    on_owner([this, r, weak_session] {
+      if (auto s = weak_session.lock(); s && !s->error().empty()) thread_.report("dictation failed: " + s->error());
       if (!r.transcript.empty()) on_dictation_result(DictationResult{r.transcript, true});
       end_dictation();
       notify();
