@@ -66,6 +66,14 @@ class ThreadStore : public RemoteThreadListAdapter,
   /// message that is complete or incomplete: a late stream checkpoint cannot undo the end of a
   /// run. An item without run_config keeps the stored one. Creates the thread if needed.
   virtual void write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) = 0;
+  /// write_message for many items at once (one transaction where the store has them): what an
+  /// import of an exported thread uses. Creates the thread if needed.
+  virtual void write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items);
+  /// Stores an exported repository (e.g. assistant-ui JSON parsed with repository_from_json) as
+  /// the thread's messages, next to any it already has.
+  void import_thread(const std::string& remote_id, const ExportedMessageRepository& repo) {
+    write_messages(remote_id, repo.messages);
+  }
   /// Deletes the messages; their children move up to the deleted message's parent.
   virtual void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) = 0;
 

@@ -43,6 +43,11 @@ std::shared_ptr<ThreadHistoryAdapter> ThreadStore::history(const std::string& re
   return std::make_shared<StoreHistory>(shared_from_this(), remote_id);
 }
 
+void ThreadStore::write_messages(const std::string& remote_id,
+                                 const std::vector<ExportedMessageRepositoryItem>& items) {
+  for (const auto& item : items) write_message(remote_id, item);
+}
+
 ExportedMessageRepository ThreadStore::export_thread(const std::string& remote_id) {
   fetch(remote_id);  // ThreadNotFound for an unknown thread
   auto loaded = arrange_history(read_messages(remote_id));

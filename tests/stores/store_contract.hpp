@@ -347,7 +347,29 @@ TYPED_TEST_P(StoreContract, TwoConnectionsWritingAtOnceLoseNothing) {
   EXPECT_EQ(first->search("message").size(), 20u);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(StoreContract, EmptyStoreListsNothingAndUnknownThreadLoadsEmpty,
+TYPED_TEST_P(StoreContract, AnImportedExportComesBackTheSame) {
+  auto store = this->factory.make();
+  const Json exported = {
+      {"headId", "b"},
+      {"messages",
+       Json::array({{{"parentId", nullptr},
+                     {"message",
+                      {{"id", "u"}, {"role", "user"}, {"createdAt", "2026-03-01T12:00:00.000Z"},
+                       {"content", Json::array({{{"type", "text"}, {"text", "hello"}}})}}}},
+                    {{"parentId", "u"},
+                     {"message",
+                      {{"id", "b"}, {"role", "assistant"}, {"createdAt", "2026-03-01T12:00:01.000Z"},
+                       {"content", Json::array({{{"type", "text"}, {"text", "hi!"}}})},
+                       {"status", {{"type", "complete"}, {"reason", "stop"}}}}}}})}};
+  store->import_thread("imported", repository_from_json(exported));
+  const auto back = store->export_thread("imported");
+  EXPECT_EQ(back.head_id, "b");
+  ASSERT_EQ(back.messages.size(), 2u);
+  EXPECT_EQ(to_json(back), to_json(repository_from_json(exported)));
+  EXPECT_EQ(store->fetch("imported").last_message_at, parse_timestamp("2026-03-01T12:00:01.000Z"));
+}
+
+REGISTER_TYPED_TEST_SUITE_P(StoreContract, AnImportedExportComesBackTheSame, EmptyStoreListsNothingAndUnknownThreadLoadsEmpty,
                             InitializeCreatesARegularThreadFoundByRemoteOrLocalId,
                             RenameArchiveUnarchiveAndCustomPersist,
                             ListIsNewestFirstInPagesWithoutGapsOrRepeats,

@@ -62,6 +62,8 @@ class SqliteStore final : public ThreadStore {
   std::size_t recover_interrupted() override;
   std::vector<ExportedMessageRepositoryItem> read_messages(const std::string& remote_id) override;
   void write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) override;
+  /// One transaction for all the items.
+  void write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items) override;
   void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) override;
 
   // RemoteThreadListAdapter

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <mutex>
@@ -398,14 +399,17 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std:
 }
 
 void SqliteStore::write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) {
-  if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: the item has no message");
-  const ThreadMessage& m = *item.message;
-  const std::string message_json = to_json(m).dump();
-  std::optional<std::string> run_config;
-  if (item.run_config) run_config = to_json(*item.run_config).dump();
-  const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
-  const std::int64_t created = to_millis(m.created_at);
+  write_messages(remote_id, {item});
+}
+
+void SqliteStore::write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items) {
+  for (const auto& item : items) {
+    if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: an item has no message");
+  }
+  if (items.empty()) return;
   const std::int64_t now = to_millis(now_timestamp());
+  std::int64_t newest = to_millis(items.front().message->created_at);
+  for (const auto& item : items) newest = std::max(newest, to_millis(item.message->created_at));
   std::lock_guard lock(impl_->mutex);
   impl_->write("cannot write a message", [&] {
     Impl::Stmt t(*impl_,
@@ -413,7 +417,7 @@ void SqliteStore::write_message(const std::string& remote_id, const ExportedMess
                  "VALUES (?1, 'regular', ?2, ?3, max(?2, ?3)) "
                  "ON CONFLICT(remote_id) DO UPDATE SET "
                  "last_message_at = max(coalesce(last_message_at, ?3), ?3), sort_at = max(sort_at, ?3)");
-    t.bind(1, remote_id).bind(2, now).bind(3, created);
+    t.bind(1, remote_id).bind(2, now).bind(3, newest);
     t.run();
     Impl::Stmt s(*impl_,
                  "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, message, run_config) "
@@ -422,9 +426,16 @@ void SqliteStore::write_message(const std::string& remote_id, const ExportedMess
                  "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
                  "message = excluded.message, run_config = coalesce(excluded.run_config, messages.run_config) "
                  "WHERE NOT (excluded.status = 'running' AND messages.status IN ('complete', 'incomplete'))");
-    s.bind(1, remote_id).bind(2, m.id).bind(3, item.parent_id).bind(4, std::string(to_string(m.role)));
-    s.bind(5, status).bind(6, created).bind(7, m.text()).bind(8, message_json).bind(9, run_config);
-    s.run();
+    for (const auto& item : items) {
+      const ThreadMessage& m = *item.message;
+      std::optional<std::string> run_config;
+      if (item.run_config) run_config = to_json(*item.run_config).dump();
+      const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+      s.bind(1, remote_id).bind(2, m.id).bind(3, item.parent_id).bind(4, std::string(to_string(m.role)));
+      s.bind(5, status).bind(6, to_millis(m.created_at)).bind(7, m.text()).bind(8, to_json(m).dump()).bind(9, run_config);
+      s.run();
+      s.reset();
+    }
   });
 }
 
