@@ -499,6 +499,40 @@ TEST_F(ThreadList, S196_SwitchToNewThreadReusesTheDraft) {
   EXPECT_EQ(l().size(), 2U);  // no second draft
 }
 
+TEST_F(ThreadList, SwitchToNewThreadWaitsForTheDraftsInitialisation) {
+  adapter->defer = {"initialize"};
+  make();
+  settle();
+  const std::string first = draft_id();
+  auto c = l().main_thread().append(U("hello"));
+  auto n = l().switch_to_new_thread();
+  settle();
+  EXPECT_FALSE(n.ready());
+  EXPECT_EQ(l().main_thread_id(), first);
+  adapter->resolve("initialize:" + first);
+  settle();
+  EXPECT_TRUE(n.succeeded_ok());
+  EXPECT_NE(l().main_thread_id(), first);
+  EXPECT_EQ(l().new_thread_id(), l().main_thread_id());
+  EXPECT_EQ(l().thread_ids(), std::vector<std::string>{first});
+}
+
+TEST_F(ThreadList, AfterAFailedInitialisationSwitchToNewThreadKeepsTheSameDraft) {
+  adapter->defer = {"initialize"};
+  make();
+  settle();
+  const std::string first = draft_id();
+  auto c = l().main_thread().append(U("hello"));
+  auto n = l().switch_to_new_thread();
+  settle();
+  adapter->reject("initialize:" + first);
+  settle();
+  EXPECT_TRUE(n.succeeded_ok());
+  EXPECT_EQ(l().main_thread_id(), first);  // it is the draft again: no second draft
+  EXPECT_EQ(l().size(), 1U);
+  EXPECT_EQ(failure_kind(c), ErrorKind::MessageNotSent);
+}
+
 TEST_F(ThreadList, RunsContinueInTheBackgroundAndIsRunningFollowsThem) {
   Gate g;
   model = [&](const ChatModelRunOptions& o, RunResultSink& sink) {
