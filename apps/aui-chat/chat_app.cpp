@@ -21,7 +21,8 @@ namespace aui::chat {
 
 namespace {
 
-const char* kUsage = "usage: aui-chat [--demo-delay-ms N] [--help]\n";
+const char* kUsage =
+    "usage: aui-chat [--provider openai|anthropic|demo] [--base-url URL] [--model NAME] [--demo-delay-ms N] [--help]\n";
 
 const char* kHelp =
     "Type a message and press Enter to send it. Commands:\n"
@@ -94,6 +95,7 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       out << kUsage << "\nA terminal chat on aui. Without a backend it answers with aui's offline demo adapter.\n"
+          << backend_usage()
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n\n"
           << kHelp;
       return ParseOutcome::Exit;
@@ -108,6 +110,10 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       ++i;
       continue;
     }
+    if (const int backend = parse_backend_arg(argc, argv, i, options.backend, err); backend != 0) {
+      if (backend < 0) return ParseOutcome::Fail;
+      continue;
+    }
     err << "aui-chat: unknown argument " << arg << " (try --help)\n";
     return ParseOutcome::Fail;
   }
@@ -115,7 +121,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
 }
 
 ChosenAdapter choose_adapter(const ChatOptions& options) {
-  // The only adapter so far; the network providers will be chosen here.
+  if (auto backend = choose_backend(options.backend)) {
+    return {std::move(backend->adapter), std::move(backend->banner), std::move(backend->tools)};
+  }
   return {make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3}),
           "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists the commands.",
           make_demo_toolkit()};

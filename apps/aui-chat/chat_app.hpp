@@ -10,13 +10,15 @@
 
 #include "aui/chat_model_adapter.hpp"
 #include "aui/thread_runtime.hpp"
+#include "backend_options.hpp"
 
 namespace aui::chat {
 
 struct ChatOptions {
   /// Pause between the demo adapter's chunks.
   int demo_delay_ms = 30;
-  // The network providers (--provider, --base-url, --model) will add their settings here.
+  /// --provider, --base-url, --model, ... (backend_options.hpp).
+  BackendOptions backend{};
 };
 
 enum class ParseOutcome { Run, Exit, Fail };
@@ -26,7 +28,8 @@ enum class ParseOutcome { Run, Exit, Fail };
 ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options, std::ostream& out,
                         std::ostream& err);
 
-/// The chat model adapter the options ask for, and the line that tells the user which it is.
+/// The chat model adapter the options ask for (a real backend when one is configured, else the
+/// offline demo), and the line that tells the user which it is.
 struct ChosenAdapter {
   ChatModelAdapter adapter;
   std::string banner;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -38,7 +39,13 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto chosen = aui::chat::choose_adapter(options);
+  aui::chat::ChosenAdapter chosen;
+  try {
+    chosen = aui::chat::choose_adapter(options);
+  } catch (const std::exception& e) {
+    std::cerr << "aui-chat: " << e.what() << '\n';
+    return 2;
+  }
   aui::ThreadRuntimeOptions runtime_options;
   runtime_options.chat_model = std::move(chosen.adapter);
   runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aui/completion.hpp"
+#include "aui/dictation_adapter.hpp"
 #include "aui/message.hpp"
 #include "aui/message_queue.hpp"
 #include "aui/subscription.hpp"
@@ -51,6 +52,17 @@ struct AttachmentAddError {
   std::string reason{};  // "no-adapter" | "not-accepted" | "adapter-error"
   std::string message{};
   std::optional<Id> attachment_id{};
+  std::exception_ptr error{};  // the failure itself, when there is one
+};
+
+/// The composer's dictation while a session is open (spec §8.1 `dictation`).
+struct DictationState {
+  DictationSession::Status status = DictationSession::Status::Starting;
+  /// The interim transcript shown after the text typed before it, until it becomes final.
+  std::optional<std::string> transcript{};
+  /// The adapter asked for typed input to be disabled while dictating.
+  bool input_disabled = false;
+  friend bool operator==(const DictationState&, const DictationState&) = default;
 };
 
 /// Behaviour shared by the thread composer and edit composers. Owner thread only.
@@ -67,6 +79,9 @@ class Composer {
   const std::vector<Attachment>& attachments() const noexcept { return attachments_; }
   /// The attachment adapter's accept patterns, or "*".
   std::string attachment_accept() const;
+
+  /// The open dictation session's state, or nullopt (spec §8.1, §13.3).
+  const std::optional<DictationState>& dictation() const noexcept { return dictation_; }
 
   /// Text blank after trimming and no attachments (a quote alone does not count).
   bool is_empty() const;
@@ -95,6 +110,15 @@ class Composer {
   Completion add_attachment(CreateAttachment attachment);
   /// AttachmentNotFound; AttachmentsUnsupported for a pending attachment without an adapter.
   Completion remove_attachment(const Id& id);
+
+  /// Starts dictating into the text (spec §13.3), replacing a session already open; the current
+  /// text becomes the base that transcripts are added to. AdapterMissing; whatever listen() throws.
+  void start_dictation();
+  /// Asks the session to finish; completes once it has (its final words are in the text).
+  /// Completes at once when no session is open.
+  Completion stop_dictation();
+  /// Ends the session at once, keeping the text as it is.
+  void cancel_dictation();
 
   bool restore_draft(Draft draft);
   void retract_draft(const Draft& draft);
@@ -130,6 +154,14 @@ class Composer {
   std::uint64_t send_counter_ = 0;
   std::vector<Id> removed_during_send_;
   std::vector<std::pair<Id, std::shared_ptr<bool>>> adding_;  // additions in flight
+
+  void on_dictation_result(const DictationResult& result);
+  void end_dictation();
+  std::optional<DictationState> dictation_;
+  std::shared_ptr<DictationSession> dictation_session_;
+  std::string dictation_base_;            // the text transcripts are appended to
+  std::uint64_t dictation_epoch_ = 0;     // bumped per session: events of older ones are ignored
+  std::vector<Completion> dictation_stops_;  // stop_dictation() calls waiting for the end
 };
 
 /// The composer of the next message (spec §8).

@@ -3,6 +3,7 @@
 // §10, §11). Everything here runs on the owner thread; adapters run on workers and their results
 // come back through the Dispatcher.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,10 @@
 #include "aui/tool_execution.hpp"
 
 namespace aui {
+
+namespace detail {
+class HistoryWriter;
+}
 
 /// The optional capability adapters of a thread. Replacing them while the thread lives
 /// recomputes the capabilities and notifies (spec §10).
@@ -66,9 +71,19 @@ struct ThreadRuntimeOptions {
   /// An edit (a run-starting append not under the tail) empties the queue (true) or lets it drain
   /// after the edit's run (false).
   bool queue_clear_on_rewind = true;
+  /// Checkpoints of a streaming reply: while a reply streams, its message is written through
+  /// the history adapter's update at most this often, so a crash loses at most the last interval
+  /// of it. Zero (the default) writes a reply only when its run ends (spec §12.4); checkpoints
+  /// need an adapter with update.
+  std::chrono::milliseconds history_checkpoint_interval{0};
+  /// The clock checkpoints are timed by; steady_clock when empty (tests give a fake one).
+  std::function<std::chrono::steady_clock::time_point()> clock{};
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
+  /// The thread's id, if it has one (a remote or stored thread): handed to the chat model as
+  /// unstable_threadId and to the feedback adapter.
+  std::optional<std::string> thread_id{};
 
   // ---- set by a thread list (spec §14.7); a lone thread leaves them empty ----
   /// The initialisation barrier: append() shows its message at once, then waits for the
@@ -97,6 +112,13 @@ struct Capabilities {
   bool feedback = false;
   bool queue = false;
   friend bool operator==(const Capabilities&, const Capabilities&) = default;
+};
+
+/// What is being spoken (spec §13.2 `speech`): the message and its utterance's status.
+struct SpeechState {
+  Id message_id{};
+  UtteranceStatus status{};
+  friend bool operator==(const SpeechState&, const SpeechState&) = default;
 };
 
 /// Who the new message hangs under: the tail of the current branch (the default), a new root,
@@ -200,12 +222,15 @@ class ThreadRuntime {
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
   bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
-  bool is_loading() const noexcept { return false; }
+  /// A history load is in flight (spec §12.2).
+  bool is_loading() const noexcept { return is_loading_; }
   bool is_empty() const noexcept { return messages().empty(); }
   /// unstable_state of the last assistant message on the branch, or null.
   Json state() const;
   Capabilities capabilities() const noexcept { return capabilities_; }
   const std::vector<ThreadSuggestion>& suggestions() const noexcept { return suggestions_; }
+  /// The message being spoken and its status, or nullopt when nothing is (spec §13.2).
+  const std::optional<SpeechState>& speech() const noexcept { return speech_; }
   ThreadComposer& composer() noexcept { return *composer_; }
   /// The message at `index` of the current branch with its derived state. InvalidArgument when
   /// negative, nullopt when past the end.
@@ -243,8 +268,17 @@ class ThreadRuntime {
   EditComposer* edit_composer(const Id& message_id) noexcept;
   /// spec §5.9 needs a history adapter with delete; without one this fails DeleteUnsupported.
   Completion delete_message(const Id& message_id);
-  /// spec §5.14. AdapterMissing, MessageNotFound.
-  void submit_feedback(const Id& message_id, FeedbackType type);
+  /// spec §5.14: hands the feedback to the adapter, then marks an assistant message's
+  /// metadata.submitted_feedback. AdapterMissing, MessageNotFound.
+  void submit_feedback(const Id& message_id, FeedbackType type,
+                       std::optional<std::string> comment = std::nullopt);
+  /// Speaks the message's text parts joined by "\n\n", stopping what was being spoken (spec
+  /// §5.13, §13.2). AdapterMissing, MessageNotFound.
+  void speak(const Id& message_id);
+  /// Stops speaking (spec §13.2). NotSpeaking when nothing is being spoken.
+  void stop_speaking();
+  /// Message-level stop: NotSpeaking when nothing, or a different message, is being spoken.
+  void stop_speaking(const Id& message_id);
   /// Fills a tool call's result; resumes the run when nothing else is awaited (spec §5.10).
   /// MessageNotFound, NotAssistant, ToolCallNotFound (thrown).
   void add_tool_result(ToolResult result);
@@ -264,6 +298,13 @@ class ThreadRuntime {
   ExportedMessageRepository export_repository() const;
   void import_repository(const ExportedMessageRepository& data);
   void reset(std::vector<ThreadMessageLike> initial_messages = {});
+  /// Loads the thread's messages from the history adapter (spec §12.2): imports them, resumes a
+  /// live run when the adapter says so (§12.3). The first call starts the load; later calls return
+  /// the same completion. Without an adapter it succeeds at once, and the load runs when an adapter
+  /// arrives through set_adapters() while the thread is still empty.
+  Completion load_history();
+  /// Settles when every history call issued so far has finished (e.g. before a program exits).
+  Completion history_flushed();
   /// Tears the thread down (spec §5.16): cancels the run; later results are dropped.
   void detach();
 
@@ -331,6 +372,7 @@ class ThreadRuntime {
   void start_suggestions();
   void abort_suggestions();
   void report(const std::string& message) const;
+  void stop_utterance();
   void close_edit(const Id& message_id);
   void continue_run(const Id& message_id);
   void replace_message(const MessageLocation& loc, MessagePtr next);
@@ -338,6 +380,12 @@ class ThreadRuntime {
   bool addressed_to_tail(const Parent& parent) const;
   void advance_queue();
   void release_queue_later();
+  Completion write_history(bool update, ExportedMessageRepositoryItem item);
+  void write_partial_decision(const MessageLocation& loc);
+  void end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
+  void maybe_checkpoint(Roundtrip& rt);
+  void run_history_load();
+  void apply_history_load(ThreadHistoryLoadResult result);
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;
@@ -346,6 +394,9 @@ class ThreadRuntime {
   std::vector<std::unique_ptr<EditComposer>> closed_edits_;
   Capabilities capabilities_;
   std::vector<ThreadSuggestion> suggestions_;
+  std::optional<SpeechState> speech_;
+  std::shared_ptr<Utterance> utterance_;
+  std::function<void()> utterance_unsubscribe_;
   std::shared_ptr<Listeners> listeners_;
   std::shared_ptr<Roundtrip> current_;     // the roundtrip holding the current signal
   std::shared_ptr<Run> active_run_;        // the most recently started run loop
@@ -363,6 +414,10 @@ class ThreadRuntime {
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;
+  std::unique_ptr<detail::HistoryWriter> history_writer_;
+  std::optional<Completion> history_load_;  // requested (spec §12.2)
+  bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
+  bool is_loading_ = false;
   std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks
 };
 

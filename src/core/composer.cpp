@@ -38,7 +38,10 @@ struct Composer::Listeners {
 
 Composer::Composer(ThreadRuntime& thread) : thread_(thread), listeners_(std::make_shared<Listeners>()) {}
 
-Composer::~Composer() { *listeners_->alive = false; }
+Composer::~Composer() {
+  *listeners_->alive = false;
+  if (dictation_session_) dictation_session_->cancel();
+}
 
 std::string Composer::attachment_accept() const {
   const auto& adapter = thread_.adapters().attachments;
@@ -56,6 +59,95 @@ void Composer::notify() {
 void Composer::set_text(std::string text) {
   if (text == text_) return;
   text_ = std::move(text);
+  if (dictation_) {
+    // Typing while dictating re-bases: later transcripts go after what is there now.
+    dictation_base_ = text_;
+    dictation_->transcript.reset();
+  }
+  notify();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dictation (spec §13.3)
+
+void Composer::start_dictation() {
+  auto adapter = thread_.adapters().dictation;
+  if (!adapter) throw Error(ErrorKind::AdapterMissing, "dictation needs a dictation adapter");
+  if (dictation_session_) {
+    dictation_session_->cancel();
+    end_dictation();
+  }
+  auto session = adapter->listen();
+  if (!session) throw Error(ErrorKind::InvalidArgument, "the dictation adapter returned no session");
+  const std::uint64_t epoch = ++dictation_epoch_;
+  dictation_session_ = session;
+  dictation_base_ = text_;
+  dictation_ = DictationState{DictationSession::Status::Starting, std::nullopt,
+                              adapter->disable_input_during_dictation()};
+  // Session events may come from any thread; they run on the owner thread, and only while this
+  // session is still the composer's.
+  auto dispatcher = thread_.options_.dispatcher;
+  std::weak_ptr<bool> alive = listeners_->alive;
+  auto on_owner = [this, dispatcher, alive, epoch](std::function<void()> f) {
+    dispatcher->post([this, alive, epoch, f = std::move(f)] {
+      if (alive.expired() || epoch != dictation_epoch_ || !dictation_) return;
+      f();
+    });
+  };
+  session->on_speech_start([this, on_owner] {
+    on_owner([this] {
+      if (dictation_->status == DictationSession::Status::Running) return;
+      dictation_->status = DictationSession::Status::Running;
+      notify();
+    });
+  });
+  session->on_speech([this, on_owner](const DictationResult& r) {
+    on_owner([this, r] { on_dictation_result(r); });
+  });
+  session->on_speech_end([this, on_owner](const DictationResult& r) {
+    on_owner([this, r] {
+      if (!r.transcript.empty()) on_dictation_result(DictationResult{r.transcript, true});
+      end_dictation();
+      notify();
+    });
+  });
+  notify();
+}
+
+void Composer::on_dictation_result(const DictationResult& result) {
+  if (dictation_->status != DictationSession::Status::Running) dictation_->status = DictationSession::Status::Running;
+  const bool separate = !dictation_base_.empty() && dictation_base_.back() != ' ' && !result.transcript.empty();
+  std::string shown = dictation_base_ + (separate ? " " : "") + result.transcript;
+  if (result.is_final) {
+    dictation_base_ = shown;
+    dictation_->transcript.reset();
+  } else {
+    dictation_->transcript = result.transcript;
+  }
+  text_ = std::move(shown);
+  notify();
+}
+
+void Composer::end_dictation() {
+  ++dictation_epoch_;
+  dictation_session_ = nullptr;
+  dictation_.reset();
+  dictation_base_.clear();
+  for (auto& stop : std::exchange(dictation_stops_, {})) stop.resolve();
+}
+
+Completion Composer::stop_dictation() {
+  if (!dictation_session_) return Completion::succeeded();
+  Completion done;
+  dictation_stops_.push_back(done);
+  dictation_session_->stop();
+  return done;
+}
+
+void Composer::cancel_dictation() {
+  if (!dictation_session_) return;
+  dictation_session_->cancel();
+  end_dictation();
   notify();
 }
 
@@ -108,6 +200,11 @@ struct UploadBatch {
 
 Completion Composer::send(SendOptions options) {
   if (!can_send()) return Completion::succeeded();
+  // Step 2: sending ends a dictation; what it had shown stays in the text being sent.
+  if (dictation_session_) {
+    dictation_session_->cancel();
+    end_dictation();
+  }
 
   const std::string text = text_;
   const std::optional<Quote> quote = quote_;
@@ -387,7 +484,7 @@ Completion Composer::add_attachment(HostFile file) {
           }
           notify();
         }
-        listeners_->attachment_error->emit(report_error, AttachmentAddError{"adapter-error", message, *last_id});
+        listeners_->attachment_error->emit(report_error, AttachmentAddError{"adapter-error", message, *last_id, error});
         result.reject(error);
         return;
       }

@@ -1191,7 +1191,7 @@ class Dictation final : public DictationAdapter {
 };
 class Feedback final : public FeedbackAdapter {
  public:
-  void submit(const ThreadMessage&, FeedbackType type) override { types.push_back(type); }
+  void submit(const FeedbackSubmission& f) override { types.push_back(f.type); }
   std::vector<FeedbackType> types;
 };
 
