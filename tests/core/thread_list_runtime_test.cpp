@@ -499,6 +499,40 @@ TEST_F(ThreadList, S196_SwitchToNewThreadReusesTheDraft) {
   EXPECT_EQ(l().size(), 2U);  // no second draft
 }
 
+TEST_F(ThreadList, SwitchToNewThreadWaitsForTheDraftsInitialisation) {
+  adapter->defer = {"initialize"};
+  make();
+  settle();
+  const std::string first = draft_id();
+  auto c = l().main_thread().append(U("hello"));
+  auto n = l().switch_to_new_thread();
+  settle();
+  EXPECT_FALSE(n.ready());
+  EXPECT_EQ(l().main_thread_id(), first);
+  adapter->resolve("initialize:" + first);
+  settle();
+  EXPECT_TRUE(n.succeeded_ok());
+  EXPECT_NE(l().main_thread_id(), first);
+  EXPECT_EQ(l().new_thread_id(), l().main_thread_id());
+  EXPECT_EQ(l().thread_ids(), std::vector<std::string>{first});
+}
+
+TEST_F(ThreadList, AfterAFailedInitialisationSwitchToNewThreadKeepsTheSameDraft) {
+  adapter->defer = {"initialize"};
+  make();
+  settle();
+  const std::string first = draft_id();
+  auto c = l().main_thread().append(U("hello"));
+  auto n = l().switch_to_new_thread();
+  settle();
+  adapter->reject("initialize:" + first);
+  settle();
+  EXPECT_TRUE(n.succeeded_ok());
+  EXPECT_EQ(l().main_thread_id(), first);  // it is the draft again: no second draft
+  EXPECT_EQ(l().size(), 1U);
+  EXPECT_EQ(failure_kind(c), ErrorKind::MessageNotSent);
+}
+
 TEST_F(ThreadList, RunsContinueInTheBackgroundAndIsRunningFollowsThem) {
   Gate g;
   model = [&](const ChatModelRunOptions& o, RunResultSink& sink) {
@@ -1058,6 +1092,91 @@ TEST_F(ThreadList, ALateInitializeOfTheOldAdapterIsNotApplied) {
   EXPECT_EQ(l().item(local)->status, ThreadStatus::New);  // the unsent draft survives
   EXPECT_FALSE(l().item(local)->remote_id);
   EXPECT_EQ(l().main_thread_id(), local);
+}
+
+// ---- the ThreadRuntime hooks a list sets (spec §5.1 step 3, §14.7) ----
+
+class Barrier : public ::testing::Test {
+ protected:
+  void make() {
+    ThreadRuntimeOptions o;
+    o.chat_model = [this](const ChatModelRunOptions& opts) {
+      calls.record(opts);
+      return T("x");
+    };
+    o.dispatcher = d->dispatcher();
+    o.executor = d->executor();
+    o.initialize_barrier = [this] {
+      ++barrier_calls;
+      return barrier;
+    };
+    o.thread_id_provider = [this] { return thread_id; };
+    thread = std::make_unique<ThreadRuntime>(std::move(o));
+  }
+  void TearDown() override {
+    d->settle();
+    thread.reset();
+  }
+  std::shared_ptr<Driver> d = std::make_shared<Driver>();
+  CallLog calls;
+  Completion barrier;
+  int barrier_calls = 0;
+  std::optional<std::string> thread_id;
+  std::unique_ptr<ThreadRuntime> thread;
+};
+
+TEST_F(Barrier, AppendShowsTheMessageAndWaitsForTheBarrier) {
+  make();
+  auto c = thread->append(U("hello"));
+  d->settle();
+  EXPECT_EQ(branch_string(*thread), R"([u"hello"])");
+  EXPECT_EQ(calls.size(), 0U);
+  EXPECT_FALSE(c.ready());
+  thread_id = "remote-1";  // known by the time the roundtrip starts
+  barrier.resolve();
+  d->settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls.at(1).options.thread_id, "remote-1");
+  EXPECT_EQ(branch_string(*thread), R"([u"hello", a"x"·cu])");
+}
+
+TEST_F(Barrier, AFailedBarrierTakesTheMessageBackAndFailsMessageNotSent) {
+  make();
+  auto c = thread->append(U("hello"));
+  barrier.reject(std::make_exception_ptr(std::runtime_error("no remote thread")));
+  d->settle();
+  EXPECT_EQ(failure_kind(c), ErrorKind::MessageNotSent);
+  EXPECT_NE(failure_message(c).find("no remote thread"), std::string::npos);
+  EXPECT_TRUE(thread->messages().empty());
+  EXPECT_EQ(calls.size(), 0U);
+  // The next append asks for the barrier again.
+  barrier = Completion::succeeded();
+  auto again = thread->append(U("hello"));
+  d->settle();
+  EXPECT_TRUE(again.succeeded_ok());
+  EXPECT_EQ(barrier_calls, 2);
+  EXPECT_EQ(calls.size(), 1U);
+}
+
+TEST_F(Barrier, ADetachWhileWaitingRemovesTheMessageSilently) {
+  make();
+  auto c = thread->append(U("hello"));
+  thread->detach();
+  barrier.reject(std::make_exception_ptr(std::runtime_error("late")));
+  d->settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_TRUE(thread->messages().empty());
+  EXPECT_EQ(calls.size(), 0U);
+}
+
+TEST_F(Barrier, StartRunDoesNotWait) {
+  make();
+  auto c = thread->start_run({});
+  d->settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_EQ(barrier_calls, 0);
+  EXPECT_EQ(calls.size(), 1U);
 }
 
 // ---- LocalRuntime ----
