@@ -1,6 +1,7 @@
 #include "aui/thread_store.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,16 +13,23 @@ namespace aui {
 
 namespace {
 
-/// The history adapter of one thread: forwards to the store's row operations.
+/// The history adapter of one thread: forwards to the store's row operations. It may be made for
+/// a thread list's draft, named by its local id before the thread exists: the id is resolved
+/// through fetch() (which knows local ids) at the first call after initialize() created the
+/// thread — the list's initialisation barrier orders every write after it.
 class StoreHistory final : public ThreadHistoryAdapter {
  public:
   StoreHistory(std::shared_ptr<ThreadStore> store, std::string thread_id)
       : store_(std::move(store)), thread_id_(std::move(thread_id)) {}
 
-  ThreadHistoryLoadResult load() override { return arrange_history(store_->read_messages(thread_id_)); }
-  void append(const ExportedMessageRepositoryItem& item) override { store_->write_message(thread_id_, item); }
+  ThreadHistoryLoadResult load() override {
+    auto id = resolve();
+    if (!id) return {};  // a draft: nothing stored yet
+    return arrange_history(store_->read_messages(*id));
+  }
+  void append(const ExportedMessageRepositoryItem& item) override { store_->write_message(write_id(), item); }
   bool has_update() const override { return true; }
-  void update(const ExportedMessageRepositoryItem& item) override { store_->write_message(thread_id_, item); }
+  void update(const ExportedMessageRepositoryItem& item) override { store_->write_message(write_id(), item); }
   bool has_delete() const override { return true; }
   void remove(const std::vector<ExportedMessageRepositoryItem>& items) override {
     std::vector<Id> ids;
@@ -29,12 +37,28 @@ class StoreHistory final : public ThreadHistoryAdapter {
     for (const auto& item : items) {
       if (item.message) ids.push_back(item.message->id);
     }
-    store_->delete_messages(thread_id_, ids);
+    store_->delete_messages(write_id(), ids);
   }
 
  private:
+  // The stored thread's remote id, or nullopt while no thread answers to the id.
+  std::optional<std::string> resolve() {
+    std::lock_guard lock(mutex_);
+    if (resolved_) return resolved_;
+    try {
+      resolved_ = store_->fetch(thread_id_).remote_id;
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::ThreadNotFound) throw;
+    }
+    return resolved_;
+  }
+  // Writes to an id no thread answers to create the thread under that id.
+  std::string write_id() { return resolve().value_or(thread_id_); }
+
   std::shared_ptr<ThreadStore> store_;
   std::string thread_id_;
+  std::mutex mutex_;
+  std::optional<std::string> resolved_;
 };
 
 }  // namespace
