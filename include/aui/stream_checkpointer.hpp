@@ -23,8 +23,8 @@ namespace aui {
 /// checkpoint into an incomplete message.
 ///
 /// Owner thread only (construct, poll and destroy it there). Writes never run on the owner: they
-/// go to the executor one at a time, in order, and a checkpoint that is still waiting when a newer
-/// one comes is replaced by it. The history adapter must have update() and must not let a
+/// go to the executor one at a time, in order; a checkpoint that is still waiting when a newer
+/// one comes is replaced by it, and one still waiting when the reply settles is dropped. The history adapter must have update() and must not let a
 /// `running` item replace a settled message (ThreadStore guarantees both), because a checkpoint
 /// may land after the runtime's own final write.
 class StreamCheckpointer {

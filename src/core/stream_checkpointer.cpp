@@ -28,6 +28,13 @@ struct StreamCheckpointer::Writer : std::enable_shared_from_this<Writer> {
     executor->execute([self = shared_from_this()] { self->drain(); });
   }
 
+  /// Drops a checkpoint that has not started yet: the reply settled, and the runtime writes the
+  /// settled message itself; writing the stale running state after it would only add a race.
+  void discard_pending() {
+    std::lock_guard lock(mutex);
+    pending.reset();
+  }
+
   void drain() {
     for (;;) {
       ExportedMessageRepositoryItem item;
@@ -88,7 +95,13 @@ void StreamCheckpointer::poll() {
   const MessageList& branch = runtime_.messages();
   if (branch.empty()) return;
   const MessagePtr& last = branch.back();
-  if (!last || last->role != Role::Assistant || !last->status.is(StatusType::Running)) return;
+  if (!last || last->role != Role::Assistant || !last->status.is(StatusType::Running)) {
+    if (last_written_) {
+      writer_->discard_pending();
+      last_written_ = nullptr;
+    }
+    return;
+  }
   if (last->content.empty()) return;  // nothing streamed yet: nothing a crash could lose
   if (last == last_written_) return;  // unchanged since the last checkpoint
   const auto now = options_.clock();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -109,14 +110,18 @@ void ThreadStore::generate_title(const std::string& remote_id, const MessageList
 
 ThreadHistoryLoadResult arrange_history(std::vector<ExportedMessageRepositoryItem> rows) {
   ThreadHistoryLoadResult out;
-  std::unordered_set<Id> present;
+  // Keys are views into the rows' ids, which stay put until the rows move into the result at the
+  // end: no id is copied or hashed twice over.
+  std::unordered_set<std::string_view> present;
+  present.reserve(rows.size());
   for (const auto& r : rows) {
     if (r.message) present.insert(r.message->id);
   }
   // Emit in write order; a row whose parent has not been emitted yet waits for it. Rows whose
   // parent is absent altogether (or that sit under such a row) can never be emitted: left out.
-  std::unordered_set<Id> emitted;
-  std::unordered_map<Id, std::vector<std::size_t>> waiting;  // parent id → rows waiting for it
+  std::unordered_set<std::string_view> emitted;
+  emitted.reserve(rows.size());
+  std::unordered_map<std::string_view, std::vector<std::size_t>> waiting;  // parent id → rows
   std::vector<std::size_t> order;
   order.reserve(rows.size());
   std::vector<std::size_t> ready;
@@ -132,8 +137,9 @@ ThreadHistoryLoadResult arrange_history(std::vector<ExportedMessageRepositoryIte
       const std::size_t k = ready.back();
       ready.pop_back();
       order.push_back(k);
-      const Id& id = rows[k].message->id;
+      const std::string_view id = rows[k].message->id;
       emitted.insert(id);
+      if (waiting.empty()) continue;  // the common case: every parent came first
       auto w = waiting.find(id);
       if (w != waiting.end()) {
         // Keep write order among the rows released together.
@@ -145,7 +151,8 @@ ThreadHistoryLoadResult arrange_history(std::vector<ExportedMessageRepositoryIte
   if (order.empty()) return out;
 
   // The head: the last written emitted row, then its newest child repeatedly.
-  std::unordered_map<Id, std::size_t> newest_child;  // parent id → newest child row index
+  std::unordered_map<std::string_view, std::size_t> newest_child;  // parent id → row index
+  newest_child.reserve(order.size());
   std::size_t last = 0;
   for (std::size_t k : order) {
     const auto& r = rows[k];
@@ -155,13 +162,13 @@ ThreadHistoryLoadResult arrange_history(std::vector<ExportedMessageRepositoryIte
     }
     last = std::max(last, k);
   }
-  Id head = rows[last].message->id;
+  std::size_t head = last;
   for (std::size_t guard = 0; guard <= order.size(); ++guard) {
-    auto it = newest_child.find(head);
+    auto it = newest_child.find(rows[head].message->id);
     if (it == newest_child.end()) break;
-    head = rows[it->second].message->id;
+    head = it->second;
   }
-  out.head_id = head;
+  out.head_id = rows[head].message->id;
   out.messages.reserve(order.size());
   for (std::size_t k : order) out.messages.push_back(std::move(rows[k]));
   return out;

@@ -165,7 +165,6 @@ TEST_F(Checkpointer, CheckpointsWaitingBehindASlowWriteCollapseToTheNewest) {
     g1.wait(*d);
     sink.yield(T("ab"));
     g2.wait(*d);
-    sink.yield(T("abc"));
   });
   StreamCheckpointer checkpointer(*thread, store->history("t"), options());
   auto c = thread->append(U("go"));
@@ -174,13 +173,33 @@ TEST_F(Checkpointer, CheckpointsWaitingBehindASlowWriteCollapseToTheNewest) {
   now += 300ms;
   g1.release();
   d->settle();
-  g2.release();  // no time passes: "abc" is not a checkpoint
-  d->settle();
   EXPECT_EQ(checkpointer.checkpoints(), 2u);
-  EXPECT_EQ(writes->pending(), 1u) << "one writer job at a time; the second checkpoint waits in its slot";
+  EXPECT_EQ(writes->pending(), 1u) << "one writer job at a time; the second checkpoint took the first one's slot";
   writes->run_on_worker();
-  // The newest running state was written; the settled reply is the runtime's own write to make.
   EXPECT_EQ(stored_text(1), "ab");
+  g2.release();
+  d->settle();
+  EXPECT_TRUE(c.succeeded_ok());
+}
+
+TEST_F(Checkpointer, ACheckpointStillWaitingWhenTheReplySettlesIsDropped) {
+  Gate g1;
+  make([&](const ChatModelRunOptions&, RunResultSink& sink) {
+    sink.yield(T("a"));
+    g1.wait(*d);
+    sink.yield(T("abc"));
+  });
+  StreamCheckpointer checkpointer(*thread, store->history("t"), options());
+  auto c = thread->append(U("go"));
+  d->settle();
+  write_user_message();
+  EXPECT_EQ(checkpointer.checkpoints(), 1u);
+  g1.release();
+  d->settle();
+  EXPECT_TRUE(thread->messages().back()->status.is(StatusType::Complete));
+  writes->run_on_worker();
+  // The settled reply is the runtime's own write to make; the stale "a" was not written.
+  EXPECT_EQ(stored_text(1), "<none>");
   EXPECT_TRUE(c.succeeded_ok());
 }
 
