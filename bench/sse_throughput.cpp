@@ -20,7 +20,8 @@
 
 namespace {
 
-const char* kLongest = AUI_SOURCE_DIR "/tests/fixtures/streams/deepseek/deepseek-chat-finish-length.sse";
+const char* kLongest =
+    AUI_SOURCE_DIR "/tests/fixtures/streams/deepseek/deepseek-chat-finish-length.sse";
 
 std::string read_file(const char* path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,7 +42,9 @@ std::size_t parse_and_assemble(std::string_view body, std::size_t slice) {
   parser.finish();
   decoder.finish();
   const auto last = decoder.accumulator().snapshot();
-  return last.content && !last.content->empty() ? last.content->front().as<aui::TextPart>().text.size() : 0;
+  return last.content && !last.content->empty()
+             ? last.content->front().as<aui::TextPart>().text.size()
+             : 0;
 }
 
 void S1_sse_parse_assemble_longest_stream(benchmark::State& state) {
@@ -54,8 +57,8 @@ void S1_sse_parse_assemble_longest_stream(benchmark::State& state) {
   std::size_t text = 0;
   for (auto _ : state) text = parse_and_assemble(body, slice);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
-  state.counters["MB_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * body.size()) / 1e6,
-                                                  benchmark::Counter::kIsRate);
+  state.counters["MB_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * body.size()) / 1e6, benchmark::Counter::kIsRate);
   state.counters["body_bytes"] = static_cast<double>(body.size());
   state.counters["text_bytes"] = static_cast<double>(text);
 }
@@ -125,5 +128,8 @@ void S2_sse_cost_per_chunk_first_vs_last(benchmark::State& state) {
 }  // namespace
 
 // 1460 bytes: one TCP segment, about what each read from the socket hands the parser.
-BENCHMARK(S1_sse_parse_assemble_longest_stream)->Arg(1460)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK(S1_sse_parse_assemble_longest_stream)
+    ->Arg(1460)
+    ->Arg(16384)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(S2_sse_cost_per_chunk_first_vs_last)->Unit(benchmark::kMillisecond)->Iterations(5);

@@ -47,7 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::uint8_t seed = data[0];
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
-  if (decode<aui::OpenAIStreamDecoder>(body, 0) != decode<aui::OpenAIStreamDecoder>(body, seed | 1)) std::abort();
-  if (decode<aui::AnthropicStreamDecoder>(body, 0) != decode<aui::AnthropicStreamDecoder>(body, seed | 1)) std::abort();
+  if (decode<aui::OpenAIStreamDecoder>(body, 0) != decode<aui::OpenAIStreamDecoder>(body, seed | 1))
+    std::abort();
+  if (decode<aui::AnthropicStreamDecoder>(body, 0) !=
+      decode<aui::AnthropicStreamDecoder>(body, seed | 1))
+    std::abort();
   return 0;
 }

@@ -21,12 +21,14 @@ const char* backend_usage() {
          "  --base-url URL         the server, e.g. http://localhost:8080/v1 (llama-server),\n"
          "                         http://localhost:11434/v1 (Ollama); overrides *_BASE_URL\n"
          "  --model NAME           the model; overrides OPENAI_MODEL / ANTHROPIC_MODEL\n"
-         "  --demo-tools           offer the demo tools (weather, time, calculate, ...) to the model\n"
+         "  --demo-tools           offer the demo tools (weather, time, calculate, ...) to the "
+         "model\n"
          "  --insecure             do not verify TLS certificates (a local server you trust)\n"
          "  The API key comes only from OPENAI_API_KEY or ANTHROPIC_API_KEY, never a flag.\n";
 }
 
-int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options, std::ostream& err) {
+int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options,
+                      std::ostream& err) {
   const std::string arg = argv[i];
   const auto value = [&](const char* what) -> const char* {
     if (i + 1 >= argc || argv[i + 1][0] == '\0') {
@@ -77,7 +79,8 @@ std::string process_env(const char* name) {
 std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const EnvLookup& env) {
   std::string provider = options.provider;
   if (provider.empty()) {
-    if (!options.base_url.empty() || !env("OPENAI_API_KEY").empty() || !env("OPENAI_BASE_URL").empty()) {
+    if (!options.base_url.empty() || !env("OPENAI_API_KEY").empty() ||
+        !env("OPENAI_BASE_URL").empty()) {
       provider = "openai";
     } else if (!env("ANTHROPIC_API_KEY").empty() || !env("ANTHROPIC_BASE_URL").empty()) {
       provider = "anthropic";
@@ -87,10 +90,13 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
   }
   if (provider == "demo") return std::nullopt;
 #ifndef AUI_CHAT_HAS_BACKENDS
-  throw std::invalid_argument("this aui-chat was built without backends (AUI_BUILD_BACKENDS=OFF); use --provider demo");
+  throw std::invalid_argument(
+      "this aui-chat was built without backends (AUI_BUILD_BACKENDS=OFF); use --provider demo");
 #else
   const char* prefix = provider == "openai" ? "OPENAI" : "ANTHROPIC";
-  const auto var = [&](const char* suffix) { return env((std::string(prefix) + "_" + suffix).c_str()); };
+  const auto var = [&](const char* suffix) {
+    return env((std::string(prefix) + "_" + suffix).c_str());
+  };
   const std::string key = var("API_KEY");
   std::string base_url = options.base_url.empty() ? var("BASE_URL") : options.base_url;
   std::string model = options.model.empty() ? var("MODEL") : options.model;
@@ -103,8 +109,8 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
     if (!model.empty()) s.model = model;
     s.api_key = key;
     s.http.verify_tls = !options.insecure;
-    chosen.banner = "aui-chat — OpenAI-compatible backend at " + url_host(s.base_url) + ", model " + s.model +
-                    " (" + key_note + ").";
+    chosen.banner = "aui-chat — OpenAI-compatible backend at " + url_host(s.base_url) + ", model " +
+                    s.model + " (" + key_note + ").";
     chosen.adapter = make_openai_adapter(std::move(s));
   } else {
     AnthropicSettings s;
@@ -112,8 +118,8 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
     if (!model.empty()) s.model = model;
     s.api_key = key;
     s.http.verify_tls = !options.insecure;
-    chosen.banner = "aui-chat — Anthropic backend at " + url_host(s.base_url) + ", model " + s.model + " (" +
-                    key_note + ").";
+    chosen.banner = "aui-chat — Anthropic backend at " + url_host(s.base_url) + ", model " +
+                    s.model + " (" + key_note + ").";
     chosen.adapter = make_anthropic_adapter(std::move(s));
   }
   if (options.insecure) chosen.banner += " TLS verification is OFF.";

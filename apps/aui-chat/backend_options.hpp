@@ -26,7 +26,8 @@ const char* backend_usage();
 
 /// Reads the backend flag at argv[i] (advancing `i` past its value): 1 when it was one, 0 when
 /// it is not a backend flag, -1 after printing a one-line error to `err`.
-int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options, std::ostream& err);
+int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options,
+                      std::ostream& err);
 
 /// A backend with its banner line and the tools to register.
 struct ChosenBackend {
@@ -44,6 +45,7 @@ std::string process_env(const char* name);
 /// picks OpenAI-compatible, else an Anthropic key or base URL picks Anthropic, else the demo.
 /// The banner names the provider, host and model and where the key came from — never the key.
 /// Throws std::invalid_argument when the build has no backends but one was asked for.
-std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const EnvLookup& env = process_env);
+std::optional<ChosenBackend> choose_backend(const BackendOptions& options,
+                                            const EnvLookup& env = process_env);
 
 }  // namespace aui::chat

@@ -30,14 +30,16 @@ Json image_block(const std::string& image) {
   std::string media_type;
   std::string data;
   if (split_data_url(image, media_type, data)) {
-    return {{"type", "image"}, {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", data}}}};
+    return {{"type", "image"},
+            {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", data}}}};
   }
   return {{"type", "image"}, {"source", {{"type", "url"}, {"url", image}}}};
 }
 
 void add_user_blocks(Json& blocks, const ContentPart& part) {
   if (const auto* t = part.get_if<TextPart>()) {
-    if (!t->text.empty()) blocks.push_back({{"type", "text"}, {"text", std::string(t->text.view())}});
+    if (!t->text.empty())
+      blocks.push_back({{"type", "text"}, {"text", std::string(t->text.view())}});
   } else if (const auto* img = part.get_if<ImagePart>()) {
     blocks.push_back(image_block(img->image));
   } else if (const auto* f = part.get_if<FilePart>()) {
@@ -47,7 +49,9 @@ void add_user_blocks(Json& blocks, const ContentPart& part) {
       blocks.push_back({{"type", "document"}, {"source", {{"type", "url"}, {"url", f->data}}}});
     } else {
       split_data_url(f->data, media_type, data);
-      blocks.push_back({{"type", "document"}, {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", data}}}});
+      blocks.push_back(
+          {{"type", "document"},
+           {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", data}}}});
     }
   }
 }
@@ -78,14 +82,17 @@ void add_assistant(Json& messages, const Content& content) {
   for (const auto& part : content) {
     if (const auto* t = part.get_if<TextPart>()) {
       if (!results.empty()) flush();
-      if (!t->text.empty()) blocks.push_back({{"type", "text"}, {"text", std::string(t->text.view())}});
+      if (!t->text.empty())
+        blocks.push_back({{"type", "text"}, {"text", std::string(t->text.view())}});
     } else if (const auto* r = part.get_if<ReasoningPart>()) {
       if (!results.empty()) flush();
       const Json& m = r->provider_metadata;
       if (!m.is_object() || !m.contains("anthropic") || !m["anthropic"].is_object()) continue;
       const Json& a = m["anthropic"];
       if (a.contains("signature") && a["signature"].is_string()) {
-        blocks.push_back({{"type", "thinking"}, {"thinking", std::string(r->text.view())}, {"signature", a["signature"]}});
+        blocks.push_back({{"type", "thinking"},
+                          {"thinking", std::string(r->text.view())},
+                          {"signature", a["signature"]}});
       } else if (a.contains("redactedData") && a["redactedData"].is_string()) {
         blocks.push_back({{"type", "redacted_thinking"}, {"data", a["redactedData"]}});
       }
@@ -95,7 +102,8 @@ void add_assistant(Json& messages, const Content& content) {
                         {"id", c->tool_call_id},
                         {"name", c->tool_name},
                         {"input", c->args.is_object() ? c->args : Json::object()}});
-      Json result{{"type", "tool_result"}, {"tool_use_id", c->tool_call_id}, {"content", result_text(*c)}};
+      Json result{
+          {"type", "tool_result"}, {"tool_use_id", c->tool_call_id}, {"content", result_text(*c)}};
       if (c->is_error.value_or(false) || !c->result) result["is_error"] = true;
       results.push_back(std::move(result));
     }
@@ -124,7 +132,8 @@ AnthropicSettings anthropic_settings_from_environment() {
   return s;
 }
 
-Json build_anthropic_request(const ChatModelRunOptions& options, const AnthropicSettings& settings) {
+Json build_anthropic_request(const ChatModelRunOptions& options,
+                             const AnthropicSettings& settings) {
   const ModelContext& ctx = options.context;
   std::string system = ctx.system;
   Json messages = Json::array();
@@ -162,8 +171,9 @@ Json build_anthropic_request(const ChatModelRunOptions& options, const Anthropic
     if (tool.disabled.value_or(false) || tool.type == "provider") continue;
     Json t{{"name", name}};
     if (!tool.description.empty()) t["description"] = tool.description;
-    t["input_schema"] = tool.parameters.is_object() ? tool.parameters
-                                                    : Json{{"type", "object"}, {"properties", Json::object()}};
+    t["input_schema"] = tool.parameters.is_object()
+                            ? tool.parameters
+                            : Json{{"type", "object"}, {"properties", Json::object()}};
     tools.push_back(std::move(t));
   }
   if (!tools.empty()) body["tools"] = std::move(tools);
@@ -188,7 +198,8 @@ ChatModelAdapter make_anthropic_adapter(AnthropicSettings settings) {
     const ModelConfig& config = options.context.config;
     const std::string api_key = config.api_key.value_or(settings.api_key);
     HttpRequest request;
-    request.url = backends_detail::join_url(config.base_url.value_or(settings.base_url), "v1/messages");
+    request.url =
+        backends_detail::join_url(config.base_url.value_or(settings.base_url), "v1/messages");
     request.body = build_anthropic_request(options, settings).dump();
     request.headers = {{"Content-Type", "application/json"},
                        {"Accept", "text/event-stream"},

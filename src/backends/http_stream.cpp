@@ -105,7 +105,8 @@ std::size_t on_write(char* data, std::size_t size, std::size_t n, void* user) {
   if (!t->streaming) {
     const bool ok = t->status >= 200 && t->status < 300;
     const std::size_t limit = ok ? t->max_bytes : kMaxErrorBody;
-    if (t->collected.size() < limit) t->collected.append(data, std::min(len, limit - t->collected.size()));
+    if (t->collected.size() < limit)
+      t->collected.append(data, std::min(len, limit - t->collected.size()));
     return len;
   }
   try {
@@ -146,12 +147,14 @@ std::string provider_message(const Json& body) {
     if (it == body.end() || it->is_null()) continue;
     if (it->is_string()) return it->get<std::string>();
     if (it->is_object()) {
-      if (auto m = it->find("message"); m != it->end() && m->is_string()) return m->get<std::string>();
+      if (auto m = it->find("message"); m != it->end() && m->is_string())
+        return m->get<std::string>();
       return provider_message(*it);
     }
     return it->dump();
   }
-  if (auto m = body.find("message"); m != body.end() && m->is_string()) return m->get<std::string>();
+  if (auto m = body.find("message"); m != body.end() && m->is_string())
+    return m->get<std::string>();
   return body.dump();
 }
 
@@ -164,21 +167,36 @@ Json parse_body(const std::string& text) {
 
 std::string status_words(long status) {
   switch (status) {
-    case 400: return " Bad Request";
-    case 401: return " Unauthorized";
-    case 402: return " Payment Required";
-    case 403: return " Forbidden";
-    case 404: return " Not Found";
-    case 408: return " Request Timeout";
-    case 413: return " Payload Too Large";
-    case 422: return " Unprocessable Entity";
-    case 429: return " Too Many Requests";
-    case 500: return " Internal Server Error";
-    case 502: return " Bad Gateway";
-    case 503: return " Service Unavailable";
-    case 504: return " Gateway Timeout";
-    case 529: return " Overloaded";
-    default: return "";
+    case 400:
+      return " Bad Request";
+    case 401:
+      return " Unauthorized";
+    case 402:
+      return " Payment Required";
+    case 403:
+      return " Forbidden";
+    case 404:
+      return " Not Found";
+    case 408:
+      return " Request Timeout";
+    case 413:
+      return " Payload Too Large";
+    case 422:
+      return " Unprocessable Entity";
+    case 429:
+      return " Too Many Requests";
+    case 500:
+      return " Internal Server Error";
+    case 502:
+      return " Bad Gateway";
+    case 503:
+      return " Service Unavailable";
+    case 504:
+      return " Gateway Timeout";
+    case 529:
+      return " Overloaded";
+    default:
+      return "";
   }
 }
 
@@ -197,15 +215,18 @@ HttpError status_error(const std::string& host, long status, const Json& body, i
               ". Check the base URL and the model name.";
     code = "not_found";
   } else if (status == 429) {
-    message = host + " is rate limiting requests (" + head + ")" + (said.empty() ? "" : ": " + said) +
-              (attempts > 1 ? " (tried " + std::to_string(attempts) + " times)" : "") + ". Try again later.";
+    message = host + " is rate limiting requests (" + head + ")" +
+              (said.empty() ? "" : ": " + said) +
+              (attempts > 1 ? " (tried " + std::to_string(attempts) + " times)" : "") +
+              ". Try again later.";
     code = "rate_limited";
   } else if (status >= 500) {
     message = host + " failed (" + head + ")" + (said.empty() ? "" : ": " + said) +
               (attempts > 1 ? " (tried " + std::to_string(attempts) + " times)" : "") + ".";
     code = "server_error";
   } else {
-    message = host + " rejected the request (" + head + ")" + (said.empty() ? "" : ": " + said) + ".";
+    message =
+        host + " rejected the request (" + head + ")" + (said.empty() ? "" : ": " + said) + ".";
   }
   return HttpError(code, message, status, body);
 }
@@ -220,8 +241,10 @@ HttpError curl_error(const std::string& host, CURLcode rc, const char* errbuf,
     case CURLE_COULDNT_RESOLVE_PROXY:
       return HttpError("dns", "Could not find the proxy (the DNS lookup failed): " + detail + ".");
     case CURLE_COULDNT_CONNECT:
-      return HttpError("connection_refused", "Could not connect to " + host +
-                                                 ": the connection was refused. Is the server running, and is the base URL right?");
+      return HttpError(
+          "connection_refused",
+          "Could not connect to " + host +
+              ": the connection was refused. Is the server running, and is the base URL right?");
     case CURLE_OPERATION_TIMEDOUT:
       if (!got_response) {
         return HttpError("connect_timeout", "Timed out connecting to " + host + " after " +
@@ -236,7 +259,8 @@ HttpError curl_error(const std::string& host, CURLcode rc, const char* errbuf,
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-      return HttpError("tls", "The secure connection to " + host + " failed (TLS): " + detail + ".");
+      return HttpError("tls",
+                       "The secure connection to " + host + " failed (TLS): " + detail + ".");
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return HttpError("bad_url", "The base URL is not usable: " + detail + ".");
@@ -253,11 +277,13 @@ std::chrono::milliseconds retry_after_delay(const std::string& value) {
   }
   const time_t when = curl_getdate(value.c_str(), nullptr);
   if (when < 0) return std::chrono::milliseconds(-1);
-  return std::chrono::seconds(std::max<long long>(0, static_cast<long long>(when - std::time(nullptr))));
+  return std::chrono::seconds(
+      std::max<long long>(0, static_cast<long long>(when - std::time(nullptr))));
 }
 
 bool retriable(long status) {
-  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504 || status == 529;
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504 ||
+         status == 529;
 }
 
 struct AttemptResult {
@@ -273,7 +299,8 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
   CurlCleanup c;
   c.easy = curl_easy_init();
   c.multi = curl_multi_init();
-  if (!c.easy || !c.multi) throw HttpError("network", "Could not start an HTTP transfer (libcurl failed to initialise).");
+  if (!c.easy || !c.multi)
+    throw HttpError("network", "Could not start an HTTP transfer (libcurl failed to initialise).");
   for (const auto& [name, value] : request.headers) {
     const std::string line = name + ": " + value;
     curl_slist* next = curl_slist_append(c.headers, line.c_str());
@@ -298,7 +325,8 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r.errbuf);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings.connect_timeout.count()));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(settings.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, settings.verify_tls ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, settings.verify_tls ? 2L : 0L);
   if (!settings.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, settings.ca_file.c_str());
@@ -319,7 +347,8 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
       }
       int running = 0;
       if (curl_multi_perform(c.multi, &running) != CURLM_OK) {
-        throw HttpError("network", "The HTTP transfer to " + url_host(request.url) + " failed inside libcurl.");
+        throw HttpError(
+            "network", "The HTTP transfer to " + url_host(request.url) + " failed inside libcurl.");
       }
       if (running == 0) break;
       const auto idle_deadline = t.last_activity + settings.idle_timeout;
@@ -328,8 +357,10 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
         r.idle = true;
         break;
       }
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(idle_deadline - now).count() + 1;
-      curl_multi_poll(c.multi, nullptr, 0, static_cast<int>(std::min<long long>(wait, INT_MAX)), nullptr);
+      const auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(idle_deadline - now).count() + 1;
+      curl_multi_poll(c.multi, nullptr, 0, static_cast<int>(std::min<long long>(wait, INT_MAX)),
+                      nullptr);
     }
   }  // the stop callback is gone before the multi handle is
   if (cancelled) throw Cancelled();
@@ -340,14 +371,18 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
   if (!t.status_known) {
     // No body byte came: still tell an empty stream from an empty JSON answer.
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &t.status);
-    t.streaming = t.status >= 200 && t.status < 300 && t.content_type.find("json") == std::string::npos;
+    t.streaming =
+        t.status >= 200 && t.status < 300 && t.content_type.find("json") == std::string::npos;
   }
 }
 
 }  // namespace
 
 HttpError::HttpError(std::string code, const std::string& message, long http_status, Json detail)
-    : std::runtime_error(message), code_(std::move(code)), http_status_(http_status), detail_(std::move(detail)) {}
+    : std::runtime_error(message),
+      code_(std::move(code)),
+      http_status_(http_status),
+      detail_(std::move(detail)) {}
 
 Json HttpError::to_assistant_error() const {
   Json e{{"code", code_}, {"message", what()}};
@@ -360,7 +395,8 @@ std::string url_host(std::string_view url) {
   auto scheme = url.find("://");
   std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);  // no user:password
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos)
+    rest.remove_prefix(at + 1);  // no user:password
   return rest.empty() ? std::string("the server") : std::string(rest);
 }
 
@@ -373,7 +409,8 @@ std::string redact(std::string text, std::string_view secret) {
   return text;
 }
 
-HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& settings, std::stop_token stop,
+HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& settings,
+                              std::stop_token stop,
                               const std::function<void(std::string_view)>& on_body) {
   init_curl_once();
   const std::string host = url_host(request.url);
@@ -383,14 +420,17 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
     Transfer& t = r->transfer;
     if (t.error) std::rethrow_exception(t.error);
     if (t.too_large) {
-      throw HttpError("too_large", "The response from " + host + " was larger than " +
-                                       std::to_string(settings.max_response_bytes / 1024) + " KiB; it was cut off there.",
+      throw HttpError("too_large",
+                      "The response from " + host + " was larger than " +
+                          std::to_string(settings.max_response_bytes / 1024) +
+                          " KiB; it was cut off there.",
                       t.status);
     }
     if (r->idle) {
-      throw HttpError("idle_timeout", host + " sent nothing for " + seconds_text(settings.idle_timeout) +
-                                          "; gave up waiting.",
-                      t.status);
+      throw HttpError(
+          "idle_timeout",
+          host + " sent nothing for " + seconds_text(settings.idle_timeout) + "; gave up waiting.",
+          t.status);
     }
     const bool ok = t.status >= 200 && t.status < 300;
     if (r->code != CURLE_OK && (ok || t.status == 0)) {
@@ -399,12 +439,14 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
     if (!ok) {
       if (retriable(t.status) && attempt <= settings.max_retries && !t.body_used) {
         auto delay = retry_after_delay(t.retry_after);
-        if (delay.count() < 0) delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
+        if (delay.count() < 0)
+          delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
         delay = std::min(delay, settings.max_retry_delay);
         std::mutex m;
         std::condition_variable_any cv;
         std::unique_lock lock(m);
-        if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested()) throw Cancelled();
+        if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested())
+          throw Cancelled();
         continue;
       }
       throw status_error(host, t.status, parse_body(t.collected), attempt);
@@ -413,11 +455,14 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
       // 2xx but JSON: a server that ignored stream:true, or that reports an error this way.
       const Json body = parse_body(t.collected);
       if (body.is_object() && body.contains("error") && !body["error"].is_null()) {
-        throw HttpError("provider_error", host + " reported an error: " + provider_message(body) + ".", t.status, body);
+        throw HttpError("provider_error",
+                        host + " reported an error: " + provider_message(body) + ".", t.status,
+                        body);
       }
       throw HttpError("not_streaming",
-                      host + " answered with a whole JSON document instead of a stream of events; "
-                             "is this an OpenAI-compatible chat completions endpoint?",
+                      host +
+                          " answered with a whole JSON document instead of a stream of events; "
+                          "is this an OpenAI-compatible chat completions endpoint?",
                       t.status);
     }
     return HttpStreamInfo{t.status, t.content_type, attempt};

@@ -34,7 +34,8 @@ Json user_content(const ThreadMessage& m) {
       parts.push_back({{"type", "file"}, {"file", std::move(file)}});
       only_text = false;
     } else if (const auto* a = part.get_if<AudioPart>()) {
-      parts.push_back({{"type", "input_audio"}, {"input_audio", {{"data", a->data}, {"format", a->format}}}});
+      parts.push_back(
+          {{"type", "input_audio"}, {"input_audio", {{"data", a->data}, {"format", a->format}}}});
       only_text = false;
     }
   };
@@ -84,13 +85,15 @@ void add_assistant(Json& out, const Content& content, bool send_reasoning) {
       reasoning.append(r->text.view());
     } else if (const auto* c = part.get_if<ToolCallPart>()) {
       if (is_server_tool_call(*c)) continue;
-      const std::string args = c->args_text.empty() ? c->args.dump() : std::string(c->args_text.view());
+      const std::string args =
+          c->args_text.empty() ? c->args.dump() : std::string(c->args_text.view());
       calls.push_back({{"id", c->tool_call_id},
                        {"type", "function"},
                        {"function", {{"name", c->tool_name}, {"arguments", args}}}});
       std::string answer = result_text(*c);
       if (c->is_error.value_or(false) || !c->result) answer = "Error: " + answer;
-      results.push_back({{"role", "tool"}, {"tool_call_id", c->tool_call_id}, {"content", std::move(answer)}});
+      results.push_back(
+          {{"role", "tool"}, {"tool_call_id", c->tool_call_id}, {"content", std::move(answer)}});
     }
   }
   flush();
@@ -123,30 +126,42 @@ Json build_openai_request(const ChatModelRunOptions& options, const OpenAISettin
   if (!ctx.system.empty()) messages.push_back({{"role", "system"}, {"content", ctx.system}});
   for (const auto& m : options.messages) {
     switch (m->role) {
-      case Role::System: messages.push_back({{"role", "system"}, {"content", m->text()}}); break;
-      case Role::User: messages.push_back({{"role", "user"}, {"content", user_content(*m)}}); break;
-      case Role::Assistant: add_assistant(messages, m->content, settings.send_reasoning); break;
+      case Role::System:
+        messages.push_back({{"role", "system"}, {"content", m->text()}});
+        break;
+      case Role::User:
+        messages.push_back({{"role", "user"}, {"content", user_content(*m)}});
+        break;
+      case Role::Assistant:
+        add_assistant(messages, m->content, settings.send_reasoning);
+        break;
     }
   }
   // The message being built: its earlier roundtrips (tool calls and their results).
   if (options.get_message) {
-    if (const MessagePtr so_far = options.get_message()) add_assistant(messages, so_far->content, settings.send_reasoning);
+    if (const MessagePtr so_far = options.get_message())
+      add_assistant(messages, so_far->content, settings.send_reasoning);
   }
 
-  Json body{{"model", ctx.config.model_name.value_or(settings.model)}, {"messages", std::move(messages)}, {"stream", true}};
+  Json body{{"model", ctx.config.model_name.value_or(settings.model)},
+            {"messages", std::move(messages)},
+            {"stream", true}};
   if (settings.include_usage) body["stream_options"] = {{"include_usage", true}};
   Json tools = Json::array();
   for (const auto& [name, tool] : ctx.tools) {
     if (tool.disabled.value_or(false) || tool.type == "provider") continue;
     Json function{{"name", name}};
     if (!tool.description.empty()) function["description"] = tool.description;
-    function["parameters"] = tool.parameters.is_object() ? tool.parameters
-                                                         : Json{{"type", "object"}, {"properties", Json::object()}};
+    function["parameters"] = tool.parameters.is_object()
+                                 ? tool.parameters
+                                 : Json{{"type", "object"}, {"properties", Json::object()}};
     tools.push_back({{"type", "function"}, {"function", std::move(function)}});
   }
   if (!tools.empty()) body["tools"] = std::move(tools);
   const CallSettings& cs = ctx.call_settings;
-  if (cs.max_tokens) body[settings.use_max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *cs.max_tokens;
+  if (cs.max_tokens)
+    body[settings.use_max_completion_tokens ? "max_completion_tokens" : "max_tokens"] =
+        *cs.max_tokens;
   if (cs.temperature) body["temperature"] = *cs.temperature;
   if (cs.top_p) body["top_p"] = *cs.top_p;
   if (cs.presence_penalty) body["presence_penalty"] = *cs.presence_penalty;
@@ -204,7 +219,8 @@ ChatModelAdapter make_openai_adapter(OpenAISettings settings) {
     const ModelConfig& config = options.context.config;
     const std::string api_key = config.api_key.value_or(settings.api_key);
     HttpRequest request;
-    request.url = backends_detail::join_url(config.base_url.value_or(settings.base_url), "chat/completions");
+    request.url =
+        backends_detail::join_url(config.base_url.value_or(settings.base_url), "chat/completions");
     request.body = build_openai_request(options, settings).dump();
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "text/event-stream"}};
     if (!api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + api_key);

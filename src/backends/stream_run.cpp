@@ -64,8 +64,9 @@ bool is_server_tool_call(const ToolCallPart& call) {
   return a != m.end() && a->is_object() && a->value("server", false);
 }
 
-void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink, const HttpRequest& request,
-                   const HttpSettings& http, std::string_view secret, StreamDecoding& decoding) {
+void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink,
+                   const HttpRequest& request, const HttpSettings& http, std::string_view secret,
+                   StreamDecoding& decoding) {
   DeltaAccumulator& acc = *decoding.accumulator;
   SseParser parser([&](const SseEvent& e) { decoding.feed(e); });
   // llama.cpp builds of 2025 reported a failure mid-stream as a non-standard `error:` line.
@@ -88,7 +89,8 @@ void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink, cons
     // What arrived stays; the message says what went wrong.
     acc.finish();
     ChatModelRunResult r = acc.snapshot();
-    r.status = MessageStatus::incomplete(StatusReason::Error, redact_json(e.to_assistant_error(), secret));
+    r.status =
+        MessageStatus::incomplete(StatusReason::Error, redact_json(e.to_assistant_error(), secret));
     if (const Json usage = decoding.usage(); usage.is_object()) r.metadata = usage_metadata(usage);
     sink.yield(std::move(r));
     return;
@@ -96,7 +98,8 @@ void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink, cons
   parser.finish();
   decoding.finish();
   ChatModelRunResult r = acc.snapshot();
-  if (r.status && r.status->error.is_object()) r.status->error = redact_json(std::move(r.status->error), secret);
+  if (r.status && r.status->error.is_object())
+    r.status->error = redact_json(std::move(r.status->error), secret);
   r.metadata = usage_metadata(decoding.usage());
   if (r.status && r.status->is(StatusType::RequiresAction, StatusReason::ToolCalls) && r.content) {
     // Run what aui runs (tools with an execute function; gated ones wait for approval); the

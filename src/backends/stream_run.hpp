@@ -28,8 +28,9 @@ struct StreamDecoding {
 /// (execute_tool_calls); the usage as one step (steps[].usage) and metadata.custom.usage. A
 /// transport or HTTP failure ends it incomplete/error with the content so far. Every message
 /// that leaves has `secret` redacted. Cancelling throws aui::Cancelled.
-void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink, const HttpRequest& request,
-                   const HttpSettings& http, std::string_view secret, StreamDecoding& decoding);
+void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink,
+                   const HttpRequest& request, const HttpSettings& http, std::string_view secret,
+                   StreamDecoding& decoding);
 
 /// `value` with every string inside it redacted (see aui::redact).
 Json redact_json(Json value, std::string_view secret);

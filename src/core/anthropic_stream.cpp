@@ -190,9 +190,11 @@ void AnthropicStreamDecoder::append_block_text(Block& block, std::string_view te
     return;
   }
   ContentPart& part = accumulator_.part(block.part);
-  if (reasoning) {
+  // A text or thinking delta aimed at a block of another kind (a tool_use, a redacted_thinking)
+  // has nowhere to go: it is dropped rather than written into a part of another type.
+  if (reasoning && part.is<ReasoningPart>()) {
     part.edit<ReasoningPart>().text.append(text);
-  } else {
+  } else if (!reasoning && part.is<TextPart>()) {
     part.edit<TextPart>().text.append(text);
   }
 }

@@ -21,7 +21,10 @@ Json parse_arguments(std::string_view text) {
   if (is_blank(text)) return Json::object();
   Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_discarded() && parsed.is_object()) return parsed;
-  return parse_partial_json(text);
+  // Arguments are an object: a model that sent `5`, `"x"` or `[1` gets `{}` (its text stays in
+  // args_text), never a number or a list the tools and renderers do not expect.
+  Json partial = parse_partial_json(text);
+  return partial.is_object() ? partial : Json::object();
 }
 
 }  // namespace

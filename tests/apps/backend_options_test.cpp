@@ -23,13 +23,17 @@ aui::chat::EnvLookup fake_env(std::map<std::string, std::string> vars) {
   };
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST(BackendOptions, FlagsAreParsed) {
-  const char* argv[] = {"aui-chat", "--provider", "anthropic", "--base-url", "http://h:1", "--model", "m", "--demo-tools"};
+  const char* argv[] = {"aui-chat",   "--provider", "anthropic", "--base-url",
+                        "http://h:1", "--model",    "m",         "--demo-tools"};
   aui::chat::ChatOptions options;
   std::ostringstream out, err;
-  ASSERT_EQ(aui::chat::parse_args(8, argv, options, out, err), aui::chat::ParseOutcome::Run) << err.str();
+  ASSERT_EQ(aui::chat::parse_args(8, argv, options, out, err), aui::chat::ParseOutcome::Run)
+      << err.str();
   EXPECT_EQ(options.backend.provider, "anthropic");
   EXPECT_EQ(options.backend.base_url, "http://h:1");
   EXPECT_EQ(options.backend.model, "m");
@@ -61,9 +65,11 @@ TEST(BackendOptions, NothingConfiguredMeansTheDemo) {
 }
 
 TEST(BackendOptions, AnOpenAIKeyPicksOpenAIAndTheBannerNeverShowsTheKey) {
-  const auto chosen = choose_backend({}, fake_env({{"OPENAI_API_KEY", "sk-very-secret"}, {"OPENAI_MODEL", "gpt-x"}}));
+  const auto chosen = choose_backend(
+      {}, fake_env({{"OPENAI_API_KEY", "sk-very-secret"}, {"OPENAI_MODEL", "gpt-x"}}));
   ASSERT_TRUE(chosen.has_value());
-  EXPECT_TRUE(contains(chosen->banner, "OpenAI-compatible backend at api.openai.com, model gpt-x")) << chosen->banner;
+  EXPECT_TRUE(contains(chosen->banner, "OpenAI-compatible backend at api.openai.com, model gpt-x"))
+      << chosen->banner;
   EXPECT_TRUE(contains(chosen->banner, "key from OPENAI_API_KEY"));
   EXPECT_FALSE(contains(chosen->banner, "sk-very-secret"));
   EXPECT_TRUE(chosen->tools.empty());
@@ -82,7 +88,8 @@ TEST(BackendOptions, ABaseUrlAloneIsALocalServerWithoutKey) {
   o.demo_tools = true;
   const auto chosen = choose_backend(o, fake_env({}));
   ASSERT_TRUE(chosen.has_value());
-  EXPECT_TRUE(contains(chosen->banner, "at localhost:8080, model qwen (no API key)")) << chosen->banner;
+  EXPECT_TRUE(contains(chosen->banner, "at localhost:8080, model qwen (no API key)"))
+      << chosen->banner;
   EXPECT_FALSE(chosen->tools.empty());
 }
 
@@ -95,9 +102,11 @@ TEST(BackendOptions, ProviderDemoWinsOverTheEnvironment) {
 TEST(BackendOptions, TheChosenBackendTalksToTheServer) {
   aui::testing::HttpTestServer server([](const aui::testing::HttpTestServer::Request&,
                                          aui::testing::HttpTestServer::Connection& c) {
-    c.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi from the server\"},\"finish_reason\":\"stop\"}]}\n\n"
-            "data: [DONE]\n\n");
+    c.write(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi from the "
+        "server\"},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: [DONE]\n\n");
     c.close();
   });
   BackendOptions o;

@@ -74,7 +74,8 @@ inline std::string sse_head(int status = 200, std::string_view extra = "") {
 }
 
 /// Writes `body` as the response, in the given slices, then closes.
-inline void serve_slices(HttpTestServer::Connection& c, const std::vector<std::string_view>& slices) {
+inline void serve_slices(HttpTestServer::Connection& c,
+                         const std::vector<std::string_view>& slices) {
   c.write(sse_head());
   for (auto s : slices) {
     if (!c.write(s)) return;
@@ -83,8 +84,11 @@ inline void serve_slices(HttpTestServer::Connection& c, const std::vector<std::s
 }
 
 /// The same, with chunked transfer encoding (one HTTP chunk per slice).
-inline void serve_chunked(HttpTestServer::Connection& c, const std::vector<std::string_view>& slices) {
-  c.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+inline void serve_chunked(HttpTestServer::Connection& c,
+                          const std::vector<std::string_view>& slices) {
+  c.write(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: "
+      "chunked\r\nConnection: close\r\n\r\n");
   for (auto s : slices) {
     if (s.empty()) continue;
     std::ostringstream size;
@@ -96,7 +100,8 @@ inline void serve_chunked(HttpTestServer::Connection& c, const std::vector<std::
 }
 
 /// Cuts at positions from a fixed-seed generator (the same everywhere).
-inline std::vector<std::string_view> random_cuts(std::string_view bytes, std::uint32_t seed, std::size_t max_len) {
+inline std::vector<std::string_view> random_cuts(std::string_view bytes, std::uint32_t seed,
+                                                 std::size_t max_len) {
   std::vector<std::string_view> out;
   std::uint64_t state = seed;
   for (std::size_t pos = 0; pos < bytes.size();) {
@@ -136,11 +141,15 @@ inline std::vector<const ToolCallPart*> tool_calls_of(const Content& content) {
 inline std::string openai_text_stream(const std::vector<std::string>& pieces, bool finish = true) {
   std::string out;
   for (const auto& p : pieces) {
-    out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"content", p}}}}}}}.dump() + "\n\n";
+    out +=
+        "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"content", p}}}}}}}.dump() + "\n\n";
   }
   if (finish) {
-    out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", Json::object()}, {"finish_reason", "stop"}}}},
-                           {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 7}}}}.dump() + "\n\n";
+    out += "data: " +
+           Json{{"choices", {{{"index", 0}, {"delta", Json::object()}, {"finish_reason", "stop"}}}},
+                {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 7}}}}
+               .dump() +
+           "\n\n";
     out += "data: [DONE]\n\n";
   }
   return out;

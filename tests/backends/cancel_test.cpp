@@ -79,8 +79,10 @@ CancelOutcome cancel_while_silent(Silence when, bool anthropic = false) {
 }
 
 void report(const char* what, const CancelOutcome& o) {
-  std::cout << "[ cancel ] " << what << ": adapter returned " << o.elapsed.count() << " us after the cancel\n";
-  ::testing::Test::RecordProperty(std::string("cancel_us_") + what, std::to_string(o.elapsed.count()));
+  std::cout << "[ cancel ] " << what << ": adapter returned " << o.elapsed.count()
+            << " us after the cancel\n";
+  ::testing::Test::RecordProperty(std::string("cancel_us_") + what,
+                                  std::to_string(o.elapsed.count()));
 }
 
 TEST(Cancel, WhileWaitingForTheResponseHeaders) {
@@ -154,7 +156,8 @@ TEST(Cancel, AlreadyCancelledSendsNothingUseful) {
   OpenAISettings s;
   s.base_url = server.url("/v1");
   RecordingSink sink(stop.get_token());
-  EXPECT_THROW(make_openai_adapter(s).streaming()(user_says("hi", stop.get_token()), sink), Cancelled);
+  EXPECT_THROW(make_openai_adapter(s).streaming()(user_says("hi", stop.get_token()), sink),
+               Cancelled);
 }
 
 }  // namespace

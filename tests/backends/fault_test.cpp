@@ -77,7 +77,8 @@ TEST(Faults, CutMidStreamKeepsTheTextAndSaysTheStreamEnded) {
 
 TEST(Faults, CutInsideAUtf8CharacterKeepsOnlyWholeEvents) {
   std::string body = openai_text_stream({"Grüße ", "aus Köln"}, false);
-  const std::string more = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xE2\x82";  // half of "€"
+  const std::string more =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xE2\x82";  // half of "€"
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
     serve_slices(c, {body, more});
   });
@@ -98,7 +99,8 @@ TEST(Faults, GarbageIsAnErrorNotAnAnswer) {
 TEST(Faults, ASlowDripOfSingleBytesAssemblesTheSameMessage) {
   const std::string body = openai_text_stream({"dr", "ip ", "drop ✓"});
   std::vector<std::string_view> bytes;
-  for (std::size_t i = 0; i < body.size(); ++i) bytes.push_back(std::string_view(body).substr(i, 1));
+  for (std::size_t i = 0; i < body.size(); ++i)
+    bytes.push_back(std::string_view(body).substr(i, 1));
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
     serve_slices(c, bytes);
   });
@@ -124,7 +126,8 @@ TEST(Faults, AServerThatFallsSilentHitsTheIdleTimeoutAndKeepsTheText) {
 
 TEST(Faults, Http500IsRetriedThenReportedWithTheProvidersMessage) {
   HttpTestServer server([](const HttpTestServer::Request&) {
-    return HttpTestServer::Response{500, "application/json", R"({"error":{"message":"model crashed","type":"server_error"}})"};
+    return HttpTestServer::Response{
+        500, "application/json", R"({"error":{"message":"model crashed","type":"server_error"}})"};
   });
   const auto r = run_openai(fast_settings(server));
   EXPECT_EQ(server.requests().size(), 3u);  // 1 + max_retries
@@ -140,8 +143,9 @@ TEST(Faults, Http429WithRetryAfterIsRetriedUntilItSucceeds) {
   const std::string body = openai_text_stream({"finally"});
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
     if (calls++ < 2) {
-      c.write("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 0\r\n"
-              "Connection: close\r\n\r\n{\"error\":{\"message\":\"slow down\"}}");
+      c.write(
+          "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 0\r\n"
+          "Connection: close\r\n\r\n{\"error\":{\"message\":\"slow down\"}}");
       c.close();
       return;
     }
@@ -155,7 +159,9 @@ TEST(Faults, Http429WithRetryAfterIsRetriedUntilItSucceeds) {
 
 TEST(Faults, Http429ForeverEndsAsRateLimited) {
   HttpTestServer server([](const HttpTestServer::Request&) {
-    return HttpTestServer::Response{429, "application/json", R"({"error":{"message":"quota exceeded"}})",
+    return HttpTestServer::Response{429,
+                                    "application/json",
+                                    R"({"error":{"message":"quota exceeded"}})",
                                     {{"Retry-After", "3600"}}};
   });
   auto s = fast_settings(server);
@@ -173,8 +179,9 @@ TEST(Faults, Http401IsNotRetriedAndNeverShowsTheKey) {
   HttpTestServer server([](const HttpTestServer::Request& req) {
     // A careless server that echoes the key it was given.
     const std::string auth = req.headers.at("authorization");
-    return HttpTestServer::Response{401, "application/json",
-                                    Json{{"error", {{"message", "Incorrect API key provided: " + auth.substr(7)}}}}.dump()};
+    return HttpTestServer::Response{
+        401, "application/json",
+        Json{{"error", {{"message", "Incorrect API key provided: " + auth.substr(7)}}}}.dump()};
   });
   const auto r = run_openai(fast_settings(server));
   EXPECT_EQ(server.requests().size(), 1u);
@@ -275,7 +282,8 @@ TEST(Faults, AServerThatNeverAcceptsHitsTheConnectTimeout) {
   s.http.connect_timeout = 300ms;
   const auto r = run_openai(s);
   EXPECT_EQ(error_of(r)["code"], "connect_timeout");
-  EXPECT_NE(message_of(r).find("Timed out connecting to 127.0.0.1"), std::string::npos) << message_of(r);
+  EXPECT_NE(message_of(r).find("Timed out connecting to 127.0.0.1"), std::string::npos)
+      << message_of(r);
   for (int c : fillers) ::close(c);
   ::close(listener);
 }
@@ -297,7 +305,9 @@ TEST(Faults, AnOversizedResponseIsCutOff) {
 TEST(Faults, AnErrorObjectMidStreamKeepsTheTextAndShowsTheProvidersMessage) {
   std::string body = openai_text_stream({"Partial "}, false);
   body += "data: {\"error\":{\"message\":\"upstream overloaded\",\"code\":502}}\n\n";
-  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) { serve_slices(c, {body}); });
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    serve_slices(c, {body});
+  });
   const auto r = run_openai(fast_settings(server));
   EXPECT_EQ(text_of(*r.content), "Partial ");
   EXPECT_EQ(message_of(r), "upstream overloaded");
@@ -306,9 +316,13 @@ TEST(Faults, AnErrorObjectMidStreamKeepsTheTextAndShowsTheProvidersMessage) {
 
 TEST(Faults, LlamaCppsNonStandardErrorLineIsSurfaced) {
   std::string body = openai_text_stream({"So "}, false);
-  body += "error: {\"code\":400,\"message\":\"the request exceeds the available context size\",\"type\":\"exceed_context_size_error\"}\n\n";
+  body +=
+      "error: {\"code\":400,\"message\":\"the request exceeds the available context "
+      "size\",\"type\":\"exceed_context_size_error\"}\n\n";
   body += "data: [DONE]\n\n";
-  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) { serve_slices(c, {body}); });
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    serve_slices(c, {body});
+  });
   const auto r = run_openai(fast_settings(server));
   EXPECT_EQ(text_of(*r.content), "So ");
   EXPECT_EQ(message_of(r), "the request exceeds the available context size");
@@ -316,7 +330,8 @@ TEST(Faults, LlamaCppsNonStandardErrorLineIsSurfaced) {
 
 TEST(Faults, AJsonAnswerInsteadOfAStreamIsExplained) {
   HttpTestServer server([](const HttpTestServer::Request&) {
-    return HttpTestServer::Response{200, "application/json", R"({"error":"model 'x' not found, try pulling it first"})"};
+    return HttpTestServer::Response{200, "application/json",
+                                    R"({"error":"model 'x' not found, try pulling it first"})"};
   });
   const auto r = run_openai(fast_settings(server));
   EXPECT_EQ(error_of(r)["code"], "provider_error");
@@ -325,7 +340,9 @@ TEST(Faults, AJsonAnswerInsteadOfAStreamIsExplained) {
 
 TEST(Faults, CumulativeContentServersAreHandledByTheQuirkFlag) {
   const std::string body = openai_text_stream({"He", "Hello", "Hello, world"});
-  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) { serve_slices(c, {body}); });
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    serve_slices(c, {body});
+  });
   auto s = fast_settings(server);
   s.cumulative_content = true;
   EXPECT_EQ(text_of(*run_openai(s).content), "Hello, world");
@@ -335,11 +352,20 @@ TEST(Faults, CumulativeContentServersAreHandledByTheQuirkFlag) {
 
 TEST(Faults, AnthropicOverloadedEventMidStream) {
   const std::string body =
-      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"usage\":{\"input_tokens\":3}}}\n\n"
-      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
-      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi \"}}\n\n"
-      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
-  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) { serve_slices(c, {body}); });
+      "event: message_start\ndata: "
+      "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"usage\":{\"input_tokens\":3}}}\n\n"
+      "event: content_block_start\ndata: "
+      "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":"
+      "\"\"}}\n\n"
+      "event: content_block_delta\ndata: "
+      "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+      "\"Hi \"}}\n\n"
+      "event: error\ndata: "
+      "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
+      "\n\n";
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    serve_slices(c, {body});
+  });
   AnthropicSettings s;
   s.base_url = server.url();
   s.api_key = kKey;
@@ -377,7 +403,9 @@ TEST(Faults, TheUserMessageIsNeverLostAndTheKeyNeverStored) {
 
 TEST(Faults, TheKeyTravelsOnlyInTheAuthorizationHeader) {
   const std::string body = openai_text_stream({"ok"});
-  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) { serve_slices(c, {body}); });
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    serve_slices(c, {body});
+  });
   run_openai(fast_settings(server));
   const auto req = server.requests().at(0);
   EXPECT_EQ(req.headers.at("authorization"), std::string("Bearer ") + kKey);

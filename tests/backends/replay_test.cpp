@@ -21,7 +21,9 @@ struct StreamCase {
   Json expected;
 };
 
-void PrintTo(const StreamCase& c, std::ostream* os) { *os << c.file; }
+void PrintTo(const StreamCase& c, std::ostream* os) {
+  *os << c.file;
+}
 
 std::vector<StreamCase> load_cases() {
   std::vector<StreamCase> cases;
@@ -30,7 +32,8 @@ std::vector<StreamCase> load_cases() {
   for (const Json& stream : all["streams"]) {
     for (const Json& file : stream["files"]) {
       const std::string name = file.get<std::string>();
-      if (name.ends_with(".sse")) cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
+      if (name.ends_with(".sse"))
+        cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
     }
   }
   return cases;
@@ -38,7 +41,8 @@ std::vector<StreamCase> load_cases() {
 
 std::string test_name(const ::testing::TestParamInfo<StreamCase>& info) {
   std::string name;
-  for (char c : info.param.file) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  for (char c : info.param.file)
+    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   return name;
 }
 
@@ -56,20 +60,25 @@ std::string replace_lf(std::string_view bytes, std::string_view with) {
 
 MessageStatus expected_status(const StreamCase& c, const Json& e) {
   if (!e["errors"].empty()) return MessageStatus::incomplete(StatusReason::Error);
-  const std::string end = e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
+  const std::string end =
+      e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
   bool client_calls = false;
   for (const Json& call : e["tool_calls"]) client_calls |= call["kind"] != "server_tool_use";
-  const MessageStatus tool_or_stop = client_calls ? MessageStatus::requires_action(StatusReason::ToolCalls)
-                                                  : MessageStatus::complete(StatusReason::Stop);
-  const std::string reason = e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
+  const MessageStatus tool_or_stop = client_calls
+                                         ? MessageStatus::requires_action(StatusReason::ToolCalls)
+                                         : MessageStatus::complete(StatusReason::Stop);
+  const std::string reason =
+      e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
   if (c.wire == "anthropic") {
     if (end != "message_stop") return MessageStatus::incomplete(StatusReason::Error);
-    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use") return tool_or_stop;
+    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use")
+      return tool_or_stop;
     if (reason == "max_tokens") return MessageStatus::incomplete(StatusReason::Length);
     if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
     return MessageStatus::incomplete(StatusReason::Other);
   }
-  if (reason.empty()) return end == "[DONE]" ? tool_or_stop : MessageStatus::incomplete(StatusReason::Error);
+  if (reason.empty())
+    return end == "[DONE]" ? tool_or_stop : MessageStatus::incomplete(StatusReason::Error);
   if (reason == "stop" || reason == "tool_calls") return tool_or_stop;
   if (reason == "length") return MessageStatus::incomplete(StatusReason::Length);
   if (reason == "content_filter") return MessageStatus::incomplete(StatusReason::ContentFilter);
@@ -113,7 +122,7 @@ void check(const StreamCase& c, const ChatModelRunResult& r) {
     if (!e["errors"].empty()) {
       // The provider's own words reach the user.
       const Json& first = e["errors"][0];
-      const std::string said = first.is_string() ? first.get<std::string>()
+      const std::string said = first.is_string()           ? first.get<std::string>()
                                : first.contains("message") ? first["message"].get<std::string>()
                                : first.contains("error") && first["error"].contains("message")
                                    ? first["error"]["message"].get<std::string>()
@@ -161,7 +170,8 @@ TEST_P(Replay, ThroughARealServerAssemblesTheExpectedMessage) {
   };
   HttpTestServer server([&](const HttpTestServer::Request& req, HttpTestServer::Connection& conn) {
     // The path starts with /v<variant>/.
-    const std::size_t v = static_cast<std::size_t>(std::stoul(req.path.substr(2, req.path.find('/', 1) - 2)));
+    const std::size_t v =
+        static_cast<std::size_t>(std::stoul(req.path.substr(2, req.path.find('/', 1) - 2)));
     if (variants[v].chunked) {
       serve_chunked(conn, variants[v].slices);
     } else {
@@ -198,13 +208,16 @@ TEST_P(Replay, ThroughARealServerAssemblesTheExpectedMessage) {
   ASSERT_EQ(requests.size(), variants.size());
   for (const auto& req : requests) {
     EXPECT_EQ(req.method, "POST");
-    EXPECT_TRUE(req.path.ends_with(c.wire == "anthropic" ? "/v1/messages" : "/chat/completions")) << req.path;
+    EXPECT_TRUE(req.path.ends_with(c.wire == "anthropic" ? "/v1/messages" : "/chat/completions"))
+        << req.path;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Recorded, Replay, ::testing::ValuesIn(load_cases()), test_name);
 
-TEST(ReplayCases, CoverEveryRecordedStream) { EXPECT_GE(load_cases().size(), 43u); }
+TEST(ReplayCases, CoverEveryRecordedStream) {
+  EXPECT_GE(load_cases().size(), 43u);
+}
 
 }  // namespace
 }  // namespace aui

@@ -17,16 +17,41 @@ namespace {
 
 using namespace backend_test;
 
-std::string openai_tool_call_stream(const std::string& id, const std::string& name, const std::string& args) {
+std::string openai_tool_call_stream(const std::string& id, const std::string& name,
+                                    const std::string& args) {
   std::string out;
-  out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", nullptr}}}}}}}.dump() + "\n\n";
-  out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {{{"index", 0}, {"id", id}, {"type", "function"}, {"function", {{"name", name}, {"arguments", ""}}}}}}}}}}}}.dump() + "\n\n";
+  out +=
+      "data: " +
+      Json{{"choices", {{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", nullptr}}}}}}}
+          .dump() +
+      "\n\n";
+  out += "data: " +
+         Json{{"choices",
+               {{{"index", 0},
+                 {"delta",
+                  {{"tool_calls",
+                    {{{"index", 0},
+                      {"id", id},
+                      {"type", "function"},
+                      {"function", {{"name", name}, {"arguments", ""}}}}}}}}}}}}
+             .dump() +
+         "\n\n";
   // The arguments in two fragments, cut mid-token.
   const auto half = args.size() / 2;
   for (const auto& piece : {args.substr(0, half), args.substr(half)}) {
-    out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {{{"index", 0}, {"function", {{"arguments", piece}}}}}}}}}}}}.dump() + "\n\n";
+    out += "data: " +
+           Json{{"choices",
+                 {{{"index", 0},
+                   {"delta",
+                    {{"tool_calls", {{{"index", 0}, {"function", {{"arguments", piece}}}}}}}}}}}}
+               .dump() +
+           "\n\n";
   }
-  out += "data: " + Json{{"choices", {{{"index", 0}, {"delta", Json::object()}, {"finish_reason", "tool_calls"}}}}}.dump() + "\n\n";
+  out += "data: " +
+         Json{{"choices",
+               {{{"index", 0}, {"delta", Json::object()}, {"finish_reason", "tool_calls"}}}}}
+             .dump() +
+         "\n\n";
   out += "data: [DONE]\n\n";
   return out;
 }
@@ -51,7 +76,8 @@ class ScriptedServer {
       : streams_(std::move(streams)),
         server_([this](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
           const std::size_t n = next_++;
-          serve_slices(c, {n < streams_.size() ? std::string_view(streams_[n]) : std::string_view()});
+          serve_slices(c,
+                       {n < streams_.size() ? std::string_view(streams_[n]) : std::string_view()});
         }) {}
   std::string url(const std::string& path = "/") const { return server_.url(path); }
   std::vector<HttpTestServer::Request> requests() const { return server_.requests(); }
@@ -100,12 +126,15 @@ TEST(ToolLoop, OpenAIRunsTheToolSendsTheResultAndAnswersInOneMessage) {
   EXPECT_EQ(m[2]["role"], "assistant");
   EXPECT_EQ(m[2]["tool_calls"][0]["id"], "call_1");
   EXPECT_EQ(m[2]["tool_calls"][0]["function"]["arguments"], R"({"city":"Paris"})");
-  EXPECT_EQ(m[3], Json({{"role", "tool"}, {"tool_call_id", "call_1"}, {"content", R"({"city":"Paris","temp":21})"}}));
+  EXPECT_EQ(m[3], Json({{"role", "tool"},
+                        {"tool_call_id", "call_1"},
+                        {"content", R"({"city":"Paris","temp":21})"}}));
 }
 
 TEST(ToolLoop, AHumanToolPausesUntilAPersonAnswers) {
-  ScriptedServer server({openai_tool_call_stream("call_h", "ask_user", R"({"question":"Which city?"})"),
-                         openai_text_stream({"Then Rome it is."})});
+  ScriptedServer server(
+      {openai_tool_call_stream("call_h", "ask_user", R"({"question":"Which city?"})"),
+       openai_text_stream({"Then Rome it is."})});
   OpenAISettings s;
   s.base_url = server.url("/v1");
   ThreadRuntimeOptions o;
@@ -128,7 +157,8 @@ TEST(ToolLoop, AHumanToolPausesUntilAPersonAnswers) {
   });
   EXPECT_EQ(text_of(thread.messages()[1]->content), "Then Rome it is.");
   const Json second = Json::parse(server.requests().at(1).body);
-  EXPECT_EQ(second["messages"].back(), Json({{"role", "tool"}, {"tool_call_id", "call_h"}, {"content", "Rome"}}));
+  EXPECT_EQ(second["messages"].back(),
+            Json({{"role", "tool"}, {"tool_call_id", "call_h"}, {"content", "Rome"}}));
 }
 
 TEST(ToolLoop, AnApprovalGatePausesAndTheApprovedToolRunsBeforeTheModelIsAskedAgain) {
@@ -141,10 +171,11 @@ TEST(ToolLoop, AnApprovalGatePausesAndTheApprovedToolRunsBeforeTheModelIsAskedAg
   std::atomic<int> deploys{0};
   Toolkit tools;
   tools["deploy"] = Tool{.description = "Deploy a service",
-                         .execute = [&](const Json&) {
-                           ++deploys;
-                           return Json("ok");
-                         },
+                         .execute =
+                             [&](const Json&) {
+                               ++deploys;
+                               return Json("ok");
+                             },
                          .needs_approval = true};
   auto reg = thread.register_tools(tools);
   rt.wait(thread.append("deploy web"));
@@ -155,7 +186,9 @@ TEST(ToolLoop, AnApprovalGatePausesAndTheApprovedToolRunsBeforeTheModelIsAskedAg
   EXPECT_TRUE(thread.messages()[1]->status.is(StatusType::RequiresAction));
 
   thread.respond_to_tool_approval({.approval_id = call->approval->id, .approved = true});
-  rt.event_loop()->run_until([&] { return !thread.is_running() && thread.messages()[1]->status.is(StatusType::Complete); });
+  rt.event_loop()->run_until([&] {
+    return !thread.is_running() && thread.messages()[1]->status.is(StatusType::Complete);
+  });
   EXPECT_EQ(deploys.load(), 1);
   EXPECT_EQ(text_of(thread.messages()[1]->content), "Deployed.");
   const Json second = Json::parse(server.requests().at(1).body);
@@ -168,22 +201,51 @@ std::string anthropic_event(const Json& data) {
 
 TEST(ToolLoop, AnthropicSendsToolUseAndToolResultBlocksWithTheThinkingSignature) {
   std::string first;
-  first += anthropic_event({{"type", "message_start"}, {"message", {{"id", "m1"}, {"usage", {{"input_tokens", 10}}}}}});
-  first += anthropic_event({{"type", "content_block_start"}, {"index", 0}, {"content_block", {{"type", "thinking"}, {"thinking", ""}}}});
-  first += anthropic_event({{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "thinking_delta"}, {"thinking", "Need weather."}}}});
-  first += anthropic_event({{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "signature_delta"}, {"signature", "SIG"}}}});
+  first += anthropic_event(
+      {{"type", "message_start"}, {"message", {{"id", "m1"}, {"usage", {{"input_tokens", 10}}}}}});
+  first += anthropic_event({{"type", "content_block_start"},
+                            {"index", 0},
+                            {"content_block", {{"type", "thinking"}, {"thinking", ""}}}});
+  first +=
+      anthropic_event({{"type", "content_block_delta"},
+                       {"index", 0},
+                       {"delta", {{"type", "thinking_delta"}, {"thinking", "Need weather."}}}});
+  first += anthropic_event({{"type", "content_block_delta"},
+                            {"index", 0},
+                            {"delta", {{"type", "signature_delta"}, {"signature", "SIG"}}}});
   first += anthropic_event({{"type", "content_block_stop"}, {"index", 0}});
-  first += anthropic_event({{"type", "content_block_start"}, {"index", 1}, {"content_block", {{"type", "tool_use"}, {"id", "toolu_1"}, {"name", "get_weather"}, {"input", Json::object()}}}});
-  first += anthropic_event({{"type", "content_block_delta"}, {"index", 1}, {"delta", {{"type", "input_json_delta"}, {"partial_json", "{\"city\":"}}}});
-  first += anthropic_event({{"type", "content_block_delta"}, {"index", 1}, {"delta", {{"type", "input_json_delta"}, {"partial_json", "\"Oslo\"}"}}}});
+  first += anthropic_event({{"type", "content_block_start"},
+                            {"index", 1},
+                            {"content_block",
+                             {{"type", "tool_use"},
+                              {"id", "toolu_1"},
+                              {"name", "get_weather"},
+                              {"input", Json::object()}}}});
+  first +=
+      anthropic_event({{"type", "content_block_delta"},
+                       {"index", 1},
+                       {"delta", {{"type", "input_json_delta"}, {"partial_json", "{\"city\":"}}}});
+  first +=
+      anthropic_event({{"type", "content_block_delta"},
+                       {"index", 1},
+                       {"delta", {{"type", "input_json_delta"}, {"partial_json", "\"Oslo\"}"}}}});
   first += anthropic_event({{"type", "content_block_stop"}, {"index", 1}});
-  first += anthropic_event({{"type", "message_delta"}, {"delta", {{"stop_reason", "tool_use"}}}, {"usage", {{"output_tokens", 30}}}});
+  first += anthropic_event({{"type", "message_delta"},
+                            {"delta", {{"stop_reason", "tool_use"}}},
+                            {"usage", {{"output_tokens", 30}}}});
   first += anthropic_event({{"type", "message_stop"}});
   std::string second;
-  second += anthropic_event({{"type", "message_start"}, {"message", {{"id", "m2"}, {"usage", {{"input_tokens", 50}}}}}});
-  second += anthropic_event({{"type", "content_block_start"}, {"index", 0}, {"content_block", {{"type", "text"}, {"text", ""}}}});
-  second += anthropic_event({{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "text_delta"}, {"text", "Mild in Oslo."}}}});
-  second += anthropic_event({{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}, {"usage", {{"output_tokens", 5}}}});
+  second += anthropic_event(
+      {{"type", "message_start"}, {"message", {{"id", "m2"}, {"usage", {{"input_tokens", 50}}}}}});
+  second += anthropic_event({{"type", "content_block_start"},
+                             {"index", 0},
+                             {"content_block", {{"type", "text"}, {"text", ""}}}});
+  second += anthropic_event({{"type", "content_block_delta"},
+                             {"index", 0},
+                             {"delta", {{"type", "text_delta"}, {"text", "Mild in Oslo."}}}});
+  second += anthropic_event({{"type", "message_delta"},
+                             {"delta", {{"stop_reason", "end_turn"}}},
+                             {"usage", {{"output_tokens", 5}}}});
   second += anthropic_event({{"type", "message_stop"}});
   ScriptedServer server({first, second});
   AnthropicSettings s;
@@ -210,8 +272,12 @@ TEST(ToolLoop, AnthropicSendsToolUseAndToolResultBlocksWithTheThinkingSignature)
   ASSERT_EQ(m.size(), 3u) << m.dump(2);
   EXPECT_EQ(m[0]["role"], "user");
   EXPECT_EQ(m[1]["role"], "assistant");
-  EXPECT_EQ(m[1]["content"][0], Json({{"type", "thinking"}, {"thinking", "Need weather."}, {"signature", "SIG"}}));
-  EXPECT_EQ(m[1]["content"][1], Json({{"type", "tool_use"}, {"id", "toolu_1"}, {"name", "get_weather"}, {"input", {{"city", "Oslo"}}}}));
+  EXPECT_EQ(m[1]["content"][0],
+            Json({{"type", "thinking"}, {"thinking", "Need weather."}, {"signature", "SIG"}}));
+  EXPECT_EQ(m[1]["content"][1], Json({{"type", "tool_use"},
+                                      {"id", "toolu_1"},
+                                      {"name", "get_weather"},
+                                      {"input", {{"city", "Oslo"}}}}));
   EXPECT_EQ(m[2]["role"], "user");
   EXPECT_EQ(m[2]["content"][0]["type"], "tool_result");
   EXPECT_EQ(m[2]["content"][0]["tool_use_id"], "toolu_1");
@@ -230,13 +296,15 @@ MessagePtr message(Role role, Content content) {
 
 TEST(Requests, OpenAIHistoryImagesReasoningAndSettings) {
   ChatModelRunOptions o;
-  o.messages = o.messages.push_back(message(Role::User, {TextPart{"What is this?"}, ImagePart{.image = "data:image/png;base64,AAAA"}}));
+  o.messages = o.messages.push_back(message(
+      Role::User, {TextPart{"What is this?"}, ImagePart{.image = "data:image/png;base64,AAAA"}}));
   ToolCallPart call;
   call.tool_call_id = "c1";
   call.tool_name = "look";
   call.args = Json{{"x", 1}};
   call.result = Json("a cat");
-  o.messages = o.messages.push_back(message(Role::Assistant, {ReasoningPart{.text = "hmm"}, ContentPart(call), TextPart{"A cat."}}));
+  o.messages = o.messages.push_back(message(
+      Role::Assistant, {ReasoningPart{.text = "hmm"}, ContentPart(call), TextPart{"A cat."}}));
   o.messages = o.messages.push_back(message(Role::User, {TextPart{"Thanks"}}));
   o.context.call_settings.max_tokens = 100;
   o.context.call_settings.temperature = 0.5;
@@ -246,7 +314,8 @@ TEST(Requests, OpenAIHistoryImagesReasoningAndSettings) {
   o.context.tools["off"] = Tool{.description = "disabled", .disabled = true};
   OpenAISettings s;
   s.send_reasoning = true;
-  s.extra_body = {{"chat_template_kwargs", {{"enable_thinking", false}}}, {"stream_options", nullptr}};
+  s.extra_body = {{"chat_template_kwargs", {{"enable_thinking", false}}},
+                  {"stream_options", nullptr}};
   const Json body = build_openai_request(o, s);
   EXPECT_EQ(body["model"], "llama");
   EXPECT_EQ(body["stream"], true);
@@ -259,7 +328,8 @@ TEST(Requests, OpenAIHistoryImagesReasoningAndSettings) {
   EXPECT_EQ(body["chat_template_kwargs"]["enable_thinking"], false);
   const Json& m = body["messages"];
   ASSERT_EQ(m.size(), 5u) << m.dump(2);
-  EXPECT_EQ(m[0]["content"][1], Json({{"type", "image_url"}, {"image_url", {{"url", "data:image/png;base64,AAAA"}}}}));
+  EXPECT_EQ(m[0]["content"][1],
+            Json({{"type", "image_url"}, {"image_url", {{"url", "data:image/png;base64,AAAA"}}}}));
   EXPECT_EQ(m[1]["reasoning_content"], "hmm");
   EXPECT_TRUE(m[1]["content"].is_null());
   EXPECT_EQ(m[1]["tool_calls"][0]["function"]["arguments"], R"({"x":1})");
@@ -271,9 +341,11 @@ TEST(Requests, OpenAIHistoryImagesReasoningAndSettings) {
 TEST(Requests, AnthropicJoinsRolesAndDropsUnsignedThinking) {
   ChatModelRunOptions o;
   o.messages = o.messages.push_back(message(Role::System, {TextPart{"Rule one."}}));
-  o.messages = o.messages.push_back(message(Role::User, {TextPart{"a"}, ImagePart{.image = "https://example.com/cat.png"}}));
+  o.messages = o.messages.push_back(
+      message(Role::User, {TextPart{"a"}, ImagePart{.image = "https://example.com/cat.png"}}));
   o.messages = o.messages.push_back(message(Role::User, {TextPart{"b"}}));
-  o.messages = o.messages.push_back(message(Role::Assistant, {ReasoningPart{.text = "unsigned"}, TextPart{"ok"}}));
+  o.messages = o.messages.push_back(
+      message(Role::Assistant, {ReasoningPart{.text = "unsigned"}, TextPart{"ok"}}));
   o.context.system = "Be kind.";
   o.context.config.reasoning_effort = "medium";
   o.context.call_settings.max_tokens = 1000;
@@ -286,7 +358,9 @@ TEST(Requests, AnthropicJoinsRolesAndDropsUnsignedThinking) {
   const Json& m = body["messages"];
   ASSERT_EQ(m.size(), 2u) << m.dump(2);
   EXPECT_EQ(m[0]["content"].size(), 3u);
-  EXPECT_EQ(m[0]["content"][1], Json({{"type", "image"}, {"source", {{"type", "url"}, {"url", "https://example.com/cat.png"}}}}));
+  EXPECT_EQ(m[0]["content"][1],
+            Json({{"type", "image"},
+                  {"source", {{"type", "url"}, {"url", "https://example.com/cat.png"}}}}));
   EXPECT_EQ(m[1]["content"], Json::array({{{"type", "text"}, {"text", "ok"}}}));
 }
 

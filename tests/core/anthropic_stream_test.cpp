@@ -194,5 +194,23 @@ TEST(AnthropicStream, TypeFromTheEventNameWhenDataLacksIt) {
   EXPECT_TRUE(r.decoder.done());
 }
 
+TEST(AnthropicStream, ADeltaOfTheWrongKindForItsBlockIsDroppedNotThrown) {
+  // Found by fuzz/sse_stream_fuzzer.cpp: a text_delta for a tool_use block, and a thinking_delta
+  // for a redacted_thinking block, used to throw bad_variant_access out of feed().
+  Replay r(kStart +
+           ev("content_block_start",
+              R"({"index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})") +
+           ev("content_block_delta", R"({"index":0,"delta":{"type":"text_delta","text":"stray"}})") +
+           ev("content_block_start",
+              R"({"index":1,"content_block":{"type":"redacted_thinking","data":"xyz"}})") +
+           ev("content_block_delta", R"({"index":1,"delta":{"type":"thinking_delta","thinking":"stray"}})") +
+           ev("content_block_delta", R"({"index":1,"delta":{"type":"text_delta","text":"stray"}})") +
+           end("tool_use"));
+  ASSERT_EQ(r.content().size(), 2u);
+  EXPECT_EQ(r.content().at(0).as<ToolCallPart>().tool_name, "f");
+  EXPECT_TRUE(r.content().at(1).as<ReasoningPart>().text.empty());
+  EXPECT_TRUE(r.decoder.errors().empty());
+}
+
 }  // namespace
 }  // namespace aui

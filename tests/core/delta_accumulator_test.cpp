@@ -325,5 +325,18 @@ TEST(DeltaAccumulator, SnapshotsShareTextStorage) {
   EXPECT_EQ(args(acc.content()).size(), static_cast<std::size_t>(kDeltas));
 }
 
+TEST(DeltaAccumulator, ArgumentsThatAreNotAnObjectBecomeAnEmptyObject) {
+  // Found by fuzz/delta_accumulator_fuzzer.cpp: `5` or `[1` used to become a number or a list.
+  for (const char* text : {"5", "\"x\"", "[1, 2", "true"}) {
+    SCOPED_TRACE(text);
+    DeltaAccumulator acc;
+    acc.tool_call_delta(0, "c1", "f", text);
+    acc.finish();
+    const auto& call = acc.content().at(0).as<ToolCallPart>();
+    EXPECT_EQ(call.args, Json::object());
+    EXPECT_EQ(call.args_text.view(), text);
+  }
+}
+
 }  // namespace
 }  // namespace aui
