@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
   auto& runtime_options = list_options.thread;
   runtime_options.chat_model = std::move(chosen.adapter);
   runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
+  // A real model may call tools a few times before it answers.
+  runtime_options.max_steps = 8;
   runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
   // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
