@@ -51,7 +51,8 @@ struct ThreadListRuntimeOptions {
   std::function<void(const std::optional<std::string>&)> on_thread_id_change{};
   /// Opened once at start instead of the draft (the deprecated initialThreadId).
   std::optional<std::string> initial_thread_id{};
-  /// Called after a thread's runtime was created (e.g. to load its history or register tools).
+  /// Called after a thread's runtime was created (e.g. to register tools). The list then loads
+  /// the thread's history (ThreadRuntime::load_history) unless it is the draft.
   std::function<void(ThreadRuntime&, const ThreadListItem&)> on_thread_started{};
 };
 

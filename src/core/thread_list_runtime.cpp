@@ -336,6 +336,9 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     }
     ThreadRuntime& rt = *info.runtime;
     if (options.on_thread_started) options.on_thread_started(rt, to_item(s));
+    // A thread that exists beyond this process loads its messages when it opens (spec §12.2; a
+    // draft has none). A failure is reported by the runtime and leaves the thread empty.
+    if (!single && data(s).status != ThreadStatus::New) rt.load_history().then([](std::exception_ptr) {});
     return rt;
   }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -1026,6 +1027,51 @@ TEST_F(ThreadList, EachThreadGetsItsOwnAdaptersFromTheFactory) {
   ASSERT_EQ(asked.size(), 2U);
   EXPECT_EQ(asked[0].rfind("__LOCALID_", 0), 0U);
   EXPECT_EQ(asked[1], "a");
+}
+
+// A history adapter per thread: each opened thread loads its own stored messages.
+class StoredHistory : public ThreadHistoryAdapter {
+ public:
+  explicit StoredHistory(std::string text) : text_(std::move(text)) {}
+  ThreadHistoryLoadResult load() override {
+    ++loads;
+    auto m = std::make_shared<ThreadMessage>();
+    m->id = "stored-" + text_;
+    m->role = Role::User;
+    m->content.emplace_back(TextPart{Text(text_)});
+    ThreadHistoryLoadResult r;
+    r.messages.push_back(ExportedMessageRepositoryItem{m, std::nullopt, std::nullopt});
+    return r;
+  }
+  void append(const ExportedMessageRepositoryItem&) override {}
+  std::atomic<int> loads{0};
+
+ private:
+  std::string text_;
+};
+
+TEST_F(ThreadList, AnOpenedThreadLoadsItsHistoryAndReloadMainThreadLoadsAgain) {
+  adapter->pages = {page({meta("a"), meta("b")})};
+  std::map<std::string, std::shared_ptr<StoredHistory>> stores;
+  make([&](ThreadListRuntimeOptions& o) {
+    o.adapters_for = [&](const ThreadListItem& item) {
+      ThreadAdapters adapters;
+      auto& store = stores[item.id];
+      store = std::make_shared<StoredHistory>("kept in " + item.id);
+      adapters.history = store;
+      return adapters;
+    };
+  });
+  settle();
+  auto s = l().switch_to_thread("b");
+  settle();
+  EXPECT_EQ(branch_string(l().main_thread()), R"([u"kept in b"])");
+  EXPECT_EQ(stores["b"]->loads.load(), 1);
+  EXPECT_EQ(stores.begin()->second->loads.load() + stores["b"]->loads.load(), 1);  // not the draft
+  auto r = l().reload_main_thread();
+  settle();
+  EXPECT_EQ(stores["b"]->loads.load(), 1);  // a fresh runtime asked the factory again
+  EXPECT_EQ(branch_string(l().main_thread()), R"([u"kept in b"])");
 }
 
 TEST_F(ThreadList, ReloadMainThreadGivesAFreshRuntime) {
