@@ -10,6 +10,7 @@
 
 #include "aui/chat_model_adapter.hpp"
 #include "aui/thread_runtime.hpp"
+#include "capability_commands.hpp"
 
 namespace aui::chat {
 
@@ -17,6 +18,8 @@ struct ChatOptions {
   /// Pause between the demo adapter's chunks.
   int demo_delay_ms = 30;
   // The network providers (--provider, --base-url, --model) will add their settings here.
+  /// Attachments, speech, feedback and suggestions (capability_commands.hpp).
+  CapabilityOptions capabilities{};
 };
 
 enum class ParseOutcome { Run, Exit, Fail };
@@ -91,6 +94,7 @@ class ChatApp {
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks
+  std::unique_ptr<CapabilityCommands> capabilities_;
 };
 
 }  // namespace aui::chat

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
   runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
+  runtime_options.adapters = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
   aui::LocalRuntime rt(std::move(runtime_options));
   aui::EventLoop* loop = rt.event_loop();
   auto tools = rt.thread().register_tools(std::move(chosen.tools));
