@@ -89,10 +89,15 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
   return a;
 }
 
-CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out) : thread_(thread), out_(out) {}
+CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out) : thread_(&thread), out_(out) {}
+
+void CapabilityCommands::set_thread(ThreadRuntime& thread) {
+  thread_ = &thread;
+  shown_.clear();
+}
 
 Id CapabilityCommands::message_at(const std::string& number, bool assistant_default) const {
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   if (number.empty()) {
     for (std::size_t i = messages.size(); i-- > 0;) {
       if (!assistant_default || messages[i]->role == Role::Assistant) return messages[i]->id;
@@ -110,7 +115,7 @@ Id CapabilityCommands::message_at(const std::string& number, bool assistant_defa
 }
 
 std::string CapabilityCommands::number_of(const Id& id) const {
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   for (std::size_t i = 0; i < messages.size(); ++i) {
     if (messages[i]->id == id) return std::to_string(i + 1);
   }
@@ -123,11 +128,11 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
   const std::string args = trimmed(raw_args);
   if (cmd == "/attach") {
     if (args.empty()) throw std::runtime_error("usage: /attach PATH");
-    if (!thread_.capabilities().attachments) throw std::runtime_error("attachments are not available in this build");
+    if (!thread_->capabilities().attachments) throw std::runtime_error("attachments are not available in this build");
 #if AUI_CHAT_WITH_ATTACHMENTS
     const auto file = attachments::host_file_from_path(args);
     const std::string name = file.name;
-    thread_.composer().add_attachment(file).then([this, name, prompt](std::exception_ptr error) {
+    thread_->composer().add_attachment(file).then([this, name, prompt](std::exception_ptr error) {
       if (error) {
         try {
           std::rethrow_exception(error);
@@ -135,7 +140,7 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
           out_ << "error: " << safe(e.what(), 300) << '\n';
         }
       } else {
-        out_ << "attached " << safe(name) << " (" << thread_.composer().attachments().size()
+        out_ << "attached " << safe(name) << " (" << thread_->composer().attachments().size()
              << " waiting; they go with your next message)\n";
       }
       prompt();
@@ -145,13 +150,13 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
   }
   if (cmd == "/speak") {
     const Id id = message_at(args, true);
-    thread_.speak(id);
+    thread_->speak(id);
     out_ << "speaking message " << number_of(id) << " (/stop to stop)\n";
     prompt();
     return true;
   }
   if (cmd == "/stop") {
-    thread_.stop_speaking();
+    thread_->stop_speaking();
     out_ << "stopped speaking\n";
     prompt();
     return true;
@@ -159,7 +164,7 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
   if (cmd == "/good" || cmd == "/bad") {
     const Id id = message_at(args, true);
     const auto type = cmd == "/good" ? FeedbackType::Positive : FeedbackType::Negative;
-    thread_.submit_feedback(id, type);
+    thread_->submit_feedback(id, type);
     out_ << "recorded " << (type == FeedbackType::Positive ? "positive" : "negative") << " feedback on message "
          << number_of(id) << '\n';
     prompt();
@@ -181,7 +186,7 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
 }
 
 bool CapabilityCommands::send_with_attachments(const std::string& text) {
-  auto& composer = thread_.composer();
+  auto& composer = thread_->composer();
   if (composer.attachments().empty()) return false;
   const auto count = composer.attachments().size();
   composer.set_text(text);
@@ -198,7 +203,7 @@ bool CapabilityCommands::send_with_attachments(const std::string& text) {
 }
 
 void CapabilityCommands::on_change(bool busy, const std::function<void()>& prompt) {
-  const auto& now = thread_.suggestions();
+  const auto& now = thread_->suggestions();
   if (now.empty()) {
     shown_.clear();
     return;

@@ -42,6 +42,8 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
 class CapabilityCommands {
  public:
   CapabilityCommands(ThreadRuntime& thread, std::ostream& out);
+  /// Acts on another thread from now on (the chat switched threads).
+  void set_thread(ThreadRuntime& thread);
 
   /// Runs `cmd` if it is a capability command (the rest of the line in `args`) and returns
   /// true; false when it is not one. A mistake throws std::runtime_error with a one-line message.
@@ -59,7 +61,7 @@ class CapabilityCommands {
   Id message_at(const std::string& number, bool assistant_default) const;
   std::string number_of(const Id& id) const;
 
-  ThreadRuntime& thread_;
+  ThreadRuntime* thread_;
   std::ostream& out_;
   std::vector<ThreadSuggestion> shown_;  // the suggestions last printed
 };

@@ -15,13 +15,16 @@
 #include "aui/demo_adapter.hpp"
 #include "aui/demo_tools.hpp"
 #include "aui/message_json.hpp"
+#include "aui/thread_store.hpp"
 #include "terminal_text.hpp"
 
 namespace aui::chat {
 
 namespace {
 
-const char* kUsage = "usage: aui-chat [--demo-delay-ms N] [--help]\n";
+const char* kUsage =
+    "usage: aui-chat [--provider openai|anthropic|demo] [--base-url URL] [--model NAME] [--db FILE | --memory]\n"
+    "                [--demo-delay-ms N] [--help]\n";
 
 const char* kHelp =
     "Type a message and press Enter to send it. Commands:\n"
@@ -30,7 +33,7 @@ const char* kHelp =
     "  /branches N            show the branches of message N\n"
     "  /branch N prev|next    switch message N to its previous or next branch\n"
     "  /history               show the current branch, numbered\n"
-    "  /export FILE           write the thread as assistant-ui JSON\n"
+    "  /export [md|json] FILE write the thread as Markdown or assistant-ui JSON (the default)\n"
     "  /allow, /deny [why]    allow or deny the tool call waiting for approval\n"
     "  /always                allow it, and every later call of that tool in this chat\n"
     "  /answer TEXT           answer the tool call waiting for you (JSON or plain text)\n"
@@ -94,10 +97,25 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       out << kUsage << "\nA terminal chat on aui. Without a backend it answers with aui's offline demo adapter.\n"
+          << backend_usage()
+          << "  --db FILE              keep the threads in FILE (default: $XDG_DATA_HOME/aui/aui.db)\n"
+          << "  --memory               keep the threads in memory only\n"
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
           << "  " << capability_usage() << "\n\n"
-          << kHelp << capability_help();
+          << kHelp << ChatThreads::help() << capability_help();
       return ParseOutcome::Exit;
+    }
+    if (arg == "--memory") {
+      options.memory = true;
+      continue;
+    }
+    if (arg == "--db") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+        err << "aui-chat: --db needs a file name\n";
+        return ParseOutcome::Fail;
+      }
+      options.db_path = argv[++i];
+      continue;
     }
     if (arg == "--demo-delay-ms") {
       long ms = 0;
@@ -107,6 +125,10 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       }
       options.demo_delay_ms = static_cast<int>(ms);
       ++i;
+      continue;
+    }
+    if (const int backend = parse_backend_arg(argc, argv, i, options.backend, err); backend != 0) {
+      if (backend < 0) return ParseOutcome::Fail;
       continue;
     }
     try {
@@ -122,31 +144,71 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
 }
 
 ChosenAdapter choose_adapter(const ChatOptions& options) {
-  // The only adapter so far; the network providers will be chosen here.
+  if (auto backend = choose_backend(options.backend)) {
+    return {std::move(backend->adapter), std::move(backend->banner), std::move(backend->tools)};
+  }
   return {make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3}),
           "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists the commands.",
           make_demo_toolkit()};
 }
 
 ChatApp::ChatApp(ThreadRuntime& thread, std::ostream& out, std::function<void()> on_quit)
-    : thread_(thread), out_(out), on_quit_(std::move(on_quit)),
+    : thread_(&thread), out_(out), on_quit_(std::move(on_quit)),
       capabilities_(std::make_unique<CapabilityCommands>(thread, out)) {
-  subscription_ = thread_.subscribe([this] { on_change(); });
+  subscription_ = thread_->subscribe([this] { on_change(); });
   // A run that pauses for a person changes no message as it ends; RunEnd says it did.
-  run_end_ = thread_.on(ThreadEvent::RunEnd, [this] { on_change(); });
+  run_end_ = thread_->on(ThreadEvent::RunEnd, [this] { on_change(); });
 }
 
 ChatApp::~ChatApp() { *alive_ = false; }
 
+void ChatApp::show_thread(ThreadRuntime& thread) {
+  if (&thread != thread_) {
+    thread_ = &thread;
+    subscription_ = thread_->subscribe([this] { on_change(); });
+    run_end_ = thread_->on(ThreadEvent::RunEnd, [this] { on_change(); });
+    capabilities_->set_thread(thread);
+    queued_texts_.clear();
+    cancel_requested_ = false;
+  }
+  // What is already there is printed as history, not streamed again.
+  const auto& messages = thread_->messages();
+  streaming_id_ = messages.empty() ? Id() : messages.back()->id;
+  finished_ = !thread_->is_running();
+  part_ = 0;
+  part_bytes_ = 0;
+  call_shown_ = false;
+  if (!messages.empty()) {
+    // A reply still streaming (a run going on in the background) goes on from what is shown.
+    const auto& content = messages.back()->content;
+    part_ = content.empty() ? 0 : content.size() - (finished_ ? 0 : 1);
+    if (!finished_ && !content.empty()) {
+      if (const auto* text = content.back().get_if<TextPart>()) part_bytes_ = text->text.view().size();
+    }
+  }
+  if (!messages.empty()) history();
+}
+
 void ChatApp::prompt() { out_ << "\nyou> " << std::flush; }
 
-bool ChatApp::busy() const { return thread_.is_running() || thread_.is_run_in_progress(); }
+bool ChatApp::replying() const { return thread_->is_running() || thread_->is_run_in_progress(); }
+
+bool ChatApp::busy() const { return pending_ > 0 || replying(); }
+
+void ChatApp::hold_until(const Completion& c) {
+  ++pending_;
+  c.then([this, alive = alive_](std::exception_ptr) {
+    if (!*alive) return;
+    --pending_;
+    schedule_drain();
+  });
+}
 
 void ChatApp::on_line(const std::string& line) {
   if (quit_) return;
   // With the runtime's message queue, a message typed during a reply is queued by the runtime
   // (and shown as queued); /queue and /unqueue act at once. Other commands wait for the reply.
-  if (busy() && waiting_.empty() && thread_.queue()) {
+  if (pending_ == 0 && replying() && waiting_.empty() && thread_->queue()) {
     const auto start = line.find_first_not_of(" \t");
     const bool command_line = start != std::string::npos && line[start] == '/';
     const std::string word = command_line ? line.substr(start, line.find_first_of(" \t", start) - start) : "";
@@ -178,7 +240,7 @@ void ChatApp::drain() {
 void ChatApp::schedule_drain() {
   if (drain_scheduled_ || (waiting_.empty() && !end_of_input_)) return;
   drain_scheduled_ = true;
-  thread_.dispatcher().post([this, alive = alive_] {
+  thread_->dispatcher().post([this, alive = alive_] {
     if (*alive) drain();
   });
 }
@@ -207,7 +269,7 @@ void ChatApp::on_interrupt() {
   if (quit_) return;
   if (busy() && !cancel_requested_) {
     cancel_requested_ = true;
-    thread_.cancel_run();  // also empties the queue
+    thread_->cancel_run();  // also empties the queue
     queued_texts_.clear();
     return;
   }
@@ -227,18 +289,18 @@ void ChatApp::quit() {
 }
 
 void ChatApp::send(const std::string& text) {
-  if (thread_.queue() && busy()) {
+  if (thread_->queue() && replying()) {
     // The runtime queues it; it goes out when the reply ends (one per reply).
-    thread_.append(text).then([](std::exception_ptr) {});
+    thread_->append(text).then([](std::exception_ptr) {});
     queued_texts_.push_back(text);
-    out_ << "  [queued " << thread_.queue()->size() << "] " << sanitize_terminal_text(one_line(text, 70), true).text
+    out_ << "  [queued " << thread_->queue()->size() << "] " << sanitize_terminal_text(one_line(text, 70), true).text
          << '\n' << std::flush;
     return;
   }
   cancel_requested_ = false;
   if (capabilities_->send_with_attachments(text)) return;  // /attach'ed files go with it
   // The reply shows its own failure ([error: ...]); the completion adds nothing to print.
-  thread_.append(text).then([](std::exception_ptr) {});
+  thread_->append(text).then([](std::exception_ptr) {});
 }
 
 // Streams the growing reply: prints only what is new since the last notification. The runtime
@@ -247,12 +309,12 @@ void ChatApp::send(const std::string& text) {
 void ChatApp::on_change() {
   if (!busy()) schedule_drain();
   capabilities_->on_change(busy(), [this] { prompt(); });
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   if (messages.empty()) return;
   const auto& last = messages.back();
   if (last->role != Role::Assistant) return;
   // Between the roundtrips of a tool loop the message shows requires-action for a moment.
-  const bool running = last->status.type == StatusType::Running || thread_.is_run_in_progress();
+  const bool running = last->status.type == StatusType::Running || thread_->is_run_in_progress();
   if (last->id != streaming_id_) {
     if (!running) return;  // not a reply being produced
     // A queued message went out: show it, as typed lines are shown, before its reply.
@@ -343,7 +405,7 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
   const bool gated = call.approval.has_value();
   if (gated && call.approval->approved.value_or(false)) {
     // Allowed: aui runs a tool it has an execute function for; otherwise the model acts on it.
-    const auto tools = thread_.model_context().tools;
+    const auto tools = thread_->model_context().tools;
     const auto tool = tools.find(call.tool_name);
     if (tool != tools.end() && tool->second.execute) return false;
     show_call();
@@ -365,7 +427,7 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
 
 // The newest reply on the branch, when it is an assistant message.
 MessagePtr ChatApp::last_reply() const {
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   if (messages.empty() || messages.back()->role != Role::Assistant) return nullptr;
   return messages.back();
 }
@@ -380,7 +442,7 @@ void ChatApp::decide(bool approved, bool always, const std::string& reason) {
       if (!reason.empty()) response.reason = reason;
       response.always = always;
       cancel_requested_ = false;
-      thread_.respond_to_tool_approval(std::move(response));
+      thread_->respond_to_tool_approval(std::move(response));
       if (always) {
         out_ << (approved ? "allowed " : "denied ") << sanitize_terminal_text(call->tool_name, true).text
              << " for the rest of this chat\n";
@@ -402,7 +464,7 @@ void ChatApp::answer(const std::string& text) {
       Json result = Json::parse(text, nullptr, false);
       if (result.is_discarded()) result = text;
       cancel_requested_ = false;
-      thread_.add_tool_result({reply->id, call->tool_call_id, call->tool_name, std::move(result)});
+      thread_->add_tool_result({reply->id, call->tool_call_id, call->tool_name, std::move(result)});
       if (!busy()) prompt();
       return;
     }
@@ -411,7 +473,7 @@ void ChatApp::answer(const std::string& text) {
 }
 
 Id ChatApp::message_at(const std::string& number) const {
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   long i = 0;
   if (!parse_int(number, 1, static_cast<long>(messages.size()), i)) {
     if (messages.empty()) throw UsageError("there are no messages yet");
@@ -426,19 +488,31 @@ void ChatApp::command(const std::string& line) {
   std::string cmd;
   in >> cmd;
   if (cmd == "/help") {
-    out_ << kHelp << capability_help();
+    out_ << kHelp;
+    if (threads_) out_ << ChatThreads::help();
+    out_ << capability_help();
     prompt();
+  } else if (threads_ && ChatThreads::handles(cmd)) {
+    ++pending_;  // the lines after it wait until it has finished (a switch loads the thread)
+    threads_->run(cmd, rest_of(in), [this](ThreadRuntime& thread) { show_thread(thread); },
+                  [this, alive = alive_](const std::string& error) {
+                    if (!*alive) return;
+                    --pending_;
+                    if (!error.empty()) out_ << "error: " << sanitize_terminal_text(one_line(error, 300), true).text << '\n';
+                    if (!busy()) prompt();
+                    schedule_drain();
+                  });
   } else if (cmd == "/quit" || cmd == "/exit") {
     quit();
   } else if (cmd == "/history") {
     history();
     prompt();
   } else if (cmd == "/regen") {
-    const auto& messages = thread_.messages();
+    const auto& messages = thread_->messages();
     for (std::size_t i = messages.size(); i-- > 0;) {
       if (messages[i]->role == Role::Assistant) {
         cancel_requested_ = false;
-        thread_.reload(messages[i]->id).then([](std::exception_ptr) {});
+        thread_->reload(messages[i]->id).then([](std::exception_ptr) {});
         return;
       }
     }
@@ -451,8 +525,8 @@ void ChatApp::command(const std::string& line) {
     text.erase(0, text.find_first_not_of(" \t") == std::string::npos ? text.size() : text.find_first_not_of(" \t"));
     if (number.empty() || text.empty()) throw UsageError("usage: /edit N text");
     const auto id = message_at(number);
-    if (auto* open = thread_.edit_composer(id)) open->cancel();
-    auto& edit = thread_.begin_edit(id);
+    if (auto* open = thread_->edit_composer(id)) open->cancel();
+    auto& edit = thread_->begin_edit(id);
     edit.set_text(text);
     const bool reruns = edit.role() == Role::User;
     cancel_requested_ = false;
@@ -466,9 +540,9 @@ void ChatApp::command(const std::string& line) {
     std::string number;
     in >> number;
     const auto id = message_at(number);
-    const auto state = thread_.message_state(id);
+    const auto state = thread_->message_state(id);
     out_ << "message " << number << " is branch " << state->branch_number << "/" << state->branch_count << ":";
-    for (const auto& sibling : thread_.get_branches(id)) {
+    for (const auto& sibling : thread_->get_branches(id)) {
       out_ << ' ' << sanitize_terminal_text(sibling, true).text << (sibling == id ? "*" : "");
     }
     out_ << '\n';
@@ -478,12 +552,12 @@ void ChatApp::command(const std::string& line) {
     std::string direction;
     in >> number >> direction;
     if (direction != "prev" && direction != "next") throw UsageError("usage: /branch N prev|next");
-    thread_.switch_to_branch(message_at(number), direction == "prev" ? ThreadRuntime::BranchPosition::Previous
+    thread_->switch_to_branch(message_at(number), direction == "prev" ? ThreadRuntime::BranchPosition::Previous
                                                                      : ThreadRuntime::BranchPosition::Next);
     history();
     prompt();
   } else if (cmd == "/queue") {
-    const auto items = thread_.queue() ? thread_.queue()->items() : std::vector<QueueItem>{};
+    const auto items = thread_->queue() ? thread_->queue()->items() : std::vector<QueueItem>{};
     if (items.empty()) out_ << "(nothing queued)\n";
     std::size_t i = 0;
     for (const auto& item : items) {
@@ -493,7 +567,7 @@ void ChatApp::command(const std::string& line) {
   } else if (cmd == "/unqueue") {
     std::string number;
     in >> number;
-    const auto items = thread_.queue() ? thread_.queue()->items() : std::vector<QueueItem>{};
+    const auto items = thread_->queue() ? thread_->queue()->items() : std::vector<QueueItem>{};
     long n = 0;
     if (!parse_int(number, 1, static_cast<long>(items.size()), n)) {
       throw UsageError(items.empty() ? "nothing is queued" : "usage: /unqueue N (1 to " + std::to_string(items.size()) + ", see /queue)");
@@ -502,7 +576,7 @@ void ChatApp::command(const std::string& line) {
     if (auto it = std::find(queued_texts_.begin(), queued_texts_.end(), item.prompt); it != queued_texts_.end()) {
       queued_texts_.erase(it);
     }
-    thread_.queue()->remove(item.id);
+    thread_->queue()->remove(item.id);
     out_ << "removed queued message " << n << '\n';
     if (!busy()) prompt();
   } else if (cmd == "/allow" || cmd == "/always") {
@@ -514,15 +588,20 @@ void ChatApp::command(const std::string& line) {
     if (text.empty()) throw UsageError("usage: /answer TEXT");
     answer(text);
   } else if (cmd == "/export") {
-    std::string file;
-    std::getline(in, file);
-    file.erase(0, file.find_first_not_of(" \t") == std::string::npos ? file.size() : file.find_first_not_of(" \t"));
-    if (file.empty()) throw UsageError("usage: /export FILE");
-    const auto exported = thread_.export_repository();
-    const std::string json = to_json(exported).dump(2) + "\n";
+    std::string format = "json";
+    std::string file = rest_of(in);
+    if (const auto space = file.find(' '); space != std::string::npos &&
+                                           (file.substr(0, space) == "md" || file.substr(0, space) == "json")) {
+      format = file.substr(0, space);
+      file = file.substr(file.find_first_not_of(' ', space) == std::string::npos ? file.size()
+                                                                                 : file.find_first_not_of(' ', space));
+    }
+    if (file.empty()) throw UsageError("usage: /export [md|json] FILE");
+    const auto exported = thread_->export_repository();
+    const std::string text = format == "md" ? to_markdown(exported) : to_json(exported).dump(2) + "\n";
     std::ofstream file_out(file, std::ios::binary | std::ios::trunc);
     if (!file_out) throw UsageError("cannot write " + file);
-    file_out << json;
+    file_out << text;
     if (!file_out.flush()) throw UsageError("writing " + file + " failed");
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
@@ -535,12 +614,12 @@ void ChatApp::command(const std::string& line) {
 }
 
 void ChatApp::history() {
-  const auto& messages = thread_.messages();
+  const auto& messages = thread_->messages();
   if (messages.empty()) out_ << "(no messages yet)\n";
   std::size_t i = 0;
   for (const auto& m : messages) {
     ++i;
-    const auto state = thread_.message_state(static_cast<long>(i - 1));
+    const auto state = thread_->message_state(static_cast<long>(i - 1));
     out_ << i << ". " << to_string(m->role);
     if (state && state->branch_count > 1) out_ << " [branch " << state->branch_number << "/" << state->branch_count << "]";
     if (m->role == Role::Assistant && m->status.type != StatusType::Complete) out_ << " (" << status_text(m->status) << ")";

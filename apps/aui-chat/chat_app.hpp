@@ -9,15 +9,23 @@
 #include <string>
 
 #include "aui/chat_model_adapter.hpp"
+#include "aui/completion.hpp"
 #include "aui/thread_runtime.hpp"
+#include "backend_options.hpp"
 #include "capability_commands.hpp"
+#include "thread_commands.hpp"
 
 namespace aui::chat {
 
 struct ChatOptions {
+  /// --db PATH: the thread store's file (default: aui's file in the user's data directory).
+  std::string db_path{};
+  /// --memory: keep threads in memory only.
+  bool memory = false;
   /// Pause between the demo adapter's chunks.
   int demo_delay_ms = 30;
-  // The network providers (--provider, --base-url, --model) will add their settings here.
+  /// --provider, --base-url, --model, ... (backend_options.hpp).
+  BackendOptions backend{};
   /// Attachments, speech, feedback and suggestions (capability_commands.hpp).
   CapabilityOptions capabilities{};
 };
@@ -29,7 +37,8 @@ enum class ParseOutcome { Run, Exit, Fail };
 ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options, std::ostream& out,
                         std::ostream& err);
 
-/// The chat model adapter the options ask for, and the line that tells the user which it is.
+/// The chat model adapter the options ask for (a real backend when one is configured, else the
+/// offline demo), and the line that tells the user which it is.
 struct ChosenAdapter {
   ChatModelAdapter adapter;
   std::string banner;
@@ -58,6 +67,12 @@ class ChatApp {
   void on_interrupt();
   /// End of input: quits once the reply streaming and the lines waiting are done.
   void on_end_of_input();
+  /// Turns on the thread commands (/threads, /new, /switch, ...); null turns them off.
+  void set_threads(ChatThreads* threads) noexcept { threads_ = threads; }
+  /// Holds the lines typed from now on until `c` settles (e.g. the thread list's first load).
+  void hold_until(const Completion& c);
+  /// Shows another thread: follows its replies from now on and prints its current branch.
+  void show_thread(ThreadRuntime& thread);
 
  private:
   void quit();
@@ -67,7 +82,8 @@ class ChatApp {
   void send(const std::string& text);
   void command(const std::string& line);
   void on_change();
-  bool busy() const;
+  bool busy() const;      // a reply or a thread command is in progress
+  bool replying() const;  // a reply is in progress
   void print_parts(const ThreadMessage& m, bool running);
   bool print_tool_call(const ToolCallPart& call, bool running);
   MessagePtr last_reply() const;
@@ -76,7 +92,9 @@ class ChatApp {
   void history();
   Id message_at(const std::string& number) const;
 
-  ThreadRuntime& thread_;
+  ThreadRuntime* thread_;
+  ChatThreads* threads_ = nullptr;
+  int pending_ = 0;  // thread commands (and holds) not finished: lines wait for them
   std::ostream& out_;
   std::function<void()> on_quit_;
   Subscription subscription_;

@@ -9,16 +9,23 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
+#include "thread_commands.hpp"
+#ifdef AUI_CHAT_HAS_SQLITE
+#include "aui/stores/sqlite_store.hpp"
+#endif
 
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "");
@@ -38,19 +45,69 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto chosen = aui::chat::choose_adapter(options);
-  aui::ThreadRuntimeOptions runtime_options;
+  aui::chat::ChosenAdapter chosen;
+  try {
+    chosen = aui::chat::choose_adapter(options);
+  } catch (const std::exception& e) {
+    std::cerr << "aui-chat: " << e.what() << '\n';
+    return 2;
+  }
+  // The threads: kept in the SQLite store when it opens; a store that cannot be opened (a
+  // corrupt file, a newer schema, a directory without access) is reported and left untouched,
+  // and the chat goes on in memory.
+  std::shared_ptr<aui::ThreadStore> store;
+  std::string store_line = "threads are kept in memory only (--memory)";
+#ifdef AUI_CHAT_HAS_SQLITE
+  if (!options.memory) {
+    try {
+      aui::SqliteStoreOptions store_options;
+      if (!options.db_path.empty()) store_options.path = options.db_path;
+      auto sqlite = aui::SqliteStore::open(store_options);
+      store_line = "threads are kept in " + sqlite->path().string() + " (/threads lists them)";
+      store = std::move(sqlite);
+    } catch (const std::exception& e) {
+      store_line = std::string("threads are kept in memory only: ") + e.what();
+    }
+  }
+#else
+  store_line = "threads are kept in memory only (built without SQLite)";
+#endif
+
+  aui::ThreadListRuntimeOptions list_options;
+  auto& runtime_options = list_options.thread;
   runtime_options.chat_model = std::move(chosen.adapter);
   runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
   runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
-  runtime_options.adapters = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
-  aui::LocalRuntime rt(std::move(runtime_options));
+  // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
+  runtime_options.history_checkpoint_interval = std::chrono::milliseconds(250);
+  // Attachments, speech, feedback and suggestions, the same for every thread.
+  const aui::ThreadAdapters capabilities = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
+  runtime_options.adapters = capabilities;
+  list_options.adapter = store;
+  if (store) {
+    list_options.adapters_for = [store, capabilities](const aui::ThreadListItem& item) {
+      aui::ThreadAdapters adapters = capabilities;
+      adapters.history = store->history(item.remote_id.value_or(item.id));
+      return adapters;
+    };
+  }
+  // Every thread gets the tools and loads its messages when it is opened.
+  std::vector<aui::Subscription> tool_registrations;
+  list_options.on_thread_started = [&tool_registrations, tools = chosen.tools](aui::ThreadRuntime& thread,
+                                                                               const aui::ThreadListItem&) {
+    tool_registrations.push_back(thread.register_tools(tools));
+    thread.load_history().then([](std::exception_ptr) {});  // a failure is reported by on_error
+  };
+  aui::LocalRuntime rt(std::move(list_options));
   aui::EventLoop* loop = rt.event_loop();
-  auto tools = rt.thread().register_tools(std::move(chosen.tools));
   aui::chat::ChatApp app(rt.thread(), std::cout, [loop] { loop->stop(); });
+  aui::chat::ChatThreads threads(rt.threads(), store, std::cout);
+  app.set_threads(&threads);
+  // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it.
+  app.hold_until(rt.threads().load_threads());
 
-  std::cout << chosen.banner << '\n';
+  std::cout << chosen.banner << '\n' << store_line << '\n';
   app.prompt();
 
   // The reader and signal threads only post; they never touch the app or the runtime.

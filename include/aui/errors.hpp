@@ -41,6 +41,13 @@ enum class ErrorKind {
   UnknownAnchor,
   SelfAnchor,
   NotAdjacent,
+  // thread lists (spec §14)
+  ThreadNotFound,
+  ThreadStatus,
+  ThreadDeleted,
+  AdapterChanged,
+  // stores: a database that cannot be opened, read or written
+  Storage,
 };
 
 /// The spec name of an error kind, e.g. "ParentNotFound".

@@ -6,16 +6,19 @@
 #include "aui/chat_model_adapter.hpp"
 #include "aui/completion.hpp"
 #include "aui/dispatcher.hpp"
+#include "aui/thread_list_runtime.hpp"
 #include "aui/thread_runtime.hpp"
 
 namespace aui {
 
-/// A chat runtime with one thread (the single-thread list of spec §14.1).
+/// A chat runtime: a list of threads (spec §14.2) kept by the in-memory list adapter, or by the
+/// RemoteThreadListAdapter given in the options, with one thread shown at a time.
 ///
 ///     aui::LocalRuntime rt([](const aui::ChatModelRunOptions& o) {
 ///       return aui::ChatModelRunResult::text("You said: " + o.messages.back()->text());
 ///     });
 ///     rt.wait(rt.thread().append("hi"));
+///     rt.wait(rt.threads().switch_to_new_thread());  // a second conversation
 ///
 /// Without a dispatcher in the options it makes its own EventLoop, which wait() and
 /// event_loop() drive; with one, the host's loop drives it.
@@ -23,9 +26,13 @@ class LocalRuntime {
  public:
   explicit LocalRuntime(ChatModelAdapter chat_model);
   explicit LocalRuntime(ThreadRuntimeOptions options);
+  explicit LocalRuntime(ThreadListRuntimeOptions options);
   ~LocalRuntime();
 
-  ThreadRuntime& thread() noexcept { return *thread_; }
+  /// The main thread: the one shown (it changes when the list switches threads).
+  ThreadRuntime& thread() { return threads_->main_thread(); }
+  /// The list of threads.
+  ThreadListRuntime& threads() noexcept { return *threads_; }
   /// The runtime's own loop, or nullptr when the host supplied a dispatcher.
   EventLoop* event_loop() noexcept { return loop_.get(); }
   /// Runs the own loop until `completion` settles, then rethrows its failure if any. With a host
@@ -34,7 +41,7 @@ class LocalRuntime {
 
  private:
   std::shared_ptr<EventLoop> loop_;
-  std::unique_ptr<ThreadRuntime> thread_;
+  std::unique_ptr<ThreadListRuntime> threads_;
 };
 
 }  // namespace aui

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace aui {
 
@@ -25,7 +26,12 @@ struct SseEvent {
 class SseParser {
  public:
   using Handler = std::function<void(const SseEvent&)>;
+  /// Sees a line whose field the standard does not know, with its value (one leading space
+  /// stripped), e.g. the non-standard `error: {...}` line older llama.cpp servers send.
+  using FieldHandler = std::function<void(std::string_view field, std::string_view value)>;
   explicit SseParser(Handler on_event);
+  /// Without one, unknown fields are ignored, as the standard says.
+  void on_unknown_field(FieldHandler handler) { on_unknown_field_ = std::move(handler); }
   void feed(std::string_view bytes);
   /// End of stream: dispatches a pending event, if any.
   void finish();
@@ -37,6 +43,7 @@ class SseParser {
   void process_line(std::string_view line);
   void dispatch();
   Handler on_event_;
+  FieldHandler on_unknown_field_;
   std::string line_;
   bool last_was_cr_ = false;
   bool at_start_ = true;  // a byte order mark may still be ahead

@@ -3,6 +3,7 @@
 // §10, §11). Everything here runs on the owner thread; adapters run on workers and their results
 // come back through the Dispatcher.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,9 +27,14 @@
 #include "aui/speech_synthesis_adapter.hpp"
 #include "aui/subscription.hpp"
 #include "aui/suggestion_adapter.hpp"
+#include "aui/thread_history_adapter.hpp"
 #include "aui/tool_execution.hpp"
 
 namespace aui {
+
+namespace detail {
+class HistoryWriter;
+}
 
 /// The optional capability adapters of a thread. Replacing them while the thread lives
 /// recomputes the capabilities and notifies (spec §10).
@@ -38,6 +44,8 @@ struct ThreadAdapters {
   std::shared_ptr<DictationAdapter> dictation{};
   std::shared_ptr<FeedbackAdapter> feedback{};
   std::shared_ptr<SuggestionAdapter> suggestion{};
+  /// Where the thread's messages are kept (spec §12); none = in memory only.
+  std::shared_ptr<ThreadHistoryAdapter> history{};
 };
 
 /// Configuration of a thread runtime.
@@ -63,12 +71,28 @@ struct ThreadRuntimeOptions {
   /// An edit (a run-starting append not under the tail) empties the queue (true) or lets it drain
   /// after the edit's run (false).
   bool queue_clear_on_rewind = true;
+  /// Checkpoints of a streaming reply: while a reply streams, its message is written through
+  /// the history adapter's update at most this often, so a crash loses at most the last interval
+  /// of it. Zero (the default) writes a reply only when its run ends (spec §12.4); checkpoints
+  /// need an adapter with update.
+  std::chrono::milliseconds history_checkpoint_interval{0};
+  /// The clock checkpoints are timed by; steady_clock when empty (tests give a fake one).
+  std::function<std::chrono::steady_clock::time_point()> clock{};
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
   std::function<void(const std::string&)> on_error;
   /// The thread's id, if it has one (a remote or stored thread): handed to the chat model as
   /// unstable_threadId and to the feedback adapter.
   std::optional<std::string> thread_id{};
+
+  // ---- set by a thread list (spec §14.7); a lone thread leaves them empty ----
+  /// The initialisation barrier: append() shows its message at once, then waits for the
+  /// completion this returns before writing history or starting the run. If it fails, the
+  /// message is removed and append fails MessageNotSent (the composer restores its draft); the
+  /// next append asks again, so a failed initialisation is retried.
+  std::function<Completion()> initialize_barrier{};
+  /// unstable_threadId: read at the start of every roundtrip (the thread's remote id, if any).
+  std::function<std::optional<std::string>()> thread_id_provider{};
 };
 
 /// Capabilities (spec §10).
@@ -198,7 +222,8 @@ class ThreadRuntime {
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
   bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
-  bool is_loading() const noexcept { return false; }
+  /// A history load is in flight (spec §12.2).
+  bool is_loading() const noexcept { return is_loading_; }
   bool is_empty() const noexcept { return messages().empty(); }
   /// unstable_state of the last assistant message on the branch, or null.
   Json state() const;
@@ -273,6 +298,13 @@ class ThreadRuntime {
   ExportedMessageRepository export_repository() const;
   void import_repository(const ExportedMessageRepository& data);
   void reset(std::vector<ThreadMessageLike> initial_messages = {});
+  /// Loads the thread's messages from the history adapter (spec §12.2): imports them, resumes a
+  /// live run when the adapter says so (§12.3). The first call starts the load; later calls return
+  /// the same completion. Without an adapter it succeeds at once, and the load runs when an adapter
+  /// arrives through set_adapters() while the thread is still empty.
+  Completion load_history();
+  /// Settles when every history call issued so far has finished (e.g. before a program exits).
+  Completion history_flushed();
   /// Tears the thread down (spec §5.16): cancels the run; later results are dropped.
   void detach();
 
@@ -318,6 +350,8 @@ class ThreadRuntime {
   struct Listeners;
 
   Completion run_append(AppendMessage message, bool composer_metadata);
+  Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message);
+  Completion send_appended(const MessagePtr& stored, AppendMessage message);
   Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
                             ChatModelAdapter first_callback);
   void run_loop(std::shared_ptr<Run> run);
@@ -346,6 +380,12 @@ class ThreadRuntime {
   bool addressed_to_tail(const Parent& parent) const;
   void advance_queue();
   void release_queue_later();
+  Completion write_history(bool update, ExportedMessageRepositoryItem item);
+  void write_partial_decision(const MessageLocation& loc);
+  void end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
+  void maybe_checkpoint(Roundtrip& rt);
+  void run_history_load();
+  void apply_history_load(ThreadHistoryLoadResult result);
 
   ThreadRuntimeOptions options_;
   MessageRepository repository_;
@@ -374,6 +414,10 @@ class ThreadRuntime {
   std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;
+  std::unique_ptr<detail::HistoryWriter> history_writer_;
+  std::optional<Completion> history_load_;  // requested (spec §12.2)
+  bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
+  bool is_loading_ = false;
   std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks
 };
 

@@ -37,6 +37,11 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::UnknownAnchor: return "UnknownAnchor";
     case ErrorKind::SelfAnchor: return "SelfAnchor";
     case ErrorKind::NotAdjacent: return "NotAdjacent";
+    case ErrorKind::ThreadNotFound: return "ThreadNotFound";
+    case ErrorKind::ThreadStatus: return "ThreadStatus";
+    case ErrorKind::ThreadDeleted: return "ThreadDeleted";
+    case ErrorKind::AdapterChanged: return "AdapterChanged";
+    case ErrorKind::Storage: return "Storage";
   }
   return "Unknown";
 }

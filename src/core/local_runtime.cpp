@@ -1,10 +1,16 @@
-// LocalRuntime: a thread runtime with its own event loop when the host has none.
+// LocalRuntime: a thread list with its own event loop when the host has none.
 
 #include "aui/local_runtime.hpp"
 
 namespace aui {
 
 namespace {
+
+ThreadListRuntimeOptions with_thread_options(ThreadRuntimeOptions thread) {
+  ThreadListRuntimeOptions options;
+  options.thread = std::move(thread);
+  return options;
+}
 
 ThreadRuntimeOptions with_chat_model(ChatModelAdapter chat_model) {
   ThreadRuntimeOptions options;
@@ -16,17 +22,18 @@ ThreadRuntimeOptions with_chat_model(ChatModelAdapter chat_model) {
 
 LocalRuntime::LocalRuntime(ChatModelAdapter chat_model) : LocalRuntime(with_chat_model(std::move(chat_model))) {}
 
-LocalRuntime::LocalRuntime(ThreadRuntimeOptions options) {
-  if (!options.dispatcher) {
+LocalRuntime::LocalRuntime(ThreadRuntimeOptions options) : LocalRuntime(with_thread_options(std::move(options))) {}
+
+LocalRuntime::LocalRuntime(ThreadListRuntimeOptions options) {
+  if (!options.thread.dispatcher) {
     loop_ = std::make_shared<EventLoop>();
-    options.dispatcher = loop_;
+    options.thread.dispatcher = loop_;
   }
-  thread_ = std::make_unique<ThreadRuntime>(std::move(options));
+  threads_ = std::make_unique<ThreadListRuntime>(std::move(options));
 }
 
 LocalRuntime::~LocalRuntime() {
-  if (thread_) thread_->detach();
-  thread_.reset();
+  threads_.reset();  // detaches every thread: runs are cancelled, late results dropped
 }
 
 void LocalRuntime::wait(const Completion& completion) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "json_scan.hpp"
 #include "stream_json.hpp"
 
 namespace aui {
@@ -26,6 +27,105 @@ std::string arguments_text(const Json* arguments) {
   return arguments->dump();
 }
 
+// The one choice of a plain chunk, as the fast path reads it.
+struct FastChoice {
+  std::size_t index = 0;
+  std::string content;
+  std::string reasoning_content;
+  std::string reasoning;
+  std::string finish_reason;
+};
+
+// A string or null (an empty string then); false for anything else.
+bool string_or_null(json_scan::JsonScanner& s, std::string& out) {
+  out.clear();
+  return s.null() || s.string(out);
+}
+
+bool read_fast_delta(json_scan::JsonScanner& s, FastChoice& c, std::string& key) {
+  if (!s.eat('{')) return false;
+  if (s.eat('}')) return true;
+  unsigned seen = 0;
+  const auto once = [&](unsigned bit) {
+    const bool first = (seen & bit) == 0;
+    seen |= bit;
+    return first;
+  };
+  do {
+    if (!s.string(key) || !s.eat(':')) return false;
+    if (key == "content") {
+      if (!once(1) || !string_or_null(s, c.content)) return false;
+    } else if (key == "reasoning_content") {
+      if (!once(2) || !string_or_null(s, c.reasoning_content)) return false;
+    } else if (key == "reasoning") {
+      if (!once(4) || !string_or_null(s, c.reasoning)) return false;
+    } else if (key == "refusal" || key == "tool_calls" || key == "function_call") {
+      // Only their absence is fast: anything else takes the full path.
+      if (!s.null()) return false;
+    } else if (!s.skip_value()) {
+      return false;
+    }
+  } while (s.eat(','));
+  return s.eat('}');
+}
+
+bool read_fast_choice(json_scan::JsonScanner& s, FastChoice& c, std::string& key) {
+  if (!s.eat('{')) return false;
+  if (s.eat('}')) return true;
+  unsigned seen = 0;
+  const auto once = [&](unsigned bit) {
+    const bool first = (seen & bit) == 0;
+    seen |= bit;
+    return first;
+  };
+  do {
+    if (!s.string(key) || !s.eat(':')) return false;
+    if (key == "index") {
+      if (!once(1) || !s.number(&c.index) || c.index == SIZE_MAX) return false;
+    } else if (key == "delta") {
+      if (!once(2) || !read_fast_delta(s, c, key)) return false;
+    } else if (key == "finish_reason") {
+      if (!once(4) || !string_or_null(s, c.finish_reason)) return false;
+    } else if (!s.skip_value()) {
+      return false;
+    }
+  } while (s.eat(','));
+  return s.eat('}');
+}
+
+// Reads the common chunk — at most one choice, whose delta holds only text and/or reasoning, no
+// usage, no error — without building a JSON document. False (nothing read) for any other shape
+// or for text that is not valid JSON: the full path then decides.
+bool read_fast_chunk(std::string_view data, FastChoice& c, bool& has_choice) {
+  thread_local std::string key;
+  json_scan::JsonScanner s(data);
+  has_choice = false;
+  if (!s.eat('{')) return false;
+  if (!s.eat('}')) {
+    unsigned seen = 0;
+    do {
+      if (!s.string(key) || !s.eat(':')) return false;
+      if (key == "choices") {
+        if ((seen & 1) != 0 || !s.eat('[')) return false;
+        seen |= 1;
+        if (!s.eat(']')) {
+          if (!read_fast_choice(s, c, key)) return false;
+          has_choice = true;
+          if (!s.eat(']')) return false;  // more than one choice
+        }
+      } else if (key == "usage" || key == "error") {
+        if (!s.null()) return false;
+      } else if (key == "x_groq") {
+        return false;
+      } else if (!s.skip_value()) {
+        return false;
+      }
+    } while (s.eat(','));
+    if (!s.eat('}')) return false;
+  }
+  return s.at_end();
+}
+
 }  // namespace
 
 void OpenAIStreamDecoder::feed(const SseEvent& event) {
@@ -41,6 +141,24 @@ void OpenAIStreamDecoder::feed(const SseEvent& event) {
   if (data.empty()) return;  // an empty keep-alive
   if (data == "[DONE]") {
     done_ = true;
+    return;
+  }
+  // Reused from chunk to chunk (and decoder to decoder on this thread), so its strings keep
+  // their capacity.
+  thread_local FastChoice fast;
+  fast.index = 0;
+  fast.content.clear();
+  fast.reasoning_content.clear();
+  fast.reasoning.clear();
+  fast.finish_reason.clear();
+  if (bool has_choice = false; read_fast_chunk(data, fast, has_choice)) {
+    // The same reads as read_chunk()/read_delta() below, in the same order.
+    if (has_choice && fast.index == 0) {
+      accumulator_.append_reasoning(fast.reasoning_content);
+      accumulator_.append_reasoning(fast.reasoning);
+      accumulator_.append_text(fast.content);
+      if (!fast.finish_reason.empty()) finish_reason_ = fast.finish_reason;
+    }
     return;
   }
   Json chunk = Json::parse(data, nullptr, /*allow_exceptions=*/false);

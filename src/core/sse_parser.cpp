@@ -118,6 +118,8 @@ void SseParser::process_line(std::string_view line) {
       const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), retry);
       if (ec == std::errc() && ptr == value.data() + value.size()) pending_.retry = retry;
     }
+  } else if (on_unknown_field_) {
+    on_unknown_field_(field, value);
   }
   // Any other field is ignored, as the standard says.
 }

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "aui/errors.hpp"
+#include "history_writer.hpp"
 #include "listener_list.hpp"
 
 namespace aui {
@@ -171,6 +172,7 @@ struct ThreadRuntime::Run {
   MessagePtr message;  // as the run last saw it
   RunConfig run_config;
   ChatModelAdapter first_callback;  // resumeRun's stream for the first roundtrip
+  bool started_paused = false;  // continues a message that was paused: history rewrites it
   Completion completion;
   std::exception_ptr failure;
 };
@@ -197,6 +199,7 @@ struct ThreadRuntime::Roundtrip {
   // Tool results supplied while this roundtrip was still writing the message: they are kept in
   // each later write, so the message neither loses them nor stays `running` for good.
   std::vector<ToolResult> supplied_results;
+  std::optional<std::chrono::steady_clock::time_point> last_checkpoint;
 
   bool aborted() const noexcept { return stop.stop_requested(); }
 };
@@ -245,6 +248,7 @@ ThreadRuntime::ThreadRuntime(ThreadRuntimeOptions options)
     options_.initial_messages.clear();
   }
   composer_ = std::make_unique<ThreadComposer>(*this);
+  history_writer_ = std::make_unique<detail::HistoryWriter>(options_.executor, options_.dispatcher);
   if (options_.enable_message_queue) set_message_queue_enabled(true);
   recompute_capabilities();
 }
@@ -408,13 +412,18 @@ ModelContext ThreadRuntime::model_context() const {
 void ThreadRuntime::set_adapters(ThreadAdapters adapters) {
   options_.adapters = std::move(adapters);
   recompute_capabilities();
+  // A late history adapter (spec §12.2): a load that was requested without one runs now, but
+  // only while the thread is still empty.
+  if (history_load_ && !history_load_ran_ && options_.adapters.history && repository_.size() == 0) {
+    run_history_load();
+  }
 }
 
 void ThreadRuntime::set_chat_model(ChatModelAdapter adapter) { options_.chat_model = std::move(adapter); }
 
 void ThreadRuntime::recompute_capabilities() {
   Capabilities c;
-  c.remove = false;  // needs a history adapter with delete (persistence layer)
+  c.remove = options_.adapters.history && options_.adapters.history->has_delete();
   c.speech = options_.adapters.speech != nullptr;
   c.dictation = options_.adapters.dictation != nullptr;
   c.attachments = options_.adapters.attachments != nullptr;
@@ -498,14 +507,62 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
   repository_.add_or_update(parent_id, stored);
   notify();
 
+  // Step 3: the initialisation gate of a thread list (spec §14.7).
+  if (options_.initialize_barrier) {
+    Completion barrier = options_.initialize_barrier();
+    if (!barrier.succeeded_ok()) return append_after_barrier(std::move(barrier), stored, std::move(message));
+  }
+  return send_appended(stored, std::move(message));
+}
+
+// The rest of append once the message passed the initialisation gate (spec §5.1 steps 4-6).
+Completion ThreadRuntime::send_appended(const MessagePtr& stored, AppendMessage message) {
+  // Step 4: the history write starts now and is awaited with the run.
+  Completion written = Completion::succeeded();
+  if (options_.adapters.history) {
+    std::optional<Id> parent_id;
+    if (auto found = repository_.find(stored->id)) parent_id = repository_.get(stored->id).parent_id;
+    written = write_history(false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
+  }
+
   // Step 5/6.
   const bool start = message.start_run.value_or(message.role == Role::User);
   if (start) {
-    return start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
+    Completion ran = start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
+    if (!options_.adapters.history) return ran;
+    return when_all({std::move(ran), std::move(written)});  // the run's failure comes first
   }
   repository_.reset_head(stored->id);
   notify();
-  return Completion::succeeded();
+  return written;
+}
+
+// Waits at the initialisation gate (spec §5.1 step 3): a failed barrier or a detach meanwhile
+// takes the shown message back; only the failure of a thread still attached is reported, as
+// MessageNotSent, so the composer restores its draft.
+Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message) {
+  Completion done;
+  const auto generation = generation_;
+  std::weak_ptr<bool> alive = alive_;
+  barrier.then([this, alive, generation, done, stored = std::move(stored),
+                message = std::move(message)](std::exception_ptr error) mutable {
+    if (alive.expired()) return done.resolve();
+    const bool detached_meanwhile = generation != generation_;
+    if (error || detached_meanwhile) {
+      if (repository_.contains(stored->id)) {
+        repository_.remove(stored->id);
+        notify();
+      }
+      if (!error || detached_meanwhile) return done.resolve();
+      return done.reject(make_error(ErrorKind::MessageNotSent,
+                                    "the thread could not be initialised: " + detail::describe_exception(error)));
+    }
+    send_appended(stored, std::move(message)).then([done](std::exception_ptr e) {
+      if (e) return done.reject(e);
+      done.resolve();
+    });
+  });
+  return done;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -739,6 +796,7 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->assistant_message_id = rt->message->id;
   options->thread_id = options_.thread_id;
   options->parent_id = run->parent_id;
+  if (options_.thread_id_provider) options->thread_id = options_.thread_id_provider();  // spec §14.7
   options->get_message = [live = rt->live] { return live->get(); };
   options->tool_ledger = tool_ledger_;
 
@@ -926,7 +984,7 @@ void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
       m->metadata.custom = std::move(custom);
     }
   }
-  store_owned(rt, std::move(m));
+  if (store_owned(rt, std::move(m))) maybe_checkpoint(rt);
 }
 
 void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure) {
@@ -960,11 +1018,11 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
 
   run->message = rt->message;
   if (run_failure) {
-    end_run(run, run_failure);
+    end_run_after_write(rt, run_failure);
     return;
   }
   if (rt->lost || active_run_ != run || !should_continue(*run->message)) {
-    end_run(run, nullptr);
+    end_run_after_write(rt, nullptr);
     return;
   }
   start_roundtrip(run);
@@ -1107,9 +1165,38 @@ void ThreadRuntime::close_edit(const Id& message_id) {
 // delete, feedback, unsupported operations
 
 Completion ThreadRuntime::delete_message(const Id& message_id) {
-  (void)message_id;
-  return Completion::failed_with(make_error(
-      ErrorKind::DeleteUnsupported, "deleting a message needs a history adapter that can delete"));
+  auto history = options_.adapters.history;
+  if (!history || !history->has_delete()) {
+    return Completion::failed_with(make_error(
+        ErrorKind::DeleteUnsupported, "deleting a message needs a history adapter that can delete"));
+  }
+  const auto& branch = messages();
+  std::optional<std::size_t> at;
+  for (std::size_t i = 0; i < branch.size(); ++i) {
+    if (branch[i]->id == message_id) at = i;
+  }
+  if (!at) {
+    return Completion::failed_with(make_error(
+        ErrorKind::MessageNotFound, "message " + quote_id(message_id) + " is not on the current branch"));
+  }
+  std::optional<Id> parent_id;
+  if (*at > 0) parent_id = branch[*at - 1]->id;
+  std::vector<ExportedMessageRepositoryItem> items{{branch[*at], parent_id, std::nullopt}};
+  Completion written = history_writer_->submit(history, [items](ThreadHistoryAdapter& h) { h.remove(items); });
+  Completion done;
+  written.then([this, alive = alive_, message_id, done](std::exception_ptr failure) {
+    if (!*alive) return;
+    if (failure) {
+      done.reject(failure);  // the message stays
+      return;
+    }
+    if (repository_.contains(message_id)) {
+      repository_.remove(message_id);
+      notify();
+    }
+    done.resolve();
+  });
+  return done;
 }
 
 void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type, std::optional<std::string> comment) {
@@ -1117,7 +1204,8 @@ void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type, std
     throw Error(ErrorKind::AdapterMissing, "submitFeedback needs a feedback adapter");
   }
   auto loc = repository_.get(message_id);  // MessageNotFound
-  options_.adapters.feedback->submit(FeedbackSubmission{loc.message, type, std::move(comment), options_.thread_id});
+  auto thread_id = options_.thread_id_provider ? options_.thread_id_provider() : options_.thread_id;
+  options_.adapters.feedback->submit(FeedbackSubmission{loc.message, type, std::move(comment), std::move(thread_id)});
   if (loc.message->role != Role::Assistant) return;
   auto updated = std::make_shared<ThreadMessage>(*loc.message);
   updated->metadata.submitted_feedback = type;
@@ -1213,6 +1301,7 @@ void ThreadRuntime::continue_run(const Id& message_id) {
   run->parent_id = loc.parent_id;
   run->message = loc.message;
   run->run_config = last_run_config_;
+  run->started_paused = loc.message->status.type == StatusType::RequiresAction;
   // Nobody awaits a continuation: its errors are recorded on the message (spec §6.8).
   run_loop(std::move(run));
 }
@@ -1271,7 +1360,11 @@ void ThreadRuntime::add_tool_result(ToolResult input) {
     }
   }
   replace_message(loc, next);
-  if (resumes) continue_run(message_id);
+  if (resumes) {
+    continue_run(message_id);
+  } else if (added && next->status.type == StatusType::RequiresAction) {
+    write_partial_decision(repository_.get(message_id));
+  }
 }
 
 void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
@@ -1347,7 +1440,11 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
   emit(ThreadEvent::ToolApprovalAnswered);
   const auto& branch = messages();
   const bool is_head = !branch.empty() && branch.back()->id == next->id;
-  if (is_head && should_continue(*next)) continue_run(next->id);
+  if (is_head && should_continue(*next)) {
+    continue_run(next->id);
+  } else {
+    write_partial_decision(repository_.get(next->id));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1466,6 +1563,137 @@ void ThreadRuntime::import_repository(const ExportedMessageRepository& data) {
 
 void ThreadRuntime::reset(std::vector<ThreadMessageLike> initial_messages) {
   import_repository(from_array(std::move(initial_messages)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// History (spec §12)
+
+Completion ThreadRuntime::write_history(bool update, ExportedMessageRepositoryItem item) {
+  auto history = options_.adapters.history;
+  if (!history) return Completion::succeeded();
+  return history_writer_->submit(std::move(history), [update, item = std::move(item)](ThreadHistoryAdapter& h) {
+    if (update) {
+      h.update(item);
+    } else {
+      h.append(item);
+    }
+  });
+}
+
+void ThreadRuntime::write_partial_decision(const MessageLocation& loc) {
+  // A decision or result recorded while the message stays paused is kept with it (spec §12.4);
+  // without update the adapter never sees a paused message. Failures are reported, not fatal.
+  auto history = options_.adapters.history;
+  if (!history || !history->has_update() || loc.message->status.type != StatusType::RequiresAction) return;
+  write_history(true, ExportedMessageRepositoryItem{loc.message, loc.parent_id, last_run_config_})
+      .then([this, alive = alive_](std::exception_ptr failure) {
+        if (failure && *alive) report("history: " + detail::describe_exception(failure));
+      });
+}
+
+void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure) {
+  auto run = rt->run;
+  auto history = options_.adapters.history;
+  const MessagePtr message = run->message;
+  const bool owned = !rt->lost && message && repository_.find(message->id) == message;
+  const auto type = message ? message->status.type : StatusType::Running;
+  const bool terminal = type == StatusType::Complete || type == StatusType::Incomplete;
+  const bool paused = type == StatusType::RequiresAction;
+  if (!history || !owned || !(terminal || (paused && history->has_update()))) {
+    end_run(run, failure);
+    return;
+  }
+  // A run that went on from a paused message rewrites it; anything else is new to the adapter.
+  const bool update = run->started_paused && history->has_update();
+  std::optional<Id> parent_id = repository_.get(message->id).parent_id;
+  write_history(update, ExportedMessageRepositoryItem{message, std::move(parent_id), run->run_config})
+      .then([this, alive = alive_, run, failure](std::exception_ptr write_failure) {
+        if (!*alive) return;
+        end_run(run, failure ? failure : write_failure);
+      });
+}
+
+void ThreadRuntime::maybe_checkpoint(Roundtrip& rt) {
+  if (options_.history_checkpoint_interval.count() <= 0) return;
+  auto history = options_.adapters.history;
+  if (!history || !history->has_update() || rt.message->status.type != StatusType::Running) return;
+  const auto now = options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+  if (rt.last_checkpoint && now - *rt.last_checkpoint < options_.history_checkpoint_interval) return;
+  rt.last_checkpoint = now;
+  ExportedMessageRepositoryItem item{rt.message, rt.run->parent_id, rt.run->run_config};
+  // A checkpoint still waiting behind a slow write is replaced by this newer one.
+  history_writer_
+      ->submit_coalescing("checkpoint:" + rt.message->id, std::move(history),
+                          [item = std::move(item)](ThreadHistoryAdapter& h) { h.update(item); })
+      .then([this, alive = alive_](std::exception_ptr failure) {
+        if (failure && *alive) report("history checkpoint: " + detail::describe_exception(failure));
+      });
+}
+
+Completion ThreadRuntime::load_history() {
+  if (history_load_) return *history_load_;
+  if (!options_.adapters.history) {
+    // Nothing to load yet: the request stands for an adapter that arrives later (set_adapters).
+    history_load_ = Completion::succeeded();
+    return *history_load_;
+  }
+  history_load_ = Completion();
+  run_history_load();
+  return *history_load_;
+}
+
+void ThreadRuntime::run_history_load() {
+  history_load_ran_ = true;
+  if (!history_load_ || history_load_->ready()) history_load_ = Completion();
+  Completion done = *history_load_;
+  is_loading_ = true;
+  notify();
+  auto result = std::make_shared<ThreadHistoryLoadResult>();
+  history_writer_
+      ->submit(options_.adapters.history, [result](ThreadHistoryAdapter& h) { *result = h.load(); })
+      .then([this, alive = alive_, result, done](std::exception_ptr failure) {
+        if (!*alive) return;
+        is_loading_ = false;
+        if (failure) {
+          // The thread stays empty and usable; the failure goes to the error channel.
+          report("history: loading the thread failed: " + detail::describe_exception(failure));
+          notify();
+          done.reject(failure);
+          return;
+        }
+        try {
+          apply_history_load(std::move(*result));
+        } catch (...) {
+          report("history: the loaded thread is invalid: " + detail::describe_exception(std::current_exception()));
+          notify();
+          done.reject(std::current_exception());
+          return;
+        }
+        done.resolve();
+      });
+}
+
+void ThreadRuntime::apply_history_load(ThreadHistoryLoadResult result) {
+  if (result.messages.empty() && !result.head_id) {
+    repository_.clear();  // upstream clears what was typed meanwhile (spec §12.2, S-134)
+    notify();
+    return;
+  }
+  ExportedMessageRepository data{result.head_id, std::move(result.messages)};
+  repository_.import_repository(data);  // does not clear first; all or nothing
+  if (!data.messages.empty()) initialize_once();
+  notify();
+  auto history = options_.adapters.history;
+  if (result.unstable_resume && history && history->has_resume()) {
+    // A live run reconnects as a new assistant message under the loaded head (spec §12.3).
+    start_run_impl(repository_.head_id(), RunConfig{}, history->resume());
+  }
+}
+
+Completion ThreadRuntime::history_flushed() {
+  auto history = options_.adapters.history;
+  if (!history) return Completion::succeeded();
+  return history_writer_->submit(std::move(history), [](ThreadHistoryAdapter&) {});
 }
 
 }  // namespace aui

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace aui {
@@ -266,6 +267,19 @@ TEST(SseParser, HandlerSeesEventsInOrderAcrossOneFeed) {
   r.parser.feed(input);
   ASSERT_EQ(r.events.size(), 100u);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(r.events[static_cast<std::size_t>(i)].data, std::to_string(i));
+}
+
+TEST(SseParser, UnknownFieldsReachTheFieldHandlerWhenThereIsOne) {
+  // Older llama.cpp servers report a failure mid-stream as a non-standard `error:` line.
+  Recorder r;
+  std::vector<std::pair<std::string, std::string>> fields;
+  r.parser.on_unknown_field([&](std::string_view f, std::string_view v) { fields.emplace_back(f, v); });
+  r.parser.feed("data: a\nerror: {\"message\":\"too long\"}\nfoo\n\n");
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0], (std::pair<std::string, std::string>{"error", "{\"message\":\"too long\"}"}));
+  EXPECT_EQ(fields[1], (std::pair<std::string, std::string>{"foo", ""}));
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].data, "a");
 }
 
 }  // namespace

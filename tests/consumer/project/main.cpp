@@ -1,14 +1,38 @@
 // A program that uses an installed aui through find_package(aui).
 #include <aui/local_runtime.hpp>
 
+#include <cstdio>
 #include <iostream>
+#ifdef AUI_CONSUMER_HAS_BACKENDS
+#include <aui/backends/openai_adapter.hpp>
+#endif
+#include <string>
+#ifdef AUI_CONSUMER_SQLITE
+#include <aui/stores/sqlite_store.hpp>
+#endif
 
 int main() {
+#ifdef AUI_CONSUMER_HAS_BACKENDS
+  if (!aui::make_openai_adapter(aui::OpenAISettings{})) return 1;
+#endif
   aui::LocalRuntime rt([](const aui::ChatModelRunOptions& options) {
     return aui::ChatModelRunResult::text("echo: " + options.messages.back()->text());
   });
   rt.wait(rt.thread().append("hi"));
   const auto reply = rt.thread().messages().back()->text();
   std::cout << reply << '\n';
-  return reply == "echo: hi" ? 0 : 1;
+  if (reply != "echo: hi") return 1;
+#ifdef AUI_CONSUMER_SQLITE
+  const std::string path = "aui_consumer_" + std::to_string(std::rand()) + ".db";
+  {
+    auto store = aui::SqliteStore::open({path});
+    rt.wait(rt.thread().append("kept"));
+    store->history("t")->append({rt.thread().messages().back(), std::nullopt, std::nullopt});
+    if (store->history("t")->load().messages.size() != 1) return 2;
+  }
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+#endif
+  return 0;
 }

@@ -1,0 +1,49 @@
+#pragma once
+// aui-chat's choice of backend: the --provider / --base-url / --model flags and the environment
+// (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
+// ANTHROPIC_MODEL). Kept apart from chat_app.cpp, which only calls in here.
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "aui/chat_model_adapter.hpp"
+#include "aui/tool.hpp"
+
+namespace aui::chat {
+
+struct BackendOptions {
+  std::string provider{};  // "" (choose by the environment), "openai", "anthropic", "demo"
+  std::string base_url{};
+  std::string model{};
+  bool demo_tools = false;  // offer the demo toolkit to a real model too
+  bool insecure = false;    // no TLS verification
+};
+
+/// The help lines of the backend flags.
+const char* backend_usage();
+
+/// Reads the backend flag at argv[i] (advancing `i` past its value): 1 when it was one, 0 when
+/// it is not a backend flag, -1 after printing a one-line error to `err`.
+int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options, std::ostream& err);
+
+/// A backend with its banner line and the tools to register.
+struct ChosenBackend {
+  ChatModelAdapter adapter;
+  std::string banner;
+  Toolkit tools{};
+};
+
+/// Reads an environment variable ("" when unset); tests pass their own.
+using EnvLookup = std::function<std::string(const char*)>;
+std::string process_env(const char* name);
+
+/// The real backend the options and the environment ask for, or nullopt for the offline demo:
+/// --provider picks one; without it, --base-url or an OpenAI key or base URL in the environment
+/// picks OpenAI-compatible, else an Anthropic key or base URL picks Anthropic, else the demo.
+/// The banner names the provider, host and model and where the key came from — never the key.
+/// Throws std::invalid_argument when the build has no backends but one was asked for.
+std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const EnvLookup& env = process_env);
+
+}  // namespace aui::chat

@@ -1,0 +1,170 @@
+#include "thread_commands.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "aui/errors.hpp"
+#include "terminal_text.hpp"
+
+namespace aui::chat {
+
+namespace {
+
+std::string error_text(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+std::string safe(const std::string& text) { return sanitize_terminal_text(text, true).text; }
+
+std::string first_line(std::string text, std::size_t max) {
+  if (auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+  if (text.size() > max) {
+    std::size_t cut = max - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
+  return text;
+}
+
+}  // namespace
+
+ChatThreads::ChatThreads(ThreadListRuntime& list, std::shared_ptr<ThreadStore> store, std::ostream& out)
+    : list_(list), store_(std::move(store)), out_(out) {}
+
+ChatThreads::~ChatThreads() { *alive_ = false; }
+
+bool ChatThreads::handles(const std::string& command) {
+  return command == "/threads" || command == "/new" || command == "/switch" || command == "/rename" ||
+         command == "/archive" || command == "/delete" || command == "/search";
+}
+
+const char* ChatThreads::help() {
+  return "  /threads               list the threads (* = the one shown)\n"
+         "  /new                   start a new thread\n"
+         "  /switch N              show thread N of /threads\n"
+         "  /rename TEXT           rename this thread\n"
+         "  /archive, /delete      archive or delete this thread\n"
+         "  /search TEXT           search every thread's messages\n";
+}
+
+std::vector<std::string> ChatThreads::listing() const {
+  auto ids = list_.thread_ids();
+  for (auto& id : list_.archived_thread_ids()) ids.push_back(std::move(id));
+  return ids;
+}
+
+std::string ChatThreads::describe(const std::string& id) const {
+  auto item = list_.item(id);
+  if (!item) return "(gone)";
+  std::string text = item->title && !item->title->empty() ? first_line(*item->title, 60) : "(untitled)";
+  if (item->status == ThreadStatus::Archived) text += " [archived]";
+  if (item->is_running) text += " [replying]";
+  return safe(text);
+}
+
+void ChatThreads::list_threads() {
+  const auto ids = listing();
+  if (ids.empty()) out_ << "(no saved threads yet: send a message to start one)\n";
+  const std::string main = list_.main_thread_id();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto item = list_.item(ids[i]);
+    const bool is_main = item && item->is_main;
+    out_ << "  " << (i + 1) << (is_main ? "* " : "  ") << describe(ids[i]) << '\n';
+  }
+  if (auto draft = list_.new_thread_id(); draft && *draft == main) out_ << "  (showing a new thread)\n";
+}
+
+void ChatThreads::run(const std::string& command, const std::string& args,
+                      const std::function<void(ThreadRuntime&)>& show,
+                      std::function<void(const std::string& error)> done) {
+  // Completes an asynchronous list operation: shows the (maybe new) main thread, then reports.
+  auto after = [this, alive = alive_, show, done](Completion c, std::string success) {
+    c.then([this, alive, show, done, success](std::exception_ptr e) {
+      if (!*alive) return;
+      if (e) return done(error_text(e));
+      // The thread shows once its stored messages are loaded (a failed load leaves it empty).
+      list_.main_thread().load_history().then([this, alive, show, done, success](std::exception_ptr) {
+        if (!*alive) return;
+        show(list_.main_thread());
+        if (!success.empty()) out_ << success << '\n';
+        done({});
+      });
+    });
+  };
+  const std::string main = list_.main_thread_id();
+  if (command == "/threads") {
+    list_threads();
+    return done({});
+  }
+  if (command == "/new") {
+    return after(list_.switch_to_new_thread(), "(a new thread)");
+  }
+  if (command == "/switch") {
+    const auto ids = listing();
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(args.c_str(), &end, 10);
+    if (args.empty() || *end != '\0' || errno != 0 || n < 1 || static_cast<std::size_t>(n) > ids.size()) {
+      return done(ids.empty() ? "there are no saved threads yet"
+                              : "usage: /switch N (1 to " + std::to_string(ids.size()) + ", see /threads)");
+    }
+    const std::string id = ids[static_cast<std::size_t>(n - 1)];
+    return after(list_.switch_to_thread(id), "(thread " + std::to_string(n) + ": " + describe(id) + ")");
+  }
+  if (command == "/rename") {
+    if (args.empty()) return done("usage: /rename TEXT");
+    auto item = list_.item(main);
+    if (item && item->status == ThreadStatus::New) return done("this thread is new: send a message first");
+    return after(list_.rename(main, args), "(renamed)");
+  }
+  if (command == "/archive" || command == "/delete") {
+    auto item = list_.item(main);
+    if (item && item->status == ThreadStatus::New) return done("this thread is new and not saved: nothing to " + command.substr(1));
+    const std::string name = describe(main);
+    Completion c = command == "/archive" ? list_.archive(main) : list_.remove(main);
+    return after(c, "(" + std::string(command == "/archive" ? "archived " : "deleted ") + name + "; showing a new thread)");
+  }
+  if (command == "/search") {
+    if (args.empty()) return done("usage: /search TEXT");
+    if (!store_) return done("search needs the thread store (aui-chat was started with --memory)");
+    // The store may block on disk: search on a worker, print on the owner.
+    auto dispatcher = list_.main_thread().options().dispatcher;
+    auto executor = list_.main_thread().options().executor;
+    executor->execute([this, alive = alive_, store = store_, dispatcher, args, done] {
+      std::vector<ThreadSearchHit> hits;
+      std::exception_ptr failure;
+      try {
+        hits = store->search(args, 10);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      dispatcher->post([this, alive, hits = std::move(hits), failure, done] {
+        if (!*alive) return;
+        if (failure) return done(error_text(failure));
+        if (hits.empty()) out_ << "(no matches)\n";
+        const auto ids = listing();
+        for (const auto& hit : hits) {
+          std::string where = "?";
+          if (auto item = list_.item(hit.thread_id)) {
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+              if (ids[i] == item->id) where = std::to_string(i + 1);
+            }
+          }
+          out_ << "  thread " << where << " (" << describe(hit.thread_id) << "): " << safe(first_line(hit.snippet, 120))
+               << '\n';
+        }
+        done({});
+      });
+    });
+    return;
+  }
+  done("unknown command " + command);
+}
+
+}  // namespace aui::chat

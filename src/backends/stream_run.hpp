@@ -1,0 +1,49 @@
+#pragma once
+// What the OpenAI and Anthropic adapters share: one roundtrip from request to final result, and
+// small helpers for building requests. Private to the backends target.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "aui/backends/http_stream.hpp"
+#include "aui/chat_model_adapter.hpp"
+#include "aui/delta_accumulator.hpp"
+#include "aui/sse_parser.hpp"
+
+namespace aui::backends_detail {
+
+/// The wire-specific half of a roundtrip: a decoder behind three functions.
+struct StreamDecoding {
+  std::function<void(const SseEvent&)> feed;
+  std::function<void()> finish;
+  DeltaAccumulator* accumulator = nullptr;
+  /// The provider's usage object so far (null when none came).
+  std::function<Json()> usage;
+};
+
+/// POSTs `request`, feeds the body through an SseParser into `decoding`, yields the cumulative
+/// answer after every slice, and ends with the final result: the decoder's status; for a
+/// requires-action/tool-calls ending, the tools with an execute function run first
+/// (execute_tool_calls); the usage as one step (steps[].usage) and metadata.custom.usage. A
+/// transport or HTTP failure ends it incomplete/error with the content so far. Every message
+/// that leaves has `secret` redacted. Cancelling throws aui::Cancelled.
+void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink, const HttpRequest& request,
+                   const HttpSettings& http, std::string_view secret, StreamDecoding& decoding);
+
+/// `value` with every string inside it redacted (see aui::redact).
+Json redact_json(Json value, std::string_view secret);
+
+/// The text of a tool result as a model reads it: a string as is, anything else as JSON.
+std::string result_text(const ToolCallPart& call);
+
+/// The environment variable `name`, or "" when unset.
+std::string env(const char* name);
+
+/// `base` + "/" + `path` without doubling the slash.
+std::string join_url(std::string base, std::string_view path);
+
+/// A tool the provider runs itself (Anthropic server tools): not sent back as a client call.
+bool is_server_tool_call(const ToolCallPart& call);
+
+}  // namespace aui::backends_detail

@@ -1,0 +1,440 @@
+#include "aui/stores/postgres_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <mutex>
+#include <utility>
+
+#include "aui/errors.hpp"
+#include "aui/message_json.hpp"
+
+namespace aui {
+
+namespace {
+
+std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp from_millis(std::int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
+
+/// "postgres store host:port/dbname (schema s)", from the connection string without its password.
+std::string describe(const std::string& conninfo, const std::string& schema) {
+  std::string host, port, db, user;
+  char* err = nullptr;
+  if (PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err)) {
+    for (auto* o = opts; o->keyword; ++o) {
+      if (!o->val) continue;
+      const std::string k = o->keyword;
+      if (k == "host" || (k == "hostaddr" && host.empty())) host = o->val;
+      if (k == "port") port = o->val;
+      if (k == "dbname") db = o->val;
+      if (k == "user") user = o->val;
+    }
+    PQconninfoFree(opts);
+  }
+  if (err) PQfreemem(err);
+  std::string out = "postgres store ";
+  if (!user.empty()) out += user + "@";
+  out += host.empty() ? std::string("localhost") : host;
+  if (!port.empty()) out += ":" + port;
+  out += "/" + (db.empty() ? std::string("(default database)") : db);
+  return out + " (schema " + schema + ")";
+}
+
+/// Owns a PGresult.
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r) {}
+  ~Result() { PQclear(r_); }
+  Result(Result&& o) noexcept : r_(std::exchange(o.r_, nullptr)) {}
+  Result& operator=(Result&&) = delete;
+  Result(const Result&) = delete;
+  int rows() const { return PQntuples(r_); }
+  bool is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+  std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))); }
+  std::optional<std::string> opt_text(int row, int col) const {
+    if (is_null(row, col)) return std::nullopt;
+    return text(row, col);
+  }
+  std::int64_t integer(int row, int col) const { return std::stoll(text(row, col)); }
+  PGresult* get() const { return r_; }
+  std::size_t affected() const {
+    const char* n = PQcmdTuples(r_);
+    return n && *n ? static_cast<std::size_t>(std::stoull(n)) : 0;
+  }
+
+ private:
+  PGresult* r_;
+};
+
+using Param = std::optional<std::string>;
+
+}  // namespace
+
+struct PostgresStore::Impl {
+  PostgresStoreOptions options;
+  std::string where;
+  std::string s;  // the quoted schema name followed by a dot, e.g. "aui".
+  PGconn* conn = nullptr;
+  std::mutex mutex;
+
+  ~Impl() {
+    if (conn) PQfinish(conn);
+  }
+
+  [[noreturn]] void fail(const std::string& what, const std::string& detail) const {
+    throw Error(ErrorKind::Storage, where + ": " + what + ": " + detail);
+  }
+
+  /// Replaces each '@' that starts a table name ("@threads") by the schema prefix; other '@'s
+  /// (the text-search operator @@) stay.
+  std::string sql(const char* tmpl) const {
+    std::string out;
+    for (const char* p = tmpl; *p; ++p) {
+      if (*p == '@' && ((p[1] >= 'a' && p[1] <= 'z') || p[1] == '_')) {
+        out += s;
+      } else {
+        out += *p;
+      }
+    }
+    return out;
+  }
+
+  void connect() {
+    conn = PQconnectdb(options.conninfo.c_str());
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+      std::string detail = conn ? PQerrorMessage(conn) : "out of memory";
+      while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+      fail("cannot connect", detail);
+    }
+    // Notices (e.g. "text-search query doesn't contain lexemes") are not errors: keep them off
+    // standard error.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    // Timestamps and text are exchanged as text in UTF-8, whatever the server's defaults.
+    PQsetClientEncoding(conn, "UTF8");
+  }
+
+  Result exec(const std::string& text, const std::vector<Param>& params, const char* what) {
+    if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);  // a dropped connection is retried once
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    Result r(PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                          nullptr, 0));
+    return check(std::move(r), what);
+  }
+
+  Result check(Result r, const char* what) {
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      std::string detail = r.get() ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn);
+      while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+      fail(what, detail);
+    }
+    return r;
+  }
+
+  /// Several statements at once (no parameters).
+  void exec_script(const std::string& text, const char* what) {
+    check(Result(PQexec(conn, text.c_str())), what);
+  }
+
+  template <class F>
+  auto transaction(const char* what, F&& f) {
+    exec("BEGIN", {}, what);
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        exec("COMMIT", {}, what);
+      } else {
+        auto result = f();
+        exec("COMMIT", {}, what);
+        return result;
+      }
+    } catch (...) {
+      PQclear(PQexec(conn, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  void migrate() {
+    transaction("cannot migrate the schema", [&] {
+      // Instances starting together queue here; each step is applied once.
+      exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"aui-schema:" + options.schema}, "cannot lock the schema");
+      int version = 0;
+      Result exists = exec("SELECT to_regclass($1) IS NOT NULL", {s + "aui_schema"}, "cannot read the schema version");
+      if (exists.text(0, 0) == "t") {
+        Result v = exec(sql("SELECT coalesce(max(version), 0) FROM @aui_schema"), {}, "cannot read the schema version");
+        version = static_cast<int>(v.integer(0, 0));
+      }
+      if (version > schema_version) {
+        throw Error(ErrorKind::Storage, where + ": the database has schema version " + std::to_string(version) +
+                                            ", newer than this build knows (" + std::to_string(schema_version) +
+                                            "); it was left untouched");
+      }
+      if (version < 1) {
+        exec_script("CREATE SCHEMA IF NOT EXISTS \"" + options.schema + "\"", "cannot create the schema");
+        exec_script(sql(R"sql(
+CREATE TABLE @aui_schema(version integer NOT NULL);
+CREATE TABLE @threads(
+  remote_id text PRIMARY KEY,
+  local_id text UNIQUE,
+  external_id text,
+  status text NOT NULL DEFAULT 'regular',
+  title text,
+  custom text,
+  created_at bigint NOT NULL,
+  last_message_at bigint,
+  sort_at bigint NOT NULL
+);
+CREATE INDEX ON @threads(sort_at DESC, remote_id DESC);
+CREATE TABLE @messages(
+  seq bigserial PRIMARY KEY,
+  thread_id text NOT NULL,
+  id text NOT NULL,
+  parent_id text,
+  role text NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  body text NOT NULL,
+  message text NOT NULL,
+  run_config text,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+  UNIQUE(thread_id, id)
+);
+CREATE INDEX ON @messages(status) WHERE status = 'running';
+CREATE INDEX ON @messages(thread_id, parent_id);
+CREATE INDEX ON @messages USING gin(tsv);
+INSERT INTO @aui_schema(version) VALUES (1);
+)sql"), "cannot create the schema");
+      }
+    });
+  }
+
+  RemoteThreadMetadata read_thread(const Result& r, int row) const {
+    RemoteThreadMetadata m;
+    m.remote_id = r.text(row, 0);
+    m.external_id = r.opt_text(row, 1);
+    m.status = r.text(row, 2) == "archived" ? ThreadStatus::Archived : ThreadStatus::Regular;
+    m.title = r.opt_text(row, 3);
+    if (auto custom = r.opt_text(row, 4)) m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
+    if (!r.is_null(row, 5)) m.last_message_at = from_millis(r.integer(row, 5));
+    return m;
+  }
+
+  void update_thread(const char* tmpl, std::vector<Param> params, const std::string& remote_id, const char* what) {
+    Result r = exec(sql(tmpl), params, what);
+    if (r.affected() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+  }
+};
+
+PostgresStore::PostgresStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PostgresStore::~PostgresStore() = default;
+
+std::shared_ptr<PostgresStore> PostgresStore::open(PostgresStoreOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  const std::string& schema = impl->options.schema;
+  bool valid = !schema.empty() && schema.size() < 60 && !(schema[0] >= '0' && schema[0] <= '9');
+  for (char c : schema) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!valid) {
+    throw Error(ErrorKind::InvalidArgument, "postgres store: schema \"" + schema +
+                                                "\" must be lower-case letters, digits and _ (not starting with a digit)");
+  }
+  impl->s = "\"" + schema + "\".";
+  impl->where = describe(impl->options.conninfo, schema);
+  if (impl->options.page_size == 0) impl->options.page_size = 1;
+  impl->connect();
+  impl->migrate();
+  auto store = std::make_shared<PostgresStore>(std::move(impl));
+  if (store->impl_->options.recover_interrupted) store->recover_interrupted();
+  return store;
+}
+
+const char* const thread_columns_pg = "remote_id, external_id, status, title, custom, last_message_at";
+
+std::vector<ThreadSearchHit> PostgresStore::search(const std::string& query, std::size_t limit) {
+  std::vector<ThreadSearchHit> hits;
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos || limit == 0) return hits;
+  std::lock_guard lock(impl_->mutex);
+  // plainto_tsquery: the words ANDed, punctuation ignored, so nothing typed is query syntax.
+  Result r = impl_->exec(impl_->sql("SELECT m.thread_id, m.id, "
+                                    "ts_headline('simple', m.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=6') "
+                                    "FROM @messages m, plainto_tsquery('simple', $1) q WHERE m.tsv @@ q "
+                                    "ORDER BY ts_rank(m.tsv, q) DESC, m.seq DESC LIMIT $2"),
+                         {query, std::to_string(limit)}, "cannot search");
+  for (int i = 0; i < r.rows(); ++i) hits.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2)});
+  return hits;
+}
+
+std::size_t PostgresStore::recover_interrupted() {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->transaction("cannot recover interrupted messages", [&] {
+    Result rows = impl_->exec(impl_->sql("SELECT seq, message FROM @messages WHERE status = 'running' FOR UPDATE"), {},
+                              "cannot recover interrupted messages");
+    for (int i = 0; i < rows.rows(); ++i) {
+      const auto message = mark_interrupted(message_from_json(parse_json(rows.text(i, 1), impl_->where + " message"),
+                                                              impl_->where + " message"));
+      impl_->exec(impl_->sql("UPDATE @messages SET status = $2, message = $3 WHERE seq = $1"),
+                  {rows.text(i, 0), std::string(to_string(message.status.type)), to_json(message).dump()},
+                  "cannot recover interrupted messages");
+    }
+    return static_cast<std::size_t>(rows.rows());
+  });
+}
+
+std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(const std::string& remote_id) {
+  std::vector<ExportedMessageRepositoryItem> items;
+  std::lock_guard lock(impl_->mutex);
+  Result r = impl_->exec(impl_->sql("SELECT id, parent_id, message, run_config FROM @messages WHERE thread_id = $1 ORDER BY seq"),
+                         {remote_id}, "cannot read messages");
+  items.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string path = impl_->where + " thread " + remote_id + " message " + r.text(i, 0);
+    ExportedMessageRepositoryItem item;
+    try {
+      item.message = std::make_shared<const ThreadMessage>(message_from_json(parse_json(r.text(i, 2), path), path));
+      item.parent_id = r.opt_text(i, 1);
+      if (auto rc = r.opt_text(i, 3)) item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
+    } catch (const Error& e) {
+      throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+void PostgresStore::write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) {
+  if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: the item has no message");
+  const ThreadMessage& m = *item.message;
+  Param run_config;
+  if (item.run_config) run_config = to_json(*item.run_config).dump();
+  const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+  const std::string created = std::to_string(to_millis(m.created_at));
+  const std::string now = std::to_string(to_millis(now_timestamp()));
+  std::lock_guard lock(impl_->mutex);
+  impl_->transaction("cannot write a message", [&] {
+    impl_->exec(impl_->sql("INSERT INTO @threads AS t (remote_id, status, created_at, last_message_at, sort_at) "
+                           "VALUES ($1, 'regular', $2, $3, greatest($2::bigint, $3::bigint)) "
+                           "ON CONFLICT (remote_id) DO UPDATE SET "
+                           "last_message_at = greatest(coalesce(t.last_message_at, $3::bigint), $3::bigint), "
+                           "sort_at = greatest(t.sort_at, $3::bigint)"),
+                {remote_id, now, created}, "cannot write a message");
+    impl_->exec(impl_->sql("INSERT INTO @messages AS m (thread_id, id, parent_id, role, status, created_at, body, message, run_config) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                           "ON CONFLICT (thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = excluded.role, "
+                           "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
+                           "message = excluded.message, run_config = coalesce(excluded.run_config, m.run_config) "
+                           "WHERE NOT (excluded.status = 'running' AND m.status IN ('complete', 'incomplete'))"),
+                {remote_id, m.id, item.parent_id, std::string(to_string(m.role)), status, created, m.text(),
+                 to_json(m).dump(), run_config},
+                "cannot write a message");
+  });
+}
+
+void PostgresStore::delete_messages(const std::string& remote_id, const std::vector<Id>& ids) {
+  if (ids.empty()) return;
+  std::lock_guard lock(impl_->mutex);
+  impl_->transaction("cannot delete messages", [&] {
+    for (const Id& id : ids) {
+      Result p = impl_->exec(impl_->sql("DELETE FROM @messages WHERE thread_id = $1 AND id = $2 RETURNING parent_id"),
+                             {remote_id, id}, "cannot delete messages");
+      if (p.rows() == 0) continue;  // already gone
+      // The children move up to the deleted message's parent (spec §3.6).
+      impl_->exec(impl_->sql("UPDATE @messages SET parent_id = $3 WHERE thread_id = $1 AND parent_id = $2"),
+                  {remote_id, id, p.opt_text(0, 0)}, "cannot delete messages");
+    }
+  });
+}
+
+RemoteThreadListPage PostgresStore::list(const std::optional<std::string>& after) {
+  Param cursor_at;
+  std::string cursor_id;
+  if (after && !after->empty()) {
+    const auto colon = after->find(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      cursor_at = std::to_string(std::stoll(after->substr(0, colon)));
+      cursor_id = after->substr(colon + 1);
+    } catch (const std::exception&) {
+      throw Error(ErrorKind::InvalidArgument, "list: \"" + *after + "\" is not a cursor this store returned");
+    }
+  }
+  RemoteThreadListPage page;
+  const std::size_t size = impl_->options.page_size;
+  std::lock_guard lock(impl_->mutex);
+  Result r = impl_->exec(impl_->sql((std::string("SELECT ") + thread_columns_pg +
+                                     ", sort_at FROM @threads WHERE $1::bigint IS NULL OR sort_at < $1::bigint "
+                                     "OR (sort_at = $1::bigint AND remote_id < $2) "
+                                     "ORDER BY sort_at DESC, remote_id DESC LIMIT $3")
+                                        .c_str()),
+                         {cursor_at, cursor_id, std::to_string(size + 1)}, "cannot list threads");
+  for (int i = 0; i < r.rows(); ++i) {
+    if (page.threads.size() == size) {
+      page.next_cursor = r.text(i - 1, 6) + ":" + page.threads.back().remote_id;
+      break;
+    }
+    page.threads.push_back(impl_->read_thread(r, i));
+  }
+  return page;
+}
+
+RemoteThreadInitializeResult PostgresStore::initialize(const std::string& local_thread_id) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string remote_id = "t" + generate_id() + generate_id();
+  const std::string now = std::to_string(to_millis(now_timestamp()));
+  // One statement, so two instances initializing the same draft agree on one thread.
+  impl_->exec(impl_->sql("INSERT INTO @threads(remote_id, local_id, status, created_at, sort_at) "
+                         "VALUES ($1, $2, 'regular', $3, $3) ON CONFLICT (local_id) DO NOTHING"),
+              {remote_id, local_thread_id, now}, "cannot create a thread");
+  Result r = impl_->exec(impl_->sql("SELECT remote_id, external_id FROM @threads WHERE local_id = $1"),
+                         {local_thread_id}, "cannot create a thread");
+  if (r.rows() == 0) impl_->fail("cannot create a thread", "the new thread is not there");
+  return RemoteThreadInitializeResult{r.text(0, 0), r.opt_text(0, 1)};
+}
+
+void PostgresStore::rename(const std::string& remote_id, const std::string& new_title) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE @threads SET title = $2 WHERE remote_id = $1", {remote_id, new_title}, remote_id,
+                       "cannot rename a thread");
+}
+
+void PostgresStore::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
+  Param text;
+  if (custom) text = custom->dump();
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE @threads SET custom = $2 WHERE remote_id = $1", {remote_id, text}, remote_id,
+                       "cannot update custom metadata");
+}
+
+void PostgresStore::archive(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE @threads SET status = 'archived' WHERE remote_id = $1", {remote_id}, remote_id,
+                       "cannot archive a thread");
+}
+
+void PostgresStore::unarchive(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE @threads SET status = 'regular' WHERE remote_id = $1", {remote_id}, remote_id,
+                       "cannot unarchive a thread");
+}
+
+void PostgresStore::remove(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->transaction("cannot delete a thread", [&] {
+    Result t = impl_->exec(impl_->sql("DELETE FROM @threads WHERE remote_id = $1"), {remote_id}, "cannot delete a thread");
+    if (t.affected() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    impl_->exec(impl_->sql("DELETE FROM @messages WHERE thread_id = $1"), {remote_id}, "cannot delete a thread");
+  });
+}
+
+RemoteThreadMetadata PostgresStore::fetch(const std::string& thread_id) {
+  std::lock_guard lock(impl_->mutex);
+  Result r = impl_->exec(impl_->sql((std::string("SELECT ") + thread_columns_pg +
+                                     " FROM @threads WHERE remote_id = $1 UNION ALL SELECT " + thread_columns_pg +
+                                     " FROM @threads WHERE local_id = $1 LIMIT 1")
+                                        .c_str()),
+                         {thread_id}, "cannot fetch a thread");
+  if (r.rows() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with id " + thread_id);
+  return impl_->read_thread(r, 0);
+}
+
+}  // namespace aui

@@ -1,0 +1,566 @@
+#include "aui/stores/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <mutex>
+#include <system_error>
+#include <utility>
+
+#include "aui/errors.hpp"
+#include "aui/message_json.hpp"
+
+namespace aui {
+
+namespace fs = std::filesystem;
+
+std::filesystem::path default_sqlite_path() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "aui" / "aui.db";
+  const char* home = std::getenv("HOME");
+  if (!home || !*home) {
+    throw Error(ErrorKind::Storage, "no default database path: neither XDG_DATA_HOME nor HOME is set");
+  }
+  return fs::path(home) / ".local" / "share" / "aui" / "aui.db";
+}
+
+namespace {
+
+// The schema, one entry per version: migrations[v] takes a database at version v to v + 1.
+// Never edit a released entry; add a new one and bump SqliteStore::schema_version.
+const char* const migrations[] = {
+    // 0 → 1
+    R"sql(
+CREATE TABLE threads(
+  remote_id TEXT PRIMARY KEY,
+  local_id TEXT UNIQUE,
+  external_id TEXT,
+  status TEXT NOT NULL DEFAULT 'regular',
+  title TEXT,
+  custom TEXT,
+  created_at INTEGER NOT NULL,
+  last_message_at INTEGER,
+  sort_at INTEGER NOT NULL
+);
+CREATE INDEX threads_by_recency ON threads(sort_at DESC, remote_id DESC);
+CREATE TABLE messages(
+  seq INTEGER PRIMARY KEY,
+  thread_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent_id TEXT,
+  role TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  message TEXT NOT NULL,
+  run_config TEXT,
+  UNIQUE(thread_id, id)
+);
+CREATE INDEX messages_running ON messages(status) WHERE status = 'running';
+CREATE INDEX messages_by_parent ON messages(thread_id, parent_id);
+CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages', content_rowid='seq',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages WHEN old.body IS NOT new.body BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+)sql",
+};
+static_assert(std::size(migrations) == SqliteStore::schema_version);
+
+std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp from_millis(std::int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct SqliteStore::Impl {
+  SqliteStoreOptions options;
+  std::string where;  // "sqlite store <path>" for messages
+  sqlite3* db = nullptr;
+  std::mutex mutex;   // one call at a time on the connection
+
+  ~Impl() {
+    if (db) sqlite3_close_v2(db);
+  }
+
+  [[noreturn]] void fail(const std::string& what, int rc = SQLITE_ERROR) const {
+    std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw Error(ErrorKind::Storage, where + ": " + what + ": " + detail);
+  }
+
+  /// A prepared statement, finalized when it goes out of scope. Statements are cheap to prepare
+  /// next to the cost of a durable commit, and keeping none cached keeps the connection simple.
+  class Stmt {
+   public:
+    Stmt(Impl& impl, const char* sql) : impl_(impl) {
+      const int rc = sqlite3_prepare_v2(impl.db, sql, -1, &stmt_, nullptr);
+      if (rc != SQLITE_OK) impl.fail("cannot read the database", rc);
+    }
+    ~Stmt() { sqlite3_finalize(stmt_); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+
+    Stmt& bind(int i, const std::string& s) {
+      check(sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT));
+      return *this;
+    }
+    Stmt& bind(int i, const char* s) { return bind(i, std::string(s)); }
+    Stmt& bind(int i, std::int64_t v) {
+      check(sqlite3_bind_int64(stmt_, i, v));
+      return *this;
+    }
+    Stmt& bind(int i, const std::optional<std::string>& s) {
+      if (s) return bind(i, *s);
+      check(sqlite3_bind_null(stmt_, i));
+      return *this;
+    }
+    Stmt& bind(int i, const std::optional<std::int64_t>& v) {
+      if (v) return bind(i, *v);
+      check(sqlite3_bind_null(stmt_, i));
+      return *this;
+    }
+    /// true while there is a row.
+    bool step() {
+      const int rc = sqlite3_step(stmt_);
+      if (rc == SQLITE_ROW) return true;
+      if (rc == SQLITE_DONE) return false;
+      impl_.fail("a statement failed", rc);
+    }
+    void run() {
+      while (step()) {
+      }
+    }
+    /// Makes the statement ready to run again with new values.
+    void reset() {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    std::string text(int col) const {
+      const auto* p = sqlite3_column_text(stmt_, col);
+      return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+               : std::string();
+    }
+    std::optional<std::string> opt_text(int col) const {
+      if (is_null(col)) return std::nullopt;
+      return text(col);
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+   private:
+    void check(int rc) {
+      if (rc != SQLITE_OK) impl_.fail("cannot bind a value", rc);
+    }
+    Impl& impl_;
+    sqlite3_stmt* stmt_ = nullptr;
+  };
+
+  void exec(const char* sql, const char* what) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string detail = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      throw Error(ErrorKind::Storage, where + ": " + what + ": " + detail);
+    }
+  }
+
+  /// Runs `f` in a write transaction. BEGIN IMMEDIATE takes the write lock up front, so a busy
+  /// database is waited for (busy_timeout) instead of failing later when a read would have to be
+  /// upgraded to a write.
+  template <class F>
+  auto write(const char* what, F&& f) {
+    exec("BEGIN IMMEDIATE", what);
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        exec("COMMIT", what);
+      } else {
+        auto result = f();
+        exec("COMMIT", what);
+        return result;
+      }
+    } catch (...) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  void open() {
+    const fs::path& path = options.path;
+    std::error_code ec;
+    const fs::path dir = path.parent_path();
+    if (!dir.empty() && !fs::exists(dir, ec)) {
+      fs::create_directories(dir, ec);
+      if (ec) throw Error(ErrorKind::Storage, where + ": cannot create the directory " + dir.string() + ": " + ec.message());
+    }
+    if (fs::is_directory(path, ec)) throw Error(ErrorKind::Storage, where + ": is a directory, not a database file");
+    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) fail("cannot open the database", rc);
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+
+    // Read before writing anything: a file that is not a database (or is damaged) fails here,
+    // and one from a newer aui is refused before it could be touched.
+    int version = 0;
+    {
+      Stmt s(*this, "SELECT count(*) FROM sqlite_schema");
+      s.step();
+      Stmt v(*this, "PRAGMA user_version");
+      if (v.step()) version = static_cast<int>(v.integer(0));
+    }
+    if (version > schema_version) {
+      throw Error(ErrorKind::Storage, where + ": the database has schema version " + std::to_string(version) +
+                                          ", newer than this build knows (" + std::to_string(schema_version) +
+                                          "); it was left untouched");
+    }
+    if (version > 0) check_is_ours();
+    if (version == 0) check_is_empty();  // before WAL mode, which would rewrite the header
+    exec("PRAGMA journal_mode=WAL", "cannot switch to write-ahead logging");
+    exec(options.sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+         "cannot set synchronous");
+    migrate();
+  }
+
+  /// A file with a user_version but none of our tables belongs to another program.
+  void check_is_ours() {
+    Stmt s(*this, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('threads', 'messages')");
+    s.step();
+    if (s.integer(0) != 2) {
+      throw Error(ErrorKind::Storage, where + ": not an aui database (it has a schema version but not aui's tables); it was left untouched");
+    }
+  }
+
+  /// A file at version 0 must be empty: a database of another program (user_version 0 but
+  /// tables of its own) is not ours to add tables to.
+  void check_is_empty() {
+    Stmt n(*this, "SELECT count(*) FROM sqlite_schema");
+    n.step();
+    if (n.integer(0) != 0) {
+      throw Error(ErrorKind::Storage, where + ": not an aui database (it holds other tables); it was left untouched");
+    }
+  }
+
+  void migrate() {
+    for (;;) {
+      // Another process may be migrating at the same time: re-read the version under the write
+      // lock and apply one step per transaction.
+      const bool done = write("cannot migrate the schema", [&] {
+        Stmt v(*this, "PRAGMA user_version");
+        v.step();
+        const int version = static_cast<int>(v.integer(0));
+        if (version >= schema_version) return true;
+        if (version == 0) check_is_empty();
+        exec(migrations[version], "cannot migrate the schema");
+        exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str(), "cannot set the schema version");
+        return false;
+      });
+      if (done) return;
+    }
+  }
+
+  RemoteThreadMetadata read_thread(Stmt& s) const {
+    RemoteThreadMetadata m;
+    m.remote_id = s.text(0);
+    m.external_id = s.opt_text(1);
+    m.status = s.text(2) == "archived" ? ThreadStatus::Archived : ThreadStatus::Regular;
+    m.title = s.opt_text(3);
+    if (auto custom = s.opt_text(4)) m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
+    if (!s.is_null(5)) m.last_message_at = from_millis(s.integer(5));
+    return m;
+  }
+
+  /// Runs an UPDATE of one thread by remote id; ThreadNotFound when it matched nothing.
+  void update_thread(const char* sql, const std::string& remote_id,
+                     const std::function<void(Stmt&)>& bind_rest, const char* what) {
+    write(what, [&] {
+      Stmt s(*this, sql);
+      s.bind(1, remote_id);
+      bind_rest(s);
+      s.run();
+      if (sqlite3_changes(db) == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    });
+  }
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+std::shared_ptr<SqliteStore> SqliteStore::open(SqliteStoreOptions options) {
+  if (options.path.empty()) options.path = default_sqlite_path();
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->where = "sqlite store " + impl->options.path.string();
+  if (impl->options.page_size == 0) impl->options.page_size = 1;
+  impl->open();
+  auto store = std::make_shared<SqliteStore>(std::move(impl));
+  if (store->impl_->options.recover_interrupted) store->recover_interrupted();
+  return store;
+}
+
+const std::filesystem::path& SqliteStore::path() const noexcept { return impl_->options.path; }
+
+namespace {
+
+const char* const thread_columns = "remote_id, external_id, status, title, custom, last_message_at";
+
+std::string fts_query(const std::string& query) {
+  // Each word becomes a quoted FTS5 string ("" escapes a quote), so nothing the user types is
+  // taken as query syntax; the words are ANDed.
+  std::string out;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += '"';
+    for (char c : word) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+    word.clear();
+  };
+  for (char c : query) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+std::vector<ThreadSearchHit> SqliteStore::search(const std::string& query, std::size_t limit) {
+  std::vector<ThreadSearchHit> hits;
+  const std::string q = fts_query(query);
+  if (q.empty() || limit == 0) return hits;
+  std::lock_guard lock(impl_->mutex);
+  Impl::Stmt s(*impl_,
+               "SELECT m.thread_id, m.id, snippet(message_fts, 0, '[', ']', '…', 12) "
+               "FROM message_fts JOIN messages m ON m.seq = message_fts.rowid "
+               "WHERE message_fts MATCH ?1 ORDER BY message_fts.rank LIMIT ?2");
+  s.bind(1, q).bind(2, static_cast<std::int64_t>(limit));
+  while (s.step()) hits.push_back({s.text(0), s.text(1), s.text(2)});
+  return hits;
+}
+
+std::size_t SqliteStore::recover_interrupted() {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->write("cannot recover interrupted messages", [&] {
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    {
+      Impl::Stmt s(*impl_, "SELECT seq, message FROM messages WHERE status = 'running'");
+      while (s.step()) rows.emplace_back(s.integer(0), s.text(1));
+    }
+    Impl::Stmt u(*impl_, "UPDATE messages SET status = ?2, message = ?3 WHERE seq = ?1");
+    for (const auto& [seq, text] : rows) {
+      const auto message = mark_interrupted(
+          message_from_json(parse_json(text, impl_->where + " message"), impl_->where + " message"));
+      u.bind(1, seq).bind(2, std::string(to_string(message.status.type))).bind(3, to_json(message).dump());
+      u.run();
+      u.reset();
+    }
+    return rows.size();
+  });
+}
+
+std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std::string& remote_id) {
+  std::vector<ExportedMessageRepositoryItem> items;
+  std::lock_guard lock(impl_->mutex);
+  Impl::Stmt s(*impl_, "SELECT id, parent_id, message, run_config FROM messages WHERE thread_id = ?1 ORDER BY seq");
+  s.bind(1, remote_id);
+  while (s.step()) {
+    const std::string path = impl_->where + " thread " + remote_id + " message " + s.text(0);
+    ExportedMessageRepositoryItem item;
+    try {
+      item.message = std::make_shared<const ThreadMessage>(message_from_json(parse_json(s.text(2), path), path));
+      item.parent_id = s.opt_text(1);
+      if (auto rc = s.opt_text(3)) item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
+    } catch (const Error& e) {
+      throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+void SqliteStore::write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) {
+  write_messages(remote_id, {item});
+}
+
+void SqliteStore::write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items) {
+  for (const auto& item : items) {
+    if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: an item has no message");
+  }
+  if (items.empty()) return;
+  const std::int64_t now = to_millis(now_timestamp());
+  std::int64_t newest = to_millis(items.front().message->created_at);
+  for (const auto& item : items) newest = std::max(newest, to_millis(item.message->created_at));
+  std::lock_guard lock(impl_->mutex);
+  impl_->write("cannot write a message", [&] {
+    Impl::Stmt t(*impl_,
+                 "INSERT INTO threads(remote_id, status, created_at, last_message_at, sort_at) "
+                 "VALUES (?1, 'regular', ?2, ?3, max(?2, ?3)) "
+                 "ON CONFLICT(remote_id) DO UPDATE SET "
+                 "last_message_at = max(coalesce(last_message_at, ?3), ?3), sort_at = max(sort_at, ?3)");
+    t.bind(1, remote_id).bind(2, now).bind(3, newest);
+    t.run();
+    Impl::Stmt s(*impl_,
+                 "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, message, run_config) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                 "ON CONFLICT(thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = excluded.role, "
+                 "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
+                 "message = excluded.message, run_config = coalesce(excluded.run_config, messages.run_config) "
+                 "WHERE NOT (excluded.status = 'running' AND messages.status IN ('complete', 'incomplete'))");
+    for (const auto& item : items) {
+      const ThreadMessage& m = *item.message;
+      std::optional<std::string> run_config;
+      if (item.run_config) run_config = to_json(*item.run_config).dump();
+      const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+      s.bind(1, remote_id).bind(2, m.id).bind(3, item.parent_id).bind(4, std::string(to_string(m.role)));
+      s.bind(5, status).bind(6, to_millis(m.created_at)).bind(7, m.text()).bind(8, to_json(m).dump()).bind(9, run_config);
+      s.run();
+      s.reset();
+    }
+  });
+}
+
+void SqliteStore::delete_messages(const std::string& remote_id, const std::vector<Id>& ids) {
+  if (ids.empty()) return;
+  std::lock_guard lock(impl_->mutex);
+  impl_->write("cannot delete messages", [&] {
+    for (const Id& id : ids) {
+      std::optional<std::string> parent;
+      {
+        Impl::Stmt p(*impl_, "SELECT parent_id FROM messages WHERE thread_id = ?1 AND id = ?2");
+        p.bind(1, remote_id).bind(2, id);
+        if (!p.step()) continue;  // already gone
+        parent = p.opt_text(0);
+      }
+      // The children move up to the deleted message's parent (spec §3.6).
+      Impl::Stmt up(*impl_, "UPDATE messages SET parent_id = ?3 WHERE thread_id = ?1 AND parent_id = ?2");
+      up.bind(1, remote_id).bind(2, id).bind(3, parent);
+      up.run();
+      Impl::Stmt del(*impl_, "DELETE FROM messages WHERE thread_id = ?1 AND id = ?2");
+      del.bind(1, remote_id).bind(2, id);
+      del.run();
+    }
+  });
+}
+
+RemoteThreadListPage SqliteStore::list(const std::optional<std::string>& after) {
+  std::optional<std::int64_t> cursor_at;
+  std::string cursor_id;
+  if (after && !after->empty()) {
+    const auto colon = after->find(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      cursor_at = std::stoll(after->substr(0, colon));
+      cursor_id = after->substr(colon + 1);
+    } catch (const std::exception&) {
+      throw Error(ErrorKind::InvalidArgument, "list: \"" + *after + "\" is not a cursor this store returned");
+    }
+  }
+  RemoteThreadListPage page;
+  std::lock_guard lock(impl_->mutex);
+  Impl::Stmt s(*impl_, (std::string("SELECT ") + thread_columns +
+                        ", sort_at FROM threads WHERE ?1 IS NULL OR sort_at < ?1 OR (sort_at = ?1 AND remote_id < ?2) "
+                        "ORDER BY sort_at DESC, remote_id DESC LIMIT ?3")
+                           .c_str());
+  s.bind(1, cursor_at).bind(2, cursor_id).bind(3, static_cast<std::int64_t>(impl_->options.page_size + 1));
+  std::int64_t last_at = 0;
+  while (s.step()) {
+    if (page.threads.size() == impl_->options.page_size) {
+      page.next_cursor = std::to_string(last_at) + ":" + page.threads.back().remote_id;
+      break;
+    }
+    page.threads.push_back(impl_->read_thread(s));
+    last_at = s.integer(6);
+  }
+  return page;
+}
+
+RemoteThreadInitializeResult SqliteStore::initialize(const std::string& local_thread_id) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->write("cannot create a thread", [&] {
+    {
+      Impl::Stmt s(*impl_, "SELECT remote_id, external_id FROM threads WHERE local_id = ?1");
+      s.bind(1, local_thread_id);
+      if (s.step()) return RemoteThreadInitializeResult{s.text(0), s.opt_text(1)};
+    }
+    // 14 characters of [0-9A-Za-z]: collisions are out of reach for any number of threads a
+    // person keeps; the primary key would reject one anyway.
+    const std::string remote_id = "t" + generate_id() + generate_id();
+    const std::int64_t now = to_millis(now_timestamp());
+    Impl::Stmt s(*impl_, "INSERT INTO threads(remote_id, local_id, status, created_at, sort_at) VALUES (?1, ?2, 'regular', ?3, ?3)");
+    s.bind(1, remote_id).bind(2, local_thread_id).bind(3, now);
+    s.run();
+    return RemoteThreadInitializeResult{remote_id, std::nullopt};
+  });
+}
+
+void SqliteStore::rename(const std::string& remote_id, const std::string& new_title) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE threads SET title = ?2 WHERE remote_id = ?1", remote_id,
+                       [&](Impl::Stmt& s) { s.bind(2, new_title); }, "cannot rename a thread");
+}
+
+void SqliteStore::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
+  std::optional<std::string> text;
+  if (custom) text = custom->dump();
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE threads SET custom = ?2 WHERE remote_id = ?1", remote_id,
+                       [&](Impl::Stmt& s) { s.bind(2, text); }, "cannot update custom metadata");
+}
+
+void SqliteStore::archive(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE threads SET status = 'archived' WHERE remote_id = ?1", remote_id,
+                       [](Impl::Stmt&) {}, "cannot archive a thread");
+}
+
+void SqliteStore::unarchive(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->update_thread("UPDATE threads SET status = 'regular' WHERE remote_id = ?1", remote_id,
+                       [](Impl::Stmt&) {}, "cannot unarchive a thread");
+}
+
+void SqliteStore::remove(const std::string& remote_id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->write("cannot delete a thread", [&] {
+    Impl::Stmt t(*impl_, "DELETE FROM threads WHERE remote_id = ?1");
+    t.bind(1, remote_id);
+    t.run();
+    if (sqlite3_changes(impl_->db) == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    Impl::Stmt m(*impl_, "DELETE FROM messages WHERE thread_id = ?1");
+    m.bind(1, remote_id);
+    m.run();
+  });
+}
+
+RemoteThreadMetadata SqliteStore::fetch(const std::string& thread_id) {
+  std::lock_guard lock(impl_->mutex);
+  Impl::Stmt s(*impl_, (std::string("SELECT ") + thread_columns +
+                        " FROM threads WHERE remote_id = ?1 UNION ALL SELECT " + thread_columns +
+                        " FROM threads WHERE local_id = ?1 LIMIT 1")
+                           .c_str());
+  s.bind(1, thread_id);
+  if (!s.step()) throw Error(ErrorKind::ThreadNotFound, "no thread with id " + thread_id);
+  return impl_->read_thread(s);
+}
+
+}  // namespace aui

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# aui-chat keeps its threads across restarts (the SQLite store): each run of the real binary reads
+# its lines from a pipe (a line waits until the reply before it has ended), then a run is killed
+# with SIGKILL while a reply streams, and the next run finds that reply marked as interrupted.
+#
+# usage: aui_chat_threads_test.sh path/to/aui-chat
+set -euo pipefail
+app="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+db="$work/threads.db"
+export LANG=C.UTF-8 XDG_DATA_HOME="$work/data"
+
+fail() {
+  echo "FAILED: $*"
+  exit 1
+}
+chat() { printf '%s\n' "$@" | timeout 60 "$app" --db "$db" --demo-delay-ms 0 2>&1; }
+expect() {  # expect OUTPUT TEXT...: each TEXT occurs in OUTPUT
+  local out="$1"
+  shift
+  for text in "$@"; do
+    grep -qF -- "$text" <<<"$out" || { echo "$out"; fail "expected \"$text\""; }
+  done
+}
+
+# 1. Two threads, one renamed, one archived.
+out="$(chat "the pelican is a bird" "/rename Birds" "/new" "a question about otters" "/threads" "/quit")"
+expect "$out" "threads are kept in $db" "(renamed)" "(a new thread)"
+[ -f "$db" ] || fail "no database file at $db"
+
+# 2. A restart lists both, opens the first, searches every thread, exports Markdown.
+out="$(chat "/threads" "/switch 2" "/search pelican" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
+expect "$out" "Birds" "(thread 2: Birds)" "the pelican is a bird" "[archived]"
+grep -q "^## User" "$work/birds.md" || fail "the Markdown export has no user section"
+grep -qF "the pelican is a bird" "$work/birds.md" || fail "the Markdown export lacks the message"
+
+# 3. /delete removes a thread for good.
+out="$(chat "/switch 1" "/delete" "/threads" "/quit")"
+expect "$out" "(deleted"
+out="$(chat "/threads" "/quit")"
+if grep -qF "otters" <<<"$out"; then echo "$out"; fail "a deleted thread came back"; fi
+
+# 4. SIGKILL while a reply streams: the reply was checkpointed; reopening marks it interrupted.
+fifo="$work/in"
+mkfifo "$fifo"
+"$app" --db "$db" --demo-delay-ms 200 <"$fifo" >"$work/killed.out" 2>&1 &
+pid=$!
+exec 3>"$fifo"
+echo "tell me a long story about herons" >&3
+# Wait (bounded) until a checkpoint of the running reply is in the database.
+python3 - "$db" <<'PY' || { kill -9 "$pid"; fail "no checkpoint of the streaming reply reached the database"; }
+import sqlite3, sys, time
+for _ in range(300):
+    try:
+        con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=5)
+        n = con.execute("SELECT count(*) FROM messages WHERE role='assistant' AND status='running'").fetchone()[0]
+        con.close()
+        if n > 0:
+            sys.exit(0)
+    except sqlite3.Error:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+PY
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+exec 3>&-
+out="$(chat "/threads" "/switch 1" "/quit")"
+expect "$out" "herons" "(incomplete/error)"
+python3 - "$db" <<'PY' || fail "a reply is still marked running after reopening"
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+n = con.execute("SELECT count(*) FROM messages WHERE status='running'").fetchone()[0]
+sys.exit(1 if n else 0)
+PY
+echo "PASSED"

@@ -1,0 +1,311 @@
+// SqliteStore: the store contract, the file itself (path, WAL, schema version), bad files, and
+// two processes sharing one database.
+#include "aui/stores/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "store_contract.hpp"
+
+extern char** environ;
+
+namespace aui::store_testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A fresh directory under the system temp dir, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("aui-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_file(const fs::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+/// Runs a statement on the file with a connection of its own; returns the first column of the
+/// first row as text.
+std::string query(const fs::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  std::string out;
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
+
+struct SqliteFactory {
+  TempDir dir;
+  fs::path file() const { return dir.path() / "aui.db"; }
+  std::shared_ptr<ThreadStore> make(std::size_t page_size = 50) {
+    SqliteStoreOptions o;
+    o.path = file();
+    o.page_size = page_size;
+    return SqliteStore::open(o);
+  }
+  std::shared_ptr<ThreadStore> reopen() {
+    SqliteStoreOptions o;
+    o.path = file();
+    return SqliteStore::open(o);
+  }
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreContract, SqliteFactory);
+
+/// Expects open() to fail with Storage naming the path.
+void expect_storage_error(const fs::path& path, const std::string& why_fragment = {}) {
+  SqliteStoreOptions o;
+  o.path = path;
+  try {
+    SqliteStore::open(o);
+    ADD_FAILURE() << "open(" << path << ") succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Storage) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    if (!why_fragment.empty()) {
+      EXPECT_NE(std::string(e.what()).find(why_fragment), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SqliteStore, OpensInWalModeWithTheCurrentSchemaVersion) {
+  TempDir dir;
+  const auto path = dir.path() / "nested" / "deeper" / "aui.db";
+  SqliteStoreOptions o;
+  o.path = path;
+  auto store = SqliteStore::open(o);
+  EXPECT_EQ(store->path(), path);
+  EXPECT_TRUE(fs::exists(path)) << "missing directories are created";
+  EXPECT_EQ(query(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
+  EXPECT_EQ(query(path, "SELECT sqlite_compileoption_used('ENABLE_FTS5')"), "1");
+}
+
+TEST(SqliteStore, DefaultPathFollowsXdgDataHomeThenHome) {
+  const char* old_xdg = std::getenv("XDG_DATA_HOME");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_xdg = old_xdg ? old_xdg : "";
+  const std::string saved_home = old_home ? old_home : "";
+  TempDir dir;
+  ::setenv("XDG_DATA_HOME", (dir.path() / "xdg").c_str(), 1);
+  ::setenv("HOME", (dir.path() / "home").c_str(), 1);
+  EXPECT_EQ(default_sqlite_path(), dir.path() / "xdg" / "aui" / "aui.db");
+  {
+    auto store = SqliteStore::open();
+    EXPECT_TRUE(fs::exists(dir.path() / "xdg" / "aui" / "aui.db"));
+  }
+  ::setenv("XDG_DATA_HOME", "relative/dir", 1);  // not absolute: ignored, as the XDG spec says
+  EXPECT_EQ(default_sqlite_path(), dir.path() / "home" / ".local" / "share" / "aui" / "aui.db");
+  ::unsetenv("XDG_DATA_HOME");
+  EXPECT_EQ(default_sqlite_path(), dir.path() / "home" / ".local" / "share" / "aui" / "aui.db");
+  {
+    auto store = SqliteStore::open();
+    EXPECT_TRUE(fs::exists(dir.path() / "home" / ".local" / "share" / "aui" / "aui.db"));
+  }
+  if (old_xdg) ::setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
+  if (old_home) {
+    ::setenv("HOME", saved_home.c_str(), 1);
+  } else {
+    ::unsetenv("HOME");
+  }
+}
+
+// ---- processes ----
+
+int spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  return pid;
+}
+
+int wait_exit(int pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// ---- bad stores: a clear Storage error naming the path, and the file is left as it was ----
+
+TEST(SqliteStoreBadFiles, AFileThatIsNotADatabase) {
+  TempDir dir;
+  const auto path = dir.path() / "notes.txt";
+  const std::string text(6000, 'x');
+  write_file(path, "These are my notes, not a database.\n" + text);
+  const auto before = read_file(path);
+  expect_storage_error(path, "not a database");
+  EXPECT_TRUE(read_file(path) == before);
+  EXPECT_FALSE(fs::exists(path.string() + "-wal"));
+}
+
+TEST(SqliteStoreBadFiles, ACorruptDatabase) {
+  TempDir dir;
+  const auto path = dir.path() / "aui.db";
+  {
+    SqliteStoreOptions o;
+    o.path = path;
+    auto store = SqliteStore::open(o);
+    for (int i = 0; i < 50; ++i) store->history("t")->append(item(user("u" + std::to_string(i), "text " + std::to_string(i))));
+  }
+  // Keep the header (so SQLite still recognises the file) and scribble over the schema page and
+  // everything after it.
+  std::string bytes = read_file(path);
+  ASSERT_GT(bytes.size(), 8192u);
+  for (std::size_t i = 100; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5 ^ (i * 31));
+  write_file(path, bytes);
+  expect_storage_error(path);
+  EXPECT_TRUE(read_file(path) == bytes) << "a damaged file is never overwritten";
+}
+
+TEST(SqliteStoreBadFiles, ASchemaFromANewerVersion) {
+  TempDir dir;
+  const auto path = dir.path() / "aui.db";
+  {
+    SqliteStoreOptions o;
+    o.path = path;
+    auto store = SqliteStore::open(o);
+    store->history("t")->append(item(user("u1", "keep me")));
+  }
+  query(path, "PRAGMA user_version = 99");
+  const auto before = read_file(path);
+  expect_storage_error(path, "schema version 99");
+  EXPECT_TRUE(read_file(path) == before);
+  query(path, "PRAGMA user_version = 1");
+  SqliteStoreOptions o;
+  o.path = path;
+  EXPECT_EQ(SqliteStore::open(o)->history("t")->load().messages.size(), 1u) << "nothing was lost";
+}
+
+TEST(SqliteStoreBadFiles, ADatabaseOfAnotherProgram) {
+  TempDir dir;
+  const auto path = dir.path() / "other.db";
+  query(path, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, amount REAL)");
+  const auto before = read_file(path);
+  expect_storage_error(path, "not an aui database");
+  EXPECT_TRUE(read_file(path) == before);
+  EXPECT_EQ(query(path, "SELECT count(*) FROM sqlite_schema"), "1") << "no tables were added";
+}
+
+TEST(SqliteStoreBadFiles, APathThatCannotBeCreated) {
+  TempDir dir;
+  write_file(dir.path() / "plain-file", "I am a file");
+  expect_storage_error(dir.path() / "plain-file" / "aui" / "aui.db");  // a file where a directory must be
+  fs::create_directories(dir.path() / "a-directory");
+  expect_storage_error(dir.path() / "a-directory", "is a directory");
+  EXPECT_EQ(read_file(dir.path() / "plain-file"), "I am a file");
+}
+
+TEST(SqliteStoreBadFiles, AnUnreadableDirectory) {
+  TempDir dir;
+  const auto locked = dir.path() / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::none);
+  if (::geteuid() != 0) {
+    expect_storage_error(locked / "aui.db");
+  } else {
+    // Root reads every directory, so the attempt runs as nobody, in a process of its own (the
+    // writer program), which prints the error it got.
+    const auto err = dir.path() / "stderr.txt";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const std::vector<std::string> args = {"/usr/sbin/runuser", "-u", "nobody", "--", AUI_SQLITE_WRITER,
+                                           (locked / "aui.db").string(), "t", "a", "1"};
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    EXPECT_EQ(wait_exit(pid), 1);
+    const std::string printed = read_file(err);
+    EXPECT_NE(printed.find("Storage: sqlite store " + (locked / "aui.db").string()), std::string::npos) << printed;
+  }
+  fs::permissions(locked, fs::perms::owner_all);
+  EXPECT_TRUE(fs::is_empty(locked)) << "nothing was created";
+}
+
+TEST(SqliteStoreBadFiles, AStoreThatFailedToOpenLeavesOthersUsable) {
+  TempDir dir;
+  write_file(dir.path() / "bad.db", "garbage garbage garbage garbage garbage garbage garbage garbage garbage");
+  expect_storage_error(dir.path() / "bad.db");
+  SqliteStoreOptions o;
+  o.path = dir.path() / "good.db";
+  auto store = SqliteStore::open(o);
+  store->history("t")->append(item(user("u1", "fine")));
+  EXPECT_EQ(store->history("t")->load().messages.size(), 1u);
+}
+
+TEST(SqliteStore, TwoProcessesWritingToOneFileNeitherFailNorCorruptIt) {
+  TempDir dir;
+  const auto path = dir.path() / "aui.db";
+  { SqliteStore::open(SqliteStoreOptions{path}); }  // created and migrated once
+  constexpr int n = 300;
+  const int a = spawn({AUI_SQLITE_WRITER, path.string(), "shared", "a", std::to_string(n)});
+  const int b = spawn({AUI_SQLITE_WRITER, path.string(), "shared", "b", std::to_string(n)});
+  // This process writes as well while the two others do.
+  SqliteStoreOptions o;
+  o.path = path;
+  o.recover_interrupted = false;
+  auto store = SqliteStore::open(o);
+  for (int i = 0; i < n; ++i) store->history("shared")->append(item(user("c" + std::to_string(i), "written by c")));
+  EXPECT_EQ(wait_exit(a), 0);
+  EXPECT_EQ(wait_exit(b), 0);
+  EXPECT_EQ(store->history("shared")->load().messages.size(), 3u * n);
+  EXPECT_EQ(store->search("written a", 1000).size(), static_cast<std::size_t>(n));
+  EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(SqliteStore, TwoProcessesMigratingANewFileAtOnce) {
+  TempDir dir;
+  const auto path = dir.path() / "fresh.db";
+  const int a = spawn({AUI_SQLITE_WRITER, path.string(), "x", "a", "5"});
+  const int b = spawn({AUI_SQLITE_WRITER, path.string(), "x", "b", "5"});
+  EXPECT_EQ(wait_exit(a), 0);
+  EXPECT_EQ(wait_exit(b), 0);
+  EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
+  EXPECT_EQ(query(path, "SELECT count(*) FROM messages"), "10");
+}
+
+}  // namespace
+}  // namespace aui::store_testing
