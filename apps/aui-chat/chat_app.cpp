@@ -100,8 +100,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
           << backend_usage()
           << "  --db FILE              keep the threads in FILE (default: $XDG_DATA_HOME/aui/aui.db)\n"
           << "  --memory               keep the threads in memory only\n"
-          << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n\n"
-          << kHelp << ChatThreads::help();
+          << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
+          << "  " << capability_usage() << "\n\n"
+          << kHelp << ChatThreads::help() << capability_help();
       return ParseOutcome::Exit;
     }
     if (arg == "--memory") {
@@ -130,6 +131,12 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       if (backend < 0) return ParseOutcome::Fail;
       continue;
     }
+    try {
+      if (parse_capability_arg(argc, argv, i, options.capabilities)) continue;
+    } catch (const std::invalid_argument& e) {
+      err << "aui-chat: " << e.what() << '\n';
+      return ParseOutcome::Fail;
+    }
     err << "aui-chat: unknown argument " << arg << " (try --help)\n";
     return ParseOutcome::Fail;
   }
@@ -146,7 +153,8 @@ ChosenAdapter choose_adapter(const ChatOptions& options) {
 }
 
 ChatApp::ChatApp(ThreadRuntime& thread, std::ostream& out, std::function<void()> on_quit)
-    : thread_(&thread), out_(out), on_quit_(std::move(on_quit)) {
+    : thread_(&thread), out_(out), on_quit_(std::move(on_quit)),
+      capabilities_(std::make_unique<CapabilityCommands>(thread, out)) {
   subscription_ = thread_->subscribe([this] { on_change(); });
   // A run that pauses for a person changes no message as it ends; RunEnd says it did.
   run_end_ = thread_->on(ThreadEvent::RunEnd, [this] { on_change(); });
@@ -159,6 +167,7 @@ void ChatApp::show_thread(ThreadRuntime& thread) {
     thread_ = &thread;
     subscription_ = thread_->subscribe([this] { on_change(); });
     run_end_ = thread_->on(ThreadEvent::RunEnd, [this] { on_change(); });
+    capabilities_->set_thread(thread);
     queued_texts_.clear();
     cancel_requested_ = false;
   }
@@ -289,6 +298,7 @@ void ChatApp::send(const std::string& text) {
     return;
   }
   cancel_requested_ = false;
+  if (capabilities_->send_with_attachments(text)) return;  // /attach'ed files go with it
   // The reply shows its own failure ([error: ...]); the completion adds nothing to print.
   thread_->append(text).then([](std::exception_ptr) {});
 }
@@ -298,6 +308,7 @@ void ChatApp::send(const std::string& text) {
 // that paused (a tool waiting for a person) and resumes goes on where it stopped.
 void ChatApp::on_change() {
   if (!busy()) schedule_drain();
+  capabilities_->on_change(busy(), [this] { prompt(); });
   const auto& messages = thread_->messages();
   if (messages.empty()) return;
   const auto& last = messages.back();
@@ -479,6 +490,7 @@ void ChatApp::command(const std::string& line) {
   if (cmd == "/help") {
     out_ << kHelp;
     if (threads_) out_ << ChatThreads::help();
+    out_ << capability_help();
     prompt();
   } else if (threads_ && ChatThreads::handles(cmd)) {
     ++pending_;  // the lines after it wait until it has finished (a switch loads the thread)
@@ -593,6 +605,9 @@ void ChatApp::command(const std::string& line) {
     if (!file_out.flush()) throw UsageError("writing " + file + " failed");
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
+  } else if (std::string rest; std::getline(in, rest),
+             capabilities_->command(cmd, rest, [this] { prompt(); }, [this](const std::string& t) { send(t); })) {
+    // /attach, /speak, /stop, /good, /bad, /1 /2 /3 (capability_commands.cpp)
   } else {
     throw UsageError("unknown command " + cmd + " (try /help)");
   }

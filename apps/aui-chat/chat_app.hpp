@@ -12,6 +12,7 @@
 #include "aui/completion.hpp"
 #include "aui/thread_runtime.hpp"
 #include "backend_options.hpp"
+#include "capability_commands.hpp"
 #include "thread_commands.hpp"
 
 namespace aui::chat {
@@ -25,6 +26,8 @@ struct ChatOptions {
   int demo_delay_ms = 30;
   /// --provider, --base-url, --model, ... (backend_options.hpp).
   BackendOptions backend{};
+  /// Attachments, speech, feedback and suggestions (capability_commands.hpp).
+  CapabilityOptions capabilities{};
 };
 
 enum class ParseOutcome { Run, Exit, Fail };
@@ -109,6 +112,7 @@ class ChatApp {
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks
+  std::unique_ptr<CapabilityCommands> capabilities_;
 };
 
 }  // namespace aui::chat

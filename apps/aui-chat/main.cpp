@@ -83,10 +83,13 @@ int main(int argc, char** argv) {
   runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
   // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
   runtime_options.history_checkpoint_interval = std::chrono::milliseconds(250);
+  // Attachments, speech, feedback and suggestions, the same for every thread.
+  const aui::ThreadAdapters capabilities = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
+  runtime_options.adapters = capabilities;
   list_options.adapter = store;
   if (store) {
-    list_options.adapters_for = [store](const aui::ThreadListItem& item) {
-      aui::ThreadAdapters adapters;
+    list_options.adapters_for = [store, capabilities](const aui::ThreadListItem& item) {
+      aui::ThreadAdapters adapters = capabilities;
       adapters.history = store->history(item.remote_id.value_or(item.id));
       return adapters;
     };

@@ -285,6 +285,15 @@ ChatModelAdapter make_demo_adapter(DemoOptions demo) {
   // which keeps the replies deterministic for a given sequence of calls.
   auto replies = std::make_shared<std::atomic<std::size_t>>(0);
   return [demo, replies](const ChatModelRunOptions& options, RunResultSink& sink) {
+    // A request for follow-up questions (ModelSuggestionAdapter): offer what the demo can show.
+    // It is not a reply, so it does not count as one.
+    if (!options.messages.empty() && options.messages.size() == 1) {
+      const std::string request = options.messages[0]->text();
+      if (request.rfind("Here is a conversation:", 0) == 0 && request.find("follow-up questions") != std::string::npos) {
+        sink.yield(ChatModelRunResult::text(Text("What is the weather in Paris?\nWhat time is it in Tokyo?\nTell me a long story")));
+        return;
+      }
+    }
     const std::size_t variant = replies->fetch_add(1, std::memory_order_relaxed);
     std::mutex mutex;
     std::condition_variable_any wake;

@@ -15,7 +15,7 @@ fail() {
   echo "FAILED: $*"
   exit 1
 }
-chat() { printf '%s\n' "$@" | timeout 60 "$app" --db "$db" --demo-delay-ms 0 2>&1; }
+chat() { printf '%s\n' "$@" | timeout 60 "$app" --db "$db" --demo-delay-ms 0 --suggestions off 2>&1; }
 expect() {  # expect OUTPUT TEXT...: each TEXT occurs in OUTPUT
   local out="$1"
   shift
@@ -44,7 +44,7 @@ if grep -qF "otters" <<<"$out"; then echo "$out"; fail "a deleted thread came ba
 # 4. SIGKILL while a reply streams: the reply was checkpointed; reopening marks it interrupted.
 fifo="$work/in"
 mkfifo "$fifo"
-"$app" --db "$db" --demo-delay-ms 200 <"$fifo" >"$work/killed.out" 2>&1 &
+"$app" --db "$db" --demo-delay-ms 200 --suggestions off <"$fifo" >"$work/killed.out" 2>&1 &
 pid=$!
 exec 3>"$fifo"
 echo "tell me a long story about herons" >&3

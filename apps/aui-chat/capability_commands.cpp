@@ -1,0 +1,219 @@
+// aui-chat's capability commands and adapters.
+
+#include "capability_commands.hpp"
+
+#include <cstdlib>
+#include <ostream>
+#include <stdexcept>
+
+#include "aui/json_lines_feedback.hpp"
+#include "aui/model_suggestion_adapter.hpp"
+#include "terminal_text.hpp"
+#if AUI_CHAT_WITH_ATTACHMENTS
+#include "aui/attachments/file_attachments.hpp"
+#endif
+#if AUI_CHAT_WITH_SPEECH
+#include "aui/speech/espeak_speech_adapter.hpp"
+#endif
+
+namespace aui::chat {
+
+namespace {
+
+std::string safe(const std::string& text, std::size_t max = 70) {
+  std::string cut = text.size() > max ? text.substr(0, max) + "…" : text;
+  for (auto& c : cut) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return sanitize_terminal_text(cut, true).text;
+}
+
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return {};
+  const auto b = s.find_last_not_of(" \t");
+  return s.substr(a, b - a + 1);
+}
+
+std::string default_feedback_file() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/aui/feedback.jsonl";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/aui/feedback.jsonl";
+  return "aui-feedback.jsonl";
+}
+
+}  // namespace
+
+bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityOptions& options) {
+  const std::string arg = argv[i];
+  auto value = [&]() -> std::string {
+    if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+    return argv[++i];
+  };
+  if (arg == "--speech-wav") {
+    options.speech_wav = value();
+  } else if (arg == "--feedback-file") {
+    options.feedback_file = value();
+  } else if (arg == "--suggestions") {
+    options.suggestions = value();
+    if (options.suggestions != "model" && options.suggestions != "off") {
+      throw std::invalid_argument("--suggestions takes model or off");
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* capability_usage() { return "[--speech-wav FILE] [--feedback-file FILE] [--suggestions model|off]"; }
+
+const char* capability_help() {
+  return "  /attach PATH           attach a text/code file or an image to your next message\n"
+         "  /speak [N]             read message N (default: the last reply) aloud; /stop stops it\n"
+         "  /good [N], /bad [N]    rate message N (default: the last reply)\n"
+         "  /1, /2, /3             send the suggestion with that number (listed after a reply)\n";
+}
+
+ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const CapabilityOptions& options) {
+  ThreadAdapters a;
+#if AUI_CHAT_WITH_ATTACHMENTS
+  a.attachments = attachments::make_default_attachment_adapter();
+#endif
+#if AUI_CHAT_WITH_SPEECH
+  speech::EspeakOptions speech_options;
+  if (!options.speech_wav.empty()) speech_options.wav_path = options.speech_wav;
+  a.speech = std::make_shared<speech::EspeakSpeechAdapter>(speech_options);
+#endif
+  a.feedback = std::make_shared<JsonLinesFeedbackAdapter>(
+      options.feedback_file.empty() ? default_feedback_file() : options.feedback_file);
+  if (options.suggestions == "model" && model) a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
+  return a;
+}
+
+CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out) : thread_(&thread), out_(out) {}
+
+void CapabilityCommands::set_thread(ThreadRuntime& thread) {
+  thread_ = &thread;
+  shown_.clear();
+}
+
+Id CapabilityCommands::message_at(const std::string& number, bool assistant_default) const {
+  const auto& messages = thread_->messages();
+  if (number.empty()) {
+    for (std::size_t i = messages.size(); i-- > 0;) {
+      if (!assistant_default || messages[i]->role == Role::Assistant) return messages[i]->id;
+    }
+    throw std::runtime_error("there is no reply yet");
+  }
+  char* end = nullptr;
+  const long n = std::strtol(number.c_str(), &end, 10);
+  if (*end != '\0' || n < 1 || static_cast<std::size_t>(n) > messages.size()) {
+    throw std::runtime_error(messages.empty() ? "there are no messages yet"
+                                              : "no message " + number + " (1 to " + std::to_string(messages.size()) +
+                                                    ", see /history)");
+  }
+  return messages[static_cast<std::size_t>(n - 1)]->id;
+}
+
+std::string CapabilityCommands::number_of(const Id& id) const {
+  const auto& messages = thread_->messages();
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i]->id == id) return std::to_string(i + 1);
+  }
+  return "?";
+}
+
+bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_args,
+                                 const std::function<void()>& prompt,
+                                 const std::function<void(const std::string&)>& send) {
+  const std::string args = trimmed(raw_args);
+  if (cmd == "/attach") {
+    if (args.empty()) throw std::runtime_error("usage: /attach PATH");
+    if (!thread_->capabilities().attachments) throw std::runtime_error("attachments are not available in this build");
+#if AUI_CHAT_WITH_ATTACHMENTS
+    const auto file = attachments::host_file_from_path(args);
+    const std::string name = file.name;
+    thread_->composer().add_attachment(file).then([this, name, prompt](std::exception_ptr error) {
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          out_ << "error: " << safe(e.what(), 300) << '\n';
+        }
+      } else {
+        out_ << "attached " << safe(name) << " (" << thread_->composer().attachments().size()
+             << " waiting; they go with your next message)\n";
+      }
+      prompt();
+    });
+#endif
+    return true;
+  }
+  if (cmd == "/speak") {
+    const Id id = message_at(args, true);
+    thread_->speak(id);
+    out_ << "speaking message " << number_of(id) << " (/stop to stop)\n";
+    prompt();
+    return true;
+  }
+  if (cmd == "/stop") {
+    thread_->stop_speaking();
+    out_ << "stopped speaking\n";
+    prompt();
+    return true;
+  }
+  if (cmd == "/good" || cmd == "/bad") {
+    const Id id = message_at(args, true);
+    const auto type = cmd == "/good" ? FeedbackType::Positive : FeedbackType::Negative;
+    thread_->submit_feedback(id, type);
+    out_ << "recorded " << (type == FeedbackType::Positive ? "positive" : "negative") << " feedback on message "
+         << number_of(id) << '\n';
+    prompt();
+    return true;
+  }
+  if (cmd.size() >= 2 && cmd[0] == '/' && cmd.find_first_not_of("0123456789", 1) == std::string::npos) {
+    const auto& list = shown_;
+    const long n = std::strtol(cmd.c_str() + 1, nullptr, 10);
+    if (list.empty()) throw std::runtime_error("there are no suggestions right now");
+    if (n < 1 || static_cast<std::size_t>(n) > list.size()) {
+      throw std::runtime_error("no suggestion " + cmd.substr(1) + " (/1 to /" + std::to_string(list.size()) + ")");
+    }
+    const std::string text = list[static_cast<std::size_t>(n - 1)].prompt;
+    out_ << safe(text, 300) << '\n';
+    send(text);
+    return true;
+  }
+  return false;
+}
+
+bool CapabilityCommands::send_with_attachments(const std::string& text) {
+  auto& composer = thread_->composer();
+  if (composer.attachments().empty()) return false;
+  const auto count = composer.attachments().size();
+  composer.set_text(text);
+  composer.send().then([this](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      out_ << "error: sending the attachments failed: " << safe(e.what(), 300) << '\n';
+    }
+  });
+  out_ << "  (with " << count << (count == 1 ? " attachment" : " attachments") << ")\n";
+  return true;
+}
+
+void CapabilityCommands::on_change(bool busy, const std::function<void()>& prompt) {
+  const auto& now = thread_->suggestions();
+  if (now.empty()) {
+    shown_.clear();
+    return;
+  }
+  if (busy || now == shown_) return;
+  shown_ = now;
+  out_ << "\nsuggestions:";
+  for (std::size_t i = 0; i < now.size(); ++i) out_ << "\n  /" << (i + 1) << "  " << safe(now[i].prompt);
+  out_ << '\n';
+  prompt();
+}
+
+}  // namespace aui::chat

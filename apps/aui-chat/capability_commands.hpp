@@ -1,0 +1,69 @@
+#pragma once
+// aui-chat's capability commands: /attach, /speak, /stop, /good, /bad, and the suggestions shown
+// after a reply (/1, /2, /3 send one). Kept apart from chat_app.cpp, which calls in through a
+// few hooks.
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aui/chat_model_adapter.hpp"
+#include "aui/thread_runtime.hpp"
+
+namespace aui::chat {
+
+/// What the command line says about the capabilities.
+struct CapabilityOptions {
+  /// Speak into this WAV file instead of the default output (each /speak overwrites it).
+  std::string speech_wav{};
+  /// Where /good and /bad are recorded (JSON lines). Default: $XDG_DATA_HOME/aui/feedback.jsonl
+  /// or ~/.local/share/aui/feedback.jsonl.
+  std::string feedback_file{};
+  /// "model" (ask the chat model for follow-up questions after each reply) or "off".
+  std::string suggestions = "model";
+};
+
+/// Consumes a capability option at argv[i] (and its value, advancing i). Returns false when
+/// argv[i] is not one; throws std::invalid_argument with a one-line message for a bad value.
+bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityOptions& options);
+
+/// The usage lines of the capability options.
+const char* capability_usage();
+/// The /help lines of the capability commands.
+const char* capability_help();
+
+/// The adapters aui-chat gives its thread: files and images, eSpeak NG speech, JSON-lines
+/// feedback, and follow-up questions from `model` (the chat's own adapter).
+ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const CapabilityOptions& options);
+
+/// The capability commands on one thread. Owner thread only.
+class CapabilityCommands {
+ public:
+  CapabilityCommands(ThreadRuntime& thread, std::ostream& out);
+  /// Acts on another thread from now on (the chat switched threads).
+  void set_thread(ThreadRuntime& thread);
+
+  /// Runs `cmd` if it is a capability command (the rest of the line in `args`) and returns
+  /// true; false when it is not one. A mistake throws std::runtime_error with a one-line message.
+  /// `prompt` prints the input prompt (called when the command is done).
+  /// `send` sends a message as if typed (used by /1, /2, ...).
+  bool command(const std::string& cmd, const std::string& args, const std::function<void()>& prompt,
+               const std::function<void(const std::string&)>& send);
+  /// Sends `text` through the composer with the attachments added by /attach, if there are
+  /// any; returns false (nothing done) when there are none.
+  bool send_with_attachments(const std::string& text);
+  /// Called on every thread change: prints new suggestions once the reply has ended.
+  void on_change(bool busy, const std::function<void()>& prompt);
+
+ private:
+  Id message_at(const std::string& number, bool assistant_default) const;
+  std::string number_of(const Id& id) const;
+
+  ThreadRuntime* thread_;
+  std::ostream& out_;
+  std::vector<ThreadSuggestion> shown_;  // the suggestions last printed
+};
+
+}  // namespace aui::chat
