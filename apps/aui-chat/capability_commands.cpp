@@ -185,12 +185,13 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
   return false;
 }
 
-bool CapabilityCommands::send_with_attachments(const std::string& text) {
+std::optional<Completion> CapabilityCommands::send_with_attachments(const std::string& text) {
   auto& composer = thread_->composer();
-  if (composer.attachments().empty()) return false;
+  if (composer.attachments().empty()) return std::nullopt;
   const auto count = composer.attachments().size();
   composer.set_text(text);
-  composer.send().then([this](std::exception_ptr error) {
+  Completion sent = composer.send();
+  sent.then([this](std::exception_ptr error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);
@@ -199,7 +200,7 @@ bool CapabilityCommands::send_with_attachments(const std::string& text) {
     }
   });
   out_ << "  (with " << count << (count == 1 ? " attachment" : " attachments") << ")\n";
-  return true;
+  return sent;
 }
 
 void CapabilityCommands::on_change(bool busy, const std::function<void()>& prompt) {

@@ -52,8 +52,8 @@ class CapabilityCommands {
   bool command(const std::string& cmd, const std::string& args, const std::function<void()>& prompt,
                const std::function<void(const std::string&)>& send);
   /// Sends `text` through the composer with the attachments added by /attach, if there are
-  /// any; returns false (nothing done) when there are none.
-  bool send_with_attachments(const std::string& text);
+  /// any; returns the send's completion, or nullopt (nothing done) when there are none.
+  std::optional<Completion> send_with_attachments(const std::string& text);
   /// Called on every thread change: prints new suggestions once the reply has ended.
   void on_change(bool busy, const std::function<void()>& prompt);
 

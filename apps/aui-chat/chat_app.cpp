@@ -298,9 +298,16 @@ void ChatApp::send(const std::string& text) {
     return;
   }
   cancel_requested_ = false;
-  if (capabilities_->send_with_attachments(text)) return;  // /attach'ed files go with it
-  // The reply shows its own failure ([error: ...]); the completion adds nothing to print.
-  thread_->append(text).then([](std::exception_ptr) {});
+  // /attach'ed files go with it. The reply shows its own failure ([error: ...]).
+  std::optional<Completion> sent = capabilities_->send_with_attachments(text);
+  if (!sent) sent = thread_->append(text);
+  // Until the reply starts (a new thread is first created in the store) the lines after it wait.
+  ++pending_;
+  sent->then([this, alive = alive_](std::exception_ptr) {
+    if (!*alive) return;
+    --pending_;
+    schedule_drain();
+  });
 }
 
 // Streams the growing reply: prints only what is new since the last notification. The runtime

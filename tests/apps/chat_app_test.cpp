@@ -239,7 +239,7 @@ TEST(ChatApp, MistakesAreOneLineErrors) {
   EXPECT_TRUE(contains(chat.line("/branches x"), "error: no message \"x\""));
   EXPECT_TRUE(contains(chat.line("/edit 1"), "error: usage: /edit N text"));
   EXPECT_TRUE(contains(chat.line("/branch 1 sideways"), "error: usage: /branch N prev|next"));
-  EXPECT_TRUE(contains(chat.line("/export"), "error: usage: /export FILE"));
+  EXPECT_TRUE(contains(chat.line("/export"), "error: usage: /export [md|json] FILE"));
   EXPECT_TRUE(contains(chat.line("/export /nonexistent-dir/x.json"), "error: cannot write"));
   EXPECT_TRUE(contains(chat.line("/help"), "/branch N prev|next"));
   EXPECT_FALSE(chat.quit);
