@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
   // Attachments, speech, feedback and suggestions, the same for every thread.
   const aui::ThreadAdapters capabilities = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
   runtime_options.adapters = capabilities;
-  list_options.adapter = store;
+  // The list's calls are counted so that /quit lets a rename or a title finish first.
+  std::shared_ptr<aui::chat::TrackedThreadList> tracked_list;
+  if (store) list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(store);
   if (store) {
     list_options.adapters_for = [store, capabilities](const aui::ThreadListItem& item) {
       aui::ThreadAdapters adapters = capabilities;
@@ -103,7 +105,17 @@ int main(int argc, char** argv) {
   };
   aui::LocalRuntime rt(std::move(list_options));
   aui::EventLoop* loop = rt.event_loop();
-  aui::chat::ChatApp app(rt.thread(), std::cout, [loop] { loop->stop(); });
+  // Quitting waits for every thread's history writes to land (bounded below), then stops.
+  aui::chat::ChatApp app(rt.thread(), std::cout, [loop, &rt] {
+    std::vector<aui::Completion> flushes;
+    auto ids = rt.threads().thread_ids();
+    for (auto& id : rt.threads().archived_thread_ids()) ids.push_back(std::move(id));
+    ids.push_back(rt.threads().main_thread_id());
+    for (const auto& id : ids) {
+      if (auto* thread = rt.threads().thread(id)) flushes.push_back(thread->history_flushed());
+    }
+    aui::when_all(std::move(flushes)).then([loop](std::exception_ptr) { loop->stop(); });
+  });
   aui::chat::ChatThreads threads(rt.threads(), store, std::cout);
   app.set_threads(&threads);
   // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it.
@@ -126,6 +138,9 @@ int main(int argc, char** argv) {
   }).detach();
 
   loop->run();
+  if (tracked_list && !tracked_list->wait_idle(std::chrono::seconds(5))) {
+    std::cerr << "aui-chat: the thread store did not answer within 5 s; the last change may be lost\n";
+  }
   std::cout.flush();
   std::fflush(stdout);
   // The reader and signal threads are blocked in getline()/sigwait() and cannot be woken

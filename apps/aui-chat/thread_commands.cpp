@@ -168,3 +168,57 @@ void ChatThreads::run(const std::string& command, const std::string& args,
 }
 
 }  // namespace aui::chat
+
+namespace aui::chat {
+
+template <class F>
+decltype(auto) TrackedThreadList::track(F&& f) {
+  {
+    std::lock_guard lock(mutex_);
+    ++in_flight_;
+  }
+  struct Done {
+    TrackedThreadList& self;
+    ~Done() {
+      std::lock_guard lock(self.mutex_);
+      if (--self.in_flight_ == 0) self.idle_.notify_all();
+    }
+  } done{*this};
+  return f();
+}
+
+bool TrackedThreadList::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+}
+
+RemoteThreadListPage TrackedThreadList::list(const std::optional<std::string>& after) {
+  return track([&] { return inner_->list(after); });
+}
+RemoteThreadInitializeResult TrackedThreadList::initialize(const std::string& local_thread_id) {
+  return track([&] { return inner_->initialize(local_thread_id); });
+}
+void TrackedThreadList::rename(const std::string& remote_id, const std::string& new_title) {
+  track([&] { inner_->rename(remote_id, new_title); });
+}
+void TrackedThreadList::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
+  track([&] { inner_->update_custom(remote_id, custom); });
+}
+void TrackedThreadList::archive(const std::string& remote_id) {
+  track([&] { inner_->archive(remote_id); });
+}
+void TrackedThreadList::unarchive(const std::string& remote_id) {
+  track([&] { inner_->unarchive(remote_id); });
+}
+void TrackedThreadList::remove(const std::string& remote_id) {
+  track([&] { inner_->remove(remote_id); });
+}
+void TrackedThreadList::generate_title(const std::string& remote_id, const MessageList& messages,
+                                       const TitleSink& sink) {
+  track([&] { inner_->generate_title(remote_id, messages, sink); });
+}
+RemoteThreadMetadata TrackedThreadList::fetch(const std::string& thread_id) {
+  return track([&] { return inner_->fetch(thread_id); });
+}
+
+}  // namespace aui::chat

@@ -3,7 +3,11 @@
 // /search TEXT — over the runtime's thread list and, when it has one, the
 // store that keeps the threads across restarts.
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -43,6 +47,38 @@ class ChatThreads {
   std::shared_ptr<ThreadStore> store_;
   std::ostream& out_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace aui::chat
+
+namespace aui::chat {
+
+/// A thread list adapter that counts the calls in progress, so that the chat can let them finish
+/// before the process exits (a rename or a title must not be cut off by /quit).
+class TrackedThreadList final : public RemoteThreadListAdapter {
+ public:
+  explicit TrackedThreadList(std::shared_ptr<RemoteThreadListAdapter> inner) : inner_(std::move(inner)) {}
+  /// Waits until no call is in progress, at most `timeout`; false when it ran out.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+  RemoteThreadListPage list(const std::optional<std::string>& after) override;
+  RemoteThreadInitializeResult initialize(const std::string& local_thread_id) override;
+  void rename(const std::string& remote_id, const std::string& new_title) override;
+  bool has_update_custom() const override { return inner_->has_update_custom(); }
+  void update_custom(const std::string& remote_id, const std::optional<Json>& custom) override;
+  void archive(const std::string& remote_id) override;
+  void unarchive(const std::string& remote_id) override;
+  void remove(const std::string& remote_id) override;
+  void generate_title(const std::string& remote_id, const MessageList& messages, const TitleSink& sink) override;
+  RemoteThreadMetadata fetch(const std::string& thread_id) override;
+
+ private:
+  template <class F>
+  decltype(auto) track(F&& f);
+  std::shared_ptr<RemoteThreadListAdapter> inner_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  int in_flight_ = 0;
 };
 
 }  // namespace aui::chat

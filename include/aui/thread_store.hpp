@@ -80,7 +80,8 @@ class ThreadStore : public RemoteThreadListAdapter,
   // ---- RemoteThreadListAdapter ----
   bool has_update_custom() const override { return true; }
   /// Titles a thread from its first user message (its first line, at most 60 characters),
-  /// stores the title and reports it once. No user text: no title.
+  /// stores the title and reports it once. No user text: no title. A thread that already has a
+  /// title (the user renamed it) keeps it, and that title is reported.
   void generate_title(const std::string& remote_id, const MessageList& messages,
                       const TitleSink& sink) override;
 };

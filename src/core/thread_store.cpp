@@ -102,6 +102,11 @@ void ThreadStore::generate_title(const std::string& remote_id, const MessageList
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
       text = text.substr(0, cut) + "…";
     }
+    // A title the user gave (a rename that raced ahead of this generation) is kept.
+    if (auto existing = fetch(remote_id).title; existing && !existing->empty()) {
+      if (sink) sink(*existing);
+      return;
+    }
     rename(remote_id, text);
     if (sink) sink(text);
     return;
