@@ -144,7 +144,7 @@ void ChatThreads::run(const std::string& command, const std::string& args,
       } catch (...) {
         failure = std::current_exception();
       }
-      dispatcher->post([this, alive, hits = std::move(hits), failure, done] {
+      dispatcher->post([this, alive, hits = std::move(hits), failure = std::move(failure), done] {
         if (!*alive) return;
         if (failure) return done(error_text(failure));
         if (hits.empty()) out_ << "(no matches)\n";

@@ -312,7 +312,7 @@ Completion Composer::send(SendOptions options) {
       } catch (...) {
         error = std::current_exception();
       }
-      dispatcher->post([this, alive, batch, i, done = std::move(done), error, text, quote, finish]() mutable {
+      dispatcher->post([this, alive, batch, i, done = std::move(done), error = std::move(error), text, quote, finish]() mutable {
         if (alive.expired()) return;
         if (error && !batch->first_error) {
           batch->first_error = error;
@@ -467,7 +467,7 @@ Completion Composer::add_attachment(HostFile file) {
     } catch (...) {
       error = std::current_exception();
     }
-    dispatcher->post([this, alive, cancelled, last_id, upsert, final_state = std::move(final_state), error,
+    dispatcher->post([this, alive, cancelled, last_id, upsert, final_state = std::move(final_state), error = std::move(error),
                       result]() mutable {
       if (alive.expired()) return;
       auto report_error = [this](const std::string& m) { thread_.report(m); };
@@ -535,7 +535,7 @@ Completion Composer::remove_attachment(const Id& id) {
     } catch (...) {
       error = std::current_exception();
     }
-    dispatcher->post([this, alive, id = attachment.id, error, result] {
+    dispatcher->post([this, alive, id = attachment.id, error = std::move(error), result] {
       if (alive.expired()) return;
       auto found = std::find_if(attachments_.begin(), attachments_.end(), [&](const Attachment& a) { return a.id == id; });
       if (error) {

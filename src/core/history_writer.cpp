@@ -70,7 +70,8 @@ void HistoryWriter::drain(const std::shared_ptr<State>& state) {
     } catch (...) {
       failure = std::current_exception();
     }
-    state->dispatcher->post([completions = std::move(job.completions), failure] {
+    // The failure moves to the owner, so the exception is freed on the thread that reads it.
+    state->dispatcher->post([completions = std::move(job.completions), failure = std::move(failure)] {
       for (const auto& c : completions) {
         if (failure) {
           c.reject(failure);

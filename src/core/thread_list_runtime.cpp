@@ -275,7 +275,10 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
         error = std::current_exception();
       }
       job = nullptr;
-      dispatcher->post([weak, epoch, error, result = std::move(result), done = std::move(done)]() mutable {
+      // The failure moves to the owner: the worker keeps no reference, so the exception is freed
+      // where it is read (libstdc++'s reference count is invisible to ThreadSanitizer).
+      dispatcher->post([weak, epoch, error = std::move(error), result = std::move(result),
+                        done = std::move(done)]() mutable {
         auto self = weak.lock();
         if (!self) return;
         if (!error && epoch != self->adapter_epoch) {

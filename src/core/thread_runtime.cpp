@@ -879,7 +879,7 @@ void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
     } catch (...) {
       failure = std::current_exception();
     }
-    dispatcher->post([this, weak_rt, alive, content = std::move(content), failure]() mutable {
+    dispatcher->post([this, weak_rt, alive, content = std::move(content), failure = std::move(failure)]() mutable {
       if (alive.expired()) return;
       auto r = weak_rt.lock();
       if (!r || r->finished) return;
