@@ -58,20 +58,6 @@ bool parse_int(const std::string& s, long min, long max, long& value) {
   return true;
 }
 
-// At most `max` bytes of `text` on one line, cut at a character boundary.
-std::string one_line(std::string text, std::size_t max) {
-  if (text.size() > max) {
-    std::size_t cut = max - 3;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text.resize(cut);
-    text += "...";
-  }
-  for (auto& c : text) {
-    if (c == '\n' || c == '\t') c = ' ';
-  }
-  return text;
-}
-
 // The rest of a command line, without its leading blanks.
 std::string rest_of(std::istringstream& in) {
   std::string rest;

@@ -131,4 +131,17 @@ SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
   return out;
 }
 
+std::string one_line(std::string text, std::size_t max) {
+  if (text.size() > max) {
+    std::size_t cut = max - 3;
+    while (cut > 0 && continuation(static_cast<unsigned char>(text[cut]))) --cut;
+    text.resize(cut);
+    text += "...";
+  }
+  for (auto& c : text) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
 }  // namespace aui::chat

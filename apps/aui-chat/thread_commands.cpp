@@ -22,15 +22,8 @@ std::string error_text(std::exception_ptr e) {
 
 std::string safe(const std::string& text) { return sanitize_terminal_text(text, true).text; }
 
-std::string first_line(std::string text, std::size_t max) {
-  if (auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
-  if (text.size() > max) {
-    std::size_t cut = max - 3;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
-}
+// The first line of `text`, at most `max` bytes.
+std::string first_line(const std::string& text, std::size_t max) { return one_line(text.substr(0, text.find('\n')), max); }
 
 }  // namespace
 
