@@ -96,12 +96,13 @@ int main(int argc, char** argv) {
       return adapters;
     };
   }
-  // Every thread gets the tools and loads its messages when it is opened.
+  // Every thread gets the tools. The list loads a stored thread's messages when it opens; a new
+  // thread has none, and loading it anyway would race the first message: the empty answer
+  // arriving after that message was typed would clear it (spec §12.2).
   std::vector<aui::Subscription> tool_registrations;
   list_options.on_thread_started = [&tool_registrations, tools = chosen.tools](aui::ThreadRuntime& thread,
                                                                                const aui::ThreadListItem&) {
     tool_registrations.push_back(thread.register_tools(tools));
-    thread.load_history().then([](std::exception_ptr) {});  // a failure is reported by on_error
   };
   aui::LocalRuntime rt(std::move(list_options));
   aui::EventLoop* loop = rt.event_loop();

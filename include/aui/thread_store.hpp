@@ -76,6 +76,10 @@ class ThreadStore : public RemoteThreadListAdapter,
   }
   /// Deletes the messages; their children move up to the deleted message's parent.
   virtual void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) = 0;
+  /// Gives the thread `title` unless it has one, in one step that no rename can come between (a
+  /// generated title never replaces one the user gave); returns the title the thread holds now.
+  /// ThreadNotFound.
+  virtual std::string title_unless_titled(const std::string& remote_id, const std::string& title) = 0;
 
   // ---- RemoteThreadListAdapter ----
   bool has_update_custom() const override { return true; }

@@ -103,11 +103,7 @@ void ThreadStore::generate_title(const std::string& remote_id, const MessageList
       text = text.substr(0, cut) + "…";
     }
     // A title the user gave (a rename that raced ahead of this generation) is kept.
-    if (auto existing = fetch(remote_id).title; existing && !existing->empty()) {
-      if (sink) sink(*existing);
-      return;
-    }
-    rename(remote_id, text);
+    text = title_unless_titled(remote_id, text);
     if (sink) sink(text);
     return;
   }

@@ -41,6 +41,19 @@ expect "$out" "(deleted"
 out="$(chat "/threads" "/quit")"
 if grep -qF "otters" <<<"$out"; then echo "$out"; fail "a deleted thread came back"; fi
 
+# What the killed run printed and what its database holds, for a failure's report.
+dump_killed() {
+  echo "--- the output of the run that was to be killed:"
+  cat "$work/killed.out" || true
+  echo "--- the messages in the database:"
+  python3 - "$db" <<'PY' || true
+import sqlite3, sys
+con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=5)
+for row in con.execute("SELECT thread_id, id, role, status, length(body) FROM messages ORDER BY seq"):
+    print(*row)
+PY
+}
+
 # 4. SIGKILL while a reply streams: the reply was checkpointed; reopening marks it interrupted.
 fifo="$work/in"
 mkfifo "$fifo"
@@ -49,9 +62,9 @@ pid=$!
 exec 3>"$fifo"
 echo "tell me a long story about herons" >&3
 # Wait (bounded) until a checkpoint of the running reply is in the database.
-python3 - "$db" <<'PY' || { kill -9 "$pid"; fail "no checkpoint of the streaming reply reached the database"; }
+python3 - "$db" <<'PY' || { kill -9 "$pid"; dump_killed; fail "no checkpoint of the streaming reply reached the database"; }
 import sqlite3, sys, time
-for _ in range(300):
+for _ in range(600):
     try:
         con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=5)
         n = con.execute("SELECT count(*) FROM messages WHERE role='assistant' AND status='running'").fetchone()[0]

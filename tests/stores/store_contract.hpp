@@ -331,6 +331,32 @@ TYPED_TEST_P(StoreContract, GenerateTitleUsesTheFirstUserLineAndStoresIt) {
   EXPECT_EQ(store->fetch(id).title, "Plan a weekend in Porto");
 }
 
+TYPED_TEST_P(StoreContract, AGeneratedTitleNeverReplacesOneTheUserGave) {
+  auto store = this->factory.make();
+  const auto id = store->initialize("l").remote_id;
+  store->rename(id, "Trip");
+  MessageList messages;
+  messages = messages.push_back(user("u1", "Plan a weekend in Porto"));
+  std::vector<std::string> reported;
+  store->generate_title(id, messages, [&](const std::string& t) {
+    reported.push_back(t);
+    return true;
+  });
+  EXPECT_EQ(reported, (std::vector<std::string>{"Trip"}));
+  EXPECT_EQ(store->fetch(id).title, "Trip");
+  // The step itself: an untitled thread takes the title, a titled one keeps its own.
+  const auto other = store->initialize("m").remote_id;
+  EXPECT_EQ(store->title_unless_titled(other, "First"), "First");
+  EXPECT_EQ(store->title_unless_titled(other, "Second"), "First");
+  EXPECT_EQ(store->fetch(other).title, "First");
+  try {
+    store->title_unless_titled("no-such-thread", "x");
+    ADD_FAILURE() << "an unknown thread was titled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ThreadNotFound);
+  }
+}
+
 TYPED_TEST_P(StoreContract, TwoConnectionsWritingAtOnceLoseNothing) {
   auto first = this->factory.make();
   auto second = this->factory.reopen();
@@ -378,6 +404,7 @@ REGISTER_TYPED_TEST_SUITE_P(StoreContract, AnImportedExportComesBackTheSame, Emp
                             ARunningReplyLeftByACrashIsIncompleteAfterRestart,
                             DeletingAMessageMovesItsChildrenUp, AChildWrittenBeforeItsParentLoadsAfterIt,
                             SearchFindsWordsAcrossThreads, MarkdownExportShowsTheCurrentBranchUnderTheTitle,
-                            GenerateTitleUsesTheFirstUserLineAndStoresIt, TwoConnectionsWritingAtOnceLoseNothing);
+                            GenerateTitleUsesTheFirstUserLineAndStoresIt, AGeneratedTitleNeverReplacesOneTheUserGave,
+                            TwoConnectionsWritingAtOnceLoseNothing);
 
 }  // namespace aui::store_testing

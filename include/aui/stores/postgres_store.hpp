@@ -52,6 +52,7 @@ class PostgresStore final : public ThreadStore {
   std::vector<ExportedMessageRepositoryItem> read_messages(const std::string& remote_id) override;
   void write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) override;
   void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) override;
+  std::string title_unless_titled(const std::string& remote_id, const std::string& title) override;
 
   // RemoteThreadListAdapter (same behaviour as SqliteStore)
   RemoteThreadListPage list(const std::optional<std::string>& after) override;

@@ -65,6 +65,7 @@ class SqliteStore final : public ThreadStore {
   /// One transaction for all the items.
   void write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items) override;
   void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) override;
+  std::string title_unless_titled(const std::string& remote_id, const std::string& title) override;
 
   // RemoteThreadListAdapter
   RemoteThreadListPage list(const std::optional<std::string>& after) override;

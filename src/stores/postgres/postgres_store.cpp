@@ -397,6 +397,15 @@ void PostgresStore::rename(const std::string& remote_id, const std::string& new_
                        "cannot rename a thread");
 }
 
+std::string PostgresStore::title_unless_titled(const std::string& remote_id, const std::string& title) {
+  std::lock_guard lock(impl_->mutex);
+  Result r = impl_->exec(impl_->sql("UPDATE @threads SET title = CASE WHEN title IS NULL OR title = '' THEN $2 "
+                                    "ELSE title END WHERE remote_id = $1 RETURNING title"),
+                         {remote_id, title}, "cannot title a thread");
+  if (r.rows() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+  return r.text(0, 0);
+}
+
 void PostgresStore::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
   Param text;
   if (custom) text = custom->dump();

@@ -519,6 +519,23 @@ void SqliteStore::rename(const std::string& remote_id, const std::string& new_ti
                        [&](Impl::Stmt& s) { s.bind(2, new_title); }, "cannot rename a thread");
 }
 
+std::string SqliteStore::title_unless_titled(const std::string& remote_id, const std::string& title) {
+  std::lock_guard lock(impl_->mutex);
+  std::string held;
+  impl_->write("cannot title a thread", [&] {
+    Impl::Stmt s(*impl_,
+                 "UPDATE threads SET title = CASE WHEN title IS NULL OR title = '' THEN ?2 ELSE title END "
+                 "WHERE remote_id = ?1 RETURNING title");
+    s.bind(1, remote_id);
+    s.bind(2, title);
+    if (!s.step()) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    held = s.text(0);
+    while (s.step()) {
+    }
+  });
+  return held;
+}
+
 void SqliteStore::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
   std::optional<std::string> text;
   if (custom) text = custom->dump();
