@@ -73,6 +73,12 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages WHEN old.bod
   INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
 END;
 )sql",
+    // 1 → 2: a thread's messages in write order straight from an index. Without it, loading a
+    // thread found its rows through messages_by_parent (in parent-id order, one table lookup
+    // each) and then sorted all of them, bodies included, by seq in a temporary b-tree.
+    R"sql(
+CREATE INDEX messages_by_thread ON messages(thread_id, seq);
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
