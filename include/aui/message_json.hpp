@@ -22,6 +22,11 @@ Json to_json(const RunConfig& config);
 
 /// Parses a ThreadMessage from its JSON form. `path` prefixes error messages.
 ThreadMessage message_from_json(const Json& j, const std::string& path = "message");
+/// Parses a ThreadMessage from JSON text: the same message, and the same errors, as
+/// message_from_json(parse_json(text, path), path). The common shape (text parts only, no
+/// custom or assistant metadata, no attachments) is read straight from the text without
+/// building a document, which is what makes loading a long stored thread fast.
+ThreadMessage message_from_json_text(std::string_view text, const std::string& path = "message");
 ContentPart part_from_json(const Json& j, Role role, const std::string& path = "part");
 MessageStatus status_from_json(const Json& j, const std::string& path = "status");
 Attachment attachment_from_json(const Json& j, const std::string& path = "attachment");

@@ -148,6 +148,208 @@ TEST(SqliteStore, DefaultPathFollowsXdgDataHomeThenHome) {
   }
 }
 
+// ---- schema versions ----
+
+// Version 1's schema exactly as aui wrote it (the released first entry of the migrations), so a
+// database from that version can be made without that build.
+const char* const schema_v1 = R"sql(
+CREATE TABLE threads(
+  remote_id TEXT PRIMARY KEY,
+  local_id TEXT UNIQUE,
+  external_id TEXT,
+  status TEXT NOT NULL DEFAULT 'regular',
+  title TEXT,
+  custom TEXT,
+  created_at INTEGER NOT NULL,
+  last_message_at INTEGER,
+  sort_at INTEGER NOT NULL
+);
+CREATE INDEX threads_by_recency ON threads(sort_at DESC, remote_id DESC);
+CREATE TABLE messages(
+  seq INTEGER PRIMARY KEY,
+  thread_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent_id TEXT,
+  role TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  message TEXT NOT NULL,
+  run_config TEXT,
+  UNIQUE(thread_id, id)
+);
+CREATE INDEX messages_running ON messages(status) WHERE status = 'running';
+CREATE INDEX messages_by_parent ON messages(thread_id, parent_id);
+CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages', content_rowid='seq',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages WHEN old.body IS NOT new.body BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+PRAGMA user_version = 1;
+)sql";
+
+/// Runs SQL on the file with a connection of its own.
+void exec_sql(const fs::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+/// Writes one message row the way version 1 did.
+void insert_v1_row(const fs::path& path, const std::string& thread, const ExportedMessageRepositoryItem& it) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, "
+                               "message, run_config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  const ThreadMessage& m = *it.message;
+  const std::string role(to_string(m.role));
+  const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+  const std::string body = m.text();
+  const std::string json = to_json(m).dump();
+  const std::string rc = it.run_config ? to_json(*it.run_config).dump() : std::string();
+  sqlite3_bind_text(s, 1, thread.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, m.id.c_str(), -1, SQLITE_TRANSIENT);
+  if (it.parent_id) sqlite3_bind_text(s, 3, it.parent_id->c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 4, role.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 5, status.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 6, m.created_at.time_since_epoch().count());
+  sqlite3_bind_text(s, 7, body.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 8, json.c_str(), -1, SQLITE_TRANSIENT);
+  if (it.run_config) sqlite3_bind_text(s, 9, rc.c_str(), -1, SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(s), SQLITE_DONE) << sqlite3_errmsg(db);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
+  TempDir dir;
+  const auto path = dir.path() / "v1.db";
+  exec_sql(path, schema_v1);
+  exec_sql(path, "PRAGMA journal_mode=WAL; INSERT INTO threads(remote_id, status, title, created_at, sort_at) "
+                 "VALUES ('t', 'regular', 'Old thread', 1, 1)");
+  // Rows in an order that is neither id order nor parent order, messages of several shapes
+  // (the plain one, and ones the fast reader leaves to the full one), a run config.
+  RunConfig rc;
+  rc.custom = Json{{"temperature", 0.5}};
+  auto rich = std::make_shared<ThreadMessage>(*assistant("b-rich", "Let me look.", MessageStatus::incomplete(
+      StatusReason::Error, Json{{"code", "x"}, {"message", "it broke"}}), 3));
+  ToolCallPart call;
+  call.tool_call_id = "c1";
+  call.tool_name = "search";
+  call.args = Json{{"q", "paris"}};
+  call.args_text = Text(R"({"q":"paris"})");
+  call.result = Json{{"hits", 3}};
+  rich->content.push_back(call);
+  rich->metadata.custom = Json{{"pinned", true}};
+  auto with_attachment = std::make_shared<ThreadMessage>(*user("c-att", "see the file", 4));
+  Attachment a;
+  a.id = "f1";
+  a.name = "notes.txt";
+  a.content_type = "text/plain";
+  a.content.push_back(TextPart{Text("file text")});
+  with_attachment->attachments.push_back(a);
+  const std::vector<ExportedMessageRepositoryItem> rows = {
+      item(user("z-first", "Bonjour", 1)),
+      item(assistant("m-reply", "Salut !", MessageStatus::complete(StatusReason::Stop), 2), "z-first", rc),
+      item(rich, "m-reply"),
+      item(with_attachment, "b-rich"),
+      item(assistant("a-last", "Done.", MessageStatus::complete(StatusReason::Stop), 5), "c-att"),
+  };
+  for (const auto& r : rows) insert_v1_row(path, "t", r);
+
+  auto store = SqliteStore::open(SqliteStoreOptions{path});
+  EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
+  EXPECT_EQ(query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_by_thread'"), "1");
+  EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
+  const auto loaded = store->history("t")->load();
+  ASSERT_EQ(loaded.messages.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(*loaded.messages[i].message, *rows[i].message) << i;
+    EXPECT_EQ(loaded.messages[i].parent_id, rows[i].parent_id) << i;
+    EXPECT_EQ(loaded.messages[i].run_config, rows[i].run_config) << i;
+  }
+  EXPECT_EQ(loaded.head_id, "a-last");
+  EXPECT_EQ(store->fetch("t").title, "Old thread");
+  EXPECT_EQ(store->search("Salut", 10).size(), 1u) << "the search index still answers";
+  // Writing after the migration keeps working, and a reopen does not migrate again.
+  store->history("t")->append(item(user("n-new", "after the upgrade", 6), "a-last"));
+  store.reset();
+  EXPECT_EQ(ids_of(SqliteStore::open(SqliteStoreOptions{path})->history("t")->load()),
+            (std::vector<std::string>{"z-first", "m-reply", "b-rich", "c-att", "a-last", "n-new"}));
+}
+
+TEST(SqliteStoreSchema, AThreadLoadsInWriteOrderWithoutASort) {
+  TempDir dir;
+  const auto path = dir.path() / "aui.db";
+  { SqliteStore::open(SqliteStoreOptions{path}); }
+  // The statement read_messages runs: its rows come from an index in seq order, not from a
+  // temporary b-tree holding every message of the thread.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT id, parent_id, message, run_config FROM messages "
+                               "WHERE thread_id = ?1 ORDER BY seq",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(s) == SQLITE_ROW) plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 3))) + "\n";
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("messages_by_thread"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+TEST(SqliteStoreSchema, ACorruptStoredMessageIsAStorageErrorNamingIt) {
+  // Damaged rows of the plain shape and of others: loading fails with Storage naming the thread
+  // and the message, and the store stays usable.
+  const std::string cases[] = {
+      R"({"attachments":[],"content":[{"text":"hi","type":"text"}],"createdAt":"not a time","id":"u1","metadata":{"custom":{}},"role":"user"})",
+      R"({"attachments":[],"content":[{"text":"hi","type":"text"}],"createdAt":"2026-01-01T00:00:00.000Z","id":"u1","metadata":{"custom":{}},"role":"user")",
+      R"({"content":[{"text":"hi","type":"text"}],"createdAt":"2026-01-01T00:00:00.000Z","id":"u1","metadata":{"custom":{}},"role":"assistant","status":{"reason":"length","type":"complete"}})",
+      R"({"content":[{"type":"tool-call"}],"createdAt":"2026-01-01T00:00:00.000Z","id":"u1","role":"assistant"})",
+      "",
+      "\xFF\xFE",
+  };
+  for (const auto& bad : cases) {
+    TempDir dir;
+    const auto path = dir.path() / "aui.db";
+    auto store = SqliteStore::open(SqliteStoreOptions{path});
+    store->history("t")->append(item(user("u1", "hi")));
+    store->history("t")->append(item(user("u2", "fine"), "u1"));
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE messages SET message = ?1 WHERE id = 'u1'", -1, &s, nullptr), SQLITE_OK);
+    sqlite3_bind_text(s, 1, bad.data(), static_cast<int>(bad.size()), SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    try {
+      store->history("t")->load();
+      ADD_FAILURE() << "a corrupt row loaded: " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Storage) << e.what();
+      EXPECT_NE(std::string(e.what()).find("thread t message u1"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(store->history("other")->load().messages.size(), 0u);
+  }
+}
+
 // ---- processes ----
 
 int spawn(const std::vector<std::string>& args) {
@@ -210,7 +412,7 @@ TEST(SqliteStoreBadFiles, ASchemaFromANewerVersion) {
   const auto before = read_file(path);
   expect_storage_error(path, "schema version 99");
   EXPECT_TRUE(read_file(path) == before);
-  query(path, "PRAGMA user_version = 1");
+  query(path, "PRAGMA user_version = " + std::to_string(SqliteStore::schema_version));
   SqliteStoreOptions o;
   o.path = path;
   EXPECT_EQ(SqliteStore::open(o)->history("t")->load().messages.size(), 1u) << "nothing was lost";

@@ -48,7 +48,7 @@ class SqliteStore final : public ThreadStore {
   /// Opens (creating if needed) and migrates the database. Storage on failure.
   static std::shared_ptr<SqliteStore> open(SqliteStoreOptions options = {});
   /// The schema version this build writes.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;

@@ -271,8 +271,7 @@ std::size_t PostgresStore::recover_interrupted() {
     Result rows = impl_->exec(impl_->sql("SELECT seq, message FROM @messages WHERE status = 'running' FOR UPDATE"), {},
                               "cannot recover interrupted messages");
     for (int i = 0; i < rows.rows(); ++i) {
-      const auto message = mark_interrupted(message_from_json(parse_json(rows.text(i, 1), impl_->where + " message"),
-                                                              impl_->where + " message"));
+      const auto message = mark_interrupted(message_from_json_text(rows.text(i, 1), impl_->where + " message"));
       impl_->exec(impl_->sql("UPDATE @messages SET status = $2, message = $3 WHERE seq = $1"),
                   {rows.text(i, 0), std::string(to_string(message.status.type)), to_json(message).dump()},
                   "cannot recover interrupted messages");
@@ -291,7 +290,7 @@ std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(const st
     const std::string path = impl_->where + " thread " + remote_id + " message " + r.text(i, 0);
     ExportedMessageRepositoryItem item;
     try {
-      item.message = std::make_shared<const ThreadMessage>(message_from_json(parse_json(r.text(i, 2), path), path));
+      item.message = std::make_shared<const ThreadMessage>(message_from_json_text(r.text(i, 2), path));
       item.parent_id = r.opt_text(i, 1);
       if (auto rc = r.opt_text(i, 3)) item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
     } catch (const Error& e) {

@@ -73,6 +73,12 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages WHEN old.bod
   INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
 END;
 )sql",
+    // 1 → 2: a thread's messages in write order straight from an index. Without it, loading a
+    // thread found its rows through messages_by_parent (in parent-id order, one table lookup
+    // each) and then sorted all of them, bodies included, by seq in a temporary b-tree.
+    R"sql(
+CREATE INDEX messages_by_thread ON messages(thread_id, seq);
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
@@ -150,6 +156,12 @@ struct SqliteStore::Impl {
       const auto* p = sqlite3_column_text(stmt_, col);
       return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
                : std::string();
+    }
+    /// The column's text without a copy; valid until the next step or reset.
+    std::string_view view(int col) const {
+      const auto* p = sqlite3_column_text(stmt_, col);
+      return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+               : std::string_view();
     }
     std::optional<std::string> opt_text(int col) const {
       if (is_null(col)) return std::nullopt;
@@ -368,8 +380,7 @@ std::size_t SqliteStore::recover_interrupted() {
     }
     Impl::Stmt u(*impl_, "UPDATE messages SET status = ?2, message = ?3 WHERE seq = ?1");
     for (const auto& [seq, text] : rows) {
-      const auto message = mark_interrupted(
-          message_from_json(parse_json(text, impl_->where + " message"), impl_->where + " message"));
+      const auto message = mark_interrupted(message_from_json_text(text, impl_->where + " message"));
       u.bind(1, seq).bind(2, std::string(to_string(message.status.type))).bind(3, to_json(message).dump());
       u.run();
       u.reset();
@@ -383,13 +394,16 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std:
   std::lock_guard lock(impl_->mutex);
   Impl::Stmt s(*impl_, "SELECT id, parent_id, message, run_config FROM messages WHERE thread_id = ?1 ORDER BY seq");
   s.bind(1, remote_id);
+  // Only the id changes from one row's error path to the next: one allocation per row.
+  const std::string path_prefix = impl_->where + " thread " + remote_id + " message ";
+  std::string path;
   while (s.step()) {
-    const std::string path = impl_->where + " thread " + remote_id + " message " + s.text(0);
+    path.assign(path_prefix).append(s.view(0));
     ExportedMessageRepositoryItem item;
     try {
-      item.message = std::make_shared<const ThreadMessage>(message_from_json(parse_json(s.text(2), path), path));
+      item.message = std::make_shared<const ThreadMessage>(message_from_json_text(s.view(2), path));
       item.parent_id = s.opt_text(1);
-      if (auto rc = s.opt_text(3)) item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
+      if (!s.is_null(3)) item.run_config = run_config_from_json(parse_json(s.view(3), path), path + " runConfig");
     } catch (const Error& e) {
       throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
     }
