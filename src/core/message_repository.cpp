@@ -5,7 +5,6 @@
 #include "aui/message_repository.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "aui/errors.hpp"
 
@@ -40,8 +39,51 @@ struct MessageRepository::Impl {
 
   std::vector<Node> nodes{Node{}};  // nodes[0] is the root
   std::vector<std::uint32_t> free_nodes;
-  // Keys view the id inside the node's current message (re-keyed when the message is replaced).
-  std::unordered_map<std::string_view, std::uint32_t, StringHash> index;
+  // The id index: an open-addressing table (linear probing) of node numbers, keyed by the id of
+  // the node's message. It stores no key of its own, so an entry costs 4 bytes of a table kept
+  // at most 3/4 full (a node-based hash map cost ~57 bytes a message: a 48-byte node holding a
+  // view of the id, plus its bucket).
+  std::vector<std::uint32_t> slots;  // size 0 or a power of two; kNone = empty
+  std::size_t count = 0;
+
+  static std::size_t hash_of(std::string_view id) noexcept { return StringHash{}(id); }
+  std::string_view key_of(std::uint32_t n) const noexcept { return nodes[n].message->id; }
+
+  void index_insert(std::uint32_t n) {
+    if ((count + 1) * 4 > slots.size() * 3) {
+      std::vector<std::uint32_t> old = std::move(slots);
+      slots.assign(old.empty() ? 16 : old.size() * 2, kNone);
+      for (const std::uint32_t x : old) {
+        if (x != kNone) place(x);
+      }
+    }
+    place(n);
+    ++count;
+  }
+  void place(std::uint32_t n) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t i = hash_of(key_of(n)) & mask;
+    while (slots[i] != kNone) i = (i + 1) & mask;
+    slots[i] = n;
+  }
+  // Removes id's entry; later entries of its cluster shift back, so no tombstones accumulate.
+  void index_erase(std::string_view id) {
+    if (slots.empty()) return;
+    const std::size_t mask = slots.size() - 1;
+    std::size_t i = hash_of(id) & mask;
+    while (slots[i] != kNone && key_of(slots[i]) != id) i = (i + 1) & mask;
+    if (slots[i] == kNone) return;
+    --count;
+    for (std::size_t j = (i + 1) & mask; slots[j] != kNone; j = (j + 1) & mask) {
+      const std::size_t home = hash_of(key_of(slots[j])) & mask;
+      // slots[j] may move into the hole at i unless its home lies cyclically in (i, j].
+      const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (stays) continue;
+      slots[i] = slots[j];
+      i = j;
+    }
+    slots[i] = kNone;
+  }
 
   std::vector<std::uint32_t> children_of(std::uint32_t n) const {
     std::vector<std::uint32_t> out;
@@ -61,18 +103,18 @@ struct MessageRepository::Impl {
     p.last_child = n;
   }
 
-  void replace_message(std::uint32_t n, MessagePtr message) {
-    auto handle = index.extract(std::string_view(nodes[n].message->id));
-    nodes[n].message = std::move(message);
-    handle.key() = nodes[n].message->id;
-    index.insert(std::move(handle));
-  }
+  // `message` has the id of the node's current message, so its index entry stays as it is.
+  void replace_message(std::uint32_t n, MessagePtr message) { nodes[n].message = std::move(message); }
   std::uint32_t head = kNone;
   MessageList branch;
 
   std::uint32_t lookup(std::string_view id) const {
-    auto it = index.find(id);
-    return it == index.end() ? kNone : it->second;
+    if (slots.empty()) return kNone;
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = hash_of(id) & mask; slots[i] != kNone; i = (i + 1) & mask) {
+      if (key_of(slots[i]) == id) return slots[i];
+    }
+    return kNone;
   }
 
   bool on_branch(std::uint32_t n) const {
@@ -182,7 +224,7 @@ struct MessageRepository::Impl {
   }
 
   void free_node(std::uint32_t n) {
-    index.erase(std::string_view(nodes[n].message->id));
+    index_erase(nodes[n].message->id);
     nodes[n] = Node{};
     free_nodes.push_back(n);
   }
@@ -264,7 +306,7 @@ std::optional<Id> MessageRepository::canonical_head_id() const {
 
 bool MessageRepository::contains(std::string_view id) const noexcept { return impl_->lookup(id) != kNone; }
 
-std::size_t MessageRepository::size() const noexcept { return impl_->index.size(); }
+std::size_t MessageRepository::size() const noexcept { return impl_->count; }
 
 MessageLocation MessageRepository::get(std::string_view id) const {
   const std::uint32_t n = impl_->lookup(id);
@@ -342,7 +384,7 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
   node.parent = parent;
   node.level = parent == kRoot ? 0 : im.nodes[parent].level + 1;
   node.message = std::move(message);
-  im.index.emplace(std::string_view(node.message->id), n);
+  im.index_insert(n);
   im.link_last(parent, n);
   if (im.nodes[parent].selected == kNone) im.nodes[parent].selected = n;
   const bool parent_is_head = parent == kRoot ? im.head == kNone : im.head == parent;
@@ -426,7 +468,7 @@ ExportedMessageRepository MessageRepository::export_repository() const {
   };
   std::vector<Frame> stack;
   for (std::uint32_t c = im.nodes[kRoot].last_child; c != kNone; c = im.nodes[c].prev) stack.push_back({c, kRoot});
-  out.messages.reserve(im.index.size());
+  out.messages.reserve(im.count);
   while (!stack.empty()) {
     const Frame f = stack.back();
     stack.pop_back();

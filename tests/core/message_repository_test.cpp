@@ -485,3 +485,35 @@ TEST(Repository, RandomOperationsKeepTheBranchConsistent) {
 }
 
 }  // namespace
+
+namespace {
+
+// The id index (an open-addressing table with back-shifting removal) against a plain set:
+// many siblings added and removed in random order, every id looked up after each step.
+TEST(Repository, IdIndexSurvivesManyAddsAndRemovals) {
+  MessageRepository r;
+  r.add_or_update(std::nullopt, m("root"));
+  std::mt19937 rng(7);
+  std::vector<Id> present;
+  std::vector<Id> gone;
+  for (int step = 0; step < 3000; ++step) {
+    if (present.empty() || rng() % 3 != 0) {
+      Id id = "m" + std::to_string(step);
+      r.add_or_update(Id("root"), m(id));
+      present.push_back(id);
+    } else {
+      const std::size_t i = rng() % present.size();
+      r.remove(present[i], Id("root"));
+      gone.push_back(present[i]);
+      present.erase(present.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    if (step % 97 == 0 || step > 2900) {
+      for (const auto& id : present) ASSERT_TRUE(r.contains(id)) << id << " at step " << step;
+      for (const auto& id : gone) ASSERT_FALSE(r.contains(id)) << id << " at step " << step;
+    }
+  }
+  EXPECT_EQ(r.size(), present.size() + 1);
+  for (const auto& id : present) EXPECT_EQ(r.find(id)->id, id);
+}
+
+}  // namespace
