@@ -121,7 +121,6 @@ struct Channel {
   std::stop_token stop;
   std::shared_ptr<Dispatcher> dispatcher;
   std::function<void()> drain;
-  int idle_turns = 0;  // owner only: drain turns in a row that found no result
 
   ~Channel() {
     delete slot.load(std::memory_order_acquire);
