@@ -96,6 +96,9 @@ Json parse_json(std::string_view text, const std::string& what) {
   } catch (const Json::parse_error& e) {
     throw Error(ErrorKind::InvalidJson, what + ": not valid JSON at byte " + std::to_string(e.byte) + " (" +
                                             e.what() + ")");
+  } catch (const Json::exception& e) {
+    // Well-formed but out of range (a number too large for a double): as invalid to us.
+    throw Error(ErrorKind::InvalidJson, what + ": not valid JSON (" + e.what() + ")");
   }
 }
 

@@ -169,7 +169,7 @@ Json parse_partial_json(std::string_view text) {
   if (text.empty()) return Json::object();
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {
   }
   // Walk once. `cut` is the longest prefix ending at a value boundary, `closers` what closes it.
   std::string stack;  // '{' or '['
@@ -261,7 +261,7 @@ Json parse_partial_json(std::string_view text) {
     try {
       Json j = Json::parse(candidate);
       return j.is_object() ? j : Json::object();
-    } catch (const Json::parse_error&) {
+    } catch (const Json::exception&) {
     }
   }
   if (cut == 0) return Json::object();
@@ -271,7 +271,7 @@ Json parse_partial_json(std::string_view text) {
   try {
     Json j = Json::parse(candidate);
     return j.is_object() ? j : Json::object();
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {
   }
   // A value after "key": was cut: remove the dangling `"key":` or `,`.
   while (!prefix.empty()) {
@@ -307,7 +307,7 @@ Json parse_partial_json(std::string_view text) {
     try {
       Json j = Json::parse(prefix + closing);
       return j.is_object() ? j : Json::object();
-    } catch (const Json::parse_error&) {
+    } catch (const Json::exception&) {
     }
     if (prefix[pos] != ',') break;
   }

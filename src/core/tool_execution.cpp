@@ -59,7 +59,7 @@ std::variant<Json, ToolOutput> arguments_of(const ToolCallPart& call, const Tool
   if (!call.args_text.empty()) {
     try {
       args = Json::parse(call.args_text.view());
-    } catch (const Json::parse_error&) {
+    } catch (const Json::exception&) {
       return ToolOutput::error(Json("Invalid arguments for tool \"" + call.tool_name +
                                     "\": the arguments are not valid JSON: " +
                                     std::string(call.args_text.view().substr(0, 200))));

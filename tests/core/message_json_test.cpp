@@ -247,6 +247,21 @@ TEST(Normalize, DefaultsOfIdsTimeAndMetadata) {
   EXPECT_EQ(aui::format_timestamp(kept.created_at), "2026-01-02T03:04:05.006Z");
 }
 
+// nlohmann reports a number beyond a double's range as out_of_range, not as a parse error; found
+// by the stored-message fuzzer. It is invalid JSON to every reader, never an escaping exception.
+TEST(MessageJson, ANumberTooLargeForADoubleIsInvalidJson) {
+  error_message([] { aui::parse_json("[1e999]"); }, aui::ErrorKind::InvalidJson);
+  error_message(
+      [] {
+        aui::message_from_json_text(R"({"id":"u","role":"user","createdAt":"2026-03-01T12:00:00.000Z",)"
+                                    R"("content":[{"type":"text","text":"hi"}],"attachments":[6e6666]})");
+      },
+      aui::ErrorKind::InvalidJson);
+  Json partial;
+  EXPECT_NO_THROW(partial = aui::parse_partial_json(R"({"n": 2, "m": 1e999})"));
+  EXPECT_TRUE(partial.is_object());
+}
+
 TEST(PartialJson, ClosesWhatWasCut) {
   // A number at the very end may still grow ("2" of "25"), so it is left out until it ends.
   EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b": [1, 2)"), Json::parse(R"({"a": 1, "b": [1]})"));
