@@ -161,9 +161,11 @@ class ChannelSink final : public RunResultSink {
     if (!box) box = new ChatModelRunResult();
     *box = std::move(result);
     // The previous result, if the owner has not taken it yet, is superseded; its box is reused
-    // for the next yield (a fast stream allocates nothing here). Its content is released by the
-    // next assignment into it rather than by a reset now: one destruction per yield, not two.
-    if (ChatModelRunResult* old = channel_->slot.exchange(box, std::memory_order_acq_rel)) spare_ = old;
+    // for the next yield (a fast stream allocates nothing here).
+    if (ChatModelRunResult* old = channel_->slot.exchange(box, std::memory_order_acq_rel)) {
+      *old = ChatModelRunResult{};
+      spare_ = old;
+    }
     channel_->schedule();
   }
   std::stop_token stop_token() const override { return channel_->stop; }
