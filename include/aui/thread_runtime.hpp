@@ -359,9 +359,9 @@ class ThreadRuntime {
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
   void drain(const std::shared_ptr<Roundtrip>& rt);
   void run_approved_tools(const std::shared_ptr<Roundtrip>& rt, std::shared_ptr<ChatModelRunOptions> options);
-  void consume(Roundtrip& rt, struct ChatModelRunResult& result);
+  void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
-  void apply_result(Roundtrip& rt, struct ChatModelRunResult& result);
+  void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
   bool store_owned(Roundtrip& rt, MessagePtr message);
   bool should_cancel(const Roundtrip& rt) const;
   bool should_continue(const ThreadMessage& message) const;

@@ -108,10 +108,6 @@ struct LiveMessage {
 /// blocks on the owner and the owner never sees a backlog. At most one drain task is queued.
 struct Channel {
   std::atomic<ChatModelRunResult*> slot{nullptr};
-  // A box the owner has applied, handed back for the worker's next yield: memory the worker
-  // allocated is reused and freed by the worker, so the two threads never contend for one
-  // malloc arena's lock (a cross-thread free lands in the allocating thread's arena).
-  std::atomic<ChatModelRunResult*> returned{nullptr};
   std::atomic<bool> posted{false};  // a drain task is queued or running
   std::atomic<bool> closed{false};  // the owner stopped consuming
   std::mutex mutex;                 // guards the end of the call
@@ -122,10 +118,7 @@ struct Channel {
   std::shared_ptr<Dispatcher> dispatcher;
   std::function<void()> drain;
 
-  ~Channel() {
-    delete slot.load(std::memory_order_acquire);
-    delete returned.load(std::memory_order_acquire);
-  }
+  ~Channel() { delete slot.load(std::memory_order_acquire); }
 
   void schedule() {
     // A plain load first: while a drain is queued (the common case in a fast stream) the flag's
@@ -135,15 +128,6 @@ struct Channel {
   }
   std::unique_ptr<ChatModelRunResult> take() {
     return std::unique_ptr<ChatModelRunResult>(slot.exchange(nullptr, std::memory_order_acq_rel));
-  }
-  /// Owner: hands an applied box back to the worker (its content is released there on reuse).
-  void give_back(std::unique_ptr<ChatModelRunResult> box) {
-    delete returned.exchange(box.release(), std::memory_order_acq_rel);
-  }
-  /// Worker: a box the owner handed back, or nullptr.
-  ChatModelRunResult* reclaim() {
-    if (!returned.load(std::memory_order_relaxed)) return nullptr;
-    return returned.exchange(nullptr, std::memory_order_acq_rel);
   }
 };
 
@@ -157,8 +141,7 @@ class ChannelSink final : public RunResultSink {
     if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
       throw StreamClosed{};
     }
-    ChatModelRunResult* box = spare_ ? std::exchange(spare_, nullptr) : channel_->reclaim();
-    if (!box) box = new ChatModelRunResult();
+    ChatModelRunResult* box = spare_ ? std::exchange(spare_, nullptr) : new ChatModelRunResult();
     *box = std::move(result);
     // The previous result, if the owner has not taken it yet, is superseded; its box is reused
     // for the next yield (a fast stream allocates nothing here).
@@ -939,12 +922,11 @@ void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt) {
       ch.posted.store(true, std::memory_order_release);
     }
     consume(*rt, *result);
-    ch.give_back(std::move(result));
   }
   if (!rt->finished) ch.dispatcher->post(ch.drain);  // more to do: come back on a later turn
 }
 
-void ThreadRuntime::consume(Roundtrip& rt, ChatModelRunResult& result) {
+void ThreadRuntime::consume(Roundtrip& rt, const ChatModelRunResult& result) {
   if (!rt.aborted()) {
     apply_result(rt, result);
     return;
@@ -956,17 +938,13 @@ void ThreadRuntime::consume(Roundtrip& rt, ChatModelRunResult& result) {
   rt.channel->closed.store(true, std::memory_order_release);
 }
 
-// `r` is consumed: its parts are moved, not copied, so a streamed Text's shared count is not
-// touched here (its cache line is the one the worker appends to); the emptied vector stays with
-// the result, whose memory the worker frees or reuses.
-void ThreadRuntime::apply_result(Roundtrip& rt, ChatModelRunResult& r) {
+void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
   std::shared_ptr<ThreadMessage> m;
   if (r.content) {
     Content content;
     content.reserve(rt.base_content.size() + r.content->size());
     content.insert(content.end(), rt.base_content.begin(), rt.base_content.end());
-    content.insert(content.end(), std::make_move_iterator(r.content->begin()),
-                   std::make_move_iterator(r.content->end()));
+    content.insert(content.end(), r.content->begin(), r.content->end());
     m = copy_with_content(*rt.message, std::move(content));
     for (const auto& supplied : rt.supplied_results) {
       for (auto& part : m->content) {
