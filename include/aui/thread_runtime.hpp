@@ -76,7 +76,15 @@ struct ThreadRuntimeOptions {
   /// of it. Zero (the default) writes a reply only when its run ends (spec §12.4); checkpoints
   /// need an adapter with update.
   std::chrono::milliseconds history_checkpoint_interval{0};
-  /// The clock checkpoints are timed by; steady_clock when empty (tests give a fake one).
+  /// The pace of a fast stream: while a reply's updates come faster than this, they are applied
+  /// (and subscribers notified) at most once per interval, each time with the newest update,
+  /// so a stream costs the owner thread a frame's work per frame however fast the backend
+  /// yields. The first update and the end of a reply are applied at once. Needs a dispatcher
+  /// with a timer (Dispatcher::post_after; EventLoop has one); zero applies every update the
+  /// owner thread gets to.
+  std::chrono::milliseconds stream_update_interval{16};
+  /// The clock checkpoints and the stream's pace are timed by; steady_clock when empty (tests
+  /// give a fake one).
   std::function<std::chrono::steady_clock::time_point()> clock{};
   /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
   /// standard error.
@@ -357,7 +365,8 @@ class ThreadRuntime {
   void run_loop(std::shared_ptr<Run> run);
   void start_roundtrip(std::shared_ptr<Run> run);
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
-  void drain(const std::shared_ptr<Roundtrip>& rt);
+  void drain(const std::shared_ptr<Roundtrip>& rt, bool due);
+  std::chrono::steady_clock::time_point now() const;
   void run_approved_tools(const std::shared_ptr<Roundtrip>& rt, std::shared_ptr<ChatModelRunOptions> options);
   void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);

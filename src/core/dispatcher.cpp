@@ -2,12 +2,12 @@
 
 #include "aui/dispatcher.hpp"
 
+#include <algorithm>
 #include <thread>
-
-#include "spin.hpp"
 #include <utility>
 
 #include "aui/completion.hpp"
+#include "spin.hpp"
 
 namespace aui {
 
@@ -49,6 +49,14 @@ namespace {
 // and a context switch on both sides.
 constexpr auto kSpin = std::chrono::microseconds(50);
 
+// Orders the timer heap so that its front is the earliest timer.
+struct LaterTimer {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    return a.due != b.due ? a.due > b.due : a.seq > b.seq;
+  }
+};
+
 }  // namespace
 
 EventLoop::EventLoop() = default;
@@ -65,6 +73,34 @@ void EventLoop::post(std::function<void()> task) {
   if (wake) cv_.notify_one();
 }
 
+bool EventLoop::post_after(std::chrono::steady_clock::duration delay, std::function<void()> task) {
+  bool wake;
+  {
+    std::lock_guard lock(mutex_);
+    timers_.push_back(Timer{std::chrono::steady_clock::now() + delay, timer_seq_++, std::move(task)});
+    std::push_heap(timers_.begin(), timers_.end(), LaterTimer{});
+    wake = sleeping_;  // a sleeping owner recomputes when to wake up
+  }
+  if (wake) cv_.notify_one();
+  return true;
+}
+
+void EventLoop::release_due_timers(std::chrono::steady_clock::time_point now) {
+  while (!timers_.empty() && timers_.front().due <= now) {
+    std::pop_heap(timers_.begin(), timers_.end(), LaterTimer{});
+    queue_.push_back(std::move(timers_.back().task));
+    timers_.pop_back();
+    has_tasks_.store(true, std::memory_order_relaxed);
+  }
+}
+
+void EventLoop::take_queue() {
+  std::lock_guard lock(mutex_);
+  if (!timers_.empty()) release_due_timers(std::chrono::steady_clock::now());
+  running_.swap(queue_);
+  has_tasks_.store(false, std::memory_order_relaxed);
+}
+
 void EventLoop::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -74,11 +110,7 @@ void EventLoop::stop() {
 }
 
 std::size_t EventLoop::run_pending() {
-  {
-    std::lock_guard lock(mutex_);
-    running_.swap(queue_);
-    has_tasks_.store(false, std::memory_order_relaxed);
-  }
+  take_queue();
   std::size_t n = 0;
   while (!running_.empty()) {
     auto task = std::move(running_.front());
@@ -95,17 +127,20 @@ bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bo
     detail::cpu_relax();
   }
   std::unique_lock lock(mutex_);
-  while (queue_.empty() && !stopped_) {
+  for (;;) {
+    if (!timers_.empty()) release_due_timers(std::chrono::steady_clock::now());
+    if (!queue_.empty() || stopped_) return !queue_.empty();
+    if (!forever && std::chrono::steady_clock::now() >= deadline) return false;
     sleeping_ = true;
-    if (forever) {
+    if (timers_.empty() && forever) {
       cv_.wait(lock);
-    } else if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      sleeping_ = false;
-      return !queue_.empty();
+    } else {
+      auto wake = forever ? timers_.front().due : deadline;
+      if (!timers_.empty()) wake = std::min(wake, timers_.front().due);
+      cv_.wait_until(lock, wake);
     }
     sleeping_ = false;
   }
-  return !queue_.empty();
 }
 
 bool EventLoop::run_until(const std::function<bool()>& done) {
@@ -118,11 +153,7 @@ bool EventLoop::run_until(const std::function<bool()>& done) {
       }
     }
     if (!wait_for_task({}, true)) continue;
-    {
-      std::lock_guard lock(mutex_);
-      running_.swap(queue_);
-      has_tasks_.store(false, std::memory_order_relaxed);
-    }
+    take_queue();
     while (!running_.empty()) {
       auto task = std::move(running_.front());
       running_.pop_front();

@@ -116,7 +116,9 @@ struct Channel {
   std::optional<ChatModelRunResult> plain;  // a plain result is applied even after an abort
   std::stop_token stop;
   std::shared_ptr<Dispatcher> dispatcher;
-  std::function<void()> drain;
+  std::function<void()> drain;      // applies what arrived, at the stream's pace
+  std::function<void()> drain_due;  // the same, when the paced wait is over
+  std::atomic<bool> ended{false};   // the call returned: what is left is applied at once
 
   ~Channel() { delete slot.load(std::memory_order_acquire); }
 
@@ -200,6 +202,7 @@ struct ThreadRuntime::Roundtrip {
   // each later write, so the message neither loses them nor stays `running` for good.
   std::vector<ToolResult> supplied_results;
   std::optional<std::chrono::steady_clock::time_point> last_checkpoint;
+  std::optional<std::chrono::steady_clock::time_point> last_applied;  // of a streamed update
 
   bool aborted() const noexcept { return stop.stop_requested(); }
 };
@@ -819,17 +822,21 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   channel->dispatcher = options_.dispatcher;
   std::weak_ptr<Roundtrip> weak_rt = rt;
   std::weak_ptr<bool> alive = alive_;
-  channel->drain = [this, weak_rt, alive] {
-    if (alive.expired()) return;
-    auto r = weak_rt.lock();
-    if (!r) return;
-    try {
-      drain(r);
-    } catch (...) {
-      // Nothing the adapter sends may break the host's loop.
-      report("applying a result failed: " + detail::describe_exception(std::current_exception()));
-    }
+  auto make_drain = [this, weak_rt, alive](bool due) {
+    return [this, weak_rt, alive, due] {
+      if (alive.expired()) return;
+      auto r = weak_rt.lock();
+      if (!r) return;
+      try {
+        drain(r, due);
+      } catch (...) {
+        // Nothing the adapter sends may break the host's loop.
+        report("applying a result failed: " + detail::describe_exception(std::current_exception()));
+      }
+    };
   };
+  channel->drain = make_drain(false);
+  channel->drain_due = make_drain(true);
   rt->channel = channel;
 
   options_.executor->execute([channel, adapter = std::move(adapter), options = std::move(options)] {
@@ -863,7 +870,11 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
       channel->done = true;
       channel->failure = failure;
     }
-    channel->schedule();
+    // Always a fresh drain: one that is queued may be waiting for the stream's pace, and the
+    // end of a reply is applied at once. A drain that finds the roundtrip finished does nothing.
+    channel->ended.store(true, std::memory_order_release);
+    channel->posted.store(true, std::memory_order_release);
+    channel->dispatcher->post(channel->drain);
   });
 }
 
@@ -894,10 +905,19 @@ void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
   });
 }
 
-void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt) {
+void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt, bool due) {
   Channel& ch = *rt->channel;
+  const auto interval = options_.stream_update_interval;
   // A bounded number of results per turn, so a fast stream never starves the owner's other work.
   for (int budget = 64; budget > 0 && !rt->finished; --budget) {
+    // The stream's pace: an update soon after the last one waits for the rest of the interval
+    // (and the newest result then), unless the call has ended or was cancelled. The flag stays
+    // set meanwhile, so the worker posts nothing.
+    if (!due && rt->last_applied && !ch.ended.load(std::memory_order_acquire) && !rt->aborted()) {
+      const auto wait = *rt->last_applied + interval - now();
+      if (wait.count() > 0 && ch.dispatcher->post_after(wait, ch.drain_due)) return;
+    }
+    due = false;
     auto result = ch.take();
     if (!result) {
       ch.posted.store(false, std::memory_order_release);
@@ -922,6 +942,7 @@ void ThreadRuntime::drain(const std::shared_ptr<Roundtrip>& rt) {
       ch.posted.store(true, std::memory_order_release);
     }
     consume(*rt, *result);
+    if (interval.count() > 0) rt->last_applied = now();
   }
   if (!rt->finished) ch.dispatcher->post(ch.drain);  // more to do: come back on a later turn
 }
@@ -1613,13 +1634,17 @@ void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt, st
       });
 }
 
+std::chrono::steady_clock::time_point ThreadRuntime::now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
 void ThreadRuntime::maybe_checkpoint(Roundtrip& rt) {
   if (options_.history_checkpoint_interval.count() <= 0) return;
   auto history = options_.adapters.history;
   if (!history || !history->has_update() || rt.message->status.type != StatusType::Running) return;
-  const auto now = options_.clock ? options_.clock() : std::chrono::steady_clock::now();
-  if (rt.last_checkpoint && now - *rt.last_checkpoint < options_.history_checkpoint_interval) return;
-  rt.last_checkpoint = now;
+  const auto time = now();
+  if (rt.last_checkpoint && time - *rt.last_checkpoint < options_.history_checkpoint_interval) return;
+  rt.last_checkpoint = time;
   ExportedMessageRepositoryItem item{rt.message, rt.run->parent_id, rt.run->run_config};
   // A checkpoint still waiting behind a slow write is replaced by this newer one.
   history_writer_

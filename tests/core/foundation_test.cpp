@@ -199,6 +199,34 @@ TEST(EventLoop, RunsTasksPostedFromOtherThreadsInOrder) {
   stopper.join();
 }
 
+TEST(EventLoop, ATimerRunsOnlyOnceItsDelayHasPassedAndTimersDueTogetherKeepTheirOrder) {
+  aui::EventLoop loop;
+  std::vector<int> seen;
+  EXPECT_TRUE(loop.post_after(std::chrono::hours(1), [&] { seen.push_back(0); }));
+  loop.post_after(std::chrono::milliseconds(0), [&] { seen.push_back(1); });
+  loop.post_after(std::chrono::milliseconds(0), [&] { seen.push_back(2); });
+  loop.post([&] { seen.push_back(3); });
+  loop.run_pending();
+  EXPECT_EQ(seen, (std::vector<int>{3, 1, 2}));  // the timers that are due, after what was queued
+
+  // A waiting loop wakes for its earliest timer even when nothing else arrives.
+  const auto start = std::chrono::steady_clock::now();
+  loop.post_after(std::chrono::milliseconds(5), [&] { seen.push_back(4); });
+  EXPECT_TRUE(loop.run_until([&] { return seen.size() == 4; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(5));
+  EXPECT_EQ(seen.back(), 4);
+  EXPECT_EQ(loop.run_for(std::chrono::milliseconds(0)), 0u);  // the one-hour timer is not due
+}
+
+TEST(ManualDispatcher, HasNoTimerSoTheHostPacesItself) {
+  aui::ManualDispatcher d;
+  bool ran = false;
+  EXPECT_FALSE(d.post_after(std::chrono::milliseconds(0), [&] { ran = true; }));
+  EXPECT_TRUE(d.empty());
+  d.run_pending();
+  EXPECT_FALSE(ran);
+}
+
 TEST(ManualDispatcher, RunsWhatWasPostedAndWakesTheHost) {
   std::atomic<int> wakes{0};
   aui::ManualDispatcher d([&] { ++wakes; });

@@ -91,6 +91,104 @@ TEST_F(Runtime, S032_StreamingResultsAreCumulative) {
   EXPECT_FALSE(t().is_running());
 }
 
+// ---- The stream's pace (ThreadRuntimeOptions::stream_update_interval) ----
+
+TEST_F(Runtime, AFastStreamIsAppliedOncePerIntervalWithItsNewestUpdateAndItsEndAtOnce) {
+  d->enable_timers();
+  Gate g0, g1, g2;
+  make(
+      [&](const ChatModelRunOptions&, RunResultSink& sink) {
+        sink.yield(T("a"));
+        g0.wait(*d);
+        sink.yield(T("ab"));
+        sink.yield(T("abc"));
+        g1.wait(*d);
+        sink.yield(T("abcd"));
+        g2.wait(*d);
+        sink.yield(T("abcde"));
+      },
+      [&](ThreadRuntimeOptions& o) {
+        o.stream_update_interval = std::chrono::milliseconds(16);
+        o.clock = d->clock();
+      });
+  std::vector<std::string> shown;
+  auto sub = t().subscribe([&] {
+    if (t().messages().size() < 2) return;
+    const std::string text(last()->text());
+    if (shown.empty() || shown.back() != text) shown.push_back(text);
+  });
+  t().append(U("s"));
+  settle();
+  EXPECT_EQ(last()->text(), "a");  // the first update at once
+  g0.release();
+  settle();
+  EXPECT_EQ(last()->text(), "a");  // two more within the interval wait for it
+  EXPECT_EQ(d->pending_timers(), 1u);
+  d->advance(std::chrono::milliseconds(15));
+  settle();
+  EXPECT_EQ(last()->text(), "a");
+  d->advance(std::chrono::milliseconds(1));
+  settle();
+  EXPECT_EQ(last()->text(), "abc");  // only the newest of them
+  d->advance(std::chrono::milliseconds(40));  // a pause longer than the interval
+  settle();
+  g1.release();
+  settle();
+  EXPECT_EQ(last()->text(), "abcd");  // an update after a pause is applied at once
+  g2.release();
+  settle();
+  // The end of the reply does not wait for the interval (the clock has not moved).
+  EXPECT_EQ(branch(), R"([u"s", a"abcde"·cu])");
+  EXPECT_FALSE(t().is_running());
+  EXPECT_EQ(shown, (std::vector<std::string>{"", "a", "abc", "abcd", "abcde"}));
+}
+
+TEST_F(Runtime, ACancelDoesNotWaitForTheStreamsPace) {
+  d->enable_timers();
+  Gate g0;
+  make(
+      [&](const ChatModelRunOptions&, RunResultSink& sink) {
+        sink.yield(T("a"));
+        g0.wait(*d);
+        sink.yield(T("ab"));
+        wait_for_abort(*d, sink.stop_token());
+      },
+      [&](ThreadRuntimeOptions& o) { o.clock = d->clock(); });
+  t().append(U("s"));
+  settle();
+  g0.release();
+  settle();
+  EXPECT_EQ(last()->text(), "a");
+  t().cancel_run();
+  settle();
+  EXPECT_TRUE(last()->status.is(StatusType::Incomplete, StatusReason::Cancelled));
+  EXPECT_FALSE(t().is_running());
+}
+
+TEST_F(Runtime, AZeroIntervalAppliesEveryUpdateTheOwnerGetsTo) {
+  d->enable_timers();
+  Gate g0;
+  make(
+      [&](const ChatModelRunOptions&, RunResultSink& sink) {
+        sink.yield(T("a"));
+        g0.wait(*d);
+        sink.yield(T("ab"));
+        wait_for_abort(*d, sink.stop_token());
+      },
+      [&](ThreadRuntimeOptions& o) {
+        o.stream_update_interval = std::chrono::milliseconds(0);
+        o.clock = d->clock();
+      });
+  t().append(U("s"));
+  settle();
+  g0.release();
+  settle();
+  EXPECT_EQ(last()->text(), "ab");
+  EXPECT_EQ(d->pending_timers(), 0u);
+  t().cancel_run();
+  settle();
+}
+
 TEST_F(Runtime, S034_AdapterFailure) {
   make([&](const ChatModelRunOptions& o) -> ChatModelRunResult {
     calls.record(o);

@@ -16,6 +16,42 @@ void Driver::Queue::post(std::function<void()> task) {
   d_.cv_.notify_all();
 }
 
+bool Driver::Queue::post_after(std::chrono::steady_clock::duration delay, std::function<void()> task) {
+  std::lock_guard lock(d_.mutex_);
+  if (!d_.timers_enabled_) return false;
+  d_.timers_.emplace(d_.now_ + delay, std::move(task));  // equal due times keep posting order
+  return true;
+}
+
+void Driver::enable_timers() {
+  std::lock_guard lock(mutex_);
+  timers_enabled_ = true;
+}
+
+std::function<std::chrono::steady_clock::time_point()> Driver::clock() {
+  return [self = shared_from_this()] {
+    std::lock_guard lock(self->mutex_);
+    return self->now_;
+  };
+}
+
+void Driver::advance(std::chrono::steady_clock::duration by) {
+  {
+    std::lock_guard lock(mutex_);
+    now_ += by;
+    while (!timers_.empty() && timers_.begin()->first <= now_) {
+      tasks_.push_back(std::move(timers_.begin()->second));
+      timers_.erase(timers_.begin());
+    }
+  }
+  cv_.notify_all();
+}
+
+std::size_t Driver::pending_timers() {
+  std::lock_guard lock(mutex_);
+  return timers_.size();
+}
+
 void Driver::Workers::execute(std::function<void()> job) {
   std::lock_guard lock(d_.mutex_);
   ++d_.busy_;

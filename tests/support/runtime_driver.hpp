@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -29,6 +31,7 @@ class Driver : public std::enable_shared_from_this<Driver> {
    public:
     explicit Queue(Driver& d) : d_(d) {}
     void post(std::function<void()> task) override;
+    bool post_after(std::chrono::steady_clock::duration delay, std::function<void()> task) override;
 
    private:
     Driver& d_;
@@ -50,6 +53,15 @@ class Driver : public std::enable_shared_from_this<Driver> {
 
   /// Runs owner tasks until none is pending and no worker is running (parked ones don't count).
   void settle();
+  /// Gives the queue a timer on a fake clock that only advance() moves. Without it the queue
+  /// has no timer (post_after() refuses), so streamed updates are applied as they arrive.
+  void enable_timers();
+  /// The fake clock, for ThreadRuntimeOptions::clock.
+  std::function<std::chrono::steady_clock::time_point()> clock();
+  /// Moves the fake clock on; timers that fall due join the queue (settle() runs them).
+  void advance(std::chrono::steady_clock::duration by);
+  std::size_t pending_timers();
+
   /// Called by a worker about to block on the test / after it woke up.
   void park();
   void unpark();
@@ -60,6 +72,9 @@ class Driver : public std::enable_shared_from_this<Driver> {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
+  bool timers_enabled_ = false;
+  std::chrono::steady_clock::time_point now_{};
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> timers_;
   int busy_ = 0;
   std::vector<std::thread> threads_;
   std::shared_ptr<Queue> queue_;
