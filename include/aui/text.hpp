@@ -20,7 +20,8 @@ namespace aui {
 /// `append` writes in place, in amortized O(size of the appended piece), when this Text is the
 /// longest view of its storage; otherwise (an older snapshot being appended to) it copies once
 /// into fresh storage. Bytes a Text can see never change, so a Text may be read on one thread
-/// while another thread appends to a newer Text over the same storage.
+/// while another thread appends to a newer Text over the same storage. A Text holds at most
+/// 4 GiB - 1 bytes; building or growing one past that throws std::length_error.
 class Text {
  public:
   Text() noexcept = default;

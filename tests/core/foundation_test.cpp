@@ -152,6 +152,26 @@ TEST(Boxed, CopyOnWrite) {
   EXPECT_EQ(*empty, 5);
 }
 
+TEST(Boxed, EditsWhileAnotherThreadReadsAndDropsACopy) {
+  // The writer edits in place only once the reader's copy is gone, and then after the reader's
+  // last read of it (ThreadSanitizer checks the second half).
+  aui::Boxed<std::vector<int>> a(std::vector<int>(64, 1));
+  EXPECT_EQ(sizeof(a), sizeof(void*));
+  for (int round = 0; round < 200; ++round) {
+    const int expected = (*a)[0];
+    std::thread reader([copy = a, expected]() mutable {
+      int others = 0;
+      for (std::size_t i = 1; i < copy->size(); ++i) others += (*copy)[i];
+      EXPECT_EQ((*copy)[0], expected);
+      EXPECT_EQ(others, 63);
+      copy.reset();
+    });
+    a.edit()[0] += 1;
+    reader.join();
+  }
+  EXPECT_EQ((*a)[0], 201);
+}
+
 TEST(Completion, SettlesOnceAndCallsBack) {
   aui::Completion c;
   int calls = 0;
