@@ -68,7 +68,7 @@ class DeltaAccumulator {
     bool open = true;
   };
   void close_tool_call(ToolCallSlot& slot);
-  std::vector<ContentPart> parts_;
+  Content parts_;
   std::vector<ToolCallSlot> tool_calls_;
   bool part_open_ = false;  // the last part may still grow by a delta of its kind
   std::optional<MessageStatus> status_;

@@ -15,6 +15,7 @@
 
 #include "aui/boxed.hpp"
 #include "aui/json.hpp"
+#include "aui/small_vector.hpp"
 #include "aui/text.hpp"
 
 namespace aui {
@@ -309,7 +310,8 @@ class ContentPart {
       v_;
 };
 
-using Content = std::vector<ContentPart>;
+/// A message's content parts; the first one is held inside the message.
+using Content = SmallVector<ContentPart>;
 
 // ---------------------------------------------------------------------------------------------
 // Attachments (spec §2.7)

@@ -685,7 +685,7 @@ class PlainMessageReader {
   }
 
   // {"type": "text", "text": "..."} with nothing else the full reader would read.
-  bool text_part(std::vector<ContentPart>& content) {
+  bool text_part(Content& content) {
     unsigned seen = 0;
     bool has_text = false;
     const bool ok = object([&](std::string_view key) {
@@ -704,7 +704,7 @@ class PlainMessageReader {
     return true;
   }
 
-  bool content(std::vector<ContentPart>& out) {
+  bool content(Content& out) {
     if (!s_.eat('[')) return false;
     if (s_.eat(']')) return true;
     do {
