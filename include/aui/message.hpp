@@ -98,7 +98,7 @@ struct TextPart {
   Text text{};
   std::optional<PartStatus> status{};
   Json provider_metadata{};  // object or null
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   friend bool operator==(const TextPart&, const TextPart&) = default;
 };
 
@@ -107,7 +107,7 @@ struct ReasoningPart {
   std::optional<PartStatus> status{};
   std::optional<std::string> unstable_summary{};
   Json provider_metadata{};
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   friend bool operator==(const ReasoningPart&, const ReasoningPart&) = default;
 };
 
@@ -155,7 +155,7 @@ struct ToolCallPart {
   Json provider_metadata{};  // object or null
   Json interrupt{};          // { type: "human", payload } or null
   Boxed<Approval> approval{};
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   Json messages{};  // nested conversation (list of ThreadMessage JSON) or null
 
   bool resolved() const noexcept { return result.has_value(); }
@@ -172,7 +172,7 @@ struct SourcePart {
   std::string media_type{};            // document sources
   std::string filename{};
   Json provider_metadata{};
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   friend bool operator==(const SourcePart&, const SourcePart&) = default;
 };
 
@@ -189,7 +189,7 @@ struct FilePart {
   std::string filename{};
   std::string source_type{};  // "" | "url" | "id"
   Json provider_metadata{};
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   friend bool operator==(const FilePart&, const FilePart&) = default;
 };
 
@@ -210,7 +210,7 @@ struct DataPart {
 struct GenerativeUIPart {
   Json spec{};  // { root: UINode | [UINode] }
   std::string id{};
-  std::string parent_id{};
+  Text parent_id{};  // empty = absent
   friend bool operator==(const GenerativeUIPart&, const GenerativeUIPart&) = default;
 };
 

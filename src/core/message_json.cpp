@@ -153,6 +153,9 @@ Role role_from(std::string_view s, const std::string& path, ErrorKind kind) {
 void put_if(Json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;
 }
+void put_if(Json& j, const char* key, const Text& value) {
+  if (!value.empty()) j[key] = value.view();
+}
 void put_if(Json& j, const char* key, const Json& value) {
   if (!value.is_null()) j[key] = value;
 }

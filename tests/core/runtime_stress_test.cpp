@@ -269,9 +269,11 @@ TEST(RuntimeStress, QueuedSendsRaceCancelsAndRegenerates) {
   }
   // Un-pause with one last send, then let everything drain.
   thread.append("last");
-  loop.run_until([&] {
-    return thread.queue()->empty() && !thread.is_running() && !thread.is_run_in_progress() && loop.run_pending() == 0;
-  });
+  // The state only changes inside owner tasks, and run_until checks after each one. (A predicate
+  // that itself runs tasks can consume the last one and then wait for a task that never comes.)
+  loop.run_until([&] { return thread.queue()->empty() && !thread.is_running() && !thread.is_run_in_progress(); });
+  while (loop.run_pending() > 0) {
+  }
   for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running);
   EXPECT_EQ(ids(thread.messages()), branch_by_parent_links(thread));
   // No queued message was sent twice.
