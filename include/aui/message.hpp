@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "aui/boxed.hpp"
+#include "aui/compact_vector.hpp"
 #include "aui/json.hpp"
 #include "aui/small_vector.hpp"
 #include "aui/text.hpp"
@@ -404,7 +405,7 @@ struct ThreadMessage {
   Content content{};
   MessageMetadata metadata{};
   MessageStatus status{};                 // meaningful for assistant messages only
-  std::vector<Attachment> attachments{};  // user messages only; complete attachments
+  CompactVector<Attachment> attachments{};  // user messages only; complete attachments
 
   /// The text parts joined by "\n\n" (what copy and speak use).
   std::string text() const;
