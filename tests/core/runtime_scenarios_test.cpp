@@ -143,16 +143,21 @@ TEST_F(Runtime, AFastStreamIsAppliedOncePerIntervalWithItsNewestUpdateAndItsEndA
   EXPECT_EQ(shown, (std::vector<std::string>{"", "a", "abc", "abcd", "abcde"}));
 }
 
+// Yields "a", waits at `gate`, yields "ab" and waits for the cancel.
+ChatModelAdapter a_then_ab_until_cancelled(Gate& gate, Driver& d) {
+  return [&gate, &d](const ChatModelRunOptions&, RunResultSink& sink) {
+    sink.yield(T("a"));
+    gate.wait(d);
+    sink.yield(T("ab"));
+    wait_for_abort(d, sink.stop_token());
+  };
+}
+
 TEST_F(Runtime, ACancelDoesNotWaitForTheStreamsPace) {
   d->enable_timers();
   Gate g0;
   make(
-      [&](const ChatModelRunOptions&, RunResultSink& sink) {
-        sink.yield(T("a"));
-        g0.wait(*d);
-        sink.yield(T("ab"));
-        wait_for_abort(*d, sink.stop_token());
-      },
+      a_then_ab_until_cancelled(g0, *d),
       [&](ThreadRuntimeOptions& o) { o.clock = d->clock(); });
   t().append(U("s"));
   settle();
@@ -169,12 +174,7 @@ TEST_F(Runtime, AZeroIntervalAppliesEveryUpdateTheOwnerGetsTo) {
   d->enable_timers();
   Gate g0;
   make(
-      [&](const ChatModelRunOptions&, RunResultSink& sink) {
-        sink.yield(T("a"));
-        g0.wait(*d);
-        sink.yield(T("ab"));
-        wait_for_abort(*d, sink.stop_token());
-      },
+      a_then_ab_until_cancelled(g0, *d),
       [&](ThreadRuntimeOptions& o) {
         o.stream_update_interval = std::chrono::milliseconds(0);
         o.clock = d->clock();
