@@ -24,8 +24,9 @@ struct StringHash {
 }  // namespace
 
 struct MessageRepository::Impl {
-  // Children form an intrusive doubly linked list in insertion (branch) order: a node costs no
-  // allocation of its own beyond its slot in the arena.
+  // Children form an intrusive singly linked list in insertion (branch) order: a node costs no
+  // allocation of its own beyond its 40 bytes in the arena. Unlinking a child walks its siblings,
+  // which only removal and moves do; appending stays O(1) through last_child.
   struct Node {
     MessagePtr message;
     std::uint32_t parent = kNone;
@@ -33,7 +34,6 @@ struct MessageRepository::Impl {
     std::uint32_t level = 0;
     std::uint32_t first_child = kNone;
     std::uint32_t last_child = kNone;
-    std::uint32_t prev = kNone;
     std::uint32_t next = kNone;
   };
 
@@ -93,7 +93,6 @@ struct MessageRepository::Impl {
 
   void link_last(std::uint32_t parent, std::uint32_t n) {
     Node& p = nodes[parent];
-    nodes[n].prev = p.last_child;
     nodes[n].next = kNone;
     if (p.last_child != kNone) {
       nodes[p.last_child].next = n;
@@ -184,18 +183,16 @@ struct MessageRepository::Impl {
 
   void detach_from_parent(std::uint32_t n) {
     const std::uint32_t p = nodes[n].parent;
+    std::uint32_t before = kNone;
+    for (std::uint32_t c = nodes[p].first_child; c != n; c = nodes[c].next) before = c;
     Node& node = nodes[n];
-    if (node.prev != kNone) {
-      nodes[node.prev].next = node.next;
+    if (before != kNone) {
+      nodes[before].next = node.next;
     } else {
       nodes[p].first_child = node.next;
     }
-    if (node.next != kNone) {
-      nodes[node.next].prev = node.prev;
-    } else {
-      nodes[p].last_child = node.prev;
-    }
-    node.prev = node.next = kNone;
+    if (node.next == kNone) nodes[p].last_child = before;
+    node.next = kNone;
     if (nodes[p].selected == n) nodes[p].selected = nodes[p].last_child;
   }
 
@@ -467,7 +464,15 @@ ExportedMessageRepository MessageRepository::export_repository() const {
     std::uint32_t exported_parent;
   };
   std::vector<Frame> stack;
-  for (std::uint32_t c = im.nodes[kRoot].last_child; c != kNone; c = im.nodes[c].prev) stack.push_back({c, kRoot});
+  // Children go on the stack last first, so that the first child is exported first.
+  auto push_children = [&](std::uint32_t n, std::uint32_t exported_parent) {
+    const std::size_t from = stack.size();
+    for (std::uint32_t c = im.nodes[n].first_child; c != kNone; c = im.nodes[c].next) {
+      stack.push_back({c, exported_parent});
+    }
+    std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(from), stack.end());
+  };
+  push_children(kRoot, kRoot);
   out.messages.reserve(im.count);
   while (!stack.empty()) {
     const Frame f = stack.back();
@@ -482,7 +487,7 @@ ExportedMessageRepository MessageRepository::export_repository() const {
       if (f.exported_parent != kRoot) item.parent_id = im.nodes[f.exported_parent].message->id;
       out.messages.push_back(std::move(item));
     }
-    for (std::uint32_t c = node.last_child; c != kNone; c = im.nodes[c].prev) stack.push_back({c, parent_for_children});
+    push_children(f.node, parent_for_children);
   }
   return out;
 }

@@ -189,6 +189,22 @@ TEST(Repository, S014_DeletingTheSelectedSiblingSelectsTheLastRemaining) {
   EXPECT_EQ(branch(r), (V{"U", "a3"}));
 }
 
+TEST(Repository, SiblingsKeepTheirOrderWhenTheFirstOrLastIsRemoved) {
+  MessageRepository r;
+  r.add_or_update(std::nullopt, m("U"));
+  for (const char* id : {"a1", "a2", "a3", "a4"}) r.add_or_update("U", m(id));
+  r.remove("a4");
+  r.add_or_update("U", m("a5"));
+  r.remove("a1");
+  r.add_or_update("U", m("a6"));
+  EXPECT_EQ(r.get_branches("a2"), (V{"a2", "a3", "a5", "a6"}));
+  EXPECT_EQ(r.branch_number("a5"), (std::pair<std::size_t, std::size_t>{3, 4}));
+  const auto exported = r.export_repository();
+  std::vector<Id> order;
+  for (const auto& item : exported.messages) order.push_back(item.message->id);
+  EXPECT_EQ(order, (V{"U", "a2", "a3", "a5", "a6"}));
+}
+
 TEST(Repository, S016_ExportAndImportRoundTrip) {
   MessageRepository r;
   r.add_or_update(std::nullopt, m("A"));
