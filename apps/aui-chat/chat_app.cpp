@@ -334,10 +334,11 @@ void ChatApp::on_change() {
     out_ << " [cancelled]";
   } else if (status.is(StatusType::Incomplete, StatusReason::Error)) {
     std::string message;
-    if (status.error.is_object() && status.error.contains("message") && status.error["message"].is_string()) {
-      message = status.error["message"].get<std::string>();
-    } else if (!status.error.is_null()) {
-      message = status.error.dump();
+    const Json& error = status.error;
+    if (error.is_object() && error.contains("message") && error["message"].is_string()) {
+      message = error["message"].get<std::string>();
+    } else if (!error.is_null()) {
+      message = error.dump();
     }
     out_ << " [error: " << sanitize_terminal_text(one_line(message, 300), true).text << "]";
   } else if (status.type != StatusType::Complete && status.type != StatusType::RequiresAction) {

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   rt.event_loop()->run_until(thread.append(arg < argc ? argv[arg] : "Hello!"));
   const auto& reply = *thread.messages().back();
   if (reply.status.type == aui::StatusType::Incomplete) {
-    const auto& error = reply.status.error;
+    const aui::Json& error = reply.status.error;
     std::cerr << "failed: " << (error.contains("message") ? error["message"].get<std::string>() : error.dump()) << '\n';
     return 1;
   }

@@ -17,6 +17,7 @@
 #include "aui/compact_vector.hpp"
 #include "aui/json.hpp"
 #include "aui/small_vector.hpp"
+#include "aui/sparse.hpp"
 #include "aui/text.hpp"
 
 namespace aui {
@@ -62,7 +63,7 @@ struct MessageStatus {
   StatusType type = StatusType::Complete;
   StatusReason reason = StatusReason::Unknown;
   /// incomplete/error only: the AssistantError `{code, message, ...}` (spec §2.10). Null = absent.
-  Json error{};
+  Sparse<Json> error{};
 
   static MessageStatus running() { return {StatusType::Running, StatusReason::None, {}}; }
   static MessageStatus requires_action(StatusReason r = StatusReason::ToolCalls) {
@@ -98,8 +99,8 @@ std::string_view to_string(StatusReason reason) noexcept;  // "tool-calls", "con
 struct TextPart {
   Text text{};
   std::optional<PartStatus> status{};
-  Json provider_metadata{};  // object or null
-  Text parent_id{};  // empty = absent
+  Sparse<Json> provider_metadata{};  // object or null
+  Sparse<std::string> parent_id{};  // empty = absent
   friend bool operator==(const TextPart&, const TextPart&) = default;
 };
 
@@ -107,8 +108,8 @@ struct ReasoningPart {
   Text text{};
   std::optional<PartStatus> status{};
   std::optional<std::string> unstable_summary{};
-  Json provider_metadata{};
-  Text parent_id{};  // empty = absent
+  Sparse<Json> provider_metadata{};
+  Sparse<std::string> parent_id{};  // empty = absent
   friend bool operator==(const ReasoningPart&, const ReasoningPart&) = default;
 };
 
@@ -153,10 +154,10 @@ struct ToolCallPart {
   Json model_content{};  // list or null
   std::optional<Json> timing{};
   Json mcp{};                // object or null
-  Json provider_metadata{};  // object or null
+  Sparse<Json> provider_metadata{};  // object or null
   Json interrupt{};          // { type: "human", payload } or null
   Boxed<Approval> approval{};
-  Text parent_id{};  // empty = absent
+  Sparse<std::string> parent_id{};  // empty = absent
   Json messages{};  // nested conversation (list of ThreadMessage JSON) or null
 
   bool resolved() const noexcept { return result.has_value(); }
@@ -172,15 +173,15 @@ struct SourcePart {
   std::optional<std::string> title{};  // required for document sources
   std::string media_type{};            // document sources
   std::string filename{};
-  Json provider_metadata{};
-  Text parent_id{};  // empty = absent
+  Sparse<Json> provider_metadata{};
+  Sparse<std::string> parent_id{};  // empty = absent
   friend bool operator==(const SourcePart&, const SourcePart&) = default;
 };
 
 struct ImagePart {
   std::string image{};  // data: URL or https:// / blob: URL
   std::string filename{};
-  Json provider_metadata{};
+  Sparse<Json> provider_metadata{};
   friend bool operator==(const ImagePart&, const ImagePart&) = default;
 };
 
@@ -189,8 +190,8 @@ struct FilePart {
   std::string mime_type{};
   std::string filename{};
   std::string source_type{};  // "" | "url" | "id"
-  Json provider_metadata{};
-  Text parent_id{};  // empty = absent
+  Sparse<Json> provider_metadata{};
+  Sparse<std::string> parent_id{};  // empty = absent
   friend bool operator==(const FilePart&, const FilePart&) = default;
 };
 
@@ -211,7 +212,7 @@ struct DataPart {
 struct GenerativeUIPart {
   Json spec{};  // { root: UINode | [UINode] }
   std::string id{};
-  Text parent_id{};  // empty = absent
+  Sparse<std::string> parent_id{};  // empty = absent
   friend bool operator==(const GenerativeUIPart&, const GenerativeUIPart&) = default;
 };
 
@@ -381,7 +382,7 @@ struct AssistantMetadata {
 struct MessageMetadata {
   /// map<string, json>: an object, or null for the empty map (so a message without custom
   /// metadata costs no allocation). JSON output always writes an object.
-  Json custom{};
+  Sparse<Json> custom{};
   bool is_optimistic = false;
   std::optional<FeedbackType> submitted_feedback{};  // assistant only
   /// Assistant messages only; empty (all defaults) for the others and for fresh replies.

@@ -206,7 +206,7 @@ void AnthropicStreamDecoder::set_signature(Block& block, std::string_view signat
     accumulator_.add_part(ReasoningPart{});
     block.part = accumulator_.part_count() - 1;
   }
-  Json& metadata = accumulator_.part(block.part).edit<ReasoningPart>().provider_metadata;
+  Json& metadata = accumulator_.part(block.part).edit<ReasoningPart>().provider_metadata.edit();
   if (!metadata.is_object()) metadata = Json::object();
   Json& anthropic = metadata["anthropic"];
   if (!anthropic.is_object()) anthropic = Json::object();

@@ -266,7 +266,7 @@ Completion Composer::send(SendOptions options) {
     draft.role = role;
     if (!text.empty()) draft.content.emplace_back(TextPart{Text(text)});
     draft.attachments = std::move(outgoing);
-    if (quote) draft.metadata.custom["quote"] = Json{{"text", quote->text}, {"messageId", quote->message_id}};
+    if (quote) draft.metadata.custom.edit()["quote"] = Json{{"text", quote->text}, {"messageId", quote->message_id}};
     Draft restore{text, quote, draft.attachments};
     SendOptions opts = options;
     RunConfig config = run_config;

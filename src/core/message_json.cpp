@@ -153,11 +153,12 @@ Role role_from(std::string_view s, const std::string& path, ErrorKind kind) {
 void put_if(Json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;
 }
-void put_if(Json& j, const char* key, const Text& value) {
-  if (!value.empty()) j[key] = value.view();
-}
 void put_if(Json& j, const char* key, const Json& value) {
   if (!value.is_null()) j[key] = value;
+}
+template <class T>
+void put_if(Json& j, const char* key, const Sparse<T>& value) {
+  put_if(j, key, value.get());
 }
 
 Json part_status_json(const PartStatus& s) {
@@ -174,7 +175,7 @@ Json part_status_json(const PartStatus& s) {
 Json to_json(const MessageStatus& s) {
   Json j{{"type", to_string(s.type)}};
   if (s.type != StatusType::Running) j["reason"] = to_string(s.reason);
-  if (!s.error.is_null()) j["error"] = s.error;
+  put_if(j, "error", s.error);
   return j;
 }
 
@@ -295,7 +296,7 @@ Json to_json(const ThreadMessage& m) {
          {"createdAt", format_timestamp(m.created_at)},
          {"role", to_string(m.role)},
          {"content", std::move(content)}};
-  Json metadata{{"custom", m.metadata.custom.is_object() ? m.metadata.custom : Json::object()}};
+  Json metadata{{"custom", m.metadata.custom->is_object() ? m.metadata.custom.get() : Json::object()}};
   if (m.role == Role::Assistant) {
     const auto& a = m.metadata.assistant_or_default();
     metadata["unstable_state"] = a.unstable_state;
@@ -552,9 +553,9 @@ Attachment attachment_from(const Reader& r, bool lenient) {
 
 MessageMetadata metadata_from(const Reader& r, Role role, bool* has_steps) {
   MessageMetadata md;
-  md.custom = r.json_or("custom", nullptr);
-  if (!md.custom.is_null() && !md.custom.is_object()) r.fail("custom", "expected an object");
-  if (md.custom.is_object() && md.custom.empty()) md.custom = nullptr;
+  Json custom = r.json_or("custom", nullptr);
+  if (!custom.is_null() && !custom.is_object()) r.fail("custom", "expected an object");
+  if (custom.is_object() && !custom.empty()) md.custom = std::move(custom);
   if (r.has("isOptimistic")) md.is_optimistic = r.boolean("isOptimistic");
   if (has_steps) *has_steps = r.has("steps");
   if (role != Role::Assistant) return md;

@@ -60,7 +60,7 @@ std::string message_of(const ChatModelRunResult& r) {
 
 void expect_no_key(const ChatModelRunResult& r) {
   if (r.status) {
-    EXPECT_EQ(r.status->error.dump().find(kKey), std::string::npos) << r.status->error.dump();
+    EXPECT_EQ(r.status->error->dump().find(kKey), std::string::npos) << r.status->error->dump();
   }
 }
 
@@ -393,7 +393,7 @@ TEST(Faults, TheUserMessageIsNeverLostAndTheKeyNeverStored) {
   EXPECT_EQ(thread.messages()[0]->text(), "please remember me");
   const auto& status = thread.messages()[1]->status;
   EXPECT_TRUE(status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_NE(status.error["message"].get<std::string>().find("maintenance"), std::string::npos);
+  EXPECT_NE(status.error->at("message").get<std::string>().find("maintenance"), std::string::npos);
   // The thread as exported (what a store keeps) has no trace of the key.
   EXPECT_EQ(to_json(thread.export_repository()).dump().find(kKey), std::string::npos);
   // And the runtime is still usable: the next message gets its own reply.

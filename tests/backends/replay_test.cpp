@@ -98,7 +98,7 @@ void check(const StreamCase& c, const ChatModelRunResult& r) {
   const Content& content = *r.content;
   if (e.value("protocol_error", false)) {
     EXPECT_TRUE(r.status->is(StatusType::Incomplete, StatusReason::Error));
-    EXPECT_EQ(r.status->error["code"], "protocol_error");
+    EXPECT_EQ(r.status->error->at("code"), "protocol_error");
     return;
   }
   EXPECT_EQ(text_of(content), e["text"].get<std::string>());
@@ -118,7 +118,7 @@ void check(const StreamCase& c, const ChatModelRunResult& r) {
   EXPECT_EQ(r.status->type, want.type) << to_string(r.status->type);
   EXPECT_EQ(r.status->reason, want.reason) << to_string(r.status->reason);
   if (want.reason == StatusReason::Error) {
-    EXPECT_TRUE(r.status->error["message"].is_string());
+    EXPECT_TRUE(r.status->error->at("message").is_string());
     if (!e["errors"].empty()) {
       // The provider's own words reach the user.
       const Json& first = e["errors"][0];
@@ -128,7 +128,7 @@ void check(const StreamCase& c, const ChatModelRunResult& r) {
                                    ? first["error"]["message"].get<std::string>()
                                    : "";
       if (!said.empty()) {
-        EXPECT_EQ(r.status->error["message"], said);
+        EXPECT_EQ(r.status->error->at("message"), said);
       }
     }
   }

@@ -156,7 +156,7 @@ TEST(AnthropicStream, NoMessageStopIsACutOff) {
            ev("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"}})"));
   const MessageStatus s = r.decoder.status();
   EXPECT_TRUE(s.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_EQ(s.error["code"], "incomplete_stream");
+  EXPECT_EQ(s.error->at("code"), "incomplete_stream");
 }
 
 TEST(AnthropicStream, StopReasonMapping) {
@@ -182,7 +182,7 @@ TEST(AnthropicStream, MalformedJsonIsRecordedNotThrown) {
   Replay r(kStart + "event: content_block_delta\ndata: {\"type\":\n\n" + text_block(0, "x") +
            end("end_turn"));
   ASSERT_EQ(r.decoder.errors().size(), 1u);
-  EXPECT_EQ(r.decoder.status().error["code"], "invalid_json");
+  EXPECT_EQ(r.decoder.status().error->at("code"), "invalid_json");
   EXPECT_EQ(r.content().at(0).as<TextPart>().text, "x");
 }
 

@@ -249,7 +249,7 @@ TEST(DeltaAccumulator, PartGivesInPlaceAccess) {
   const Content c = acc.content();
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].as<ReasoningPart>().text, "thinking on");
-  EXPECT_EQ(c[0].as<ReasoningPart>().provider_metadata["anthropic"]["signature"], "s");
+  EXPECT_EQ(c[0].as<ReasoningPart>().provider_metadata->at("anthropic")["signature"], "s");
   EXPECT_THROW(acc.part(1), std::out_of_range);
 }
 

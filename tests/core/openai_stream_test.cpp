@@ -55,8 +55,8 @@ TEST(OpenAIStream, CutOffStreamIsAnErrorButKeepsTheText) {
   EXPECT_EQ(r.text(), "partial");
   const MessageStatus s = r.decoder.status();
   EXPECT_TRUE(s.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_EQ(s.error["code"], "incomplete_stream");
-  EXPECT_EQ(s.error["message"], "the stream ended before the model finished");
+  EXPECT_EQ(s.error->at("code"), "incomplete_stream");
+  EXPECT_EQ(s.error->at("message"), "the stream ended before the model finished");
 }
 
 TEST(OpenAIStream, FinishReasonWithoutDoneIsEnough) {
@@ -148,7 +148,7 @@ TEST(OpenAIStream, DataErrorAndErrorEvent) {
 
   Replay plain("event: error\ndata: upstream went away\n\n");
   EXPECT_EQ(plain.decoder.errors(), std::vector<std::string>{"upstream went away"});
-  EXPECT_EQ(plain.decoder.status().error["code"], "provider_error");
+  EXPECT_EQ(plain.decoder.status().error->at("code"), "provider_error");
 }
 
 TEST(OpenAIStream, MalformedJsonIsRecordedNotThrown) {
@@ -156,7 +156,7 @@ TEST(OpenAIStream, MalformedJsonIsRecordedNotThrown) {
            chunk(R"({"content":"b"})", "\"stop\"") + "data: [DONE]\n\n");
   EXPECT_EQ(r.text(), "ab");  // the rest of the stream still counts
   ASSERT_EQ(r.decoder.errors().size(), 1u);
-  EXPECT_EQ(r.decoder.status().error["code"], "invalid_json");
+  EXPECT_EQ(r.decoder.status().error->at("code"), "invalid_json");
 
   // A chunk that is JSON but of a shape nobody sends must not throw either.
   Replay odd("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":-1,\"function\":7}]}}]}\n\n"

@@ -246,7 +246,7 @@ TEST_F(Runtime, S037_TwoToolsWithTheSameNameAtEqualPriority) {
   settle();
   EXPECT_EQ(failure_kind(run), ErrorKind::DuplicateTool);
   EXPECT_TRUE(last()->status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_NE(last()->status.error["message"].get<std::string>().find("\"a\""), std::string::npos);
+  EXPECT_NE(last()->status.error->at("message").get<std::string>().find("\"a\""), std::string::npos);
   EXPECT_EQ(t().get_branches(last()->id).size(), 2u);
 }
 
@@ -1421,7 +1421,7 @@ TEST_F(Runtime, S197_AToolThatThrowsInsideTheAdapter) {
   auto c = t().append(U("go"));
   settle();
   EXPECT_EQ(failure_message(c), "tool boom");
-  EXPECT_EQ(last()->status.error["message"], "tool boom");
+  EXPECT_EQ(last()->status.error->at("message"), "tool boom");
   EXPECT_EQ(calls.size(), 1u);
 
   calls.clear();

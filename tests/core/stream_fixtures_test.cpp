@@ -268,7 +268,7 @@ void check(const StreamCase& c, const Decoded& d) {
     ASSERT_FALSE(d.errors.empty());
     EXPECT_EQ(d.errors.front()["code"], "protocol_error");
     EXPECT_TRUE(d.status.is(StatusType::Incomplete, StatusReason::Error));
-    EXPECT_EQ(d.status.error["code"], "protocol_error");
+    EXPECT_EQ(d.status.error->at("code"), "protocol_error");
     for (const ToolCallPart* call : tool_calls_of(d.content)) {
       EXPECT_NE(call->tool_call_id, e["if_reset_on_new_message_start"]["tool_calls"][0]["id"]);
     }
@@ -340,8 +340,8 @@ void check(const StreamCase& c, const Decoded& d) {
   EXPECT_EQ(d.status.type, want.type) << to_string(d.status.type);
   EXPECT_EQ(d.status.reason, want.reason) << to_string(d.status.reason);
   if (d.status.reason == StatusReason::Error) {
-    EXPECT_TRUE(d.status.error["code"].is_string());
-    EXPECT_TRUE(d.status.error["message"].is_string());
+    EXPECT_TRUE(d.status.error->at("code").is_string());
+    EXPECT_TRUE(d.status.error->at("message").is_string());
   }
 }
 

@@ -53,7 +53,7 @@ TEST(MarkInterrupted, OnlyARunningAssistantMessageChanges) {
   m.status = MessageStatus::running();
   const auto out = mark_interrupted(m);
   EXPECT_TRUE(out.status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_EQ(out.status.error["code"], "interrupted");
+  EXPECT_EQ(out.status.error->at("code"), "interrupted");
   EXPECT_EQ(out.text(), "half a");
   m.status = MessageStatus::complete();
   EXPECT_EQ(mark_interrupted(m), m);

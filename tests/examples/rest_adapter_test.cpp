@@ -51,7 +51,7 @@ TEST(RestAdapter, AServerErrorEndsTheReplyAsAnErrorAndKeepsTheUserMessage) {
   EXPECT_EQ(thread.messages()[0]->text(), "hello");
   const auto& status = thread.messages()[1]->status;
   EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error));
-  EXPECT_NE(status.error["message"].get<std::string>().find("HTTP 500"), std::string::npos);
+  EXPECT_NE(status.error->at("message").get<std::string>().find("HTTP 500"), std::string::npos);
 }
 
 TEST(RestAdapter, AConnectionRefusedIsAReadableError) {
@@ -62,7 +62,7 @@ TEST(RestAdapter, AConnectionRefusedIsAReadableError) {
   rt.event_loop()->run_until(done);
   const auto& status = rt.thread().messages().back()->status;
   EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error));
-  EXPECT_NE(status.error["message"].get<std::string>().find("request failed"), std::string::npos);
+  EXPECT_NE(status.error->at("message").get<std::string>().find("request failed"), std::string::npos);
 }
 
 TEST(RestAdapter, AReplyWithoutTextIsAReadableError) {
@@ -72,8 +72,8 @@ TEST(RestAdapter, AReplyWithoutTextIsAReadableError) {
     rt.event_loop()->run_until(rt.thread().append("hello"));
     const auto& status = rt.thread().messages().back()->status;
     EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error)) << body;
-    EXPECT_NE(status.error["message"].get<std::string>().find("the server's reply"), std::string::npos)
-        << status.error.dump();
+    EXPECT_NE(status.error->at("message").get<std::string>().find("the server's reply"), std::string::npos)
+        << status.error->dump();
   }
 }
 

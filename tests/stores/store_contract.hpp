@@ -242,7 +242,7 @@ TYPED_TEST_P(StoreContract, ARunningReplyLeftByACrashIsIncompleteAfterRestart) {
   const auto& m = *loaded.messages[1].message;
   EXPECT_EQ(m.text(), "Once upon a") << "the checkpointed text is kept";
   EXPECT_TRUE(m.status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_EQ(m.status.error["code"], "interrupted");
+  EXPECT_EQ(m.status.error->at("code"), "interrupted");
   EXPECT_EQ(again->recover_interrupted(), 0u) << "nothing left to recover";
 }
 
