@@ -20,12 +20,9 @@ namespace aui::chat {
 
 namespace {
 
+// Untrusted text (a file name, an error, a suggestion) on one line, cut at a character boundary.
 std::string safe(const std::string& text, std::size_t max = 70) {
-  std::string cut = text.size() > max ? text.substr(0, max) + "…" : text;
-  for (auto& c : cut) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  return sanitize_terminal_text(cut, true).text;
+  return sanitize_terminal_text(one_line(text, max), true).text;
 }
 
 std::string trimmed(const std::string& s) {
