@@ -139,7 +139,7 @@ std::string one_line(std::string text, std::size_t max) {
     text += "...";
   }
   for (auto& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == '\n' || c == '\t') c = ' ';
   }
   return text;
 }

@@ -21,7 +21,7 @@ struct SanitizedText {
 /// unconsumed rest plus what arrived.
 SanitizedText sanitize_terminal_text(std::string_view raw, bool final);
 
-/// At most `max` bytes of `text` on one line (line breaks and tabs become spaces), cut at a
+/// At most `max` bytes of `text` on one line (newlines and tabs become spaces), cut at a
 /// character boundary and marked "..." when cut.
 std::string one_line(std::string text, std::size_t max);
 
