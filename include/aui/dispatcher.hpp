@@ -87,7 +87,8 @@ class EventLoop : public Dispatcher {
   bool wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever);
   /// Moves the timers that are due into the queue. Needs mutex_.
   void release_due_timers(std::chrono::steady_clock::time_point now);
-  /// Takes the queue into running_ after releasing due timers.
+  /// Moves the queue to the end of running_ after releasing due timers. running_ is shared by
+  /// nested runs (a task that pumps the loop), so tasks keep their order.
   void take_queue();
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -97,7 +97,13 @@ void EventLoop::release_due_timers(std::chrono::steady_clock::time_point now) {
 void EventLoop::take_queue() {
   std::lock_guard lock(mutex_);
   if (!timers_.empty()) release_due_timers(std::chrono::steady_clock::now());
-  running_.swap(queue_);
+  if (running_.empty()) {
+    running_.swap(queue_);
+  } else {
+    // A task is pumping the loop from inside a batch: what is left of that batch runs first.
+    for (auto& task : queue_) running_.push_back(std::move(task));
+    queue_.clear();
+  }
   has_tasks_.store(false, std::memory_order_relaxed);
 }
 

@@ -219,6 +219,36 @@ TEST(EventLoop, RunsTasksPostedFromOtherThreadsInOrder) {
   stopper.join();
 }
 
+TEST(EventLoop, ATaskThatPumpsTheLoopItselfKeepsTheOrder) {
+  // A modal wait inside a task (a host's nested loop, a run_until in a callback) runs what is
+  // still due first: the rest of the batch it interrupted, then what was posted after.
+  aui::EventLoop loop;
+  std::vector<char> seen;
+  loop.post([&] {
+    seen.push_back('A');
+    loop.post([&] { seen.push_back('C'); });
+    loop.run_pending();
+  });
+  loop.post([&] { seen.push_back('B'); });
+  loop.run_pending();
+  while (loop.run_pending() > 0) {
+  }
+  EXPECT_EQ(seen, (std::vector<char>{'A', 'B', 'C'}));
+
+  seen.clear();
+  aui::Completion done;
+  loop.post([&] {
+    seen.push_back('A');
+    loop.post([&] { seen.push_back('D'); });
+    loop.post([&] { done.resolve(); });
+    loop.run_until([&] { return seen.size() >= 2; });  // returns after B, with C still due
+  });
+  loop.post([&] { seen.push_back('B'); });
+  loop.post([&] { seen.push_back('C'); });
+  loop.run_until(done);
+  EXPECT_EQ(seen, (std::vector<char>{'A', 'B', 'C', 'D'}));
+}
+
 TEST(EventLoop, ATimerRunsOnlyOnceItsDelayHasPassedAndTimersDueTogetherKeepTheirOrder) {
   aui::EventLoop loop;
   std::vector<int> seen;
