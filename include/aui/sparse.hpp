@@ -1,7 +1,6 @@
 #pragma once
 // Sparse<T>: a member that is almost always its default value, kept out of line.
 
-#include <concepts>
 #include <type_traits>
 #include <utility>
 
@@ -33,7 +32,7 @@ class Sparse {
     if (!(v == T{})) box_ = Boxed<T>(std::move(v));
   }
 
-  /// Whether a value other than T{} was set.
+  /// Whether a value is stored: one other than T{} was set, or edit() was called.
   bool has_value() const noexcept { return box_.has_value(); }
   /// The value; T{} while unset.
   const T& get() const noexcept { return box_ ? *box_ : empty(); }
