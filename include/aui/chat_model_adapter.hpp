@@ -74,7 +74,8 @@ class RunResultSink {
  public:
   virtual ~RunResultSink() = default;
   /// Publishes the answer so far; it replaces what this call yielded before. Cheap: if the owner
-  /// has not applied the previous result yet, the new one replaces it (no backlog). After the
+  /// has not applied the previous result yet, the new one takes its place (no backlog), keeping
+  /// the fields it leaves out, so the message ends as if each had been applied. After the
   /// run was cancelled this throws an internal stream-closed signal that ends the call; let it
   /// propagate.
   virtual void yield(ChatModelRunResult result) = 0;

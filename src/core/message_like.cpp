@@ -283,7 +283,6 @@ Json parse_partial_json(std::string_view text) {
       prefix.resize(pos + 1);
     }
     std::string closing;
-    int depth_obj = 0;
     std::string st;
     bool s_in = false;
     bool s_esc = false;
@@ -302,7 +301,6 @@ Json parse_partial_json(std::string_view text) {
       if (c == '{' || c == '[') st.push_back(c);
       if ((c == '}' || c == ']') && !st.empty()) st.pop_back();
     }
-    (void)depth_obj;
     for (auto it = st.rbegin(); it != st.rend(); ++it) closing += (*it == '{') ? '}' : ']';
     try {
       Json j = Json::parse(prefix + closing);

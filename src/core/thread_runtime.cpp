@@ -135,29 +135,52 @@ struct Channel {
 
 namespace {
 
+// Gives `newer` the fields it leaves out from `older`, so that applying `newer` alone does what
+// applying both in order would (spec §6.4).
+void keep_what_is_absent(ChatModelRunResult& newer, ChatModelRunResult&& older) {
+  if (!newer.content) newer.content = std::move(older.content);
+  if (!newer.status) newer.status = std::move(older.status);
+  if (!older.metadata) return;
+  if (!newer.metadata) {
+    newer.metadata = std::move(older.metadata);
+    return;
+  }
+  RunResultMetadata& to = *newer.metadata;
+  RunResultMetadata& from = *older.metadata;
+  if (!to.unstable_state) to.unstable_state = std::move(from.unstable_state);
+  if (!to.unstable_annotations) to.unstable_annotations = std::move(from.unstable_annotations);
+  if (!to.unstable_data) to.unstable_data = std::move(from.unstable_data);
+  if (!to.steps) to.steps = std::move(from.steps);
+  if (!to.timing) to.timing = std::move(from.timing);
+  if (!to.custom) to.custom = std::move(from.custom);
+}
+
 class ChannelSink final : public RunResultSink {
  public:
   explicit ChannelSink(std::shared_ptr<Channel> channel) : channel_(std::move(channel)) {}
-  ~ChannelSink() override { delete spare_; }
   void yield(ChatModelRunResult result) override {
     if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
       throw StreamClosed{};
     }
-    ChatModelRunResult* box = spare_ ? std::exchange(spare_, nullptr) : new ChatModelRunResult();
-    *box = std::move(result);
-    // The previous result, if the owner has not taken it yet, is superseded; its box is reused
-    // for the next yield (a fast stream allocates nothing here).
-    if (ChatModelRunResult* old = channel_->slot.exchange(box, std::memory_order_acq_rel)) {
-      *old = ChatModelRunResult{};
-      spare_ = old;
+    // The previous result, if the owner has not taken it yet, is superseded: this one takes its
+    // place, keeping what it leaves out (spec §6.4: an absent field leaves the message's as it
+    // is, so dropping the older result would lose, say, text followed by a status-only result).
+    // Its box is reused (a fast stream allocates nothing here). Only this thread fills the
+    // slot, so it is still empty when the box goes back in.
+    ChatModelRunResult* box = channel_->slot.exchange(nullptr, std::memory_order_acq_rel);
+    if (box) {
+      keep_what_is_absent(result, std::move(*box));
+    } else {
+      box = new ChatModelRunResult();
     }
+    *box = std::move(result);
+    channel_->slot.store(box, std::memory_order_release);
     channel_->schedule();
   }
   std::stop_token stop_token() const override { return channel_->stop; }
 
  private:
   std::shared_ptr<Channel> channel_;
-  ChatModelRunResult* spare_ = nullptr;  // worker-side only
 };
 
 void set_tool_result(ToolCallPart& call, const ToolResult& input) {

@@ -143,6 +143,40 @@ TEST_F(Runtime, AFastStreamIsAppliedOncePerIntervalWithItsNewestUpdateAndItsEndA
   EXPECT_EQ(shown, (std::vector<std::string>{"", "a", "abc", "abcd", "abcde"}));
 }
 
+// Results that wait for the stream's pace are folded into the newest one: what the newest leaves
+// out comes from those before it, as if each had been applied in turn (spec §6.3 step 8, §6.4).
+TEST_F(Runtime, AResultThatWaitsForThePaceKeepsWhatTheNewerOneLeavesOut) {
+  d->enable_timers();
+  Gate g0;
+  make(
+      [&](const ChatModelRunOptions&, RunResultSink& sink) {
+        sink.yield(T("a"));
+        g0.wait(*d);
+        sink.yield(T("ab"));
+        ChatModelRunResult length;
+        length.status = MessageStatus::incomplete(StatusReason::Length);
+        sink.yield(std::move(length));
+        ChatModelRunResult state;
+        state.metadata.emplace().unstable_state = Json{{"k", 1}};
+        sink.yield(std::move(state));
+        ChatModelRunResult custom;
+        custom.metadata.emplace().custom = Json{{"model", "m"}};
+        sink.yield(std::move(custom));
+      },
+      [&](ThreadRuntimeOptions& o) {
+        o.stream_update_interval = std::chrono::milliseconds(16);
+        o.clock = d->clock();
+      });
+  t().append(U("s"));
+  settle();
+  EXPECT_EQ(last()->text(), "a");
+  g0.release();  // the rest arrives within one interval and the call ends
+  settle();
+  EXPECT_EQ(branch(), R"([u"s", a"ab"·i-length])");
+  EXPECT_EQ(t().state(), (Json{{"k", 1}}));
+  EXPECT_EQ(last()->metadata.custom.get(), (Json{{"model", "m"}}));
+}
+
 // Yields "a", waits at `gate`, yields "ab" and waits for the cancel.
 ChatModelAdapter a_then_ab_until_cancelled(Gate& gate, Driver& d) {
   return [&gate, &d](const ChatModelRunOptions&, RunResultSink& sink) {
