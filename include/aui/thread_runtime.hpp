@@ -232,7 +232,8 @@ class ThreadRuntime {
   bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
   /// A history load is in flight (spec §12.2).
   bool is_loading() const noexcept { return is_loading_; }
-  bool is_empty() const noexcept { return messages().empty(); }
+  /// No messages and no history load in flight: an empty state may show (spec §4).
+  bool is_empty() const noexcept { return messages().empty() && !is_loading_; }
   /// unstable_state of the last assistant message on the branch, or null.
   Json state() const;
   Capabilities capabilities() const noexcept { return capabilities_; }
@@ -415,6 +416,7 @@ class ThreadRuntime {
   std::shared_ptr<ToolCallLedger> tool_ledger_;
   std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
   std::unique_ptr<MessageQueue> queue_;
+  Subscription queue_shown_;  // the thread composer shows the queue (spec §11.1)
   bool queue_busy_ = false;            // a run loop is in progress (spec §9.4)
   bool queue_paused_ = false;          // a cancel kept the items (queue_clear_on_cancel false)
   bool queue_run_in_flight_ = false;   // the current run was dispatched by the queue

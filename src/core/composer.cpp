@@ -304,7 +304,7 @@ Completion Composer::send(SendOptions options) {
     }
     ++batch->outstanding;
     executor->execute([adapter, dispatcher, alive, batch, i, pending = attachments[i], this, text, quote,
-                       finish]() mutable {
+                       generation, finish]() mutable {
       std::optional<Attachment> done;
       std::exception_ptr error;
       try {
@@ -312,12 +312,14 @@ Completion Composer::send(SendOptions options) {
       } catch (...) {
         error = std::current_exception();
       }
-      dispatcher->post([this, alive, batch, i, done = std::move(done), error = std::move(error), text, quote, finish]() mutable {
+      dispatcher->post([this, alive, batch, i, done = std::move(done), error = std::move(error), text, quote,
+                        generation, finish]() mutable {
         if (alive.expired()) return;
         if (error && !batch->first_error) {
           batch->first_error = error;
-          // Restore at the first failure, unless the user typed or quoted meanwhile.
-          if (is_blank(text_) && !quote_) {
+          // Restore at the first failure, unless the composer was reset or the user typed or
+          // quoted meanwhile.
+          if (generation == generation_ && is_blank(text_) && !quote_) {
             text_ = text;
             quote_ = quote;
             notify();

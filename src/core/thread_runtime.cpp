@@ -1500,12 +1500,17 @@ void ThreadRuntime::set_message_queue_enabled(bool enabled) {
     queue_ = std::make_unique<MessageQueue>();
     queue_->on_moved = [this] { advance_queue(); };
     queue_->on_error = [this](const std::string& m) { report(m); };
+    queue_shown_ = queue_->subscribe([this] {
+      if (composer_) composer_->notify();
+    });
     // A run already in progress keeps the queue busy until it ends.
     queue_busy_ = active_run_ != nullptr;
     queue_paused_ = false;
     queue_run_in_flight_ = false;
   } else if (!enabled && queue_) {
+    queue_shown_ = Subscription{};
     queue_.reset();
+    if (composer_) composer_->notify();
   }
   recompute_capabilities();
 }
@@ -1650,10 +1655,10 @@ void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt, st
   // A run that went on from a paused message rewrites it; anything else is new to the adapter.
   const bool update = run->started_paused && history->has_update();
   std::optional<Id> parent_id = repository_.get(message->id).parent_id;
-  write_history(update, ExportedMessageRepositoryItem{message, std::move(parent_id), run->run_config})
+  write_history(update, ExportedMessageRepositoryItem{message, std::move(parent_id), last_run_config_})
       .then([this, alive = alive_, run, failure](std::exception_ptr write_failure) {
         if (!*alive) return;
-        end_run(run, failure ? failure : write_failure);
+        end_run(run, write_failure ? write_failure : failure);  // spec §6.3 step 10
       });
 }
 

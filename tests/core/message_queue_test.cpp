@@ -69,6 +69,30 @@ class Queue : public ::testing::Test {
   std::unique_ptr<ThreadRuntime> thread;
 };
 
+// Spec §11.1: the thread composer notifies when the queue it shows changes, however it changed.
+TEST_F(Queue, TheComposerNotifiesWhenTheQueueItShowsChanges) {
+  make();
+  thread->append(U("first"));
+  settle();
+  ASSERT_TRUE(thread->is_running());
+  int notified = 0;
+  auto sub = thread->composer().subscribe([&] { ++notified; });
+  thread->append(U("second"));  // queued behind the run, not sent through the composer
+  settle();
+  EXPECT_EQ(prompts(), std::vector<std::string>{"second"});
+  EXPECT_GE(notified, 1);
+  notified = 0;
+  thread->queue()->remove(thread->composer().queue().at(0).id);
+  EXPECT_TRUE(prompts().empty());
+  EXPECT_GE(notified, 1);
+  thread->append(U("third"));
+  settle();
+  notified = 0;
+  thread->set_message_queue_enabled(false);  // the items it showed are gone
+  EXPECT_TRUE(prompts().empty());
+  EXPECT_GE(notified, 1);
+}
+
 TEST_F(Queue, TheOptionSetsTheCapabilityAndTurningItOffDropsTheItems) {
   make([](ThreadRuntimeOptions& o) { o.enable_message_queue = false; });
   EXPECT_FALSE(thread->capabilities().queue);

@@ -1249,6 +1249,26 @@ TEST_F(Runtime, S145_S146_AFailedUploadRestoresTheDraftAndASecondSendIsIgnored) 
   EXPECT_TRUE(t().messages().empty());
 }
 
+// Spec §8.3 step 5: the draft comes back after a failed upload only if no reset happened since.
+TEST_F(Runtime, AFailedUploadAfterAResetDoesNotRestoreTheDraft) {
+  Gate upload;
+  make(plain({T("ok")}), [&](ThreadRuntimeOptions& o) {
+    o.adapters.attachments = std::make_shared<UploadingAdapter>("*", &upload, d.get(), true);
+  });
+  auto& c = t().composer();
+  c.set_text("hello");
+  c.add_attachment(HostFile{"", "f.txt", "text/plain", "x"});
+  settle();
+  auto sent = c.send();
+  settle();
+  c.reset();
+  upload.release();
+  settle();
+  EXPECT_EQ(c.text(), "");
+  EXPECT_TRUE(c.is_empty());
+  EXPECT_TRUE(t().messages().empty());
+}
+
 TEST_F(Runtime, S148_AttachmentAddErrors) {
   make(plain({T("ok")}));
   std::vector<std::string> reasons;

@@ -159,14 +159,17 @@ TEST_F(History, S115_LoadingHistory) {
   auto sub = t().on(ThreadEvent::Initialize, [&] { ++initialized; });
   std::vector<bool> loading_seen;
   auto watch = t().subscribe([&] { loading_seen.push_back(t().is_loading()); });
+  EXPECT_TRUE(t().is_empty());
   auto loaded = t().load_history();
   settle();
   EXPECT_TRUE(t().is_loading());
+  EXPECT_FALSE(t().is_empty());  // spec §4: not empty while loading
   EXPECT_FALSE(loaded.ready());
   g.release();
   settle();
   EXPECT_TRUE(loaded.succeeded_ok());
   EXPECT_FALSE(t().is_loading());
+  EXPECT_FALSE(t().is_empty());
   EXPECT_EQ(branch(), R"([u"hello"])");
   EXPECT_EQ(initialized, 1);
   ASSERT_GE(loading_seen.size(), 2u);
@@ -216,6 +219,51 @@ TEST_F(History, S118_AFailedUserWriteDoesNotAbandonTheRun) {
   ASSERT_TRUE(c.failed());
   EXPECT_EQ(failure_message(c), "disk full");
   EXPECT_EQ(message_string(*last()), R"(a"hi there"·cu)");
+}
+
+// Spec §6.3 step 10, §12.4: a failed terminal write replaces the roundtrip's outcome, even a
+// failed one (the message keeps the model's error; the caller learns what was not saved).
+TEST_F(History, AFailedTerminalWriteReplacesTheRunsError) {
+  history->hook = [](const std::string& kind, const ExportedMessageRepositoryItem& item) {
+    if (kind == "append" && item.message->role == Role::Assistant) throw std::runtime_error("write failed");
+  };
+  make([](const ChatModelRunOptions&) -> ChatModelRunResult { throw std::runtime_error("model failed"); });
+  auto c = t().append(U("hello"));
+  settle();
+  ASSERT_EQ(history->calls("append", Role::Assistant).size(), 1u);
+  ASSERT_TRUE(c.failed());
+  EXPECT_EQ(failure_message(c), "write failed");
+  EXPECT_EQ(message_string(*last()), R"(a[]·ie)");
+  EXPECT_EQ(last()->status.error->value("message", ""), "model failed");
+}
+
+// Spec §12.4: the terminal write carries the thread's last run config (§6.3 step 6), also for a
+// superseded run that still owns its message when it ends.
+TEST_F(History, TheTerminalWriteCarriesTheLastRunConfig) {
+  Gate slow;
+  make([&](const ChatModelRunOptions& o) {
+    calls.record(o);
+    if (calls.size() == 2) slow.wait(*d);
+    return T("r" + std::to_string(calls.size()));
+  });
+  t().append(U("one"));
+  settle();
+  const Id first_reply = last()->id;
+  AppendMessage two = U("two");
+  two.run_config = RunConfig{Json{{"run", "A"}}};
+  t().append(std::move(two));  // run A waits in the adapter
+  settle();
+  const Id second_reply = last()->id;
+  t().reload(first_reply, RunConfig{Json{{"run", "B"}}});  // run B supersedes run A
+  settle();
+  slow.release();
+  settle();
+  std::optional<RunConfig> written;
+  for (const auto& c : history->calls("append", Role::Assistant)) {
+    if (c.item.message->id == second_reply) written = c.item.run_config;
+  }
+  ASSERT_TRUE(written.has_value());
+  EXPECT_EQ(*written, (RunConfig{Json{{"run", "B"}}}));
 }
 
 // ---- S-119 ----
