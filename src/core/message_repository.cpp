@@ -139,6 +139,12 @@ struct MessageRepository::Impl {
     }
   }
 
+  // The same, for use after a structural change, when the cached branch may name moved nodes
+  // and cannot tell where to stop: walks to the root (what rebuilding the branch costs anyway).
+  void select_whole_path_to(std::uint32_t n) {
+    for (; n != kRoot; n = nodes[n].parent) nodes[nodes[n].parent].selected = n;
+  }
+
   bool is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t n) const {
     while (n != kNone) {
       if (n == ancestor) return true;
@@ -204,7 +210,7 @@ struct MessageRepository::Impl {
     link_last(to, n);
     recompute_levels(n);
     if (leads_to_head) {
-      select_path_to(n);
+      select_whole_path_to(n);
     } else if (nodes[to].selected == kNone) {
       nodes[to].selected = n;
     }
@@ -247,7 +253,7 @@ struct MessageRepository::Impl {
     detach_from_parent(n);
     free_node(n);
     if (was_head) head = deepest_from(replacement) == kRoot ? kNone : deepest_from(replacement);
-    if (head != kNone) select_path_to(head);
+    if (head != kNone) select_whole_path_to(head);
     rebuild_branch();
   }
 

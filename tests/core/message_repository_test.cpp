@@ -445,6 +445,37 @@ std::vector<Id> naive_branch(const MessageRepository& r) {
   return {path.rbegin(), path.rend()};
 }
 
+// Spec §3.1: the head stays reachable through the selections when the moved children keep
+// their depth (a replacement beside the removed message).
+TEST(Repository, RemovingWithASiblingAsReplacementKeepsTheHeadSelected) {
+  MessageRepository r;
+  r.add_or_update(std::nullopt, m("u"));
+  r.add_or_update("u", m("a1"));
+  r.add_or_update("u", m("a2"));
+  r.add_or_update("u", m("a3"));
+  r.add_or_update("a1", m("x"));  // not at the head: a sibling's child
+  r.switch_to_branch("x");
+  ASSERT_EQ(branch(r), (V{"u", "a1", "x"}));
+  r.remove("a1", Id("a2"));
+  EXPECT_EQ(branch(r), (V{"u", "a2", "x"}));
+  r.switch_to_branch("u");
+  EXPECT_EQ(branch(r), (V{"u", "a2", "x"}));
+}
+
+// The same for a message moved as the very object the branch holds, to a parent at its depth.
+TEST(Repository, MovingTheStoredObjectBesideItsParentKeepsTheHeadSelected) {
+  MessageRepository r;
+  r.add_or_update(std::nullopt, m("u"));
+  r.add_or_update("u", m("a1"));
+  r.add_or_update("u", m("a2"));
+  r.add_or_update("a1", m("x"));
+  r.switch_to_branch("x");
+  r.add_or_update("a2", r.get("x").message);
+  EXPECT_EQ(branch(r), (V{"u", "a2", "x"}));
+  r.switch_to_branch("u");
+  EXPECT_EQ(branch(r), (V{"u", "a2", "x"}));
+}
+
 TEST(Repository, RandomOperationsKeepTheBranchConsistent) {
   std::mt19937 rng(1234);
   MessageRepository r;
@@ -472,13 +503,24 @@ TEST(Repository, RandomOperationsKeepTheBranchConsistent) {
     } else if (op == 6) {
       if (auto id = pick()) r.reset_head(id);
     } else if (op == 7) {
-      if (auto id = pick()) r.remove(*id);
+      if (auto id = pick()) {
+        if (rng() % 2 == 0) {
+          r.remove(*id);
+        } else {
+          try {
+            r.remove(*id, pick());  // an explicit replacement, anywhere in the tree
+          } catch (const aui::Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Cycle);
+          }
+        }
+      }
     } else if (op == 8) {
       auto id = pick();
       auto parent = pick();
       if (id && parent) {
         try {
-          r.add_or_update(parent, m(*id, "moved"));
+          // Sometimes the stored object itself, moved: it looks like what the branch holds.
+          r.add_or_update(parent, rng() % 2 == 0 ? r.get(*id).message : m(*id, "moved"));
         } catch (const aui::Error& e) {
           EXPECT_EQ(e.kind(), ErrorKind::Cycle);
         }
@@ -491,11 +533,14 @@ TEST(Repository, RandomOperationsKeepTheBranchConsistent) {
     }
     ASSERT_EQ(branch(r), naive_branch(r)) << "step " << step;
     // The head is reached by following selections: switching to the first message of the
-    // branch keeps the same branch.
-    if (!r.messages().empty() && step % 7 == 0) {
+    // branch keeps the branch (and may go deeper: a node moved under the head is selected by it,
+    // spec §3.3, while the head stays).
+    if (!r.messages().empty()) {
       const auto before = branch(r);
       r.switch_to_branch(before.front());
-      ASSERT_EQ(branch(r), before) << "step " << step;
+      const auto after = branch(r);
+      ASSERT_GE(after.size(), before.size()) << "step " << step;
+      ASSERT_EQ(V(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size())), before) << "step " << step;
     }
   }
 }
