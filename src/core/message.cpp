@@ -3,6 +3,8 @@
 
 #include "aui/message.hpp"
 
+#include <algorithm>
+#include <initializer_list>
 #include <random>
 
 #include "aui/errors.hpp"
@@ -163,6 +165,29 @@ PartStatus part_status(const ThreadMessage& message, std::size_t index) {
   return complete;
 }
 
+namespace {
+
+// A string member that, when present, is one of `allowed`.
+bool optional_member_in(const Json& j, const char* key, std::initializer_list<std::string_view> allowed) {
+  const auto it = j.find(key);
+  if (it == j.end()) return true;
+  if (!it->is_string()) return false;
+  const auto& value = it->get_ref<const std::string&>();
+  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+// Spec §2.10: string code and message, and the optional fields valid when present.
+bool is_assistant_error(const Json& j) {
+  if (!j.is_object()) return false;
+  const auto code = j.find("code");
+  const auto message = j.find("message");
+  return code != j.end() && code->is_string() && message != j.end() && message->is_string() &&
+         optional_member_in(j, "severity", {"critical", "warning", "info"}) &&
+         optional_member_in(j, "display", {"inline", "toast", "silent", "dev-only"});
+}
+
+}  // namespace
+
 Json to_assistant_error(const std::exception_ptr& error) {
   if (!error) return Json{{"code", "unknown"}, {"message", "unknown error"}};
   try {
@@ -174,10 +199,7 @@ Json to_assistant_error(const std::exception_ptr& error) {
   } catch (const char* s) {
     return Json{{"code", "unknown"}, {"message", s ? s : ""}};
   } catch (const Json& j) {
-    if (j.is_object() && j.contains("code") && j["code"].is_string() && j.contains("message") &&
-        j["message"].is_string()) {
-      return j;
-    }
+    if (is_assistant_error(j)) return j;
     return Json{{"code", "unknown"}, {"message", "[json] " + j.dump()}};
   } catch (...) {
     return Json{{"code", "unknown"}, {"message", "[unknown exception]"}};

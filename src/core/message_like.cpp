@@ -43,8 +43,8 @@ ThreadMessageLike message_like_from_json(const Json& j, const std::string& path)
   if (content.is_string()) {
     m.content.emplace_back(TextPart{Text(content.get<std::string>())});
   } else {
-    // Parts are read for any role here; normalize_message checks what the role allows.
-    r.each("content", [&](const detail::Reader& p) { m.content.push_back(detail::part_from(p, Role::Assistant, true)); });
+    // A part the role does not allow fails here, naming its path.
+    r.each("content", [&](const detail::Reader& p) { m.content.push_back(detail::part_from(p, m.role, true)); });
   }
   if (r.has("id")) m.id = r.string("id");
   if (r.has("createdAt")) m.created_at = parse_timestamp(r.string("createdAt"), r.path("createdAt"));

@@ -188,6 +188,19 @@ TEST(Normalize, S026_DataPartsAndUnknownTypes) {
                 aui::ErrorKind::InvalidMessage);
 }
 
+// Spec §2.2, §2.9: each role takes the parts its table allows; the error names the part.
+TEST(Normalize, EachRoleTakesThePartsItAllows) {
+  auto u = normalize_json(R"({"role": "user", "content": [{"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})");
+  ASSERT_EQ(u.content.size(), 1u);
+  EXPECT_EQ(u.content[0].as<aui::AudioPart>().format, "wav");
+  const std::string e = error_message(
+      [] { normalize_json(R"({"role": "assistant", "content": [{"type": "text", "text": "a"}, {"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})"); },
+      aui::ErrorKind::InvalidMessage);
+  EXPECT_NE(e.find("content[1]"), std::string::npos) << e;
+  error_message([] { normalize_json(R"({"role": "system", "content": [{"type": "image", "image": "https://x/a.png"}]})"); },
+                aui::ErrorKind::InvalidMessage);
+}
+
 TEST(Normalize, S028_ToolCallDefaults) {
   auto m = normalize_json(R"({"role": "assistant", "content": [
     {"type": "tool-call", "toolName": "x"},
@@ -308,6 +321,15 @@ TEST(AssistantError, Conversion) {
   EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(Json{{"code", "rate"}, {"message", "slow down"}})),
             Json::parse(R"({"code": "rate", "message": "slow down"})"));
   EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(42))["code"], "unknown");
+  // Optional fields are kept when valid; an invalid one makes the value an unknown error.
+  const Json full = Json::parse(R"({"code": "rate", "message": "m", "severity": "warning", "display": "toast"})");
+  EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(full)), full);
+  for (const char* bad : {R"({"code": "rate", "message": "m", "severity": "fatal"})",
+                          R"({"code": "rate", "message": "m", "display": 5})"}) {
+    const Json converted = aui::to_assistant_error(std::make_exception_ptr(Json::parse(bad)));
+    EXPECT_EQ(converted["code"], "unknown") << bad;
+    EXPECT_NE(converted["message"].get<std::string>().find("rate"), std::string::npos) << converted;
+  }
 }
 
 }  // namespace
