@@ -101,6 +101,10 @@ struct ThreadRuntimeOptions {
   std::function<Completion()> initialize_barrier{};
   /// unstable_threadId: read at the start of every roundtrip (the thread's remote id, if any).
   std::function<std::optional<std::string>()> thread_id_provider{};
+  /// The thread exists nowhere yet (a new draft): load_history() has nothing to load and
+  /// succeeds at once. A load asked for later, once the thread is stored, would import what the
+  /// store holds over the live messages — a stale checkpoint over a streaming reply.
+  bool is_new_thread = false;
 };
 
 /// Capabilities (spec §10).
@@ -226,10 +230,11 @@ class ThreadRuntime {
   const MessageList& messages() const noexcept;
   /// The last message of the branch is an assistant message with status running.
   bool is_running() const noexcept;
-  /// A roundtrip of this thread is in flight. Unlike is_running() it stays true between the
+  /// A run of this thread is in flight: a roundtrip, or an appended message waiting at the
+  /// initialisation barrier to start its run. Unlike is_running() it stays true between the
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
-  bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty(); }
+  bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty() || runs_at_barrier_ > 0; }
   /// A history load is in flight (spec §12.2).
   bool is_loading() const noexcept { return is_loading_; }
   /// No messages and no history load in flight: an empty state may show (spec §4).
@@ -426,6 +431,7 @@ class ThreadRuntime {
   bool initialized_ = false;
   bool detached_ = false;
   std::unique_ptr<detail::HistoryWriter> history_writer_;
+  int runs_at_barrier_ = 0;                  // appends waiting for the thread to be created
   std::optional<Completion> history_load_;  // requested (spec §12.2)
   bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
   bool is_loading_ = false;

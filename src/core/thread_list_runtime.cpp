@@ -306,6 +306,7 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     if (options.adapters_for) o.adapters = options.adapters_for(to_item(s));
     std::weak_ptr<Impl> weak = weak_from_this();
     if (!single) {
+      o.is_new_thread = data(s).status == ThreadStatus::New;
       o.initialize_barrier = [weak, s]() -> Completion {
         auto self = weak.lock();
         if (!self) return Completion::succeeded();

@@ -570,15 +570,16 @@ Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr st
   Completion done;
   const auto generation = generation_;
   std::weak_ptr<bool> alive = alive_;
-  barrier.then([this, alive, generation, done, stored = std::move(stored),
+  const bool starts_run = message.start_run.value_or(message.role == Role::User);
+  if (starts_run) ++runs_at_barrier_;
+  barrier.then([this, alive, generation, done, starts_run, stored = std::move(stored),
                 message = std::move(message)](std::exception_ptr error) mutable {
     if (alive.expired()) return done.resolve();
+    if (starts_run) --runs_at_barrier_;
     const bool detached_meanwhile = generation != generation_;
     if (error || detached_meanwhile) {
-      if (repository_.contains(stored->id)) {
-        repository_.remove(stored->id);
-        notify();
-      }
+      if (repository_.contains(stored->id)) repository_.remove(stored->id);
+      notify();  // also: no run waits any more
       if (!error || detached_meanwhile) return done.resolve();
       return done.reject(make_error(ErrorKind::MessageNotSent,
                                     "the thread could not be initialised: " + detail::describe_exception(error)));
@@ -1685,6 +1686,11 @@ void ThreadRuntime::maybe_checkpoint(Roundtrip& rt) {
 
 Completion ThreadRuntime::load_history() {
   if (history_load_) return *history_load_;
+  if (options_.is_new_thread) {
+    history_load_ = Completion::succeeded();
+    history_load_ran_ = true;  // nor does an adapter set later load anything
+    return *history_load_;
+  }
   if (!options_.adapters.history) {
     // Nothing to load yet: the request stands for an adapter that arrives later (set_adapters).
     history_load_ = Completion::succeeded();

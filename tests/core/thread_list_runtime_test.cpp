@@ -347,8 +347,12 @@ TEST_F(ThreadList, AFailedInitialisationTakesTheMessageBackAndTheNextSendRetries
   auto sent = composer.send();
   EXPECT_EQ(composer.text(), "");
   settle();
+  // The run waits for the thread to be created: in progress, though nothing runs yet.
+  EXPECT_TRUE(l().main_thread().is_run_in_progress());
+  EXPECT_FALSE(l().main_thread().is_running());
   adapter->reject("initialize:" + local);
   settle();
+  EXPECT_FALSE(l().main_thread().is_run_in_progress());
   EXPECT_TRUE(l().main_thread().messages().empty());
   EXPECT_EQ(composer.text(), "hello");  // the draft is restored
   EXPECT_EQ(calls.size(), 0U);
@@ -369,9 +373,11 @@ TEST_F(ThreadList, AFailedInitialisationTakesTheMessageBackAndTheNextSendRetries
 
   auto third = l().main_thread().append(U("hello"));
   settle();
+  EXPECT_TRUE(l().main_thread().is_run_in_progress());
   adapter->resolve("initialize:" + local);
   settle();
   EXPECT_TRUE(third.succeeded_ok()) << failure_message(third);
+  EXPECT_FALSE(l().main_thread().is_run_in_progress());
   EXPECT_EQ(l().item(local)->status, ThreadStatus::Regular);
   EXPECT_EQ(calls.size(), 1U);
 }
@@ -1072,6 +1078,30 @@ TEST_F(ThreadList, AnOpenedThreadLoadsItsHistoryAndReloadMainThreadLoadsAgain) {
   settle();
   EXPECT_EQ(stores["b"]->loads.load(), 1);  // a fresh runtime asked the factory again
   EXPECT_EQ(branch_string(l().main_thread()), R"([u"kept in b"])");
+}
+
+// A thread that began as a draft in this runtime has nothing stored to load: asking for its
+// history later (a host showing the thread again) imports nothing over the live messages.
+TEST_F(ThreadList, ADraftsHistoryIsNotLoadedLaterOverItsLiveMessages) {
+  std::map<std::string, std::shared_ptr<StoredHistory>> stores;
+  make([&](ThreadListRuntimeOptions& o) {
+    o.adapters_for = [&](const ThreadListItem& item) {
+      ThreadAdapters adapters;
+      auto& store = stores[item.id];
+      store = std::make_shared<StoredHistory>("a stale copy");
+      adapters.history = store;
+      return adapters;
+    };
+  });
+  settle();
+  make_regular_thread();
+  ASSERT_EQ(branch_string(l().main_thread()), R"([u"hello", a"x"·cu])");
+  auto loaded = l().main_thread().load_history();
+  settle();
+  EXPECT_TRUE(loaded.succeeded_ok());
+  EXPECT_EQ(branch_string(l().main_thread()), R"([u"hello", a"x"·cu])");
+  ASSERT_EQ(stores.size(), 1U);
+  EXPECT_EQ(stores.begin()->second->loads.load(), 0);
 }
 
 TEST_F(ThreadList, ReloadMainThreadGivesAFreshRuntime) {
