@@ -64,9 +64,8 @@ void streaming_run(benchmark::State& state, int yields, int chunk) {
       }
     });
     auto& thread = rt.thread();
-    rt.wait(thread.append(aui::AppendMessage{.role = aui::Role::User,
-                                             .content = {aui::TextPart{"hi"}},
-                                             .start_run = false}));
+    rt.wait(thread.append(aui::AppendMessage{
+        .role = aui::Role::User, .content = {aui::TextPart{"hi"}}, .start_run = false}));
     std::size_t seen = 0;
     std::size_t count = 0;
     auto sub = thread.subscribe([&] {
@@ -103,7 +102,8 @@ void w2_warm_up(int turns) {
   aui::LocalRuntime rt([](const aui::ChatModelRunOptions&) {
     return aui::ChatModelRunResult::text(aui::Text(std::string(200, 'r')));
   });
-  for (int i = 0; i < turns; ++i) rt.wait(rt.thread().append("question number " + std::to_string(i)));
+  for (int i = 0; i < turns; ++i)
+    rt.wait(rt.thread().append("question number " + std::to_string(i)));
 }
 
 // W2: 2,000 turns one after another; then export and import.
@@ -139,7 +139,8 @@ void W2_2000_turns(benchmark::State& state) {
       auto start = Clock::now();
       aui::Json exported = aui::to_json(thread.export_repository());
       export_ms = ns_since(start) / 1e6;
-      aui::LocalRuntime fresh([](const aui::ChatModelRunOptions&) { return aui::ChatModelRunResult{}; });
+      aui::LocalRuntime fresh(
+          [](const aui::ChatModelRunOptions&) { return aui::ChatModelRunResult{}; });
       start = Clock::now();
       fresh.thread().import_repository(aui::repository_from_json(exported));
       import_ms = ns_since(start) / 1e6;

@@ -26,7 +26,9 @@ fs::path bench_dir() {
     auto d = fs::temp_directory_path() / ("aui-bench-" + std::to_string(::getpid()));
     fs::remove_all(d);
     fs::create_directories(d);
-    std::atexit([] { fs::remove_all(fs::temp_directory_path() / ("aui-bench-" + std::to_string(::getpid()))); });
+    std::atexit([] {
+      fs::remove_all(fs::temp_directory_path() / ("aui-bench-" + std::to_string(::getpid())));
+    });
     return d;
   }();
   return dir;
@@ -36,7 +38,8 @@ fs::path bench_dir() {
 std::vector<std::string> vocabulary(std::size_t n) {
   std::vector<std::string> words;
   std::mt19937 rng(7);
-  const char* syllables[] = {"ka", "lo", "mi", "ra", "su", "te", "vo", "ne", "pi", "da", "zu", "ge", "ho", "wa", "ri", "xe"};
+  const char* syllables[] = {"ka", "lo", "mi", "ra", "su", "te", "vo", "ne",
+                             "pi", "da", "zu", "ge", "ho", "wa", "ri", "xe"};
   for (std::size_t i = 0; i < n; ++i) {
     std::string w;
     std::size_t k = i;
@@ -61,8 +64,9 @@ aui::MessagePtr message(const std::string& id, aui::Role role, std::string text,
 }
 
 /// Writes a linear thread of `n` messages of ~`chars` characters each, in batches.
-void fill_thread(aui::SqliteStore& store, const std::string& thread, std::size_t n, std::size_t words_per_message,
-                 const std::vector<std::string>& vocab, std::mt19937& rng) {
+void fill_thread(aui::SqliteStore& store, const std::string& thread, std::size_t n,
+                 std::size_t words_per_message, const std::vector<std::string>& vocab,
+                 std::mt19937& rng) {
   std::vector<aui::ExportedMessageRepositoryItem> batch;
   std::optional<aui::Id> parent;
   for (std::size_t i = 0; i < n; ++i) {
@@ -72,7 +76,8 @@ void fill_thread(aui::SqliteStore& store, const std::string& thread, std::size_t
       text += vocab[rng() % vocab.size()];
     }
     const aui::Id id = thread + "-" + std::to_string(i);
-    batch.push_back({message(id, i % 2 ? aui::Role::Assistant : aui::Role::User, std::move(text), static_cast<long>(i)),
+    batch.push_back({message(id, i % 2 ? aui::Role::Assistant : aui::Role::User, std::move(text),
+                             static_cast<long>(i)),
                      parent, std::nullopt});
     parent = id;
     if (batch.size() == 1000) {
@@ -131,9 +136,12 @@ void S2_DurableAppend(benchmark::State& state) {
   std::optional<aui::Id> parent;
   for (auto _ : state) {
     const aui::Id id = "m" + std::to_string(i);
-    history->append({message(id, i % 2 ? aui::Role::Assistant : aui::Role::User,
-                             "A reply of ordinary length, about a hundred characters, written once and committed.", i),
-                     parent, std::nullopt});
+    history->append(
+        {message(
+             id, i % 2 ? aui::Role::Assistant : aui::Role::User,
+             "A reply of ordinary length, about a hundred characters, written once and committed.",
+             i),
+         parent, std::nullopt});
     parent = id;
     ++i;
   }
@@ -151,7 +159,8 @@ const SearchCorpus& s3_corpus() {
     SearchCorpus c{bench_dir() / "s3.db", vocabulary(20'000)};
     auto store = aui::SqliteStore::open({c.path});
     std::mt19937 rng(3);
-    for (int t = 0; t < 100; ++t) fill_thread(*store, "thread" + std::to_string(t), 1000, 30, c.vocab, rng);
+    for (int t = 0; t < 100; ++t)
+      fill_thread(*store, "thread" + std::to_string(t), 1000, 30, c.vocab, rng);
     return c;
   }();
   return corpus;
@@ -172,7 +181,8 @@ void S3_Search100kMessages(benchmark::State& state) {
     hits += result.size();
     ++queries;
   }
-  state.counters["hits_per_query"] = static_cast<double>(hits) / static_cast<double>(queries ? queries : 1);
+  state.counters["hits_per_query"] =
+      static_cast<double>(hits) / static_cast<double>(queries ? queries : 1);
 }
 BENCHMARK(S3_Search100kMessages)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 

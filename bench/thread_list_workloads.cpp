@@ -54,10 +54,11 @@ std::size_t make_threads(aui::LocalRuntime& rt, int threads, int messages) {
     std::vector<aui::ThreadMessageLike> list;
     list.reserve(static_cast<std::size_t>(messages));
     for (int m = 0; m < messages; ++m) {
-      std::string text = (m % 2 == 0 ? "question " : "answer ") + std::to_string(t) + "/" + std::to_string(m) +
-                         std::string(40, 'x');
+      std::string text = (m % 2 == 0 ? "question " : "answer ") + std::to_string(t) + "/" +
+                         std::to_string(m) + std::string(40, 'x');
       text_bytes += text.size();
-      list.push_back(aui::ThreadMessageLike::text(m % 2 == 0 ? aui::Role::User : aui::Role::Assistant, std::move(text)));
+      list.push_back(aui::ThreadMessageLike::text(
+          m % 2 == 0 ? aui::Role::User : aui::Role::Assistant, std::move(text)));
     }
     rt.thread().reset(std::move(list));  // initialises the draft: it becomes a regular thread
   }
@@ -124,7 +125,8 @@ void W4_thread_list_1000_threads(benchmark::State& state) {
     state.counters["switch_p99_us_10"] = small.second / 1e3;
     state.counters["heap_bytes"] = heap;
     state.counters["text_bytes"] = static_cast<double>(text_bytes);
-    state.counters["heap_over_text_per_thread"] = (heap - static_cast<double>(text_bytes)) / kThreads;
+    state.counters["heap_over_text_per_thread"] =
+        (heap - static_cast<double>(text_bytes)) / kThreads;
   }
 }
 

@@ -26,12 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (pos < size) {
     const std::uint8_t op = data[pos++];
     switch (op % 8) {
-      case 0:
-        acc.append_text(take());
-        break;
-      case 1:
-        acc.append_reasoning(take());
-        break;
+      case 0: acc.append_text(take()); break;
+      case 1: acc.append_reasoning(take()); break;
       case 2: {
         // index (or none), id, name, arguments fragment
         std::optional<std::size_t> index;
@@ -41,12 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         acc.tool_call_delta(index, id, name, take());
         break;
       }
-      case 3:
-        acc.end_part();
-        break;
-      case 4:
-        acc.add_part(aui::TextPart{aui::Text(take())});
-        break;
+      case 3: acc.end_part(); break;
+      case 4: acc.add_part(aui::TextPart{aui::Text(take())}); break;
       case 5:
         acc.set_status(op & 0x80 ? aui::MessageStatus::requires_action()
                                  : aui::MessageStatus::complete(aui::StatusReason::Stop));
@@ -59,9 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           }
         }
         break;
-      case 7:
-        acc.finish();
-        break;
+      case 7: acc.finish(); break;
     }
     const auto snapshot = acc.snapshot();
     if (!snapshot.content || snapshot.content->size() != acc.part_count()) std::abort();

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto got = stored_reader(text);
   if (expected.has_value() != got.has_value() || (expected && *expected != *got)) {
     std::fprintf(stderr, "the readers disagree:\n  full:   %s\n  stored: %s\n",
-                 expected ? expected->dump().c_str() : "(refused)", got ? got->dump().c_str() : "(refused)");
+                 expected ? expected->dump().c_str() : "(refused)",
+                 got ? got->dump().c_str() : "(refused)");
     std::abort();
   }
   return 0;

@@ -33,8 +33,10 @@ std::string trimmed(const std::string& s) {
 }
 
 std::string default_feedback_file() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/aui/feedback.jsonl";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/aui/feedback.jsonl";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/aui/feedback.jsonl";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/share/aui/feedback.jsonl";
   return "aui-feedback.jsonl";
 }
 
@@ -61,7 +63,9 @@ bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityO
   return true;
 }
 
-const char* capability_usage() { return "[--speech-wav FILE] [--feedback-file FILE] [--suggestions model|off]"; }
+const char* capability_usage() {
+  return "[--speech-wav FILE] [--feedback-file FILE] [--suggestions model|off]";
+}
 
 const char* capability_help() {
   return "  /attach PATH           attach a text/code file or an image to your next message\n"
@@ -82,11 +86,13 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
 #endif
   a.feedback = std::make_shared<JsonLinesFeedbackAdapter>(
       options.feedback_file.empty() ? default_feedback_file() : options.feedback_file);
-  if (options.suggestions == "model" && model) a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
+  if (options.suggestions == "model" && model)
+    a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
   return a;
 }
 
-CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out) : thread_(&thread), out_(out) {}
+CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out)
+    : thread_(&thread), out_(out) {}
 
 void CapabilityCommands::set_thread(ThreadRuntime& thread) {
   thread_ = &thread;
@@ -104,9 +110,10 @@ Id CapabilityCommands::message_at(const std::string& number, bool assistant_defa
   char* end = nullptr;
   const long n = std::strtol(number.c_str(), &end, 10);
   if (*end != '\0' || n < 1 || static_cast<std::size_t>(n) > messages.size()) {
-    throw std::runtime_error(messages.empty() ? "there are no messages yet"
-                                              : "no message " + number + " (1 to " + std::to_string(messages.size()) +
-                                                    ", see /history)");
+    throw std::runtime_error(messages.empty()
+                                 ? "there are no messages yet"
+                                 : "no message " + number + " (1 to " +
+                                       std::to_string(messages.size()) + ", see /history)");
   }
   return messages[static_cast<std::size_t>(n - 1)]->id;
 }
@@ -125,7 +132,8 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
   const std::string args = trimmed(raw_args);
   if (cmd == "/attach") {
     if (args.empty()) throw std::runtime_error("usage: /attach PATH");
-    if (!thread_->capabilities().attachments) throw std::runtime_error("attachments are not available in this build");
+    if (!thread_->capabilities().attachments)
+      throw std::runtime_error("attachments are not available in this build");
 #if AUI_CHAT_WITH_ATTACHMENTS
     const auto file = attachments::host_file_from_path(args);
     const std::string name = file.name;
@@ -162,17 +170,19 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
     const Id id = message_at(args, true);
     const auto type = cmd == "/good" ? FeedbackType::Positive : FeedbackType::Negative;
     thread_->submit_feedback(id, type);
-    out_ << "recorded " << (type == FeedbackType::Positive ? "positive" : "negative") << " feedback on message "
-         << number_of(id) << '\n';
+    out_ << "recorded " << (type == FeedbackType::Positive ? "positive" : "negative")
+         << " feedback on message " << number_of(id) << '\n';
     prompt();
     return true;
   }
-  if (cmd.size() >= 2 && cmd[0] == '/' && cmd.find_first_not_of("0123456789", 1) == std::string::npos) {
+  if (cmd.size() >= 2 && cmd[0] == '/' &&
+      cmd.find_first_not_of("0123456789", 1) == std::string::npos) {
     const auto& list = shown_;
     const long n = std::strtol(cmd.c_str() + 1, nullptr, 10);
     if (list.empty()) throw std::runtime_error("there are no suggestions right now");
     if (n < 1 || static_cast<std::size_t>(n) > list.size()) {
-      throw std::runtime_error("no suggestion " + cmd.substr(1) + " (/1 to /" + std::to_string(list.size()) + ")");
+      throw std::runtime_error("no suggestion " + cmd.substr(1) + " (/1 to /" +
+                               std::to_string(list.size()) + ")");
     }
     const std::string text = list[static_cast<std::size_t>(n - 1)].prompt;
     out_ << safe(text, 300) << '\n';
@@ -209,7 +219,8 @@ void CapabilityCommands::on_change(bool busy, const std::function<void()>& promp
   if (busy || now == shown_) return;
   shown_ = now;
   out_ << "\nsuggestions:";
-  for (std::size_t i = 0; i < now.size(); ++i) out_ << "\n  /" << (i + 1) << "  " << safe(now[i].prompt);
+  for (std::size_t i = 0; i < now.size(); ++i)
+    out_ << "\n  /" << (i + 1) << "  " << safe(now[i].prompt);
   out_ << '\n';
   prompt();
 }

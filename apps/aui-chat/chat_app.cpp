@@ -23,7 +23,8 @@ namespace aui::chat {
 namespace {
 
 const char* kUsage =
-    "usage: aui-chat [--provider openai|anthropic|demo] [--base-url URL] [--model NAME] [--db FILE | --memory]\n"
+    "usage: aui-chat [--provider openai|anthropic|demo] [--base-url URL] [--model NAME] [--db FILE "
+    "| --memory]\n"
     "                [--demo-delay-ms N] [--help]\n";
 
 const char* kHelp =
@@ -82,9 +83,12 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      out << kUsage << "\nA terminal chat on aui. Without a backend it answers with aui's offline demo adapter.\n"
+      out << kUsage
+          << "\nA terminal chat on aui. Without a backend it answers with aui's offline demo "
+             "adapter.\n"
           << backend_usage()
-          << "  --db FILE              keep the threads in FILE (default: $XDG_DATA_HOME/aui/aui.db)\n"
+          << "  --db FILE              keep the threads in FILE (default: "
+             "$XDG_DATA_HOME/aui/aui.db)\n"
           << "  --memory               keep the threads in memory only\n"
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
           << "  " << capability_usage() << "\n\n"
@@ -134,12 +138,15 @@ ChosenAdapter choose_adapter(const ChatOptions& options) {
     return {std::move(backend->adapter), std::move(backend->banner), std::move(backend->tools)};
   }
   return {make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3}),
-          "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists the commands.",
+          "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists "
+          "the commands.",
           make_demo_toolkit()};
 }
 
 ChatApp::ChatApp(ThreadRuntime& thread, std::ostream& out, std::function<void()> on_quit)
-    : thread_(&thread), out_(out), on_quit_(std::move(on_quit)),
+    : thread_(&thread),
+      out_(out),
+      on_quit_(std::move(on_quit)),
       capabilities_(std::make_unique<CapabilityCommands>(thread, out)) {
   subscription_ = thread_->subscribe([this] { on_change(); });
   // A run that pauses for a person changes no message as it ends; RunEnd says it did.
@@ -169,7 +176,8 @@ void ChatApp::show_thread(ThreadRuntime& thread) {
     const auto& content = messages.back()->content;
     part_ = content.empty() ? 0 : content.size() - (finished_ ? 0 : 1);
     if (!finished_ && !content.empty()) {
-      if (const auto* text = content.back().get_if<TextPart>()) part_bytes_ = text->text.view().size();
+      if (const auto* text = content.back().get_if<TextPart>())
+        part_bytes_ = text->text.view().size();
     }
   }
   if (!messages.empty()) history();
@@ -197,7 +205,8 @@ void ChatApp::on_line(const std::string& line) {
   if (pending_ == 0 && replying() && waiting_.empty() && thread_->queue()) {
     const auto start = line.find_first_not_of(" \t");
     const bool command_line = start != std::string::npos && line[start] == '/';
-    const std::string word = command_line ? line.substr(start, line.find_first_of(" \t", start) - start) : "";
+    const std::string word =
+        command_line ? line.substr(start, line.find_first_of(" \t", start) - start) : "";
     if (!command_line || word == "/queue" || word == "/unqueue") {
       run_line(line);
       return;
@@ -279,8 +288,9 @@ void ChatApp::send(const std::string& text) {
     // The runtime queues it; it goes out when the reply ends (one per reply).
     thread_->append(text).then([](std::exception_ptr) {});
     queued_texts_.push_back(text);
-    out_ << "  [queued " << thread_->queue()->size() << "] " << sanitize_terminal_text(one_line(text, 70), true).text
-         << '\n' << std::flush;
+    out_ << "  [queued " << thread_->queue()->size() << "] "
+         << sanitize_terminal_text(one_line(text, 70), true).text << '\n'
+         << std::flush;
     return;
   }
   cancel_requested_ = false;
@@ -311,7 +321,8 @@ void ChatApp::on_change() {
   if (last->id != streaming_id_) {
     if (!running) return;  // not a reply being produced
     // A queued message went out: show it, as typed lines are shown, before its reply.
-    if (!queued_texts_.empty() && messages.size() >= 2 && messages[messages.size() - 2]->role == Role::User &&
+    if (!queued_texts_.empty() && messages.size() >= 2 &&
+        messages[messages.size() - 2]->role == Role::User &&
         messages[messages.size() - 2]->text() == queued_texts_.front()) {
       out_ << sanitize_terminal_text(queued_texts_.front(), true).text << '\n';  // after the prompt
       queued_texts_.pop_front();
@@ -370,7 +381,8 @@ void ChatApp::print_parts(const ThreadMessage& m, bool running) {
       if (!print_tool_call(*call, running)) return;
       after_tool_ = true;
     } else if (const auto* source = part.get_if<SourcePart>()) {
-      out_ << "\n  [source] " << sanitize_terminal_text(one_line(source->title.value_or(source->url), 200), true).text;
+      out_ << "\n  [source] "
+           << sanitize_terminal_text(one_line(source->title.value_or(source->url), 200), true).text;
       after_tool_ = true;
     }
     // Reasoning, images, files and data parts are not shown in line mode.
@@ -390,7 +402,8 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
   };
   if (call.result) {
     show_call();
-    const std::string shown = call.result->is_string() ? call.result->get<std::string>() : call.result->dump();
+    const std::string shown =
+        call.result->is_string() ? call.result->get<std::string>() : call.result->dump();
     out_ << (call.is_error.value_or(false) ? "\n    ! error: " : "\n    = ")
          << sanitize_terminal_text(one_line(shown, 300), true).text << std::flush;
     return true;
@@ -438,7 +451,8 @@ void ChatApp::decide(bool approved, bool always, const std::string& reason) {
       cancel_requested_ = false;
       thread_->respond_to_tool_approval(std::move(response));
       if (always) {
-        out_ << (approved ? "allowed " : "denied ") << sanitize_terminal_text(call->tool_name, true).text
+        out_ << (approved ? "allowed " : "denied ")
+             << sanitize_terminal_text(call->tool_name, true).text
              << " for the rest of this chat\n";
       }
       if (!busy()) prompt();
@@ -471,8 +485,8 @@ Id ChatApp::message_at(const std::string& number) const {
   long i = 0;
   if (!parse_int(number, 1, static_cast<long>(messages.size()), i)) {
     if (messages.empty()) throw UsageError("there are no messages yet");
-    throw UsageError("no message \"" + number + "\": give a number from 1 to " + std::to_string(messages.size()) +
-                     " (see /history)");
+    throw UsageError("no message \"" + number + "\": give a number from 1 to " +
+                     std::to_string(messages.size()) + " (see /history)");
   }
   return messages[static_cast<std::size_t>(i - 1)]->id;
 }
@@ -488,14 +502,16 @@ void ChatApp::command(const std::string& line) {
     prompt();
   } else if (threads_ && ChatThreads::handles(cmd)) {
     ++pending_;  // the lines after it wait until it has finished (a switch loads the thread)
-    threads_->run(cmd, rest_of(in), [this](ThreadRuntime& thread) { show_thread(thread); },
-                  [this, alive = alive_](const std::string& error) {
-                    if (!*alive) return;
-                    --pending_;
-                    if (!error.empty()) out_ << "error: " << sanitize_terminal_text(one_line(error, 300), true).text << '\n';
-                    if (!busy()) prompt();
-                    schedule_drain();
-                  });
+    threads_->run(
+        cmd, rest_of(in), [this](ThreadRuntime& thread) { show_thread(thread); },
+        [this, alive = alive_](const std::string& error) {
+          if (!*alive) return;
+          --pending_;
+          if (!error.empty())
+            out_ << "error: " << sanitize_terminal_text(one_line(error, 300), true).text << '\n';
+          if (!busy()) prompt();
+          schedule_drain();
+        });
   } else if (cmd == "/quit" || cmd == "/exit") {
     quit();
   } else if (cmd == "/history") {
@@ -516,7 +532,9 @@ void ChatApp::command(const std::string& line) {
     in >> number;
     std::string text;
     std::getline(in, text);
-    text.erase(0, text.find_first_not_of(" \t") == std::string::npos ? text.size() : text.find_first_not_of(" \t"));
+    text.erase(0, text.find_first_not_of(" \t") == std::string::npos
+                      ? text.size()
+                      : text.find_first_not_of(" \t"));
     if (number.empty() || text.empty()) throw UsageError("usage: /edit N text");
     const auto id = message_at(number);
     if (auto* open = thread_->edit_composer(id)) open->cancel();
@@ -535,7 +553,8 @@ void ChatApp::command(const std::string& line) {
     in >> number;
     const auto id = message_at(number);
     const auto state = thread_->message_state(id);
-    out_ << "message " << number << " is branch " << state->branch_number << "/" << state->branch_count << ":";
+    out_ << "message " << number << " is branch " << state->branch_number << "/"
+         << state->branch_count << ":";
     for (const auto& sibling : thread_->get_branches(id)) {
       out_ << ' ' << sanitize_terminal_text(sibling, true).text << (sibling == id ? "*" : "");
     }
@@ -546,8 +565,9 @@ void ChatApp::command(const std::string& line) {
     std::string direction;
     in >> number >> direction;
     if (direction != "prev" && direction != "next") throw UsageError("usage: /branch N prev|next");
-    thread_->switch_to_branch(message_at(number), direction == "prev" ? ThreadRuntime::BranchPosition::Previous
-                                                                     : ThreadRuntime::BranchPosition::Next);
+    thread_->switch_to_branch(message_at(number), direction == "prev"
+                                                      ? ThreadRuntime::BranchPosition::Previous
+                                                      : ThreadRuntime::BranchPosition::Next);
     history();
     prompt();
   } else if (cmd == "/queue") {
@@ -555,7 +575,8 @@ void ChatApp::command(const std::string& line) {
     if (items.empty()) out_ << "(nothing queued)\n";
     std::size_t i = 0;
     for (const auto& item : items) {
-      out_ << "  [queued " << ++i << "] " << sanitize_terminal_text(one_line(item.prompt, 70), true).text << '\n';
+      out_ << "  [queued " << ++i << "] "
+           << sanitize_terminal_text(one_line(item.prompt, 70), true).text << '\n';
     }
     if (!busy()) prompt();
   } else if (cmd == "/unqueue") {
@@ -564,10 +585,13 @@ void ChatApp::command(const std::string& line) {
     const auto items = thread_->queue() ? thread_->queue()->items() : std::vector<QueueItem>{};
     long n = 0;
     if (!parse_int(number, 1, static_cast<long>(items.size()), n)) {
-      throw UsageError(items.empty() ? "nothing is queued" : "usage: /unqueue N (1 to " + std::to_string(items.size()) + ", see /queue)");
+      throw UsageError(items.empty() ? "nothing is queued"
+                                     : "usage: /unqueue N (1 to " + std::to_string(items.size()) +
+                                           ", see /queue)");
     }
     const auto& item = items[static_cast<std::size_t>(n - 1)];
-    if (auto it = std::find(queued_texts_.begin(), queued_texts_.end(), item.prompt); it != queued_texts_.end()) {
+    if (auto it = std::find(queued_texts_.begin(), queued_texts_.end(), item.prompt);
+        it != queued_texts_.end()) {
       queued_texts_.erase(it);
     }
     thread_->queue()->remove(item.id);
@@ -584,23 +608,28 @@ void ChatApp::command(const std::string& line) {
   } else if (cmd == "/export") {
     std::string format = "json";
     std::string file = rest_of(in);
-    if (const auto space = file.find(' '); space != std::string::npos &&
-                                           (file.substr(0, space) == "md" || file.substr(0, space) == "json")) {
+    if (const auto space = file.find(' ');
+        space != std::string::npos &&
+        (file.substr(0, space) == "md" || file.substr(0, space) == "json")) {
       format = file.substr(0, space);
-      file = file.substr(file.find_first_not_of(' ', space) == std::string::npos ? file.size()
-                                                                                 : file.find_first_not_of(' ', space));
+      file = file.substr(file.find_first_not_of(' ', space) == std::string::npos
+                             ? file.size()
+                             : file.find_first_not_of(' ', space));
     }
     if (file.empty()) throw UsageError("usage: /export [md|json] FILE");
     const auto exported = thread_->export_repository();
-    const std::string text = format == "md" ? to_markdown(exported) : to_json(exported).dump(2) + "\n";
+    const std::string text =
+        format == "md" ? to_markdown(exported) : to_json(exported).dump(2) + "\n";
     std::ofstream file_out(file, std::ios::binary | std::ios::trunc);
     if (!file_out) throw UsageError("cannot write " + file);
     file_out << text;
     if (!file_out.flush()) throw UsageError("writing " + file + " failed");
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
-  } else if (std::string rest; std::getline(in, rest),
-             capabilities_->command(cmd, rest, [this] { prompt(); }, [this](const std::string& t) { send(t); })) {
+  } else if (std::string rest;
+             std::getline(in, rest),
+             capabilities_->command(
+                 cmd, rest, [this] { prompt(); }, [this](const std::string& t) { send(t); })) {
     // /attach, /speak, /stop, /good, /bad, /1 /2 /3 (capability_commands.cpp)
   } else {
     throw UsageError("unknown command " + cmd + " (try /help)");
@@ -615,8 +644,10 @@ void ChatApp::history() {
     ++i;
     const auto state = thread_->message_state(static_cast<long>(i - 1));
     out_ << i << ". " << to_string(m->role);
-    if (state && state->branch_count > 1) out_ << " [branch " << state->branch_number << "/" << state->branch_count << "]";
-    if (m->role == Role::Assistant && m->status.type != StatusType::Complete) out_ << " (" << status_text(m->status) << ")";
+    if (state && state->branch_count > 1)
+      out_ << " [branch " << state->branch_number << "/" << state->branch_count << "]";
+    if (m->role == Role::Assistant && m->status.type != StatusType::Complete)
+      out_ << " (" << status_text(m->status) << ")";
     out_ << ": " << sanitize_terminal_text(one_line(m->text(), 70), true).text << '\n';
   }
 }

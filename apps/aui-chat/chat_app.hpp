@@ -4,8 +4,8 @@
 
 #include <deque>
 #include <functional>
-#include <memory>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "aui/chat_model_adapter.hpp"
@@ -107,7 +107,7 @@ class ChatApp {
   bool finished_ = true;
   bool cancel_requested_ = false;
   bool quit_ = false;
-  std::deque<std::string> waiting_;  // command lines typed while a reply streamed
+  std::deque<std::string> waiting_;       // command lines typed while a reply streamed
   std::deque<std::string> queued_texts_;  // messages the runtime's queue holds, oldest first
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;

@@ -84,11 +84,13 @@ int main(int argc, char** argv) {
   // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
   runtime_options.history_checkpoint_interval = std::chrono::milliseconds(250);
   // Attachments, speech, feedback and suggestions, the same for every thread.
-  const aui::ThreadAdapters capabilities = aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
+  const aui::ThreadAdapters capabilities =
+      aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
   runtime_options.adapters = capabilities;
   // The list's calls are counted so that /quit lets a rename or a title finish first.
   std::shared_ptr<aui::chat::TrackedThreadList> tracked_list;
-  if (store) list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(store);
+  if (store)
+    list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(store);
   if (store) {
     list_options.adapters_for = [store, capabilities](const aui::ThreadListItem& item) {
       aui::ThreadAdapters adapters = capabilities;
@@ -100,8 +102,8 @@ int main(int argc, char** argv) {
   // thread has none, and loading it anyway would race the first message: the empty answer
   // arriving after that message was typed would clear it (spec §12.2).
   std::vector<aui::Subscription> tool_registrations;
-  list_options.on_thread_started = [&tool_registrations, tools = chosen.tools](aui::ThreadRuntime& thread,
-                                                                               const aui::ThreadListItem&) {
+  list_options.on_thread_started = [&tool_registrations, tools = chosen.tools](
+                                       aui::ThreadRuntime& thread, const aui::ThreadListItem&) {
     tool_registrations.push_back(thread.register_tools(tools));
   };
   aui::LocalRuntime rt(std::move(list_options));
@@ -140,7 +142,8 @@ int main(int argc, char** argv) {
 
   loop->run();
   if (tracked_list && !tracked_list->wait_idle(std::chrono::seconds(5))) {
-    std::cerr << "aui-chat: the thread store did not answer within 5 s; the last change may be lost\n";
+    std::cerr
+        << "aui-chat: the thread store did not answer within 5 s; the last change may be lost\n";
   }
   std::cout.flush();
   std::fflush(stdout);

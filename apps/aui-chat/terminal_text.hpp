@@ -8,8 +8,8 @@
 namespace aui::chat {
 
 struct SanitizedText {
-  std::string text;       // safe to write to a terminal
-  std::size_t consumed;   // bytes of the input that `text` covers
+  std::string text;      // safe to write to a terminal
+  std::size_t consumed;  // bytes of the input that `text` covers
 };
 
 /// Drops terminal escape sequences (CSI, OSC, DCS and other ESC forms), C0 controls other than

@@ -23,18 +23,22 @@ std::string error_text(std::exception_ptr e) {
 std::string safe(const std::string& text) { return sanitize_terminal_text(text, true).text; }
 
 // The first line of `text`, at most `max` bytes.
-std::string first_line(const std::string& text, std::size_t max) { return one_line(text.substr(0, text.find('\n')), max); }
+std::string first_line(const std::string& text, std::size_t max) {
+  return one_line(text.substr(0, text.find('\n')), max);
+}
 
 }  // namespace
 
-ChatThreads::ChatThreads(ThreadListRuntime& list, std::shared_ptr<ThreadStore> store, std::ostream& out)
+ChatThreads::ChatThreads(ThreadListRuntime& list, std::shared_ptr<ThreadStore> store,
+                         std::ostream& out)
     : list_(list), store_(std::move(store)), out_(out) {}
 
 ChatThreads::~ChatThreads() { *alive_ = false; }
 
 bool ChatThreads::handles(const std::string& command) {
-  return command == "/threads" || command == "/new" || command == "/switch" || command == "/rename" ||
-         command == "/archive" || command == "/delete" || command == "/search";
+  return command == "/threads" || command == "/new" || command == "/switch" ||
+         command == "/rename" || command == "/archive" || command == "/delete" ||
+         command == "/search";
 }
 
 const char* ChatThreads::help() {
@@ -55,7 +59,8 @@ std::vector<std::string> ChatThreads::listing() const {
 std::string ChatThreads::describe(const std::string& id) const {
   auto item = list_.item(id);
   if (!item) return "(gone)";
-  std::string text = item->title && !item->title->empty() ? first_line(*item->title, 60) : "(untitled)";
+  std::string text =
+      item->title && !item->title->empty() ? first_line(*item->title, 60) : "(untitled)";
   if (item->status == ThreadStatus::Archived) text += " [archived]";
   if (item->is_running) text += " [replying]";
   return safe(text);
@@ -70,7 +75,8 @@ void ChatThreads::list_threads() {
     const bool is_main = item && item->is_main;
     out_ << "  " << (i + 1) << (is_main ? "* " : "  ") << describe(ids[i]) << '\n';
   }
-  if (auto draft = list_.new_thread_id(); draft && *draft == main) out_ << "  (showing a new thread)\n";
+  if (auto draft = list_.new_thread_id(); draft && *draft == main)
+    out_ << "  (showing a new thread)\n";
 }
 
 void ChatThreads::run(const std::string& command, const std::string& args,
@@ -82,12 +88,13 @@ void ChatThreads::run(const std::string& command, const std::string& args,
       if (!*alive) return;
       if (e) return done(error_text(e));
       // The thread shows once its stored messages are loaded (a failed load leaves it empty).
-      list_.main_thread().load_history().then([this, alive, show, done, success](std::exception_ptr) {
-        if (!*alive) return;
-        show(list_.main_thread());
-        if (!success.empty()) out_ << success << '\n';
-        done({});
-      });
+      list_.main_thread().load_history().then(
+          [this, alive, show, done, success](std::exception_ptr) {
+            if (!*alive) return;
+            show(list_.main_thread());
+            if (!success.empty()) out_ << success << '\n';
+            done({});
+          });
     });
   };
   const std::string main = list_.main_thread_id();
@@ -103,25 +110,31 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     char* end = nullptr;
     errno = 0;
     const long n = std::strtol(args.c_str(), &end, 10);
-    if (args.empty() || *end != '\0' || errno != 0 || n < 1 || static_cast<std::size_t>(n) > ids.size()) {
-      return done(ids.empty() ? "there are no saved threads yet"
-                              : "usage: /switch N (1 to " + std::to_string(ids.size()) + ", see /threads)");
+    if (args.empty() || *end != '\0' || errno != 0 || n < 1 ||
+        static_cast<std::size_t>(n) > ids.size()) {
+      return done(ids.empty()
+                      ? "there are no saved threads yet"
+                      : "usage: /switch N (1 to " + std::to_string(ids.size()) + ", see /threads)");
     }
     const std::string id = ids[static_cast<std::size_t>(n - 1)];
-    return after(list_.switch_to_thread(id), "(thread " + std::to_string(n) + ": " + describe(id) + ")");
+    return after(list_.switch_to_thread(id),
+                 "(thread " + std::to_string(n) + ": " + describe(id) + ")");
   }
   if (command == "/rename") {
     if (args.empty()) return done("usage: /rename TEXT");
     auto item = list_.item(main);
-    if (item && item->status == ThreadStatus::New) return done("this thread is new: send a message first");
+    if (item && item->status == ThreadStatus::New)
+      return done("this thread is new: send a message first");
     return after(list_.rename(main, args), "(renamed)");
   }
   if (command == "/archive" || command == "/delete") {
     auto item = list_.item(main);
-    if (item && item->status == ThreadStatus::New) return done("this thread is new and not saved: nothing to " + command.substr(1));
+    if (item && item->status == ThreadStatus::New)
+      return done("this thread is new and not saved: nothing to " + command.substr(1));
     const std::string name = describe(main);
     Completion c = command == "/archive" ? list_.archive(main) : list_.remove(main);
-    return after(c, "(" + std::string(command == "/archive" ? "archived " : "deleted ") + name + "; showing a new thread)");
+    return after(c, "(" + std::string(command == "/archive" ? "archived " : "deleted ") + name +
+                        "; showing a new thread)");
   }
   if (command == "/search") {
     if (args.empty()) return done("usage: /search TEXT");
@@ -149,8 +162,8 @@ void ChatThreads::run(const std::string& command, const std::string& args,
               if (ids[i] == item->id) where = std::to_string(i + 1);
             }
           }
-          out_ << "  thread " << where << " (" << describe(hit.thread_id) << "): " << safe(first_line(hit.snippet, 120))
-               << '\n';
+          out_ << "  thread " << where << " (" << describe(hit.thread_id)
+               << "): " << safe(first_line(hit.snippet, 120)) << '\n';
         }
         done({});
       });
@@ -194,7 +207,8 @@ RemoteThreadInitializeResult TrackedThreadList::initialize(const std::string& lo
 void TrackedThreadList::rename(const std::string& remote_id, const std::string& new_title) {
   track([&] { inner_->rename(remote_id, new_title); });
 }
-void TrackedThreadList::update_custom(const std::string& remote_id, const std::optional<Json>& custom) {
+void TrackedThreadList::update_custom(const std::string& remote_id,
+                                      const std::optional<Json>& custom) {
   track([&] { inner_->update_custom(remote_id, custom); });
 }
 void TrackedThreadList::archive(const std::string& remote_id) {

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,7 +34,8 @@ class ChatThreads {
 
   /// Runs a command with the rest of its line. `show` is called with the thread to show when the
   /// main thread changed; `done(error)` once the command has finished (error empty on success).
-  void run(const std::string& command, const std::string& args, const std::function<void(ThreadRuntime&)>& show,
+  void run(const std::string& command, const std::string& args,
+           const std::function<void(ThreadRuntime&)>& show,
            std::function<void(const std::string& error)> done);
 
   /// The numbered listing /threads prints (regular threads newest first, then archived ones).
@@ -57,7 +58,8 @@ namespace aui::chat {
 /// before the process exits (a rename or a title must not be cut off by /quit).
 class TrackedThreadList final : public RemoteThreadListAdapter {
  public:
-  explicit TrackedThreadList(std::shared_ptr<RemoteThreadListAdapter> inner) : inner_(std::move(inner)) {}
+  explicit TrackedThreadList(std::shared_ptr<RemoteThreadListAdapter> inner)
+      : inner_(std::move(inner)) {}
   /// Waits until no call is in progress, at most `timeout`; false when it ran out.
   bool wait_idle(std::chrono::milliseconds timeout);
 
@@ -69,7 +71,8 @@ class TrackedThreadList final : public RemoteThreadListAdapter {
   void archive(const std::string& remote_id) override;
   void unarchive(const std::string& remote_id) override;
   void remove(const std::string& remote_id) override;
-  void generate_title(const std::string& remote_id, const MessageList& messages, const TitleSink& sink) override;
+  void generate_title(const std::string& remote_id, const MessageList& messages,
+                      const TitleSink& sink) override;
   RemoteThreadMetadata fetch(const std::string& thread_id) override;
 
  private:

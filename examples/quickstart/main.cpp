@@ -23,7 +23,9 @@ int main(int argc, char** argv) {
   const auto& reply = *thread.messages().back();
   if (reply.status.type == aui::StatusType::Incomplete) {
     const aui::Json& error = reply.status.error;
-    std::cerr << "failed: " << (error.contains("message") ? error["message"].get<std::string>() : error.dump()) << '\n';
+    std::cerr << "failed: "
+              << (error.contains("message") ? error["message"].get<std::string>() : error.dump())
+              << '\n';
     return 1;
   }
   std::cout << reply.text() << '\n';

@@ -50,8 +50,10 @@ aui::ChatModelAdapter make_rest_adapter(std::string url) {
     curl_easy_cleanup(curl);
 
     if (rc == CURLE_ABORTED_BY_CALLBACK) throw aui::Cancelled();
-    if (rc != CURLE_OK) throw std::runtime_error(std::string("request failed: ") + curl_easy_strerror(rc));
-    if (status != 200) throw std::runtime_error("the server answered HTTP " + std::to_string(status));
+    if (rc != CURLE_OK)
+      throw std::runtime_error(std::string("request failed: ") + curl_easy_strerror(rc));
+    if (status != 200)
+      throw std::runtime_error("the server answered HTTP " + std::to_string(status));
     const aui::Json reply = aui::parse_json(response, "the server's reply");
     if (!reply.contains("text") || !reply["text"].is_string()) {
       throw std::runtime_error("the server's reply has no \"text\"");

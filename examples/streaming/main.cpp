@@ -27,7 +27,8 @@ void stream_words(const aui::ChatModelRunOptions& options, aui::RunResultSink& s
 }
 
 // Coroutine form: the same with co_yield.
-aui::Generator<aui::ChatModelRunResult> stream_words_coroutine(const aui::ChatModelRunOptions& options) {
+aui::Generator<aui::ChatModelRunResult> stream_words_coroutine(
+    const aui::ChatModelRunOptions& options) {
   aui::Text reply;
   for (const auto& word : words_of("Coroutine says: " + options.messages.back()->text())) {
     if (options.stop_token.stop_requested()) co_return;  // cancelled

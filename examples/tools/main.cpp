@@ -43,9 +43,13 @@ aui::Toolkit weather_toolkit() {
         .parameters = {{"type", "object"},
                        {"properties", {{"city", {{"type", "string"}}}}},
                        {"required", {"city"}}},
-        .execute = [](const aui::Json& args) {
-          return aui::Json{{"city", args["city"]}, {"temperature", 21}, {"unit", "°C"}, {"conditions", "sunny"}};
-        }}},
+        .execute =
+            [](const aui::Json& args) {
+              return aui::Json{{"city", args["city"]},
+                               {"temperature", 21},
+                               {"unit", "°C"},
+                               {"conditions", "sunny"}};
+            }}},
   };
 }
 
@@ -58,8 +62,10 @@ void example_weather() {
   rt.wait(rt.thread().append("What is the weather in Paris?"));
   const auto& reply = *rt.thread().messages().back();
   print(reply);
-  expect(reply.content.at(1).as<aui::ToolCallPart>().result->at("conditions") == "sunny", "the tool ran");
-  expect(reply.text().find("In Paris it is 21°C and sunny") != std::string::npos, "the reply uses its result");
+  expect(reply.content.at(1).as<aui::ToolCallPart>().result->at("conditions") == "sunny",
+         "the tool ran");
+  expect(reply.text().find("In Paris it is 21°C and sunny") != std::string::npos,
+         "the reply uses its result");
 }
 
 // A streaming adapter of your own: it streams the call's arguments as a model would, then one
@@ -70,7 +76,8 @@ void example_streaming_tool_call() {
     const auto so_far = o.get_message()->content;
     if (!so_far.empty()) {  // called again: the result is in the message
       const auto& call = so_far.at(0).as<aui::ToolCallPart>();
-      sink.yield(aui::ChatModelRunResult::text("It is " + call.result->at("conditions").get<std::string>() + "."));
+      sink.yield(aui::ChatModelRunResult::text(
+          "It is " + call.result->at("conditions").get<std::string>() + "."));
       return;
     }
     const std::string args = R"({"city": "Rome"})";
@@ -111,10 +118,12 @@ void example_human_tool() {
   expect(paused->status.type == aui::StatusType::RequiresAction, "the run pauses for the person");
   const auto& call = paused->content.at(1).as<aui::ToolCallPart>();
   std::cout << "  (the person answers " << call.tool_name << ")\n";
-  rt.thread().add_tool_result({paused->id, call.tool_call_id, call.tool_name, aui::Json{{"sent", true}}});
+  rt.thread().add_tool_result(
+      {paused->id, call.tool_call_id, call.tool_name, aui::Json{{"sent", true}}});
   rt.event_loop()->run_until([&] { return !rt.thread().is_run_in_progress(); });
   print(*rt.thread().messages().back());
-  expect(rt.thread().messages().back()->status.type == aui::StatusType::Complete, "the run resumed and finished");
+  expect(rt.thread().messages().back()->status.type == aui::StatusType::Complete,
+         "the run resumed and finished");
 }
 
 void example_approval_gate() {
@@ -124,11 +133,16 @@ void example_approval_gate() {
       {"deploy",
        {.description = "Deploy a service.",
         .parameters = {{"type", "object"},
-                       {"properties", {{"service", {{"type", "string"}}}, {"environment", {{"type", "string"}}}}}},
-        .execute = [&](const aui::Json& args) {
-          ++deployed;
-          return aui::Json{{"service", args["service"]}, {"environment", args["environment"]}, {"version", "1.2.3"}};
-        },
+                       {"properties",
+                        {{"service", {{"type", "string"}}},
+                         {"environment", {{"type", "string"}}}}}},
+        .execute =
+            [&](const aui::Json& args) {
+              ++deployed;
+              return aui::Json{{"service", args["service"]},
+                               {"environment", args["environment"]},
+                               {"version", "1.2.3"}};
+            },
         .needs_approval = true}},
   };
   aui::LocalRuntime rt(demo());
@@ -136,7 +150,8 @@ void example_approval_gate() {
   rt.wait(rt.thread().append("deploy to staging"));
   auto paused = rt.thread().messages().back();
   const auto& call = paused->content.at(1).as<aui::ToolCallPart>();
-  expect(call.approval && call.approval->pending() && deployed == 0, "nothing runs before the person decides");
+  expect(call.approval && call.approval->pending() && deployed == 0,
+         "nothing runs before the person decides");
   std::cout << "  (the person allows " << call.tool_name << ")\n";
   rt.thread().respond_to_tool_approval({call.approval->id, true});
   rt.event_loop()->run_until([&] { return !rt.thread().is_run_in_progress(); });

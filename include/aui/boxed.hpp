@@ -17,7 +17,7 @@ template <class T>
 class Boxed {
  public:
   Boxed() noexcept = default;
-  Boxed(std::nullptr_t) noexcept {}                // NOLINT(google-explicit-constructor)
+  Boxed(std::nullptr_t) noexcept {}                      // NOLINT(google-explicit-constructor)
   Boxed(T value) : node_(new Node(std::move(value))) {}  // NOLINT(google-explicit-constructor)
   Boxed(const Boxed& other) noexcept : node_(other.node_) {
     if (node_) node_->refs.fetch_add(1, std::memory_order_relaxed);

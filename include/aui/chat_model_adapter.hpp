@@ -31,7 +31,7 @@ struct ChatModelRunOptions {
   /// aui::Cancelled (or returning) are both fine.
   std::stop_token stop_token{};
   ModelContext context{};
-  Id assistant_message_id{};              // unstable_assistantMessageId
+  Id assistant_message_id{};               // unstable_assistantMessageId
   std::optional<std::string> thread_id{};  // unstable_threadId: the remote thread id, if any
   std::optional<Id> parent_id{};           // unstable_parentId
   /// unstable_getMessage: the message as merged so far. Safe to call from the adapter's thread.
@@ -102,20 +102,20 @@ class ChatModelAdapter {
   ChatModelAdapter() = default;
 
   template <class F>
-    requires std::is_invocable_r_v<ChatModelRunResult, F&, const ChatModelRunOptions&> &&
-             (!std::is_same_v<std::invoke_result_t<F&, const ChatModelRunOptions&>,
-                              Generator<ChatModelRunResult>>)
-  ChatModelAdapter(F f)  // NOLINT(google-explicit-constructor): a lambda is an adapter
+  requires std::is_invocable_r_v<ChatModelRunResult, F&, const ChatModelRunOptions&> &&
+      (!std::is_same_v<std::invoke_result_t<F&, const ChatModelRunOptions&>,
+                       Generator<ChatModelRunResult>>)
+          ChatModelAdapter(F f)  // NOLINT(google-explicit-constructor): a lambda is an adapter
       : form_(Form::Plain), plain_(std::make_shared<PlainFn>(std::move(f))) {}
 
   template <class F>
-    requires std::is_invocable_v<F&, const ChatModelRunOptions&, RunResultSink&>
-  ChatModelAdapter(F f)  // NOLINT(google-explicit-constructor)
+  requires std::is_invocable_v<F&, const ChatModelRunOptions&, RunResultSink&> ChatModelAdapter(
+      F f)  // NOLINT(google-explicit-constructor)
       : form_(Form::Streaming), streaming_(std::make_shared<StreamingFn>(std::move(f))) {}
 
   template <class F>
-    requires std::is_same_v<std::invoke_result_t<F&, const ChatModelRunOptions&>,
-                            Generator<ChatModelRunResult>>
+  requires std::is_same_v<std::invoke_result_t<F&, const ChatModelRunOptions&>,
+                          Generator<ChatModelRunResult>>
   ChatModelAdapter(F f)  // NOLINT(google-explicit-constructor)
       : form_(Form::Coroutine), coroutine_(std::make_shared<CoroutineFn>(std::move(f))) {}
 

@@ -72,7 +72,9 @@ class CompactVector {
   }
   void clear() noexcept { items_.reset(); }
 
-  friend bool operator==(const CompactVector& a, const CompactVector& b) { return a.items() == b.items(); }
+  friend bool operator==(const CompactVector& a, const CompactVector& b) {
+    return a.items() == b.items();
+  }
 
  private:
   const Items& items() const noexcept {

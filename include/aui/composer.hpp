@@ -159,8 +159,8 @@ class Composer {
   void end_dictation();
   std::optional<DictationState> dictation_;
   std::shared_ptr<DictationSession> dictation_session_;
-  std::string dictation_base_;            // the text transcripts are appended to
-  std::uint64_t dictation_epoch_ = 0;     // bumped per session: events of older ones are ignored
+  std::string dictation_base_;               // the text transcripts are appended to
+  std::uint64_t dictation_epoch_ = 0;        // bumped per session: events of older ones are ignored
   std::vector<Completion> dictation_stops_;  // stop_dictation() calls waiting for the end
 };
 

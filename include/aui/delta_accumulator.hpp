@@ -33,8 +33,8 @@ class DeltaAccumulator {
   void append_text(std::string_view delta);
   void append_reasoning(std::string_view delta);
   /// One tool-call fragment. Empty id / name mean "not in this fragment".
-  void tool_call_delta(std::optional<std::size_t> index, std::string_view id,
-                       std::string_view name, std::string_view arguments_fragment);
+  void tool_call_delta(std::optional<std::size_t> index, std::string_view id, std::string_view name,
+                       std::string_view arguments_fragment);
   /// Appends a finished part (a source, a file, a whole tool call with a result, ...).
   void add_part(ContentPart part);
   /// Ends the part being streamed: the next text or reasoning delta starts a new part, and the

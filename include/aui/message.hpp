@@ -100,7 +100,7 @@ struct TextPart {
   Text text{};
   std::optional<PartStatus> status{};
   Sparse<Json> provider_metadata{};  // object or null
-  Sparse<std::string> parent_id{};  // empty = absent
+  Sparse<std::string> parent_id{};   // empty = absent
   friend bool operator==(const TextPart&, const TextPart&) = default;
 };
 
@@ -146,19 +146,19 @@ struct ToolCallPart {
   std::string tool_call_id{};
   std::string tool_name{};
   Json args = Json::object();  // may be a partial parse while streaming
-  Text args_text{};              // the raw argument text as the model produced it
+  Text args_text{};            // the raw argument text as the model produced it
   /// Absent means unresolved; a JSON null, false, 0 or "" is a result (spec §2.3).
   std::optional<Json> result{};
   std::optional<bool> is_error{};
   std::optional<Json> artifact{};
   Json model_content{};  // list or null
   std::optional<Json> timing{};
-  Json mcp{};                // object or null
+  Json mcp{};                        // object or null
   Sparse<Json> provider_metadata{};  // object or null
-  Json interrupt{};          // { type: "human", payload } or null
+  Json interrupt{};                  // { type: "human", payload } or null
   Boxed<Approval> approval{};
   Sparse<std::string> parent_id{};  // empty = absent
-  Json messages{};  // nested conversation (list of ThreadMessage JSON) or null
+  Json messages{};                  // nested conversation (list of ThreadMessage JSON) or null
 
   bool resolved() const noexcept { return result.has_value(); }
   friend bool operator==(const ToolCallPart&, const ToolCallPart&) = default;
@@ -243,14 +243,14 @@ bool part_allowed(Role role, PartType type) noexcept;
 class ContentPart {
  public:
   ContentPart() : v_(TextPart{}) {}
-  ContentPart(TextPart p) : v_(std::move(p)) {}                           // NOLINT
-  ContentPart(ReasoningPart p) : v_(Boxed<ReasoningPart>(std::move(p))) {}  // NOLINT
-  ContentPart(ToolCallPart p) : v_(Boxed<ToolCallPart>(std::move(p))) {}    // NOLINT
-  ContentPart(SourcePart p) : v_(Boxed<SourcePart>(std::move(p))) {}        // NOLINT
-  ContentPart(ImagePart p) : v_(Boxed<ImagePart>(std::move(p))) {}          // NOLINT
-  ContentPart(FilePart p) : v_(Boxed<FilePart>(std::move(p))) {}            // NOLINT
-  ContentPart(AudioPart p) : v_(Boxed<AudioPart>(std::move(p))) {}          // NOLINT
-  ContentPart(DataPart p) : v_(Boxed<DataPart>(std::move(p))) {}            // NOLINT
+  ContentPart(TextPart p) : v_(std::move(p)) {}                                   // NOLINT
+  ContentPart(ReasoningPart p) : v_(Boxed<ReasoningPart>(std::move(p))) {}        // NOLINT
+  ContentPart(ToolCallPart p) : v_(Boxed<ToolCallPart>(std::move(p))) {}          // NOLINT
+  ContentPart(SourcePart p) : v_(Boxed<SourcePart>(std::move(p))) {}              // NOLINT
+  ContentPart(ImagePart p) : v_(Boxed<ImagePart>(std::move(p))) {}                // NOLINT
+  ContentPart(FilePart p) : v_(Boxed<FilePart>(std::move(p))) {}                  // NOLINT
+  ContentPart(AudioPart p) : v_(Boxed<AudioPart>(std::move(p))) {}                // NOLINT
+  ContentPart(DataPart p) : v_(Boxed<DataPart>(std::move(p))) {}                  // NOLINT
   ContentPart(GenerativeUIPart p) : v_(Boxed<GenerativeUIPart>(std::move(p))) {}  // NOLINT
 
   PartType type() const noexcept { return static_cast<PartType>(v_.index()); }
@@ -335,7 +335,7 @@ struct AttachmentStatus {
   /// "uploading" (running), "composer-send" (requires-action), "error" | "upload-paused"
   /// (incomplete); empty for complete.
   std::string reason{};
-  double progress = 0;  // running only
+  double progress = 0;    // running only
   std::string message{};  // incomplete only
   friend bool operator==(const AttachmentStatus&, const AttachmentStatus&) = default;
 };
@@ -371,7 +371,7 @@ struct ThreadStep {
 
 /// The metadata lists an assistant message accumulates over a run.
 struct AssistantMetadata {
-  Json unstable_state{};                    // default null
+  Json unstable_state{};                     // default null
   std::vector<Json> unstable_annotations{};  // default []
   std::vector<Json> unstable_data{};         // default []
   std::vector<ThreadStep> steps{};           // default []; drives maxSteps
@@ -405,7 +405,7 @@ struct ThreadMessage {
   Role role = Role::User;
   Content content{};
   MessageMetadata metadata{};
-  MessageStatus status{};                 // meaningful for assistant messages only
+  MessageStatus status{};                   // meaningful for assistant messages only
   CompactVector<Attachment> attachments{};  // user messages only; complete attachments
 
   /// The text parts joined by "\n\n" (what copy and speak use).

@@ -17,7 +17,7 @@ struct ThreadMessageLike {
   Content content{};
   std::optional<Id> id{};
   std::optional<Timestamp> created_at{};
-  std::optional<MessageStatus> status{};           // assistant only
+  std::optional<MessageStatus> status{};                 // assistant only
   std::optional<std::vector<Attachment>> attachments{};  // user only
   MessageMetadata metadata{};
   bool has_steps = false;  // set when metadata carried steps (an error on non-assistant roles)

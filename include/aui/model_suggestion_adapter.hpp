@@ -33,8 +33,9 @@ std::vector<ThreadSuggestion> parse_follow_ups(const std::string& answer, std::s
 class ModelSuggestionAdapter final : public SuggestionAdapter {
  public:
   explicit ModelSuggestionAdapter(ChatModelAdapter model, ModelSuggestionOptions options = {});
-  std::vector<ThreadSuggestion> generate(const MessageList& messages, std::stop_token stop,
-                                         const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override;
+  std::vector<ThreadSuggestion> generate(
+      const MessageList& messages, std::stop_token stop,
+      const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override;
 
  private:
   ChatModelAdapter model_;

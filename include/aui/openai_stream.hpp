@@ -19,9 +19,9 @@ namespace aui {
 ///
 ///     aui::OpenAIStreamDecoder decoder;
 ///     aui::SseParser parser([&](const aui::SseEvent& e) { decoder.feed(e); });
-///     // for each slice of the body: parser.feed(bytes); sink.yield(decoder.accumulator().snapshot());
-///     parser.finish();
-///     decoder.finish();  // the last snapshot now carries status()
+///     // for each slice of the body: parser.feed(bytes);
+///     sink.yield(decoder.accumulator().snapshot()); parser.finish(); decoder.finish();  // the
+///     last snapshot now carries status()
 ///
 /// What it reads: choice 0 only (other choices are ignored); `delta.content` as a string or as
 /// Mistral's list of `text` / `thinking` parts; `delta.reasoning_content` and `delta.reasoning`

@@ -156,8 +156,9 @@ class PersistentVector {
     const size_type new_tail_offset = ((n - 1) >> kBits) << kBits;
     const Leaf& last = leaf_for(n - 1);
     const size_type last_base = (n - 1) >= tail_offset() ? tail_offset() : new_tail_offset;
-    out.tail_ = std::make_shared<Leaf>(last.begin() + static_cast<std::ptrdiff_t>(new_tail_offset - last_base),
-                                       last.begin() + static_cast<std::ptrdiff_t>(n - last_base));
+    out.tail_ = std::make_shared<Leaf>(
+        last.begin() + static_cast<std::ptrdiff_t>(new_tail_offset - last_base),
+        last.begin() + static_cast<std::ptrdiff_t>(n - last_base));
     if (new_tail_offset > 0) {
       NodePtr root = trim(shift_, root_.get(), new_tail_offset);
       unsigned shift = shift_;

@@ -24,7 +24,8 @@ namespace aui {
 /// as with std::vector, are invalidated by any operation that changes the capacity.
 template <class T>
 class SmallVector {
-  static_assert(std::is_nothrow_move_constructible_v<T>, "elements are moved when the vector grows");
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "elements are moved when the vector grows");
 
  public:
   using value_type = T;
@@ -204,7 +205,9 @@ class SmallVector {
  private:
   bool on_heap() const noexcept { return capacity_ > 1; }
   T* inline_slot() noexcept { return std::launder(reinterpret_cast<T*>(inline_)); }
-  const T* inline_slot() const noexcept { return std::launder(reinterpret_cast<const T*>(inline_)); }
+  const T* inline_slot() const noexcept {
+    return std::launder(reinterpret_cast<const T*>(inline_));
+  }
 
   static T* allocate(size_type n) { return std::allocator<T>{}.allocate(n); }
   static void deallocate(T* p, size_type n) noexcept { std::allocator<T>{}.deallocate(p, n); }
@@ -231,7 +234,8 @@ class SmallVector {
   }
   template <class It>
   void append(It first, It last) {
-    if constexpr (std::forward_iterator<It>) reserve(size_ + static_cast<size_type>(std::distance(first, last)));
+    if constexpr (std::forward_iterator<It>)
+      reserve(size_ + static_cast<size_type>(std::distance(first, last)));
     for (; first != last; ++first) emplace_back(*first);
   }
   /// Takes other's elements; this vector is empty with inline storage, other ends so too.

@@ -26,8 +26,8 @@ class Sparse {
   Sparse() noexcept = default;
   /// Stores the value unless it equals T{}.
   template <class U = T>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, Sparse>)
-  Sparse(U&& value) {  // NOLINT(google-explicit-constructor): a Sparse<T> stands in for a T
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Sparse>)
+      Sparse(U&& value) {  // NOLINT(google-explicit-constructor): a Sparse<T> stands in for a T
     T v(std::forward<U>(value));
     if (!(v == T{})) box_ = Boxed<T>(std::move(v));
   }

@@ -11,8 +11,9 @@ namespace aui {
 class StaticSuggestionAdapter final : public SuggestionAdapter {
  public:
   explicit StaticSuggestionAdapter(std::vector<ThreadSuggestion> suggestions);
-  std::vector<ThreadSuggestion> generate(const MessageList& messages, std::stop_token stop,
-                                         const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override;
+  std::vector<ThreadSuggestion> generate(
+      const MessageList& messages, std::stop_token stop,
+      const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override;
 
  private:
   std::vector<ThreadSuggestion> suggestions_;

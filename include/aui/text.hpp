@@ -26,7 +26,7 @@ class Text {
  public:
   Text() noexcept = default;
   Text(std::string_view s);  // NOLINT(google-explicit-constructor): a string literal is a Text
-  Text(const char* s) : Text(std::string_view(s)) {}  // NOLINT(google-explicit-constructor)
+  Text(const char* s) : Text(std::string_view(s)) {}         // NOLINT(google-explicit-constructor)
   Text(const std::string& s) : Text(std::string_view(s)) {}  // NOLINT(google-explicit-constructor)
   Text(const Text& other) noexcept;
   Text(Text&& other) noexcept;

@@ -141,9 +141,9 @@ class Parent {
   static Parent root() { return Parent(Kind::Root, {}); }
   static Parent message(Id id) { return Parent(Kind::Message, std::move(id)); }
   Parent() : Parent(Kind::Tail, {}) {}
-  Parent(Id id) : Parent(Kind::Message, std::move(id)) {}            // NOLINT
-  Parent(const char* id) : Parent(Kind::Message, Id(id)) {}          // NOLINT
-  Parent(std::optional<Id> id)                                      // NOLINT
+  Parent(Id id) : Parent(Kind::Message, std::move(id)) {}    // NOLINT
+  Parent(const char* id) : Parent(Kind::Message, Id(id)) {}  // NOLINT
+  Parent(std::optional<Id> id)                               // NOLINT
       : Parent(id ? Kind::Message : Kind::Root, id.value_or(Id())) {}
   enum class Kind { Tail, Root, Message };
   Kind kind() const noexcept { return kind_; }
@@ -160,7 +160,7 @@ struct AppendMessage {
   Role role = Role::User;
   Content content{};
   std::vector<Attachment> attachments{};  // user only
-  Json custom{};                        // metadata.custom (an object or null)
+  Json custom{};                          // metadata.custom (an object or null)
   std::optional<Timestamp> created_at{};
   std::optional<MessageStatus> status{};  // assistant only
   Parent parent{};
@@ -199,7 +199,7 @@ struct ToolResult {
   Json result{};            // JSON null is a result too
   bool is_error = false;
   std::optional<Json> artifact{};  // absent keeps the previous artifact
-  Json model_content{};             // null = absent
+  Json model_content{};            // null = absent
 };
 
 /// A decision on an approval gate (spec §5.11). `approved` may be left out when `option_id`
@@ -234,7 +234,9 @@ class ThreadRuntime {
   /// initialisation barrier to start its run. Unlike is_running() it stays true between the
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
-  bool is_run_in_progress() const noexcept { return !live_roundtrips_.empty() || runs_at_barrier_ > 0; }
+  bool is_run_in_progress() const noexcept {
+    return !live_roundtrips_.empty() || runs_at_barrier_ > 0;
+  }
   /// A history load is in flight (spec §12.2).
   bool is_loading() const noexcept { return is_loading_; }
   /// No messages and no history load in flight: an empty state may show (spec §4).
@@ -373,7 +375,8 @@ class ThreadRuntime {
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
   void drain(const std::shared_ptr<Roundtrip>& rt, bool due);
   std::chrono::steady_clock::time_point now() const;
-  void run_approved_tools(const std::shared_ptr<Roundtrip>& rt, std::shared_ptr<ChatModelRunOptions> options);
+  void run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
+                          std::shared_ptr<ChatModelRunOptions> options);
   void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
   void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
   void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
@@ -413,25 +416,25 @@ class ThreadRuntime {
   std::shared_ptr<Utterance> utterance_;
   std::function<void()> utterance_unsubscribe_;
   std::shared_ptr<Listeners> listeners_;
-  std::shared_ptr<Roundtrip> current_;     // the roundtrip holding the current signal
-  std::shared_ptr<Run> active_run_;        // the most recently started run loop
+  std::shared_ptr<Roundtrip> current_;  // the roundtrip holding the current signal
+  std::shared_ptr<Run> active_run_;     // the most recently started run loop
   std::vector<std::shared_ptr<Roundtrip>> live_roundtrips_;  // started, not yet finished
   std::shared_ptr<struct SuggestionJob> suggestion_job_;
   RunConfig last_run_config_;
   std::shared_ptr<ToolCallLedger> tool_ledger_;
   std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
   std::unique_ptr<MessageQueue> queue_;
-  Subscription queue_shown_;  // the thread composer shows the queue (spec §11.1)
-  bool queue_busy_ = false;            // a run loop is in progress (spec §9.4)
-  bool queue_paused_ = false;          // a cancel kept the items (queue_clear_on_cancel false)
-  bool queue_run_in_flight_ = false;   // the current run was dispatched by the queue
-  bool dispatching_ = false;           // inside a dispatch: the append bypasses the queue
-  std::uint64_t queue_epoch_ = 0;      // run loop starts; a stale release does nothing
-  std::uint64_t generation_ = 0;  // lifecycle generation (bumped by detach)
+  Subscription queue_shown_;          // the thread composer shows the queue (spec §11.1)
+  bool queue_busy_ = false;           // a run loop is in progress (spec §9.4)
+  bool queue_paused_ = false;         // a cancel kept the items (queue_clear_on_cancel false)
+  bool queue_run_in_flight_ = false;  // the current run was dispatched by the queue
+  bool dispatching_ = false;          // inside a dispatch: the append bypasses the queue
+  std::uint64_t queue_epoch_ = 0;     // run loop starts; a stale release does nothing
+  std::uint64_t generation_ = 0;      // lifecycle generation (bumped by detach)
   bool initialized_ = false;
   bool detached_ = false;
   std::unique_ptr<detail::HistoryWriter> history_writer_;
-  int runs_at_barrier_ = 0;                  // appends waiting for the thread to be created
+  int runs_at_barrier_ = 0;                 // appends waiting for the thread to be created
   std::optional<Completion> history_load_;  // requested (spec §12.2)
   bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
   bool is_loading_ = false;

@@ -61,14 +61,17 @@ class ThreadStore : public RemoteThreadListAdapter,
 
   /// The thread's messages in the order they were first written (any order between a parent and
   /// its child is fixed by arrange_history). Unknown thread: empty.
-  virtual std::vector<ExportedMessageRepositoryItem> read_messages(const std::string& remote_id) = 0;
+  virtual std::vector<ExportedMessageRepositoryItem> read_messages(
+      const std::string& remote_id) = 0;
   /// Inserts or replaces the message with the item's id. A `running` item never replaces a stored
   /// message that is complete or incomplete: a late stream checkpoint cannot undo the end of a
   /// run. An item without run_config keeps the stored one. Creates the thread if needed.
-  virtual void write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) = 0;
+  virtual void write_message(const std::string& remote_id,
+                             const ExportedMessageRepositoryItem& item) = 0;
   /// write_message for many items at once (one transaction where the store has them): what an
   /// import of an exported thread uses. Creates the thread if needed.
-  virtual void write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items);
+  virtual void write_messages(const std::string& remote_id,
+                              const std::vector<ExportedMessageRepositoryItem>& items);
   /// Stores an exported repository (e.g. assistant-ui JSON parsed with repository_from_json) as
   /// the thread's messages, next to any it already has.
   void import_thread(const std::string& remote_id, const ExportedMessageRepository& repo) {
@@ -79,7 +82,8 @@ class ThreadStore : public RemoteThreadListAdapter,
   /// Gives the thread `title` unless it has one, in one step that no rename can come between (a
   /// generated title never replaces one the user gave); returns the title the thread holds now.
   /// ThreadNotFound.
-  virtual std::string title_unless_titled(const std::string& remote_id, const std::string& title) = 0;
+  virtual std::string title_unless_titled(const std::string& remote_id,
+                                          const std::string& title) = 0;
 
   // ---- RemoteThreadListAdapter ----
   bool has_update_custom() const override { return true; }

@@ -64,22 +64,25 @@ class ToolExecute {
 
   ToolExecute() = default;
   template <class F>
-    requires(!std::is_same_v<std::decay_t<F>, ToolExecute>) &&
-            (std::is_invocable_v<F&, const Json&, const ToolInvocation&> ||
-             std::is_invocable_v<F&, const Json&>)
-  ToolExecute(F f)  // NOLINT(google-explicit-constructor): a lambda is an execute function
+  requires(!std::is_same_v<std::decay_t<F>, ToolExecute>) &&
+      (std::is_invocable_v<F&, const Json&, const ToolInvocation&> ||
+       std::is_invocable_v<F&, const Json&>)
+          ToolExecute(F f)  // NOLINT(google-explicit-constructor): a lambda is an execute function
       : fn_(std::make_shared<const Fn>(wrap(std::move(f)))) {}
 
   explicit operator bool() const noexcept { return fn_ != nullptr; }
   ToolOutput operator()(const Json& args, const ToolInvocation& invocation) const {
     return (*fn_)(args, invocation);
   }
-  friend bool operator==(const ToolExecute& a, const ToolExecute& b) noexcept { return a.fn_ == b.fn_; }
+  friend bool operator==(const ToolExecute& a, const ToolExecute& b) noexcept {
+    return a.fn_ == b.fn_;
+  }
 
  private:
   template <class F>
   static Fn wrap(F f) {
-    return [f = std::move(f)](const Json& args, const ToolInvocation& invocation) mutable -> ToolOutput {
+    return [f = std::move(f)](const Json& args,
+                              const ToolInvocation& invocation) mutable -> ToolOutput {
       if constexpr (std::is_invocable_v<F&, const Json&, const ToolInvocation&>) {
         return finish(f, args, invocation);
       } else {

@@ -74,13 +74,15 @@ inline constexpr const char* kToolCancelledResult = "Tool execution was cancelle
 ///    run again.
 ///
 /// With a `sink`, each result is yielded (content only) as it lands, so the user sees progress.
-Content execute_tool_calls(const ChatModelRunOptions& options, Content content, RunResultSink* sink = nullptr);
+Content execute_tool_calls(const ChatModelRunOptions& options, Content content,
+                           RunResultSink* sink = nullptr);
 
 /// True when `content` has a tool-call part without a result.
 bool has_unresolved_tool_calls(const Content& content);
 
 /// True when `content` has an approved call without a result whose tool (in `tools`) aui runs.
 /// The runtime runs such calls itself before it calls the adapter again.
-bool has_approved_tool_calls_to_run(const Content& content, const std::map<std::string, Tool>& tools);
+bool has_approved_tool_calls_to_run(const Content& content,
+                                    const std::map<std::string, Tool>& tools);
 
 }  // namespace aui

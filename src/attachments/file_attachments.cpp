@@ -19,7 +19,8 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -50,7 +51,8 @@ std::string load(const HostFile& file, std::size_t max_bytes) {
   const std::string label = file.path.empty() ? file.name : file.path;
   if (!file.bytes.empty() || file.path.empty()) {
     if (file.bytes.size() > max_bytes) {
-      throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is " + human_size(file.bytes.size()) +
+      throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is " +
+                                                  human_size(file.bytes.size()) +
                                                   "; the limit is " + human_size(max_bytes));
     }
     return file.bytes;
@@ -65,12 +67,13 @@ std::string load(const HostFile& file, std::size_t max_bytes) {
   }
   const auto size = std::filesystem::file_size(file.path, ec);
   if (!ec && size > max_bytes) {
-    throw Error(ErrorKind::InvalidArgument,
-                "\"" + label + "\" is " + human_size(size) + "; the limit is " + human_size(max_bytes));
+    throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is " + human_size(size) +
+                                                "; the limit is " + human_size(max_bytes));
   }
   std::ifstream in(file.path, std::ios::binary);
   if (!in) {
-    throw Error(ErrorKind::InvalidArgument, "cannot read \"" + label + "\": " + std::strerror(errno));
+    throw Error(ErrorKind::InvalidArgument,
+                "cannot read \"" + label + "\": " + std::strerror(errno));
   }
   std::string bytes;
   bytes.resize(static_cast<std::size_t>(ec ? 0 : size));
@@ -84,7 +87,8 @@ std::string load(const HostFile& file, std::size_t max_bytes) {
   while (in.get(c)) {
     bytes.push_back(c);
     if (bytes.size() > max_bytes) {
-      throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is larger than the limit of " + human_size(max_bytes));
+      throw Error(ErrorKind::InvalidArgument,
+                  "\"" + label + "\" is larger than the limit of " + human_size(max_bytes));
     }
   }
   return bytes;
@@ -127,14 +131,16 @@ bool valid_utf8(std::string_view s) {
 }
 
 std::string base64(std::string_view in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char table[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const std::uint32_t n = (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16) |
-                            (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8) |
-                            static_cast<unsigned char>(in[i + 2]);
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16) |
+        (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8) |
+        static_cast<unsigned char>(in[i + 2]);
     out += table[(n >> 18) & 63];
     out += table[(n >> 12) & 63];
     out += table[(n >> 6) & 63];
@@ -142,7 +148,8 @@ std::string base64(std::string_view in) {
   }
   if (i < in.size()) {
     std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (i + 1 < in.size()) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (i + 1 < in.size())
+      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
     out += table[(n >> 18) & 63];
     out += table[(n >> 12) & 63];
     out += i + 1 < in.size() ? table[(n >> 6) & 63] : '=';
@@ -165,7 +172,8 @@ std::string escape_attribute(std::string_view s) {
   return out;
 }
 
-Attachment pending(const HostFile& file, std::string type, std::string content_type, std::string bytes) {
+Attachment pending(const HostFile& file, std::string type, std::string content_type,
+                   std::string bytes) {
   Attachment a;
   a.id = generate_id();
   a.type = std::move(type);
@@ -188,7 +196,8 @@ Attachment completed(const Attachment& p, ContentPart part) {
 }
 
 const HostFile& file_of(const Attachment& p) {
-  if (!p.file) throw Error(ErrorKind::InvalidArgument, "attachment \"" + p.name + "\" has no file to send");
+  if (!p.file)
+    throw Error(ErrorKind::InvalidArgument, "attachment \"" + p.name + "\" has no file to send");
   return *p.file;
 }
 
@@ -196,23 +205,48 @@ const HostFile& file_of(const Attachment& p) {
 
 std::string content_type_for_name(std::string_view name) {
   static const std::map<std::string, std::string, std::less<>> types{
-      {".txt", "text/plain"},       {".text", "text/plain"},      {".log", "text/plain"},
-      {".md", "text/markdown"},     {".markdown", "text/markdown"}, {".csv", "text/csv"},
-      {".tsv", "text/tab-separated-values"}, {".json", "application/json"}, {".xml", "application/xml"},
-      {".html", "text/html"},       {".htm", "text/html"},        {".css", "text/css"},
-      {".js", "text/javascript"},   {".mjs", "text/javascript"},  {".ts", "text/x-typescript"},
-      {".py", "text/x-python"},     {".c", "text/x-c"},           {".h", "text/x-c"},
-      {".cpp", "text/x-c++"},       {".cc", "text/x-c++"},        {".cxx", "text/x-c++"},
-      {".hpp", "text/x-c++"},       {".rs", "text/x-rust"},       {".go", "text/x-go"},
-      {".java", "text/x-java"},     {".sh", "text/x-shellscript"}, {".yaml", "application/yaml"},
-      {".yml", "application/yaml"}, {".toml", "application/toml"}, {".ini", "text/plain"},
-      {".cmake", "text/x-cmake"},   {".sql", "application/sql"},
-      {".png", "image/png"},        {".jpg", "image/jpeg"},       {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},        {".webp", "image/webp"}};
+      {".txt", "text/plain"},
+      {".text", "text/plain"},
+      {".log", "text/plain"},
+      {".md", "text/markdown"},
+      {".markdown", "text/markdown"},
+      {".csv", "text/csv"},
+      {".tsv", "text/tab-separated-values"},
+      {".json", "application/json"},
+      {".xml", "application/xml"},
+      {".html", "text/html"},
+      {".htm", "text/html"},
+      {".css", "text/css"},
+      {".js", "text/javascript"},
+      {".mjs", "text/javascript"},
+      {".ts", "text/x-typescript"},
+      {".py", "text/x-python"},
+      {".c", "text/x-c"},
+      {".h", "text/x-c"},
+      {".cpp", "text/x-c++"},
+      {".cc", "text/x-c++"},
+      {".cxx", "text/x-c++"},
+      {".hpp", "text/x-c++"},
+      {".rs", "text/x-rust"},
+      {".go", "text/x-go"},
+      {".java", "text/x-java"},
+      {".sh", "text/x-shellscript"},
+      {".yaml", "application/yaml"},
+      {".yml", "application/yaml"},
+      {".toml", "application/toml"},
+      {".ini", "text/plain"},
+      {".cmake", "text/x-cmake"},
+      {".sql", "application/sql"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"}};
   const auto ext = extension_of(name);
   if (auto it = types.find(ext); it != types.end()) return it->second;
   const std::string base = lower(std::filesystem::path(std::string(name)).filename().string());
-  if (base == "makefile" || base == "cmakelists.txt" || base == "dockerfile" || base == "readme") return "text/plain";
+  if (base == "makefile" || base == "cmakelists.txt" || base == "dockerfile" || base == "readme")
+    return "text/plain";
   return {};
 }
 
@@ -241,19 +275,24 @@ std::string sniff_image_type(std::string_view b) {
 TextAttachmentAdapter::TextAttachmentAdapter(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
 std::string TextAttachmentAdapter::accept() const {
-  return "text/*,application/json,application/xml,application/yaml,application/toml,application/sql,"
-         ".txt,.md,.markdown,.csv,.tsv,.json,.xml,.html,.htm,.css,.js,.mjs,.ts,.py,.c,.h,.cpp,.cc,.cxx,.hpp,"
+  return "text/*,application/json,application/xml,application/yaml,application/toml,application/"
+         "sql,"
+         ".txt,.md,.markdown,.csv,.tsv,.json,.xml,.html,.htm,.css,.js,.mjs,.ts,.py,.c,.h,.cpp,.cc,."
+         "cxx,.hpp,"
          ".rs,.go,.java,.sh,.yaml,.yml,.toml,.ini,.log,.cmake,.sql";
 }
 
-Attachment TextAttachmentAdapter::add(const HostFile& file, const std::function<void(const Attachment&)>&) {
+Attachment TextAttachmentAdapter::add(const HostFile& file,
+                                      const std::function<void(const Attachment&)>&) {
   std::string bytes = load(file, max_bytes_);
   const std::string label = file.name.empty() ? file.path : file.name;
   if (!sniff_image_type(bytes).empty()) {
-    throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is labelled as text but holds an image");
+    throw Error(ErrorKind::InvalidArgument,
+                "\"" + label + "\" is labelled as text but holds an image");
   }
   if (!valid_utf8(bytes)) {
-    throw Error(ErrorKind::InvalidArgument, "\"" + label + "\" is labelled as text but is not UTF-8 text");
+    throw Error(ErrorKind::InvalidArgument,
+                "\"" + label + "\" is labelled as text but is not UTF-8 text");
   }
   std::string type = file.content_type.empty() ? content_type_for_name(label) : file.content_type;
   if (type.empty()) type = "text/plain";
@@ -276,13 +315,15 @@ ImageAttachmentAdapter::ImageAttachmentAdapter(std::size_t max_bytes) : max_byte
 
 std::string ImageAttachmentAdapter::accept() const { return "image/*"; }
 
-Attachment ImageAttachmentAdapter::add(const HostFile& file, const std::function<void(const Attachment&)>&) {
+Attachment ImageAttachmentAdapter::add(const HostFile& file,
+                                       const std::function<void(const Attachment&)>&) {
   std::string bytes = load(file, max_bytes_);
   std::string type = sniff_image_type(bytes);
   if (type.empty()) {
     const std::string label = file.name.empty() ? file.path : file.name;
-    throw Error(ErrorKind::InvalidArgument,
-                "\"" + label + "\" is not a PNG, JPEG, GIF or WebP image (its bytes say otherwise)");
+    throw Error(
+        ErrorKind::InvalidArgument,
+        "\"" + label + "\" is not a PNG, JPEG, GIF or WebP image (its bytes say otherwise)");
   }
   return pending(file, "image", std::move(type), std::move(bytes));
 }
@@ -299,14 +340,18 @@ void ImageAttachmentAdapter::remove(const Attachment&) {}
 
 // ---- CompositeAttachmentAdapter ----
 
-CompositeAttachmentAdapter::CompositeAttachmentAdapter(std::vector<std::shared_ptr<AttachmentAdapter>> adapters)
+CompositeAttachmentAdapter::CompositeAttachmentAdapter(
+    std::vector<std::shared_ptr<AttachmentAdapter>> adapters)
     : adapters_(std::move(adapters)) {
   for (std::size_t i = 0; i < adapters_.size(); ++i) {
-    if (!adapters_[i]) throw Error(ErrorKind::InvalidArgument, "CompositeAttachmentAdapter: a null adapter");
-    const bool wildcard = adapters_[i]->accept().find('*') != std::string::npos &&
-                          attachment_accepted(adapters_[i]->accept(), "x.unknown-extension", "x-unknown/y");
+    if (!adapters_[i])
+      throw Error(ErrorKind::InvalidArgument, "CompositeAttachmentAdapter: a null adapter");
+    const bool wildcard =
+        adapters_[i]->accept().find('*') != std::string::npos &&
+        attachment_accepted(adapters_[i]->accept(), "x.unknown-extension", "x-unknown/y");
     if (wildcard && i + 1 != adapters_.size()) {
-      throw Error(ErrorKind::InvalidArgument, "CompositeAttachmentAdapter: a wildcard adapter may only come last");
+      throw Error(ErrorKind::InvalidArgument,
+                  "CompositeAttachmentAdapter: a wildcard adapter may only come last");
     }
   }
 }
@@ -322,7 +367,8 @@ std::string CompositeAttachmentAdapter::accept() const {
   return joined;
 }
 
-Attachment CompositeAttachmentAdapter::add(const HostFile& file, const std::function<void(const Attachment&)>& progress) {
+Attachment CompositeAttachmentAdapter::add(const HostFile& file,
+                                           const std::function<void(const Attachment&)>& progress) {
   for (const auto& a : adapters_) {
     if (!attachment_accepted(a->accept(), file.name, file.content_type)) continue;
     Attachment state = a->add(file, progress);
@@ -330,7 +376,8 @@ Attachment CompositeAttachmentAdapter::add(const HostFile& file, const std::func
     owner_[state.id] = a.get();
     return state;
   }
-  throw Error(ErrorKind::NotAccepted, "no attachment adapter accepts \"" + file.name + "\" (" + file.content_type + ")");
+  throw Error(ErrorKind::NotAccepted,
+              "no attachment adapter accepts \"" + file.name + "\" (" + file.content_type + ")");
 }
 
 AttachmentAdapter& CompositeAttachmentAdapter::route(const Attachment& attachment) {
@@ -358,8 +405,9 @@ void CompositeAttachmentAdapter::remove(const Attachment& attachment) {
 }
 
 std::shared_ptr<AttachmentAdapter> make_default_attachment_adapter() {
-  return std::make_shared<CompositeAttachmentAdapter>(std::vector<std::shared_ptr<AttachmentAdapter>>{
-      std::make_shared<TextAttachmentAdapter>(), std::make_shared<ImageAttachmentAdapter>()});
+  return std::make_shared<CompositeAttachmentAdapter>(
+      std::vector<std::shared_ptr<AttachmentAdapter>>{std::make_shared<TextAttachmentAdapter>(),
+                                                      std::make_shared<ImageAttachmentAdapter>()});
 }
 
 }  // namespace aui::attachments

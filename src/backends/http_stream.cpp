@@ -167,36 +167,21 @@ Json parse_body(const std::string& text) {
 
 std::string status_words(long status) {
   switch (status) {
-    case 400:
-      return " Bad Request";
-    case 401:
-      return " Unauthorized";
-    case 402:
-      return " Payment Required";
-    case 403:
-      return " Forbidden";
-    case 404:
-      return " Not Found";
-    case 408:
-      return " Request Timeout";
-    case 413:
-      return " Payload Too Large";
-    case 422:
-      return " Unprocessable Entity";
-    case 429:
-      return " Too Many Requests";
-    case 500:
-      return " Internal Server Error";
-    case 502:
-      return " Bad Gateway";
-    case 503:
-      return " Service Unavailable";
-    case 504:
-      return " Gateway Timeout";
-    case 529:
-      return " Overloaded";
-    default:
-      return "";
+    case 400: return " Bad Request";
+    case 401: return " Unauthorized";
+    case 402: return " Payment Required";
+    case 403: return " Forbidden";
+    case 404: return " Not Found";
+    case 408: return " Request Timeout";
+    case 413: return " Payload Too Large";
+    case 422: return " Unprocessable Entity";
+    case 429: return " Too Many Requests";
+    case 500: return " Internal Server Error";
+    case 502: return " Bad Gateway";
+    case 503: return " Service Unavailable";
+    case 504: return " Gateway Timeout";
+    case 529: return " Overloaded";
+    default: return "";
   }
 }
 
@@ -264,8 +249,7 @@ HttpError curl_error(const std::string& host, CURLcode rc, const char* errbuf,
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
       return HttpError("bad_url", "The base URL is not usable: " + detail + ".");
-    default:
-      return HttpError("network", "The connection to " + host + " broke: " + detail + ".");
+    default: return HttpError("network", "The connection to " + host + " broke: " + detail + ".");
   }
 }
 

@@ -126,15 +126,9 @@ Json build_openai_request(const ChatModelRunOptions& options, const OpenAISettin
   if (!ctx.system.empty()) messages.push_back({{"role", "system"}, {"content", ctx.system}});
   for (const auto& m : options.messages) {
     switch (m->role) {
-      case Role::System:
-        messages.push_back({{"role", "system"}, {"content", m->text()}});
-        break;
-      case Role::User:
-        messages.push_back({{"role", "user"}, {"content", user_content(*m)}});
-        break;
-      case Role::Assistant:
-        add_assistant(messages, m->content, settings.send_reasoning);
-        break;
+      case Role::System: messages.push_back({{"role", "system"}, {"content", m->text()}}); break;
+      case Role::User: messages.push_back({{"role", "user"}, {"content", user_content(*m)}}); break;
+      case Role::Assistant: add_assistant(messages, m->content, settings.send_reasoning); break;
     }
   }
   // The message being built: its earlier roundtrips (tool calls and their results).

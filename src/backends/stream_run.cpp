@@ -98,7 +98,8 @@ void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink,
   parser.finish();
   decoding.finish();
   ChatModelRunResult r = acc.snapshot();
-  if (r.status && r.status->error->is_object()) r.status->error = redact_json(*r.status->error, secret);
+  if (r.status && r.status->error->is_object())
+    r.status->error = redact_json(*r.status->error, secret);
   r.metadata = usage_metadata(decoding.usage());
   if (r.status && r.status->is(StatusType::RequiresAction, StatusReason::ToolCalls) && r.content) {
     // Run what aui runs (tools with an execute function; gated ones wait for approval); the

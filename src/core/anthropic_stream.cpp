@@ -62,7 +62,8 @@ void AnthropicStreamDecoder::read_event(const Json& event, const std::string& ty
     }
     started_ = true;
     message_id_ = std::string(id);
-    if (const Json* usage = message ? member(*message, "usage") : nullptr; usage && usage->is_object()) {
+    if (const Json* usage = message ? member(*message, "usage") : nullptr;
+        usage && usage->is_object()) {
       usage_ = *usage;
     }
   } else if (type == "content_block_start") {
@@ -108,12 +109,14 @@ void AnthropicStreamDecoder::start_block(const Json& event) {
     append_block_text(block, string_member(content, "text"));
   } else if (type == "thinking") {
     append_block_text(block, string_member(content, "thinking"));
-    if (const std::string_view signature = string_member(content, "signature"); !signature.empty()) {
+    if (const std::string_view signature = string_member(content, "signature");
+        !signature.empty()) {
       set_signature(block, signature);
     }
   } else if (type == "redacted_thinking") {
     ReasoningPart part;
-    part.provider_metadata = anthropic_metadata("redactedData", Json(string_member(content, "data")));
+    part.provider_metadata =
+        anthropic_metadata("redactedData", Json(string_member(content, "data")));
     accumulator_.add_part(std::move(part));
     block.part = accumulator_.part_count() - 1;
   } else if (type == "tool_use" || is_server_tool(type)) {
@@ -249,8 +252,8 @@ MessageStatus AnthropicStreamDecoder::status() const {
   }
   if (!done_) {
     return MessageStatus::incomplete(
-        StatusReason::Error,
-        Json{{"code", "incomplete_stream"}, {"message", "the stream ended before the model finished"}});
+        StatusReason::Error, Json{{"code", "incomplete_stream"},
+                                  {"message", "the stream ended before the model finished"}});
   }
   const std::string reason = stop_reason_.value_or("end_turn");
   if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use") {

@@ -24,11 +24,13 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-bool attachment_accepted(std::string_view accept, std::string_view name, std::string_view content_type) {
+bool attachment_accepted(std::string_view accept, std::string_view name,
+                         std::string_view content_type) {
   if (trim(accept) == "*") return true;
   const std::string file = lower(name);
   std::string type = lower(content_type);
-  if (auto semi = type.find(';'); semi != std::string::npos) type = std::string(trim(type.substr(0, semi)));
+  if (auto semi = type.find(';'); semi != std::string::npos)
+    type = std::string(trim(type.substr(0, semi)));
   std::size_t start = 0;
   while (start <= accept.size()) {
     std::size_t comma = accept.find(',', start);
@@ -38,11 +40,13 @@ bool attachment_accepted(std::string_view accept, std::string_view name, std::st
     if (entry.empty()) continue;
     if (entry == "*") return true;
     if (entry.front() == '.') {
-      if (file.size() >= entry.size() && file.compare(file.size() - entry.size(), entry.size(), entry) == 0) {
+      if (file.size() >= entry.size() &&
+          file.compare(file.size() - entry.size(), entry.size(), entry) == 0) {
         return true;
       }
     } else if (entry.size() >= 2 && entry.compare(entry.size() - 2, 2, "/*") == 0) {
-      if (type.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0 && type.size() >= entry.size() - 1) {
+      if (type.compare(0, entry.size() - 1, entry, 0, entry.size() - 1) == 0 &&
+          type.size() >= entry.size() - 1) {
         return true;
       }
     } else if (entry == type) {

@@ -29,7 +29,9 @@ Completion Completion::failed_with(std::exception_ptr error) {
 
 bool Completion::ready() const noexcept { return state_->ready; }
 bool Completion::failed() const noexcept { return state_->ready && state_->error != nullptr; }
-std::exception_ptr Completion::error() const noexcept { return state_->ready ? state_->error : nullptr; }
+std::exception_ptr Completion::error() const noexcept {
+  return state_->ready ? state_->error : nullptr;
+}
 
 void Completion::rethrow_if_failed() const {
   if (failed()) std::rethrow_exception(state_->error);

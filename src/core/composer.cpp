@@ -36,7 +36,8 @@ struct Composer::Listeners {
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
-Composer::Composer(ThreadRuntime& thread) : thread_(thread), listeners_(std::make_shared<Listeners>()) {}
+Composer::Composer(ThreadRuntime& thread)
+    : thread_(thread), listeners_(std::make_shared<Listeners>()) {}
 
 Composer::~Composer() {
   *listeners_->alive = false;
@@ -78,7 +79,8 @@ void Composer::start_dictation() {
     end_dictation();
   }
   auto session = adapter->listen();
-  if (!session) throw Error(ErrorKind::InvalidArgument, "the dictation adapter returned no session");
+  if (!session)
+    throw Error(ErrorKind::InvalidArgument, "the dictation adapter returned no session");
   const std::uint64_t epoch = ++dictation_epoch_;
   dictation_session_ = session;
   dictation_base_ = text_;
@@ -107,7 +109,8 @@ void Composer::start_dictation() {
   std::weak_ptr<DictationSession> weak_session = session;
   session->on_speech_end([this, on_owner, weak_session](const DictationResult& r) {
     on_owner([this, r, weak_session] {
-      if (auto s = weak_session.lock(); s && !s->error().empty()) thread_.report("dictation failed: " + s->error());
+      if (auto s = weak_session.lock(); s && !s->error().empty())
+        thread_.report("dictation failed: " + s->error());
       if (!r.transcript.empty()) on_dictation_result(DictationResult{r.transcript, true});
       end_dictation();
       notify();
@@ -117,8 +120,10 @@ void Composer::start_dictation() {
 }
 
 void Composer::on_dictation_result(const DictationResult& result) {
-  if (dictation_->status != DictationSession::Status::Running) dictation_->status = DictationSession::Status::Running;
-  const bool separate = !dictation_base_.empty() && dictation_base_.back() != ' ' && !result.transcript.empty();
+  if (dictation_->status != DictationSession::Status::Running)
+    dictation_->status = DictationSession::Status::Running;
+  const bool separate =
+      !dictation_base_.empty() && dictation_base_.back() != ' ' && !result.transcript.empty();
   std::string shown = dictation_base_ + (separate ? " " : "") + result.transcript;
   if (result.is_final) {
     dictation_base_ = shown;
@@ -180,7 +185,8 @@ Subscription Composer::on_send(std::function<void()> listener) {
 Subscription Composer::on_attachment_add(std::function<void(const Attachment&)> listener) {
   return listeners_->attachment_add->subscribe(std::move(listener));
 }
-Subscription Composer::on_attachment_add_error(std::function<void(const AttachmentAddError&)> listener) {
+Subscription Composer::on_attachment_add_error(
+    std::function<void(const AttachmentAddError&)> listener) {
   return listeners_->attachment_error->subscribe(std::move(listener));
 }
 
@@ -231,8 +237,8 @@ Completion Composer::send(SendOptions options) {
   ++sending_;
   notify();
 
-  auto finish = [this, alive, batch, attachments, text, quote, role, run_config, generation, send_id,
-                 options, result]() {
+  auto finish = [this, alive, batch, attachments, text, quote, role, run_config, generation,
+                 send_id, options, result]() {
     if (alive.expired()) return;
     if (generation != generation_) {
       // reset() ran meanwhile: it already released the lock; nothing is appended.
@@ -266,7 +272,9 @@ Completion Composer::send(SendOptions options) {
     draft.role = role;
     if (!text.empty()) draft.content.emplace_back(TextPart{Text(text)});
     draft.attachments = std::move(outgoing);
-    if (quote) draft.metadata.custom.edit()["quote"] = Json{{"text", quote->text}, {"messageId", quote->message_id}};
+    if (quote)
+      draft.metadata.custom.edit()["quote"] =
+          Json{{"text", quote->text}, {"messageId", quote->message_id}};
     Draft restore{text, quote, draft.attachments};
     SendOptions opts = options;
     RunConfig config = run_config;
@@ -281,7 +289,8 @@ Completion Composer::send(SendOptions options) {
       try {
         std::rethrow_exception(e);
       } catch (const Error& err) {
-        if (err.kind() == ErrorKind::MessageNotSent && gen == generation_ && send_id == send_counter_) {
+        if (err.kind() == ErrorKind::MessageNotSent && gen == generation_ &&
+            send_id == send_counter_) {
           (void)restore_draft(restore);
         }
       } catch (...) {
@@ -297,14 +306,14 @@ Completion Composer::send(SendOptions options) {
     if (is_complete(attachments[i])) continue;
     if (!adapter) {
       if (!batch->first_error) {
-        batch->first_error =
-            make_error(ErrorKind::AttachmentsUnsupported, "sending a pending attachment needs an attachment adapter");
+        batch->first_error = make_error(ErrorKind::AttachmentsUnsupported,
+                                        "sending a pending attachment needs an attachment adapter");
       }
       continue;
     }
     ++batch->outstanding;
-    executor->execute([adapter, dispatcher, alive, batch, i, pending = attachments[i], this, text, quote,
-                       generation, finish]() mutable {
+    executor->execute([adapter, dispatcher, alive, batch, i, pending = attachments[i], this, text,
+                       quote, generation, finish]() mutable {
       std::optional<Attachment> done;
       std::exception_ptr error;
       try {
@@ -312,8 +321,8 @@ Completion Composer::send(SendOptions options) {
       } catch (...) {
         error = std::current_exception();
       }
-      dispatcher->post([this, alive, batch, i, done = std::move(done), error = std::move(error), text, quote,
-                        generation, finish]() mutable {
+      dispatcher->post([this, alive, batch, i, done = std::move(done), error = std::move(error),
+                        text, quote, generation, finish]() mutable {
         if (alive.expired()) return;
         if (error && !batch->first_error) {
           batch->first_error = error;
@@ -402,9 +411,10 @@ void Composer::discard_pending(const std::vector<Attachment>& dropped) {
 Completion Composer::add_attachment(CreateAttachment create) {
   const auto& adapter = thread_.adapters().attachments;
   if (adapter && !attachment_accepted(adapter->accept(), create.name, create.content_type)) {
-    AttachmentAddError ev{"not-accepted",
-                          "\"" + create.name + "\" is not accepted (accept: " + adapter->accept() + ")",
-                          std::nullopt};
+    AttachmentAddError ev{
+        "not-accepted",
+        "\"" + create.name + "\" is not accepted (accept: " + adapter->accept() + ")",
+        std::nullopt};
     listeners_->attachment_error->emit([this](const std::string& m) { thread_.report(m); }, ev);
     return Completion::failed_with(make_error(ErrorKind::NotAccepted, ev.message));
   }
@@ -430,9 +440,9 @@ Completion Composer::add_attachment(HostFile file) {
     return Completion::failed_with(make_error(ErrorKind::AttachmentsUnsupported, ev.message));
   }
   if (!attachment_accepted(adapter->accept(), file.name, file.content_type)) {
-    AttachmentAddError ev{"not-accepted",
-                          "\"" + file.name + "\" is not accepted (accept: " + adapter->accept() + ")",
-                          std::nullopt};
+    AttachmentAddError ev{
+        "not-accepted", "\"" + file.name + "\" is not accepted (accept: " + adapter->accept() + ")",
+        std::nullopt};
     listeners_->attachment_error->emit(report, ev);
     return Completion::failed_with(make_error(ErrorKind::NotAccepted, ev.message));
   }
@@ -457,8 +467,8 @@ Completion Composer::add_attachment(HostFile file) {
     notify();
   };
 
-  thread_.options_.executor->execute([adapter, file = std::move(file), dispatcher, upsert, alive, cancelled,
-                                      last_id, result, this] {
+  thread_.options_.executor->execute([adapter, file = std::move(file), dispatcher, upsert, alive,
+                                      cancelled, last_id, result, this] {
     std::optional<Attachment> final_state;
     std::exception_ptr error;
     try {
@@ -469,8 +479,8 @@ Completion Composer::add_attachment(HostFile file) {
     } catch (...) {
       error = std::current_exception();
     }
-    dispatcher->post([this, alive, cancelled, last_id, upsert, final_state = std::move(final_state), error = std::move(error),
-                      result]() mutable {
+    dispatcher->post([this, alive, cancelled, last_id, upsert, final_state = std::move(final_state),
+                      error = std::move(error), result]() mutable {
       if (alive.expired()) return;
       auto report_error = [this](const std::string& m) { thread_.report(m); };
       std::erase_if(adding_, [&](const auto& entry) { return entry.second == cancelled; });
@@ -488,15 +498,19 @@ Completion Composer::add_attachment(HostFile file) {
           }
           notify();
         }
-        listeners_->attachment_error->emit(report_error, AttachmentAddError{"adapter-error", message, *last_id, error});
+        listeners_->attachment_error->emit(
+            report_error, AttachmentAddError{"adapter-error", message, *last_id, error});
         result.reject(error);
         return;
       }
       upsert(*final_state);
-      if (final_state->status.type == AttachmentStatusType::Incomplete && final_state->status.reason == "error") {
-        const std::string message =
-            final_state->status.message.empty() ? "the attachment could not be added" : final_state->status.message;
-        listeners_->attachment_error->emit(report_error, AttachmentAddError{"adapter-error", message, final_state->id});
+      if (final_state->status.type == AttachmentStatusType::Incomplete &&
+          final_state->status.reason == "error") {
+        const std::string message = final_state->status.message.empty()
+                                        ? "the attachment could not be added"
+                                        : final_state->status.message;
+        listeners_->attachment_error->emit(
+            report_error, AttachmentAddError{"adapter-error", message, final_state->id});
         result.reject(make_error(ErrorKind::InvalidArgument, message));
         return;
       }
@@ -508,9 +522,11 @@ Completion Composer::add_attachment(HostFile file) {
 }
 
 Completion Composer::remove_attachment(const Id& id) {
-  auto it = std::find_if(attachments_.begin(), attachments_.end(), [&](const Attachment& a) { return a.id == id; });
+  auto it = std::find_if(attachments_.begin(), attachments_.end(),
+                         [&](const Attachment& a) { return a.id == id; });
   if (it == attachments_.end()) {
-    return Completion::failed_with(make_error(ErrorKind::AttachmentNotFound, "no attachment \"" + id + "\""));
+    return Completion::failed_with(
+        make_error(ErrorKind::AttachmentNotFound, "no attachment \"" + id + "\""));
   }
   for (auto& [aid, cancelled] : adding_) {
     if (aid == id) *cancelled = true;
@@ -525,7 +541,8 @@ Completion Composer::remove_attachment(const Id& id) {
   auto adapter = thread_.adapters().attachments;
   if (!adapter) {
     return Completion::failed_with(
-        make_error(ErrorKind::AttachmentsUnsupported, "removing a pending attachment needs an attachment adapter"));
+        make_error(ErrorKind::AttachmentsUnsupported,
+                   "removing a pending attachment needs an attachment adapter"));
   }
   Completion result;
   auto dispatcher = thread_.options_.dispatcher;
@@ -539,7 +556,8 @@ Completion Composer::remove_attachment(const Id& id) {
     }
     dispatcher->post([this, alive, id = attachment.id, error = std::move(error), result] {
       if (alive.expired()) return;
-      auto found = std::find_if(attachments_.begin(), attachments_.end(), [&](const Attachment& a) { return a.id == id; });
+      auto found = std::find_if(attachments_.begin(), attachments_.end(),
+                                [&](const Attachment& a) { return a.id == id; });
       if (error) {
         if (found != attachments_.end()) {
           found->status = AttachmentStatus{AttachmentStatusType::Incomplete, "error", 0,
@@ -591,7 +609,9 @@ std::vector<QueueItem> ThreadComposer::queue() const {
   return q ? q->items() : std::vector<QueueItem>{};
 }
 
-bool ThreadComposer::can_cancel() const { return thread_.capabilities().cancel && thread_.is_running(); }
+bool ThreadComposer::can_cancel() const {
+  return thread_.capabilities().cancel && thread_.is_running();
+}
 
 void ThreadComposer::cancel() { thread_.cancel_run(); }
 
@@ -642,7 +662,8 @@ Attachment attachment_for_part(const ContentPart& part) {
 
 }  // namespace
 
-EditComposer::EditComposer(ThreadRuntime& thread, const ThreadMessage& message, std::optional<Id> parent_id)
+EditComposer::EditComposer(ThreadRuntime& thread, const ThreadMessage& message,
+                           std::optional<Id> parent_id)
     : Composer(thread), source_id_(message.id), parent_id_(std::move(parent_id)) {
   text_ = message.text();
   role_ = message.role;

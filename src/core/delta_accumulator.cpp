@@ -56,8 +56,7 @@ void DeltaAccumulator::append_reasoning(std::string_view delta) {
 }
 
 void DeltaAccumulator::tool_call_delta(std::optional<std::size_t> index, std::string_view id,
-                                       std::string_view name,
-                                       std::string_view arguments_fragment) {
+                                       std::string_view name, std::string_view arguments_fragment) {
   // A fragment that says nothing (no key, no content) cannot start or extend a call.
   if (!index && id.empty() && name.empty() && arguments_fragment.empty()) return;
   const auto call_at = [this](const ToolCallSlot& slot) -> const ToolCallPart& {

@@ -77,7 +77,8 @@ bool EventLoop::post_after(std::chrono::steady_clock::duration delay, std::funct
   bool wake;
   {
     std::lock_guard lock(mutex_);
-    timers_.push_back(Timer{std::chrono::steady_clock::now() + delay, timer_seq_++, std::move(task)});
+    timers_.push_back(
+        Timer{std::chrono::steady_clock::now() + delay, timer_seq_++, std::move(task)});
     std::push_heap(timers_.begin(), timers_.end(), LaterTimer{});
     wake = sleeping_;  // a sleeping owner recomputes when to wake up
   }
@@ -129,7 +130,8 @@ std::size_t EventLoop::run_pending() {
 
 bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever) {
   const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-  while (!has_tasks_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < spin_until) {
+  while (!has_tasks_.load(std::memory_order_acquire) &&
+         std::chrono::steady_clock::now() < spin_until) {
     detail::cpu_relax();
   }
   std::unique_lock lock(mutex_);
@@ -183,7 +185,9 @@ bool EventLoop::run_until(const Completion& completion) {
   return run_until([&] { return completion.ready(); });
 }
 
-void EventLoop::run() { run_until([] { return false; }); }
+void EventLoop::run() {
+  run_until([] { return false; });
+}
 
 std::size_t EventLoop::run_for(std::chrono::milliseconds timeout) {
   wait_for_task(std::chrono::steady_clock::now() + timeout, false);

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <thread>
 
-#include "spin.hpp"
 #include <vector>
+#include "spin.hpp"
 
 namespace aui {
 
@@ -91,13 +91,15 @@ void worker_main(std::shared_ptr<WorkerPool::State> s) {
     // Spin briefly without the lock.
     lock.unlock();
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-    while (s->queued.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < spin_until) {
+    while (s->queued.load(std::memory_order_acquire) == 0 &&
+           std::chrono::steady_clock::now() < spin_until) {
       detail::cpu_relax();
     }
     lock.lock();
     if (s->jobs.empty() && !s->stopping) {
       ++s->sleeping;
-      const bool woke = s->cv.wait_for(lock, kIdleExit, [&] { return !s->jobs.empty() || s->stopping; });
+      const bool woke =
+          s->cv.wait_for(lock, kIdleExit, [&] { return !s->jobs.empty() || s->stopping; });
       --s->sleeping;
       if (!woke) {
         --s->idle;

@@ -4,7 +4,8 @@
 
 namespace aui::detail {
 
-HistoryWriter::HistoryWriter(std::shared_ptr<Executor> executor, std::shared_ptr<Dispatcher> dispatcher)
+HistoryWriter::HistoryWriter(std::shared_ptr<Executor> executor,
+                             std::shared_ptr<Dispatcher> dispatcher)
     : state_(std::make_shared<State>()) {
   state_->executor = std::move(executor);
   state_->dispatcher = std::move(dispatcher);
@@ -71,15 +72,16 @@ void HistoryWriter::drain(const std::shared_ptr<State>& state) {
       failure = std::current_exception();
     }
     // The failure moves to the owner, so the exception is freed on the thread that reads it.
-    state->dispatcher->post([completions = std::move(job.completions), failure = std::move(failure)] {
-      for (const auto& c : completions) {
-        if (failure) {
-          c.reject(failure);
-        } else {
-          c.resolve();
-        }
-      }
-    });
+    state->dispatcher->post(
+        [completions = std::move(job.completions), failure = std::move(failure)] {
+          for (const auto& c : completions) {
+            if (failure) {
+              c.reject(failure);
+            } else {
+              c.resolve();
+            }
+          }
+        });
   }
 }
 

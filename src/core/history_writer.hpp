@@ -28,7 +28,8 @@ class HistoryWriter {
   /// Like submit(), but a call still waiting in the queue under the same `key` is replaced by this
   /// one instead of queuing another (checkpoints of a streaming message coalesce). The replaced
   /// call's completion settles with this one's outcome.
-  Completion submit_coalescing(const std::string& key, std::shared_ptr<ThreadHistoryAdapter> adapter,
+  Completion submit_coalescing(const std::string& key,
+                               std::shared_ptr<ThreadHistoryAdapter> adapter,
                                std::function<void(ThreadHistoryAdapter&)> call);
 
  private:

@@ -39,8 +39,8 @@ std::string feedback_record_json(const FeedbackRecord& r) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-JsonLinesFeedbackAdapter::JsonLinesFeedbackAdapter(std::string path,
-                                                   std::function<void(const FeedbackRecord&)> on_feedback)
+JsonLinesFeedbackAdapter::JsonLinesFeedbackAdapter(
+    std::string path, std::function<void(const FeedbackRecord&)> on_feedback)
     : path_(std::move(path)), on_feedback_(std::move(on_feedback)) {}
 
 void JsonLinesFeedbackAdapter::submit(const FeedbackSubmission& feedback) {

@@ -64,7 +64,8 @@ class Reader {
     const Json& v = json(key);
     if (!v.is_array()) fail(key, "expected an array");
     const std::string base = path(key);
-    for (std::size_t i = 0; i < v.size(); ++i) fn(Reader(v[i], base + "[" + std::to_string(i) + "]", kind_));
+    for (std::size_t i = 0; i < v.size(); ++i)
+      fn(Reader(v[i], base + "[" + std::to_string(i) + "]", kind_));
   }
   std::string as_string() const {
     if (!value_.is_string()) throw Error(kind_, path_ + ": expected a string");
@@ -76,7 +77,8 @@ class Reader {
 
  private:
   void require_object() const {
-    if (!value_.is_object()) throw Error(kind_, (path_.empty() ? std::string("value") : path_) + ": expected an object");
+    if (!value_.is_object())
+      throw Error(kind_, (path_.empty() ? std::string("value") : path_) + ": expected an object");
   }
   const Json& value_;
   std::string path_;

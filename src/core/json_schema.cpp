@@ -132,7 +132,8 @@ class Checker {
     }
   }
 
-  static std::optional<SchemaViolation> check_type(const Json& type, const Json& v, const std::string& path) {
+  static std::optional<SchemaViolation> check_type(const Json& type, const Json& v,
+                                                   const std::string& path) {
     if (type.is_string()) {
       const auto t = type.get<std::string>();
       if (!has_type(v, t)) return fail(path, "expected " + article(t) + ", " + got(v));
@@ -150,8 +151,8 @@ class Checker {
     return fail(path, "expected " + names + ", " + got(v));
   }
 
-  std::optional<SchemaViolation> check_object(const Json& schema, const Json& v, const std::string& path,
-                                              int depth) const {
+  std::optional<SchemaViolation> check_object(const Json& schema, const Json& v,
+                                              const std::string& path, int depth) const {
     const auto properties = schema.find("properties");
     const bool has_properties = properties != schema.end() && properties->is_object();
     if (auto it = schema.find("required"); it != schema.end() && it->is_array()) {
@@ -179,16 +180,18 @@ class Checker {
       }
     }
     if (auto it = schema.find("minProperties"); it != schema.end() && it->is_number()) {
-      if (v.size() < it->get<double>()) return fail(path, "needs at least " + show(*it) + " fields");
+      if (v.size() < it->get<double>())
+        return fail(path, "needs at least " + show(*it) + " fields");
     }
     if (auto it = schema.find("maxProperties"); it != schema.end() && it->is_number()) {
-      if (v.size() > it->get<double>()) return fail(path, "allows at most " + show(*it) + " fields");
+      if (v.size() > it->get<double>())
+        return fail(path, "allows at most " + show(*it) + " fields");
     }
     return std::nullopt;
   }
 
-  std::optional<SchemaViolation> check_array(const Json& schema, const Json& v, const std::string& path,
-                                             int depth) const {
+  std::optional<SchemaViolation> check_array(const Json& schema, const Json& v,
+                                             const std::string& path, int depth) const {
     std::size_t first_plain = 0;
     if (auto it = schema.find("prefixItems"); it != schema.end() && it->is_array()) {
       for (std::size_t i = 0; i < it->size() && i < v.size(); ++i) {
@@ -209,15 +212,18 @@ class Checker {
     }
     if (auto it = schema.find("minItems"); it != schema.end() && it->is_number()) {
       if (v.size() < it->get<double>()) {
-        return fail(path, "needs at least " + show(*it) + " items, got " + std::to_string(v.size()));
+        return fail(path,
+                    "needs at least " + show(*it) + " items, got " + std::to_string(v.size()));
       }
     }
     if (auto it = schema.find("maxItems"); it != schema.end() && it->is_number()) {
       if (v.size() > it->get<double>()) {
-        return fail(path, "allows at most " + show(*it) + " items, got " + std::to_string(v.size()));
+        return fail(path,
+                    "allows at most " + show(*it) + " items, got " + std::to_string(v.size()));
       }
     }
-    if (auto it = schema.find("uniqueItems"); it != schema.end() && it->is_boolean() && it->get<bool>()) {
+    if (auto it = schema.find("uniqueItems");
+        it != schema.end() && it->is_boolean() && it->get<bool>()) {
       for (std::size_t i = 0; i < v.size(); ++i) {
         for (std::size_t j = i + 1; j < v.size(); ++j) {
           if (v[i] == v[j]) return fail(index_path(path, j), "repeats item " + std::to_string(i));
@@ -227,14 +233,17 @@ class Checker {
     return std::nullopt;
   }
 
-  static std::optional<SchemaViolation> check_string(const Json& schema, const Json& v, const std::string& path) {
+  static std::optional<SchemaViolation> check_string(const Json& schema, const Json& v,
+                                                     const std::string& path) {
     const auto& s = v.get_ref<const std::string&>();
     const std::size_t n = code_points(s);
     if (auto it = schema.find("minLength"); it != schema.end() && it->is_number()) {
-      if (n < it->get<double>()) return fail(path, "must be at least " + show(*it) + " characters long");
+      if (n < it->get<double>())
+        return fail(path, "must be at least " + show(*it) + " characters long");
     }
     if (auto it = schema.find("maxLength"); it != schema.end() && it->is_number()) {
-      if (n > it->get<double>()) return fail(path, "must be at most " + show(*it) + " characters long");
+      if (n > it->get<double>())
+        return fail(path, "must be at most " + show(*it) + " characters long");
     }
     if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
       try {
@@ -247,15 +256,18 @@ class Checker {
     return std::nullopt;
   }
 
-  static std::optional<SchemaViolation> check_number(const Json& schema, const Json& v, const std::string& path) {
+  static std::optional<SchemaViolation> check_number(const Json& schema, const Json& v,
+                                                     const std::string& path) {
     const double d = v.get<double>();
     auto bound = [&](const char* key) -> std::optional<double> {
       auto it = schema.find(key);
       if (it == schema.end() || !it->is_number()) return std::nullopt;
       return it->get<double>();
     };
-    if (auto m = bound("minimum"); m && d < *m) return fail(path, "must be at least " + show(schema["minimum"]) + ", " + got(v));
-    if (auto m = bound("maximum"); m && d > *m) return fail(path, "must be at most " + show(schema["maximum"]) + ", " + got(v));
+    if (auto m = bound("minimum"); m && d < *m)
+      return fail(path, "must be at least " + show(schema["minimum"]) + ", " + got(v));
+    if (auto m = bound("maximum"); m && d > *m)
+      return fail(path, "must be at most " + show(schema["maximum"]) + ", " + got(v));
     if (auto m = bound("exclusiveMinimum"); m && d <= *m) {
       return fail(path, "must be greater than " + show(schema["exclusiveMinimum"]) + ", " + got(v));
     }
@@ -264,13 +276,14 @@ class Checker {
     }
     if (auto m = bound("multipleOf"); m && *m > 0) {
       const double q = d / *m;
-      if (std::fabs(q - std::round(q)) > 1e-9) return fail(path, "must be a multiple of " + show(schema["multipleOf"]));
+      if (std::fabs(q - std::round(q)) > 1e-9)
+        return fail(path, "must be a multiple of " + show(schema["multipleOf"]));
     }
     return std::nullopt;
   }
 
-  std::optional<SchemaViolation> check_combinators(const Json& schema, const Json& v, const std::string& path,
-                                                   int depth) const {
+  std::optional<SchemaViolation> check_combinators(const Json& schema, const Json& v,
+                                                   const std::string& path, int depth) const {
     if (auto it = schema.find("allOf"); it != schema.end() && it->is_array()) {
       for (const auto& s : *it) {
         if (auto bad = check(s, v, path, depth + 1)) return bad;

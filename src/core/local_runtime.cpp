@@ -20,9 +20,11 @@ ThreadRuntimeOptions with_chat_model(ChatModelAdapter chat_model) {
 
 }  // namespace
 
-LocalRuntime::LocalRuntime(ChatModelAdapter chat_model) : LocalRuntime(with_chat_model(std::move(chat_model))) {}
+LocalRuntime::LocalRuntime(ChatModelAdapter chat_model)
+    : LocalRuntime(with_chat_model(std::move(chat_model))) {}
 
-LocalRuntime::LocalRuntime(ThreadRuntimeOptions options) : LocalRuntime(with_thread_options(std::move(options))) {}
+LocalRuntime::LocalRuntime(ThreadRuntimeOptions options)
+    : LocalRuntime(with_thread_options(std::move(options))) {}
 
 LocalRuntime::LocalRuntime(ThreadListRuntimeOptions options) {
   if (!options.thread.dispatcher) {

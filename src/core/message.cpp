@@ -16,7 +16,8 @@ Timestamp now_timestamp() {
 }
 
 Id generate_id() {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_int_distribution<int> pick(0, 61);
   Id id(7, '0');
@@ -122,10 +123,8 @@ PartStatus normalized(const PartStatus& s) {
       case StatusReason::Length:
       case StatusReason::ContentFilter:
       case StatusReason::Other:
-      case StatusReason::Error:
-        break;
-      default:
-        p.reason = StatusReason::Other;  // an unknown incomplete reason
+      case StatusReason::Error: break;
+      default: p.reason = StatusReason::Other;  // an unknown incomplete reason
     }
   }
   return p;
@@ -168,7 +167,8 @@ PartStatus part_status(const ThreadMessage& message, std::size_t index) {
 namespace {
 
 // A string member that, when present, is one of `allowed`.
-bool optional_member_in(const Json& j, const char* key, std::initializer_list<std::string_view> allowed) {
+bool optional_member_in(const Json& j, const char* key,
+                        std::initializer_list<std::string_view> allowed) {
   const auto it = j.find(key);
   if (it == j.end()) return true;
   if (!it->is_string()) return false;

@@ -23,16 +23,18 @@ std::string format_timestamp(Timestamp t) {
   const year_month_day ymd{day};
   const hh_mm_ss<milliseconds> hms{t - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+                static_cast<int>(hms.subseconds().count()));
   return buf;
 }
 
 Timestamp parse_timestamp(std::string_view s, const std::string& path) {
   auto fail = [&]() -> Timestamp {
-    throw Error(ErrorKind::InvalidJson, path + ": expected an ISO-8601 UTC time, got \"" + std::string(s) + "\"");
+    throw Error(ErrorKind::InvalidJson,
+                path + ": expected an ISO-8601 UTC time, got \"" + std::string(s) + "\"");
   };
   std::size_t i = 0;
   auto digits = [&](std::size_t n) -> int {
@@ -84,7 +86,8 @@ Timestamp parse_timestamp(std::string_view s, const std::string& path) {
   }
   if (i != s.size()) fail();
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) fail();
   return sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};
@@ -94,8 +97,8 @@ Json parse_json(std::string_view text, const std::string& what) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    throw Error(ErrorKind::InvalidJson, what + ": not valid JSON at byte " + std::to_string(e.byte) + " (" +
-                                            e.what() + ")");
+    throw Error(ErrorKind::InvalidJson, what + ": not valid JSON at byte " +
+                                            std::to_string(e.byte) + " (" + e.what() + ")");
   } catch (const Json::exception& e) {
     // Well-formed but out of range (a number too large for a double): as invalid to us.
     throw Error(ErrorKind::InvalidJson, what + ": not valid JSON (" + e.what() + ")");
@@ -133,7 +136,8 @@ bool reason_fits(StatusType type, StatusReason reason) {
     case StatusType::Running: return reason == StatusReason::None;
     case StatusType::RequiresAction:
       return reason == StatusReason::ToolCalls || reason == StatusReason::Interrupt;
-    case StatusType::Complete: return reason == StatusReason::Stop || reason == StatusReason::Unknown;
+    case StatusType::Complete:
+      return reason == StatusReason::Stop || reason == StatusReason::Unknown;
     case StatusType::Incomplete:
       return reason == StatusReason::Cancelled || reason == StatusReason::ToolCalls ||
              reason == StatusReason::Length || reason == StatusReason::ContentFilter ||
@@ -148,7 +152,6 @@ Role role_from(std::string_view s, const std::string& path, ErrorKind kind) {
   if (s == "system") return Role::System;
   throw Error(kind, path + ": unknown role \"" + std::string(s) + "\"");
 }
-
 
 void put_if(Json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;
@@ -199,7 +202,8 @@ Json approval_json(const Approval& a) {
     j["options"] = std::move(options);
   }
   if (a.option_id) j["optionId"] = *a.option_id;
-  if (a.resolution) j["resolution"] = *a.resolution == ApprovalResolution::Cancelled ? "cancelled" : "expired";
+  if (a.resolution)
+    j["resolution"] = *a.resolution == ApprovalResolution::Cancelled ? "cancelled" : "expired";
   return j;
 }
 
@@ -277,7 +281,10 @@ Json to_json(const ContentPart& part) {
 Json to_json(const Attachment& a) {
   Json content = Json::array();
   for (const auto& part : a.content) content.push_back(to_json(part));
-  Json j{{"id", a.id}, {"type", a.type}, {"name", a.name}, {"content", std::move(content)},
+  Json j{{"id", a.id},
+         {"type", a.type},
+         {"name", a.name},
+         {"content", std::move(content)},
          {"status", {{"type", "complete"}}}};
   put_if(j, "contentType", a.content_type);
   return j;
@@ -296,7 +303,8 @@ Json to_json(const ThreadMessage& m) {
          {"createdAt", format_timestamp(m.created_at)},
          {"role", to_string(m.role)},
          {"content", std::move(content)}};
-  Json metadata{{"custom", m.metadata.custom->is_object() ? m.metadata.custom.get() : Json::object()}};
+  Json metadata{
+      {"custom", m.metadata.custom->is_object() ? m.metadata.custom.get() : Json::object()}};
   if (m.role == Role::Assistant) {
     const auto& a = m.metadata.assistant_or_default();
     metadata["unstable_state"] = a.unstable_state;
@@ -306,14 +314,17 @@ Json to_json(const ThreadMessage& m) {
     for (const auto& s : a.steps) {
       Json sj = Json::object();
       put_if(sj, "messageId", s.message_id);
-      if (s.usage) sj["usage"] = {{"inputTokens", s.usage->input_tokens}, {"outputTokens", s.usage->output_tokens}};
+      if (s.usage)
+        sj["usage"] = {{"inputTokens", s.usage->input_tokens},
+                       {"outputTokens", s.usage->output_tokens}};
       steps.push_back(std::move(sj));
     }
     metadata["steps"] = std::move(steps);
     if (a.timing) metadata["timing"] = *a.timing;
     if (m.metadata.submitted_feedback) {
       metadata["submittedFeedback"] = {
-          {"type", *m.metadata.submitted_feedback == FeedbackType::Positive ? "positive" : "negative"}};
+          {"type",
+           *m.metadata.submitted_feedback == FeedbackType::Positive ? "positive" : "negative"}};
     }
     j["status"] = to_json(m.status);
   }
@@ -349,7 +360,8 @@ PartStatus part_status_from(const Reader& r) {
   PartStatus s;
   s.type = status_type_from(r.string("type"), r.path("type"), r.kind());
   if (s.type == StatusType::Incomplete) {
-    s.reason = r.has("reason") ? reason_from(r.string("reason"), r.path("reason"), r.kind()) : StatusReason::Other;
+    s.reason = r.has("reason") ? reason_from(r.string("reason"), r.path("reason"), r.kind())
+                               : StatusReason::Other;
   }
   return s;
 }
@@ -421,7 +433,8 @@ ContentPart part_from(const Reader& r, Role role, bool lenient) {
     r.fail("type", "unknown part type \"" + type + "\"");
   }
   if (!part_allowed(role, pt)) {
-    r.fail("type", "a " + std::string(to_string(role)) + " message cannot hold a \"" + type + "\" part");
+    r.fail("type",
+           "a " + std::string(to_string(role)) + " message cannot hold a \"" + type + "\" part");
   }
   switch (pt) {
     case PartType::Text: {
@@ -487,7 +500,8 @@ ContentPart part_from(const Reader& r, Role role, bool lenient) {
     }
     case PartType::Image: {
       ImagePart p;
-      p.image = lenient ? (r.has("image") && r.json("image").is_string() ? r.string("image") : "") : r.string("image");
+      p.image = lenient ? (r.has("image") && r.json("image").is_string() ? r.string("image") : "")
+                        : r.string("image");
       p.filename = r.string_or("filename", "");
       p.provider_metadata = r.json_or("providerMetadata", nullptr);
       return p;
@@ -509,8 +523,7 @@ ContentPart part_from(const Reader& r, Role role, bool lenient) {
       p.format = audio.string("format");
       return p;
     }
-    case PartType::Data:
-      return DataPart{r.string("name"), r.json_or("data", nullptr)};
+    case PartType::Data: return DataPart{r.string("name"), r.json_or("data", nullptr)};
     case PartType::GenerativeUI: {
       GenerativeUIPart p;
       p.spec = r.json("spec");
@@ -530,8 +543,9 @@ MessageStatus status_from(const Reader& r) {
   } else {
     s.reason = reason_from(r.string("reason"), r.path("reason"), r.kind());
     if (!reason_fits(s.type, s.reason)) {
-      r.fail("reason", "\"" + std::string(to_string(s.reason)) + "\" is not a reason for status \"" +
-                           std::string(to_string(s.type)) + "\"");
+      r.fail("reason", "\"" + std::string(to_string(s.reason)) +
+                           "\" is not a reason for status \"" + std::string(to_string(s.type)) +
+                           "\"");
     }
   }
   s.error = r.json_or("error", nullptr);
@@ -545,7 +559,8 @@ Attachment attachment_from(const Reader& r, bool lenient) {
   a.name = r.string("name");
   a.content_type = r.string_or("contentType", "");
   if (r.has("content")) {
-    r.each("content", [&](const Reader& p) { a.content.push_back(part_from(p, Role::User, lenient)); });
+    r.each("content",
+           [&](const Reader& p) { a.content.push_back(part_from(p, Role::User, lenient)); });
   }
   a.status = AttachmentStatus{};
   return a;
@@ -561,8 +576,11 @@ MessageMetadata metadata_from(const Reader& r, Role role, bool* has_steps) {
   if (role != Role::Assistant) return md;
   AssistantMetadata a;
   a.unstable_state = r.json_or("unstable_state", nullptr);
-  if (r.has("unstable_annotations")) r.each("unstable_annotations", [&](const Reader& x) { a.unstable_annotations.push_back(x.value()); });
-  if (r.has("unstable_data")) r.each("unstable_data", [&](const Reader& x) { a.unstable_data.push_back(x.value()); });
+  if (r.has("unstable_annotations"))
+    r.each("unstable_annotations",
+           [&](const Reader& x) { a.unstable_annotations.push_back(x.value()); });
+  if (r.has("unstable_data"))
+    r.each("unstable_data", [&](const Reader& x) { a.unstable_data.push_back(x.value()); });
   if (r.has("steps")) {
     r.each("steps", [&](const Reader& x) {
       ThreadStep step;
@@ -597,9 +615,11 @@ ThreadMessage message_from_json(const Json& j, const std::string& path) {
   m.id = r.string("id");
   m.role = role_from(r.string("role"), r.path("role"), ErrorKind::InvalidJson);
   m.created_at = parse_timestamp(r.string("createdAt"), r.path("createdAt"));
-  r.each("content", [&](const Reader& p) { m.content.push_back(detail::part_from(p, m.role, false)); });
+  r.each("content",
+         [&](const Reader& p) { m.content.push_back(detail::part_from(p, m.role, false)); });
   if (m.role == Role::Assistant) {
-    m.status = r.has("status") ? detail::status_from(r.object("status")) : MessageStatus::complete();
+    m.status =
+        r.has("status") ? detail::status_from(r.object("status")) : MessageStatus::complete();
   } else if (r.has("status")) {
     r.fail("status", "only assistant messages have a status");
   }
@@ -607,7 +627,8 @@ ThreadMessage message_from_json(const Json& j, const std::string& path) {
     if (m.role != Role::User && !r.json("attachments").empty()) {
       r.fail("attachments", "only user messages have attachments");
     }
-    r.each("attachments", [&](const Reader& a) { m.attachments.push_back(detail::attachment_from(a, false)); });
+    r.each("attachments",
+           [&](const Reader& a) { m.attachments.push_back(detail::attachment_from(a, false)); });
   }
   if (r.has("metadata")) m.metadata = detail::metadata_from(r.object("metadata"), m.role, nullptr);
   if (m.role == Role::System && (m.content.size() != 1 || !m.content[0].is<TextPart>())) {
@@ -838,9 +859,12 @@ ExportedMessageRepository repository_from_json(const Json& j) {
   if (r.has("headId") && !r.json("headId").is_null()) repo.head_id = r.string("headId");
   r.each("messages", [&](const Reader& item) {
     ExportedMessageRepositoryItem out;
-    out.message = std::make_shared<const ThreadMessage>(message_from_json(item.json("message"), item.path("message")));
-    if (item.has("parentId") && !item.json("parentId").is_null()) out.parent_id = item.string("parentId");
-    if (item.has("runConfig")) out.run_config = run_config_from_json(item.json("runConfig"), item.path("runConfig"));
+    out.message = std::make_shared<const ThreadMessage>(
+        message_from_json(item.json("message"), item.path("message")));
+    if (item.has("parentId") && !item.json("parentId").is_null())
+      out.parent_id = item.string("parentId");
+    if (item.has("runConfig"))
+      out.run_config = run_config_from_json(item.json("runConfig"), item.path("runConfig"));
     repo.messages.push_back(std::move(out));
   });
   return repo;

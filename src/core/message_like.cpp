@@ -44,17 +44,23 @@ ThreadMessageLike message_like_from_json(const Json& j, const std::string& path)
     m.content.emplace_back(TextPart{Text(content.get<std::string>())});
   } else {
     // A part the role does not allow fails here, naming its path.
-    r.each("content", [&](const detail::Reader& p) { m.content.push_back(detail::part_from(p, m.role, true)); });
+    r.each("content", [&](const detail::Reader& p) {
+      m.content.push_back(detail::part_from(p, m.role, true));
+    });
   }
   if (r.has("id")) m.id = r.string("id");
-  if (r.has("createdAt")) m.created_at = parse_timestamp(r.string("createdAt"), r.path("createdAt"));
+  if (r.has("createdAt"))
+    m.created_at = parse_timestamp(r.string("createdAt"), r.path("createdAt"));
   if (r.has("status")) m.status = detail::status_from(r.object("status"));
   if (r.has("attachments")) {
     std::vector<Attachment> attachments;
-    r.each("attachments", [&](const detail::Reader& a) { attachments.push_back(detail::attachment_from(a, true)); });
+    r.each("attachments", [&](const detail::Reader& a) {
+      attachments.push_back(detail::attachment_from(a, true));
+    });
     m.attachments = std::move(attachments);
   }
-  if (r.has("metadata")) m.metadata = detail::metadata_from(r.object("metadata"), m.role, &m.has_steps);
+  if (r.has("metadata"))
+    m.metadata = detail::metadata_from(r.object("metadata"), m.role, &m.has_steps);
   return m;
 }
 
@@ -84,25 +90,30 @@ bool valid_image_url(std::string_view url) {
   const auto semi = header.rfind(';');
   if (semi == std::string_view::npos) return false;
   std::string last(header.substr(semi + 1));
-  std::transform(last.begin(), last.end(), last.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(last.begin(), last.end(), last.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return last == "base64";
 }
-
 
 [[noreturn]] void invalid(const std::string& why) { throw Error(ErrorKind::InvalidMessage, why); }
 
 // An empty custom map is kept as null: no allocation for the common case.
-Json compact_custom(Json custom) { return custom.is_object() && !custom.empty() ? std::move(custom) : Json(); }
+Json compact_custom(Json custom) {
+  return custom.is_object() && !custom.empty() ? std::move(custom) : Json();
+}
 
 }  // namespace
 
-ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id, const MessageStatus& fallback_status) {
+ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id,
+                                const MessageStatus& fallback_status) {
   if (like.attachments && !like.attachments->empty() && like.role != Role::User) {
     invalid("only user messages can have attachments");
   }
   if (like.status && like.role != Role::Assistant) invalid("only assistant messages have a status");
-  if (like.has_steps && like.role != Role::Assistant) invalid("only assistant messages have metadata.steps");
-  if (like.role != Role::Assistant && like.metadata.assistant && !like.metadata.assistant->steps.empty()) {
+  if (like.has_steps && like.role != Role::Assistant)
+    invalid("only assistant messages have metadata.steps");
+  if (like.role != Role::Assistant && like.metadata.assistant &&
+      !like.metadata.assistant->steps.empty()) {
     invalid("only assistant messages have metadata.steps");
   }
   for (const auto& part : like.content) {
@@ -126,12 +137,15 @@ ThreadMessage normalize_message(ThreadMessageLike like, const Id& fallback_id, c
       if (const auto* t = part.get_if<TextPart>()) {
         if (blank(t->text.view())) continue;
       } else if (const auto* r = part.get_if<ReasoningPart>()) {
-        if (blank(r->text.view()) && (!r->unstable_summary || blank(*r->unstable_summary))) continue;
+        if (blank(r->text.view()) && (!r->unstable_summary || blank(*r->unstable_summary)))
+          continue;
       } else if (const auto* img = part.get_if<ImagePart>()) {
         if (!valid_image_url(img->image)) continue;
       } else if (const auto* call = part.get_if<ToolCallPart>()) {
-        const bool args_absent = call->args.is_null() || (call->args.empty() && !call->args_text.empty());
-        if (call->tool_call_id.empty() || args_absent || (call->args_text.empty() && !call->args.empty())) {
+        const bool args_absent =
+            call->args.is_null() || (call->args.empty() && !call->args_text.empty());
+        if (call->tool_call_id.empty() || args_absent ||
+            (call->args_text.empty() && !call->args.empty())) {
           auto& edit = part.edit<ToolCallPart>();
           if (edit.tool_call_id.empty()) edit.tool_call_id = "tool-" + generate_id();
           if (args_absent) {
@@ -226,23 +240,20 @@ Json parse_partial_json(std::string_view text) {
         expecting_key = false;
         mark(i + 1);
         break;
-      case ',':
-        expecting_key = !stack.empty() && stack.back() == '{';
-        break;
-      case ':':
-        expecting_key = false;
-        break;
+      case ',': expecting_key = !stack.empty() && stack.back() == '{'; break;
+      case ':': expecting_key = false; break;
       default:
         // Numbers and keywords: a complete one ends where the next structural char starts.
         if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
           std::size_t j = i;
-          while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '-' ||
-                                     text[j] == '+' || text[j] == '.')) {
+          while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) ||
+                                     text[j] == '-' || text[j] == '+' || text[j] == '.')) {
             ++j;
           }
           const std::string_view token = text.substr(i, j - i);
           const bool keyword_ok = token == "true" || token == "false" || token == "null";
-          const bool number_ok = !keyword_ok && (std::isdigit(static_cast<unsigned char>(token.back())) != 0);
+          const bool number_ok =
+              !keyword_ok && (std::isdigit(static_cast<unsigned char>(token.back())) != 0);
           if ((keyword_ok || number_ok) && j < text.size()) mark(j);
           i = j - 1;
         }
@@ -256,7 +267,8 @@ Json parse_partial_json(std::string_view text) {
     if (escape) body.remove_suffix(1);
     // Do not cut inside a \uXXXX escape.
     const auto u = body.rfind("\\u");
-    if (u != std::string_view::npos && u > string_start && body.size() - u < 6) body = body.substr(0, u);
+    if (u != std::string_view::npos && u > string_start && body.size() - u < 6)
+      body = body.substr(0, u);
     candidate = std::string(body) + "\"" + closers();
     try {
       Json j = Json::parse(candidate);

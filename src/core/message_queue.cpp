@@ -30,7 +30,8 @@ QueueItem project_queue_item(const AppendMessage& message) {
     } else if (part.is<FilePart>()) {
       item.parts.push_back(part);
     } else if (const auto* image = part.get_if<ImagePart>()) {
-      item.parts.emplace_back(FilePart{.data = image->image, .mime_type = "image/*", .filename = image->filename});
+      item.parts.emplace_back(
+          FilePart{.data = image->image, .mime_type = "image/*", .filename = image->filename});
     }
   }
   // Attachments add their non-text parts; their text parts are file bodies, not the prompt.
@@ -38,7 +39,8 @@ QueueItem project_queue_item(const AppendMessage& message) {
     for (const auto& part : attachment.content) {
       if (part.is<TextPart>()) continue;
       if (const auto* image = part.get_if<ImagePart>()) {
-        item.parts.emplace_back(FilePart{.data = image->image, .mime_type = "image/*", .filename = image->filename});
+        item.parts.emplace_back(
+            FilePart{.data = image->image, .mime_type = "image/*", .filename = image->filename});
       } else {
         item.parts.push_back(part);
       }
@@ -48,11 +50,14 @@ QueueItem project_queue_item(const AppendMessage& message) {
 }
 
 MessageQueue::MessageQueue()
-    : steer_(std::make_unique<std::deque<Entry>>()), queue_(std::make_unique<std::deque<Entry>>()) {}
+    : steer_(std::make_unique<std::deque<Entry>>()),
+      queue_(std::make_unique<std::deque<Entry>>()) {}
 
 MessageQueue::~MessageQueue() { *alive_ = false; }
 
-std::deque<MessageQueue::Entry>& MessageQueue::lane(QueueLane l) { return l == QueueLane::Steer ? *steer_ : *queue_; }
+std::deque<MessageQueue::Entry>& MessageQueue::lane(QueueLane l) {
+  return l == QueueLane::Steer ? *steer_ : *queue_;
+}
 
 std::vector<QueueItem> MessageQueue::items() const {
   std::vector<QueueItem> out;
@@ -144,7 +149,8 @@ void MessageQueue::move(const Id& id, const QueueMove& where) {
 
   // Validate the anchors before anything moves.
   auto index_in_dest = [&](const Id& anchor) -> std::size_t {
-    if (anchor == id) throw Error(ErrorKind::SelfAnchor, "a queued message cannot be placed next to itself");
+    if (anchor == id)
+      throw Error(ErrorKind::SelfAnchor, "a queued message cannot be placed next to itself");
     for (std::size_t i = 0; i < dest.size(); ++i) {
       if (dest[i].id == anchor) return i;
     }
@@ -174,13 +180,16 @@ void MessageQueue::move(const Id& id, const QueueMove& where) {
     for (const auto& e : dest) {
       if (e.id != id) order.push_back(e.id);
     }
-    auto pos = [&](const Id& x) { return std::find(order.begin(), order.end(), x) - order.begin(); };
+    auto pos = [&](const Id& x) {
+      return std::find(order.begin(), order.end(), x) - order.begin();
+    };
     const long a = front ? -1 : pos(dest[*after].id);
     const long b = end ? static_cast<long>(order.size()) : pos(dest[*before].id);
     if (b != a + 1) throw Error(ErrorKind::NotAdjacent, "the two anchors are not neighbours");
   }
 
-  auto it = std::find_if(source->begin(), source->end(), [&](const Entry& e) { return e.id == id; });
+  auto it =
+      std::find_if(source->begin(), source->end(), [&](const Entry& e) { return e.id == id; });
   const std::size_t old_index = static_cast<std::size_t>(it - source->begin());
   Entry entry = std::move(*it);
   source->erase(it);

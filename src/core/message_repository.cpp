@@ -18,7 +18,9 @@ constexpr std::uint32_t kRoot = 0;
 std::string q(std::string_view id) { return "\"" + std::string(id) + "\""; }
 
 struct StringHash {
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
 };
 
 }  // namespace
@@ -103,7 +105,9 @@ struct MessageRepository::Impl {
   }
 
   // `message` has the id of the node's current message, so its index entry stays as it is.
-  void replace_message(std::uint32_t n, MessagePtr message) { nodes[n].message = std::move(message); }
+  void replace_message(std::uint32_t n, MessagePtr message) {
+    nodes[n].message = std::move(message);
+  }
   std::uint32_t head = kNone;
   MessageList branch;
 
@@ -165,15 +169,18 @@ struct MessageRepository::Impl {
     }
     const std::size_t keep = (x == kRoot || x == kNone) ? 0 : nodes[x].level + 1;
     branch = branch.take(keep);
-    for (auto it = path.rbegin(); it != path.rend(); ++it) branch = branch.push_back(nodes[*it].message);
+    for (auto it = path.rbegin(); it != path.rend(); ++it)
+      branch = branch.push_back(nodes[*it].message);
   }
 
   // After a structural change the cached branch may name moved nodes: rebuild it from the head.
   void rebuild_branch() {
     branch = MessageList();
     std::vector<std::uint32_t> path;
-    for (std::uint32_t x = head == kNone ? kRoot : head; x != kRoot; x = nodes[x].parent) path.push_back(x);
-    for (auto it = path.rbegin(); it != path.rend(); ++it) branch = branch.push_back(nodes[*it].message);
+    for (std::uint32_t x = head == kNone ? kRoot : head; x != kRoot; x = nodes[x].parent)
+      path.push_back(x);
+    for (auto it = path.rbegin(); it != path.rend(); ++it)
+      branch = branch.push_back(nodes[*it].message);
   }
 
   void recompute_levels(std::uint32_t top) {
@@ -183,7 +190,8 @@ struct MessageRepository::Impl {
       stack.pop_back();
       const std::uint32_t p = nodes[n].parent;
       nodes[n].level = p == kRoot ? 0 : nodes[p].level + 1;
-      for (std::uint32_t c = nodes[n].first_child; c != kNone; c = nodes[c].next) stack.push_back(c);
+      for (std::uint32_t c = nodes[n].first_child; c != kNone; c = nodes[c].next)
+        stack.push_back(c);
     }
   }
 
@@ -240,7 +248,8 @@ struct MessageRepository::Impl {
     while (!stack.empty()) {
       const std::uint32_t x = stack.back();
       stack.pop_back();
-      for (std::uint32_t c = nodes[x].first_child; c != kNone; c = nodes[c].next) stack.push_back(c);
+      for (std::uint32_t c = nodes[x].first_child; c != kNone; c = nodes[c].next)
+        stack.push_back(c);
       free_node(x);
     }
   }
@@ -260,7 +269,8 @@ struct MessageRepository::Impl {
   // Optimistic messages on the old path that the new path does not share are evicted (§3.8).
   void evict_optimistic(std::uint32_t old_head) {
     std::vector<std::uint32_t> victims;
-    for (std::uint32_t x = old_head; x != kRoot && x != kNone && !on_branch(x); x = nodes[x].parent) {
+    for (std::uint32_t x = old_head; x != kRoot && x != kNone && !on_branch(x);
+         x = nodes[x].parent) {
       if (nodes[x].message->metadata.is_optimistic) victims.push_back(x);
     }
     for (auto v : victims) remove(v, nodes[v].parent);
@@ -269,7 +279,8 @@ struct MessageRepository::Impl {
   void move_head(std::uint32_t new_head) {
     const std::uint32_t old_head = head;
     set_branch_to(new_head);
-    if (old_head != kNone && old_head != head && nodes[old_head].message) evict_optimistic(old_head);
+    if (old_head != kNone && old_head != head && nodes[old_head].message)
+      evict_optimistic(old_head);
   }
 };
 
@@ -291,7 +302,8 @@ MessageList MessageRepository::messages_up_to(std::string_view id) const {
     x = impl_->nodes[x].parent;
   }
   MessageList out = x == kRoot ? MessageList() : impl_->branch.take(impl_->nodes[x].level + 1);
-  for (auto it = path.rbegin(); it != path.rend(); ++it) out = out.push_back(impl_->nodes[*it].message);
+  for (auto it = path.rbegin(); it != path.rend(); ++it)
+    out = out.push_back(impl_->nodes[*it].message);
   return out;
 }
 
@@ -307,7 +319,9 @@ std::optional<Id> MessageRepository::canonical_head_id() const {
   return std::nullopt;
 }
 
-bool MessageRepository::contains(std::string_view id) const noexcept { return impl_->lookup(id) != kNone; }
+bool MessageRepository::contains(std::string_view id) const noexcept {
+  return impl_->lookup(id) != kNone;
+}
 
 std::size_t MessageRepository::size() const noexcept { return impl_->count; }
 
@@ -331,7 +345,8 @@ std::vector<Id> MessageRepository::get_branches(std::string_view id) const {
   const std::uint32_t n = impl_->lookup(id);
   if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
   std::vector<Id> out;
-  for (auto c : impl_->children_of(impl_->nodes[n].parent)) out.push_back(impl_->nodes[c].message->id);
+  for (auto c : impl_->children_of(impl_->nodes[n].parent))
+    out.push_back(impl_->nodes[c].message->id);
   return out;
 }
 
@@ -340,7 +355,8 @@ std::pair<std::size_t, std::size_t> MessageRepository::branch_number(std::string
   if (n == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(id) + " not found");
   std::size_t pos = 0;
   std::size_t count = 0;
-  for (std::uint32_t c = impl_->nodes[impl_->nodes[n].parent].first_child; c != kNone; c = impl_->nodes[c].next) {
+  for (std::uint32_t c = impl_->nodes[impl_->nodes[n].parent].first_child; c != kNone;
+       c = impl_->nodes[c].next) {
     ++count;
     if (c == n) pos = count;
   }
@@ -363,13 +379,15 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
   std::uint32_t parent = kRoot;
   if (parent_id) {
     parent = im.lookup(*parent_id);
-    if (parent == kNone) throw Error(ErrorKind::ParentNotFound, "parent message " + q(*parent_id) + " not found");
+    if (parent == kNone)
+      throw Error(ErrorKind::ParentNotFound, "parent message " + q(*parent_id) + " not found");
   }
   const std::uint32_t existing = im.lookup(message->id);
   if (existing != kNone) {
     if (im.nodes[existing].parent != parent) {
       if (im.is_ancestor_or_self(existing, parent)) {
-        throw Error(ErrorKind::Cycle, "message " + q(message->id) + " cannot be placed under itself");
+        throw Error(ErrorKind::Cycle,
+                    "message " + q(message->id) + " cannot be placed under itself");
       }
       im.replace_message(existing, std::move(message));
       im.move(existing, parent);
@@ -379,7 +397,8 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
     // Update in place: position and children are kept.
     const bool was_on_branch = im.on_branch(existing);
     im.replace_message(existing, std::move(message));
-    if (was_on_branch) im.branch = im.branch.set(im.nodes[existing].level, im.nodes[existing].message);
+    if (was_on_branch)
+      im.branch = im.branch.set(im.nodes[existing].level, im.nodes[existing].message);
     return;
   }
   const std::uint32_t n = im.new_node();
@@ -449,9 +468,11 @@ void MessageRepository::remove(std::string_view id, const std::optional<Id>& rep
   std::uint32_t to = kRoot;
   if (replacement) {
     to = im.lookup(*replacement);
-    if (to == kNone) throw Error(ErrorKind::MessageNotFound, "message " + q(*replacement) + " not found");
+    if (to == kNone)
+      throw Error(ErrorKind::MessageNotFound, "message " + q(*replacement) + " not found");
     if (im.is_ancestor_or_self(n, to)) {
-      throw Error(ErrorKind::Cycle, "message " + q(id) + " cannot be replaced by its own descendant");
+      throw Error(ErrorKind::Cycle,
+                  "message " + q(id) + " cannot be replaced by its own descendant");
     }
   }
   im.remove(n, to);
@@ -523,18 +544,21 @@ ExportedMessageRepository from_array(std::vector<ThreadMessageLike> messages) {
   std::optional<Id> parent;
   for (auto& like : messages) {
     const Id fallback = generate_id();
-    auto m = std::make_shared<const ThreadMessage>(normalize_message(std::move(like), fallback, MessageStatus::complete()));
+    auto m = std::make_shared<const ThreadMessage>(
+        normalize_message(std::move(like), fallback, MessageStatus::complete()));
     out.messages.push_back({m, parent, std::nullopt});
     parent = m->id;
   }
   return out;
 }
 
-ExportedMessageRepository from_branchable_array(std::vector<BranchableItem> items, std::optional<Id> head_id) {
+ExportedMessageRepository from_branchable_array(std::vector<BranchableItem> items,
+                                                std::optional<Id> head_id) {
   ExportedMessageRepository out;
   out.head_id = std::move(head_id);
   for (auto& item : items) {
-    if (!item.message.id) throw Error(ErrorKind::InvalidMessage, "fromBranchableArray: every item needs an id");
+    if (!item.message.id)
+      throw Error(ErrorKind::InvalidMessage, "fromBranchableArray: every item needs an id");
     auto m = std::make_shared<const ThreadMessage>(
         normalize_message(std::move(item.message), Id(), MessageStatus::complete()));
     out.messages.push_back({m, item.parent_id, std::nullopt});

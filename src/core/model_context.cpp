@@ -68,8 +68,9 @@ ModelContext merge_model_contexts(const std::vector<ModelContext>& contexts) {
         if (tool.overwrite) {
           it->second = std::move(incoming);
         } else if (!(existing == incoming)) {
-          throw Error(ErrorKind::DuplicateTool,
-                      "tool \"" + name + "\" is defined twice at priority " + priority_text(priority));
+          throw Error(
+              ErrorKind::DuplicateTool,
+              "tool \"" + name + "\" is defined twice at priority " + priority_text(priority));
         }
       } else {
         // Sorted by priority: the one already there has the higher priority.

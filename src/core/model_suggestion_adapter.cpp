@@ -67,7 +67,8 @@ std::string follow_up_prompt(const MessageList& messages, const ModelSuggestionO
   prompt << "Here is a conversation:\n\n";
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) prompt << *it << '\n';
   prompt << "\nSuggest " << options.count
-         << " short follow-up questions the user might ask next. Answer with the questions only, one per line, "
+         << " short follow-up questions the user might ask next. Answer with the questions only, "
+            "one per line, "
             "without numbering.";
   return prompt.str();
 }
@@ -88,20 +89,24 @@ std::vector<ThreadSuggestion> parse_follow_ups(const std::string& answer, std::s
     } else if (line.rfind("\xE2\x80\xA2", 0) == 0) {
       line = trim(line.substr(3));
     }
-    if (line.size() >= 2 && line.front() == '"' && line.back() == '"') line = trim(line.substr(1, line.size() - 2));
+    if (line.size() >= 2 && line.front() == '"' && line.back() == '"')
+      line = trim(line.substr(1, line.size() - 2));
     if (line.empty()) continue;
     out.push_back(ThreadSuggestion{std::string(line), {}, {}});
   }
   return out;
 }
 
-ModelSuggestionAdapter::ModelSuggestionAdapter(ChatModelAdapter model, ModelSuggestionOptions options)
+ModelSuggestionAdapter::ModelSuggestionAdapter(ChatModelAdapter model,
+                                               ModelSuggestionOptions options)
     : model_(std::move(model)), options_(options) {
-  if (!model_) throw Error(ErrorKind::InvalidArgument, "ModelSuggestionAdapter needs a chat model adapter");
+  if (!model_)
+    throw Error(ErrorKind::InvalidArgument, "ModelSuggestionAdapter needs a chat model adapter");
 }
 
 std::vector<ThreadSuggestion> ModelSuggestionAdapter::generate(
-    const MessageList& messages, std::stop_token stop, const std::function<void(std::vector<ThreadSuggestion>)>&) {
+    const MessageList& messages, std::stop_token stop,
+    const std::function<void(std::vector<ThreadSuggestion>)>&) {
   auto request = std::make_shared<ThreadMessage>();
   request->id = generate_id();
   request->created_at = now_timestamp();
@@ -116,9 +121,7 @@ std::vector<ThreadSuggestion> ModelSuggestionAdapter::generate(
 
   std::optional<ChatModelRunResult> result;
   switch (model_.form()) {
-    case ChatModelAdapter::Form::Plain:
-      result = model_.plain()(run);
-      break;
+    case ChatModelAdapter::Form::Plain: result = model_.plain()(run); break;
     case ChatModelAdapter::Form::Streaming: {
       LastResultSink sink(stop);
       model_.streaming()(run, sink);

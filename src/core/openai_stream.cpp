@@ -239,7 +239,8 @@ void OpenAIStreamDecoder::read_delta(const Json& delta) {
     for (const Json& call : *calls) {
       if (!call.is_object()) continue;
       const Json* function = member(call, "function");
-      const std::string arguments = arguments_text(function ? member(*function, "arguments") : nullptr);
+      const std::string arguments =
+          arguments_text(function ? member(*function, "arguments") : nullptr);
       accumulator_.tool_call_delta(index_member(call, "index"), string_member(call, "id"),
                                    function ? string_member(*function, "name") : std::string_view(),
                                    arguments);
@@ -277,8 +278,8 @@ MessageStatus OpenAIStreamDecoder::status() const {
   if (!finish_reason_) {
     if (done_) return tool_calls_or_stop();
     return MessageStatus::incomplete(
-        StatusReason::Error,
-        Json{{"code", "incomplete_stream"}, {"message", "the stream ended before the model finished"}});
+        StatusReason::Error, Json{{"code", "incomplete_stream"},
+                                  {"message", "the stream ended before the model finished"}});
   }
   const std::string& reason = *finish_reason_;
   if (reason == "stop" || reason == "tool_calls" || reason == "function_call") {

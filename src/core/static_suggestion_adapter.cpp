@@ -8,7 +8,8 @@ StaticSuggestionAdapter::StaticSuggestionAdapter(std::vector<ThreadSuggestion> s
     : suggestions_(std::move(suggestions)) {}
 
 std::vector<ThreadSuggestion> StaticSuggestionAdapter::generate(
-    const MessageList&, std::stop_token, const std::function<void(std::vector<ThreadSuggestion>)>&) {
+    const MessageList&, std::stop_token,
+    const std::function<void(std::vector<ThreadSuggestion>)>&) {
   return suggestions_;
 }
 

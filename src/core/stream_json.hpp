@@ -57,7 +57,8 @@ inline std::string error_code(const Json& error) {
     }
     if (code->is_number()) return code->dump();
   }
-  if (const std::string_view type = string_member(error, "type"); !type.empty() && type != "error") {
+  if (const std::string_view type = string_member(error, "type");
+      !type.empty() && type != "error") {
     return std::string(type);
   }
   if (const Json* inner = member(error, "error"); inner && !inner->is_null()) {

@@ -52,7 +52,9 @@ Text::Text(std::string_view s) {
   size_ = s.size();
 }
 
-Text::Text(const Text& other) noexcept : block_(other.block_), size_(other.size_) { Block::retain(block_); }
+Text::Text(const Text& other) noexcept : block_(other.block_), size_(other.size_) {
+  Block::retain(block_);
+}
 
 Text::Text(Text&& other) noexcept : block_(other.block_), size_(other.size_) {
   other.block_ = nullptr;

@@ -104,9 +104,9 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     std::string local_id;
     std::optional<std::string> remote_id;  // once known; mutations send it
     std::unique_ptr<ThreadRuntime> runtime;
-    bool stopped = false;   // detached; a switch starts a fresh runtime
-    bool running = false;   // as last reported to the list's subscribers
-    bool titled = false;    // automatic titling was requested
+    bool stopped = false;  // detached; a switch starts a fresh runtime
+    bool running = false;  // as last reported to the list's subscribers
+    bool titled = false;   // automatic titling was requested
     bool watch_title = false;
     std::optional<Completion> initializing;
     Subscription state_sub;
@@ -118,11 +118,11 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<RemoteThreadListAdapter> adapter;
   std::uint64_t adapter_epoch = 0;
   bool adapter_inline = false;  // the in-memory adapter: calls run on the owner, at once
-  bool replacing = false;  // the replacement adapter's first list is still loading
+  bool replacing = false;       // the replacement adapter's first list is still loading
 
   OptimisticState<ListState> state;
-  std::deque<SlotInfo> slots;  // references stay valid as slots are added
-  std::unordered_map<std::string, Slot> index;  // local and remote ids
+  std::deque<SlotInfo> slots;                           // references stay valid as slots are added
+  std::unordered_map<std::string, Slot> index;          // local and remote ids
   std::vector<std::unique_ptr<ThreadRuntime>> retired;  // stopped runtimes replaced by fresh ones
   Slot main = 0;
   bool first_thread_started = false;
@@ -235,12 +235,14 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
   }
 
   Completion not_found(const std::string& id, const std::string& action) const {
-    return failed(ErrorKind::ThreadNotFound, "thread " + quoted(id) + " not found (" + action + ")");
+    return failed(ErrorKind::ThreadNotFound,
+                  "thread " + quoted(id) + " not found (" + action + ")");
   }
 
   Completion bad_status(Slot s, const std::string& id, const std::string& action) const {
     return failed(ErrorKind::ThreadStatus, "thread " + quoted(id) + " is " +
-                                               std::string(to_string(data(s).status)) + " (" + action + ")");
+                                               std::string(to_string(data(s).status)) + " (" +
+                                               action + ")");
   }
 
   // Runs `job` against the adapter on a worker; `done(error, result)` runs on the owner. A result
@@ -265,28 +267,28 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     }
     std::weak_ptr<Impl> weak = weak_from_this();
     auto dispatcher = options.thread.dispatcher;
-    options.thread.executor->execute([target, epoch, weak, dispatcher, job = std::move(job),
-                                      done = std::move(done)]() mutable {
-      std::exception_ptr error;
-      std::shared_ptr<R> result;
-      try {
-        result = std::make_shared<R>(job(*target));
-      } catch (...) {
-        error = std::current_exception();
-      }
-      job = nullptr;
-      // The failure moves to the owner: the worker keeps no reference, so the exception is freed
-      // where it is read (libstdc++'s reference count is invisible to ThreadSanitizer).
-      dispatcher->post([weak, epoch, error = std::move(error), result = std::move(result),
-                        done = std::move(done)]() mutable {
-        auto self = weak.lock();
-        if (!self) return;
-        if (!error && epoch != self->adapter_epoch) {
-          error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
-        }
-        done(error, std::move(result));
-      });
-    });
+    options.thread.executor->execute(
+        [target, epoch, weak, dispatcher, job = std::move(job), done = std::move(done)]() mutable {
+          std::exception_ptr error;
+          std::shared_ptr<R> result;
+          try {
+            result = std::make_shared<R>(job(*target));
+          } catch (...) {
+            error = std::current_exception();
+          }
+          job = nullptr;
+          // The failure moves to the owner: the worker keeps no reference, so the exception is
+          // freed where it is read (libstdc++'s reference count is invisible to ThreadSanitizer).
+          dispatcher->post([weak, epoch, error = std::move(error), result = std::move(result),
+                            done = std::move(done)]() mutable {
+            auto self = weak.lock();
+            if (!self) return;
+            if (!error && epoch != self->adapter_epoch) {
+              error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
+            }
+            done(error, std::move(result));
+          });
+        });
   }
 
   // ---- runtimes (spec §14.10) ----
@@ -342,7 +344,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     if (options.on_thread_started) options.on_thread_started(rt, to_item(s));
     // A thread that exists beyond this process loads its messages when it opens (spec §12.2; a
     // draft has none). A failure is reported by the runtime and leaves the thread empty.
-    if (!single && data(s).status != ThreadStatus::New) rt.load_history().then([](std::exception_ptr) {});
+    if (!single && data(s).status != ThreadStatus::New)
+      rt.load_history().then([](std::exception_ptr) {});
     return rt;
   }
 
@@ -417,7 +420,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     const std::string local_id = info.local_id;
     call<RemoteThreadInitializeResult>(
         [local_id](RemoteThreadListAdapter& a) { return a.initialize(local_id); },
-        [this, s, ticket, done](std::exception_ptr error, std::shared_ptr<RemoteThreadInitializeResult> result) {
+        [this, s, ticket, done](std::exception_ptr error,
+                                std::shared_ptr<RemoteThreadInitializeResult> result) {
           slots[s].initializing.reset();
           if (draft_initializing == s) draft_initializing.reset();
           if (error) {
@@ -517,7 +521,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       try {
         options.on_thread_id_change(current);
       } catch (...) {
-        report("on_thread_id_change threw: " + detail::describe_exception(std::current_exception()));
+        report("on_thread_id_change threw: " +
+               detail::describe_exception(std::current_exception()));
       }
     }
   }
@@ -531,7 +536,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       std::weak_ptr<Impl> weak = weak_from_this();
       unarchive_slot(s).then([weak](std::exception_ptr e) {
         auto self = weak.lock();
-        if (self && e) self->report("unarchiving the thread failed: " + detail::describe_exception(e));
+        if (self && e)
+          self->report("unarchiving the thread failed: " + detail::describe_exception(e));
       });
     }
     main = s;
@@ -550,11 +556,13 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       slots[s].remote_id = meta.remote_id;
     }
     state.update_base([s, meta](ListState st) {
-      auto item = st.items[s] ? std::make_shared<ItemData>(*st.items[s]) : std::make_shared<ItemData>();
+      auto item =
+          st.items[s] ? std::make_shared<ItemData>(*st.items[s]) : std::make_shared<ItemData>();
       if (!st.items[s]) item->id = meta.remote_id;
       item->remote_id = meta.remote_id;
       item->external_id = meta.external_id;
-      item->status = meta.status == ThreadStatus::Archived ? ThreadStatus::Archived : ThreadStatus::Regular;
+      item->status =
+          meta.status == ThreadStatus::Archived ? ThreadStatus::Archived : ThreadStatus::Regular;
       item->title = meta.title;
       item->last_message_at = meta.last_message_at;
       item->custom = meta.custom;
@@ -576,8 +584,9 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     Completion done;
     call<RemoteThreadMetadata>(
         [id](RemoteThreadListAdapter& a) { return a.fetch(id); },
-        [this, my, opts, echo, done](std::exception_ptr error, std::shared_ptr<RemoteThreadMetadata> meta) {
-          if (error) return done.reject(error);  // nothing changed
+        [this, my, opts, echo, done](std::exception_ptr error,
+                                     std::shared_ptr<RemoteThreadMetadata> meta) {
+          if (error) return done.reject(error);           // nothing changed
           if (my != switch_epoch) return done.resolve();  // the latest switch wins
           const Slot s = place_fetched(*meta);
           notify();
@@ -612,9 +621,11 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
 
   // Shows `optimistic` at once, then (after the item's initialisation) sends `send` to the
   // adapter; a failure rolls the effect back and runs `on_failure`.
-  Completion mutate(Slot s, ListUpdate optimistic, std::function<void(RemoteThreadListAdapter&, const std::string&)> send,
+  Completion mutate(Slot s, ListUpdate optimistic,
+                    std::function<void(RemoteThreadListAdapter&, const std::string&)> send,
                     std::function<void()> on_failure = {}) {
-    if (replacing) return failed(ErrorKind::AdapterChanged, "the thread list adapter is being replaced");
+    if (replacing)
+      return failed(ErrorKind::AdapterChanged, "the thread list adapter is being replaced");
     Completion initialized = initialize_slot(s);  // before the effect, which may hide the item
     const auto ticket = state.start(std::move(optimistic));
     notify();
@@ -630,28 +641,29 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       }
       done.reject(e);
     };
-    initialized.then([weak, s, ticket, done, epoch, send = std::move(send), fail](std::exception_ptr error) {
-      auto self = weak.lock();
-      if (!self) return done.resolve();
-      if (!error && epoch != self->adapter_epoch) {
-        error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
-      }
-      if (error) return fail(error);
-      const std::string remote_id = self->slots[s].remote_id.value_or(self->slots[s].local_id);
-      self->call<bool>(
-          [send, remote_id](RemoteThreadListAdapter& a) {
-            send(a, remote_id);
-            return true;
-          },
-          [weak, ticket, done, fail](std::exception_ptr e, std::shared_ptr<bool>) {
-            if (e) return fail(e);
-            if (auto me = weak.lock()) {
-              me->state.succeed(ticket);
-              me->notify();
-            }
-            done.resolve();
-          });
-    });
+    initialized.then(
+        [weak, s, ticket, done, epoch, send = std::move(send), fail](std::exception_ptr error) {
+          auto self = weak.lock();
+          if (!self) return done.resolve();
+          if (!error && epoch != self->adapter_epoch) {
+            error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
+          }
+          if (error) return fail(error);
+          const std::string remote_id = self->slots[s].remote_id.value_or(self->slots[s].local_id);
+          self->call<bool>(
+              [send, remote_id](RemoteThreadListAdapter& a) {
+                send(a, remote_id);
+                return true;
+              },
+              [weak, ticket, done, fail](std::exception_ptr e, std::shared_ptr<bool>) {
+                if (e) return fail(e);
+                if (auto me = weak.lock()) {
+                  me->state.succeed(ticket);
+                  me->notify();
+                }
+                done.resolve();
+              });
+        });
     return done;
   }
 
@@ -660,7 +672,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     return mutate(
         s,
         [s](ListState st) {
-          st = with_item(std::move(st), s, [](ItemData& item) { item.status = ThreadStatus::Regular; });
+          st = with_item(std::move(st), s,
+                         [](ItemData& item) { item.status = ThreadStatus::Regular; });
           if (s < st.items.size() && st.items[s]) {
             erase_slot(st.archived, s);
             move_to_front(st.regular, s);
@@ -713,11 +726,13 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
       }
       for (const auto& [s, meta] : entries) {
         if (!seen.insert(s).second) continue;  // listed twice: the first position holds
-        auto item = st.items[s] ? std::make_shared<ItemData>(*st.items[s]) : std::make_shared<ItemData>();
+        auto item =
+            st.items[s] ? std::make_shared<ItemData>(*st.items[s]) : std::make_shared<ItemData>();
         if (!st.items[s]) item->id = meta.remote_id;
         item->remote_id = meta.remote_id;
         item->external_id = meta.external_id;
-        item->status = meta.status == ThreadStatus::Archived ? ThreadStatus::Archived : ThreadStatus::Regular;
+        item->status =
+            meta.status == ThreadStatus::Archived ? ThreadStatus::Archived : ThreadStatus::Regular;
         item->title = meta.title;
         item->last_message_at = meta.last_message_at;
         item->custom = meta.custom;
@@ -742,7 +757,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     notify();
     call<RemoteThreadListPage>(
         [](RemoteThreadListAdapter& a) { return a.list(std::nullopt); },
-        [this, my, ticket, done](std::exception_ptr error, std::shared_ptr<RemoteThreadListPage> page) {
+        [this, my, ticket, done](std::exception_ptr error,
+                                 std::shared_ptr<RemoteThreadListPage> page) {
           if (my != load_epoch) {  // superseded by a reload
             state.fail(ticket);
             return done.resolve();
@@ -754,7 +770,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
             state.fail(ticket);
             load_completion.reset();  // a later call retries
             notify();
-            if (!is_adapter_changed(error)) report("loading the thread list failed: " + detail::describe_exception(error));
+            if (!is_adapter_changed(error))
+              report("loading the thread list failed: " + detail::describe_exception(error));
             return done.reject(error);
           }
           state.succeed(ticket, merge_page(*page, true));
@@ -778,7 +795,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     const std::string after = *cursor;
     call<RemoteThreadListPage>(
         [after](RemoteThreadListAdapter& a) { return a.list(after); },
-        [this, my, ticket, done](std::exception_ptr error, std::shared_ptr<RemoteThreadListPage> page) {
+        [this, my, ticket, done](std::exception_ptr error,
+                                 std::shared_ptr<RemoteThreadListPage> page) {
           if (my != load_epoch) {
             state.fail(ticket);
             return done.resolve();
@@ -840,7 +858,8 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
 
 ThreadListRuntime::ThreadListRuntime(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options) : impl_(std::make_shared<Impl>()) {
+ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options)
+    : impl_(std::make_shared<Impl>()) {
   auto& im = *impl_;
   if (!options.thread.dispatcher) {
     throw Error(ErrorKind::InvalidArgument, "ThreadListRuntimeOptions: a dispatcher is required");
@@ -856,7 +875,8 @@ ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options) : impl_(s
     std::weak_ptr<Impl> weak = impl_;
     im.switch_to(*im.options.initial_thread_id, {}, true).then([weak](std::exception_ptr e) {
       auto self = weak.lock();
-      if (self && e) self->report("opening the initial thread failed: " + detail::describe_exception(e));
+      if (self && e)
+        self->report("opening the initial thread failed: " + detail::describe_exception(e));
     });
   }
 }
@@ -883,7 +903,9 @@ bool ThreadListRuntime::is_loading() const noexcept { return impl_->loading; }
 bool ThreadListRuntime::is_loading_more() const noexcept { return impl_->loading_more; }
 bool ThreadListRuntime::has_more() const noexcept { return impl_->cursor.has_value(); }
 
-std::vector<std::string> ThreadListRuntime::thread_ids() const { return impl_->ids_of(impl_->view().regular); }
+std::vector<std::string> ThreadListRuntime::thread_ids() const {
+  return impl_->ids_of(impl_->view().regular);
+}
 
 std::vector<std::string> ThreadListRuntime::archived_thread_ids() const {
   return impl_->ids_of(impl_->view().archived);
@@ -956,7 +978,9 @@ Completion ThreadListRuntime::rename(const std::string& id, const std::string& t
       [slot, title](ListState st) {
         return with_item(std::move(st), slot, [&](ItemData& item) { item.title = title; });
       },
-      [title](RemoteThreadListAdapter& a, const std::string& remote_id) { a.rename(remote_id, title); });
+      [title](RemoteThreadListAdapter& a, const std::string& remote_id) {
+        a.rename(remote_id, title);
+      });
 }
 
 Completion ThreadListRuntime::update_custom(const std::string& id, std::optional<Json> custom) {
@@ -974,7 +998,9 @@ Completion ThreadListRuntime::update_custom(const std::string& id, std::optional
       [slot, custom](ListState st) {
         return with_item(std::move(st), slot, [&](ItemData& item) { item.custom = custom; });
       },
-      [custom](RemoteThreadListAdapter& a, const std::string& remote_id) { a.update_custom(remote_id, custom); });
+      [custom](RemoteThreadListAdapter& a, const std::string& remote_id) {
+        a.update_custom(remote_id, custom);
+      });
 }
 
 Completion ThreadListRuntime::archive(const std::string& id) {
@@ -991,7 +1017,8 @@ Completion ThreadListRuntime::archive(const std::string& id) {
     return self->mutate(
         slot,
         [slot](ListState st) {
-          st = with_item(std::move(st), slot, [](ItemData& item) { item.status = ThreadStatus::Archived; });
+          st = with_item(std::move(st), slot,
+                         [](ItemData& item) { item.status = ThreadStatus::Archived; });
           if (slot < st.items.size() && st.items[slot]) {
             erase_slot(st.regular, slot);
             move_to_front(st.archived, slot);
@@ -1022,7 +1049,8 @@ Completion ThreadListRuntime::remove(const std::string& id) {
   return im.leave_main(slot, [weak, slot]() -> Completion {
     auto self = weak.lock();
     if (!self) return Completion::succeeded();
-    if (self->replacing) return failed(ErrorKind::AdapterChanged, "the thread list adapter is being replaced");
+    if (self->replacing)
+      return failed(ErrorKind::AdapterChanged, "the thread list adapter is being replaced");
     self->stop_runtime(slot);  // its run is cancelled; it stays stopped until opened again
     return self->mutate(
         slot,
@@ -1098,9 +1126,12 @@ Subscription ThreadListRuntime::subscribe(std::function<void()> on_change) {
 // ---------------------------------------------------------------------------------------------
 // InMemoryThreadListAdapter (spec §14.13)
 
-RemoteThreadListPage InMemoryThreadListAdapter::list(const std::optional<std::string>&) { return {}; }
+RemoteThreadListPage InMemoryThreadListAdapter::list(const std::optional<std::string>&) {
+  return {};
+}
 
-RemoteThreadInitializeResult InMemoryThreadListAdapter::initialize(const std::string& local_thread_id) {
+RemoteThreadInitializeResult InMemoryThreadListAdapter::initialize(
+    const std::string& local_thread_id) {
   return RemoteThreadInitializeResult{local_thread_id, std::nullopt};
 }
 
@@ -1111,7 +1142,8 @@ void InMemoryThreadListAdapter::unarchive(const std::string&) {}
 void InMemoryThreadListAdapter::remove(const std::string&) {}
 
 RemoteThreadMetadata InMemoryThreadListAdapter::fetch(const std::string& thread_id) {
-  throw Error(ErrorKind::ThreadNotFound, "thread " + quoted(thread_id) + " not found (threads are kept in memory only)");
+  throw Error(ErrorKind::ThreadNotFound,
+              "thread " + quoted(thread_id) + " not found (threads are kept in memory only)");
 }
 
 }  // namespace aui

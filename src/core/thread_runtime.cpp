@@ -197,7 +197,7 @@ struct ThreadRuntime::Run {
   MessagePtr message;  // as the run last saw it
   RunConfig run_config;
   ChatModelAdapter first_callback;  // resumeRun's stream for the first roundtrip
-  bool started_paused = false;  // continues a message that was paused: history rewrites it
+  bool started_paused = false;      // continues a message that was paused: history rewrites it
   Completion completion;
   std::exception_ptr failure;
 };
@@ -305,7 +305,8 @@ bool ThreadRuntime::is_running() const noexcept {
 Json ThreadRuntime::state() const {
   const auto& msgs = messages();
   for (std::size_t i = msgs.size(); i-- > 0;) {
-    if (msgs[i]->role == Role::Assistant) return msgs[i]->metadata.assistant_or_default().unstable_state;
+    if (msgs[i]->role == Role::Assistant)
+      return msgs[i]->metadata.assistant_or_default().unstable_state;
   }
   return nullptr;
 }
@@ -445,7 +446,9 @@ void ThreadRuntime::set_adapters(ThreadAdapters adapters) {
   }
 }
 
-void ThreadRuntime::set_chat_model(ChatModelAdapter adapter) { options_.chat_model = std::move(adapter); }
+void ThreadRuntime::set_chat_model(ChatModelAdapter adapter) {
+  options_.chat_model = std::move(adapter);
+}
 
 void ThreadRuntime::recompute_capabilities() {
   Capabilities c;
@@ -464,9 +467,13 @@ void ThreadRuntime::recompute_capabilities() {
 // ---------------------------------------------------------------------------------------------
 // append (spec §5.1)
 
-Completion ThreadRuntime::append(std::string text) { return append(AppendMessage::user(std::move(text))); }
+Completion ThreadRuntime::append(std::string text) {
+  return append(AppendMessage::user(std::move(text)));
+}
 
-Completion ThreadRuntime::append(AppendMessage message) { return run_append(std::move(message), true); }
+Completion ThreadRuntime::append(AppendMessage message) {
+  return run_append(std::move(message), true);
+}
 
 Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metadata) {
   // The queue (spec §9.3): a run-starting message for the tail waits its turn; one for another
@@ -502,13 +509,12 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
     case Parent::Kind::Tail:
       if (!messages().empty()) parent_id = messages().back()->id;
       break;
-    case Parent::Kind::Root:
-      break;
+    case Parent::Kind::Root: break;
     case Parent::Kind::Message:
       parent_id = message.parent.id();
       if (!repository_.contains(*parent_id)) {
-        return Completion::failed_with(
-            make_error(ErrorKind::ParentNotFound, "parent message " + quote_id(*parent_id) + " not found"));
+        return Completion::failed_with(make_error(
+            ErrorKind::ParentNotFound, "parent message " + quote_id(*parent_id) + " not found"));
       }
       break;
   }
@@ -536,7 +542,8 @@ Completion ThreadRuntime::run_append(AppendMessage message, bool composer_metada
   // Step 3: the initialisation gate of a thread list (spec §14.7).
   if (options_.initialize_barrier) {
     Completion barrier = options_.initialize_barrier();
-    if (!barrier.succeeded_ok()) return append_after_barrier(std::move(barrier), stored, std::move(message));
+    if (!barrier.succeeded_ok())
+      return append_after_barrier(std::move(barrier), stored, std::move(message));
   }
   return send_appended(stored, std::move(message));
 }
@@ -547,14 +554,17 @@ Completion ThreadRuntime::send_appended(const MessagePtr& stored, AppendMessage 
   Completion written = Completion::succeeded();
   if (options_.adapters.history) {
     std::optional<Id> parent_id;
-    if (auto found = repository_.find(stored->id)) parent_id = repository_.get(stored->id).parent_id;
-    written = write_history(false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
+    if (auto found = repository_.find(stored->id))
+      parent_id = repository_.get(stored->id).parent_id;
+    written = write_history(
+        false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
   }
 
   // Step 5/6.
   const bool start = message.start_run.value_or(message.role == Role::User);
   if (start) {
-    Completion ran = start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
+    Completion ran =
+        start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
     if (!options_.adapters.history) return ran;
     return when_all({std::move(ran), std::move(written)});  // the run's failure comes first
   }
@@ -566,7 +576,8 @@ Completion ThreadRuntime::send_appended(const MessagePtr& stored, AppendMessage 
 // Waits at the initialisation gate (spec §5.1 step 3): a failed barrier or a detach meanwhile
 // takes the shown message back; only the failure of a thread still attached is reported, as
 // MessageNotSent, so the composer restores its draft.
-Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message) {
+Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr stored,
+                                               AppendMessage message) {
   Completion done;
   const auto generation = generation_;
   std::weak_ptr<bool> alive = alive_;
@@ -581,8 +592,9 @@ Completion ThreadRuntime::append_after_barrier(Completion barrier, MessagePtr st
       if (repository_.contains(stored->id)) repository_.remove(stored->id);
       notify();  // also: no run waits any more
       if (!error || detached_meanwhile) return done.resolve();
-      return done.reject(make_error(ErrorKind::MessageNotSent,
-                                    "the thread could not be initialised: " + detail::describe_exception(error)));
+      return done.reject(
+          make_error(ErrorKind::MessageNotSent,
+                     "the thread could not be initialised: " + detail::describe_exception(error)));
     }
     send_appended(stored, std::move(message)).then([done](std::exception_ptr e) {
       if (e) return done.reject(e);
@@ -613,7 +625,8 @@ Completion ThreadRuntime::start_run_impl(const std::optional<Id>& parent_id, Run
   m->role = Role::Assistant;
   m->status = MessageStatus::running();
   Json thread_state = state();
-  if (!thread_state.is_null()) m->metadata.assistant.edit().unstable_state = std::move(thread_state);
+  if (!thread_state.is_null())
+    m->metadata.assistant.edit().unstable_state = std::move(thread_state);
 
   auto run = std::make_shared<Run>();
   run->parent_id = parent_id;
@@ -628,8 +641,8 @@ Completion ThreadRuntime::start_run_impl(const std::optional<Id>& parent_id, Run
 Completion ThreadRuntime::reload(const Id& message_id, std::optional<RunConfig> run_config) {
   auto loc = repository_.get(message_id);  // MessageNotFound
   if (loc.message->role != Role::Assistant) {
-    throw Error(ErrorKind::NotAssistant, "only assistant messages can be reloaded; " +
-                                             quote_id(message_id) + " is not one");
+    throw Error(ErrorKind::NotAssistant,
+                "only assistant messages can be reloaded; " + quote_id(message_id) + " is not one");
   }
   if (!run_config) {
     if (auto* edit = edit_composer(message_id)) {
@@ -730,7 +743,8 @@ bool ThreadRuntime::store_owned(Roundtrip& rt, MessagePtr message) {
   } else {
     owned = rt.run == active_run_ && (!stored || stored.get() == rt.last_written.get());
   }
-  if (owned && !stored && rt.run->parent_id && !repository_.contains(*rt.run->parent_id)) owned = false;
+  if (owned && !stored && rt.run->parent_id && !repository_.contains(*rt.run->parent_id))
+    owned = false;
   if (!owned) {
     // Another writer replaced the message (a tool result, a decision, another run) or it was
     // removed: everything this roundtrip would still write is dropped (spec §6.1).
@@ -792,8 +806,8 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
 
   // Step 4: the step limit.
   if (static_cast<long>(md.steps.size()) >= options_.max_steps) {
-    store_owned(*rt, copy_with_status(*rt->message,
-                                      MessageStatus::incomplete(StatusReason::ToolCalls)));
+    store_owned(*rt,
+                copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::ToolCalls)));
     finish_roundtrip(rt, nullptr);
     return;
   }
@@ -823,7 +837,8 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   options->assistant_message_id = rt->message->id;
   options->thread_id = options_.thread_id;
   options->parent_id = run->parent_id;
-  if (options_.thread_id_provider) options->thread_id = options_.thread_id_provider();  // spec §14.7
+  if (options_.thread_id_provider)
+    options->thread_id = options_.thread_id_provider();  // spec §14.7
   options->get_message = [live = rt->live] { return live->get(); };
   options->tool_ledger = tool_ledger_;
 
@@ -868,9 +883,7 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
     std::optional<ChatModelRunResult> plain;
     try {
       switch (adapter.form()) {
-        case ChatModelAdapter::Form::Plain:
-          plain = adapter.plain()(*options);
-          break;
+        case ChatModelAdapter::Form::Plain: plain = adapter.plain()(*options); break;
         case ChatModelAdapter::Form::Streaming: {
           ChannelSink sink(channel);
           adapter.streaming()(*options, sink);
@@ -906,7 +919,8 @@ void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
                                        std::shared_ptr<ChatModelRunOptions> options) {
   std::weak_ptr<Roundtrip> weak_rt = rt;
   std::weak_ptr<bool> alive = alive_;
-  options_.executor->execute([this, weak_rt, alive, dispatcher = options_.dispatcher, options = std::move(options),
+  options_.executor->execute([this, weak_rt, alive, dispatcher = options_.dispatcher,
+                              options = std::move(options),
                               content = rt->message->content]() mutable {
     std::exception_ptr failure;
     try {
@@ -914,7 +928,8 @@ void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
     } catch (...) {
       failure = std::current_exception();
     }
-    dispatcher->post([this, weak_rt, alive, content = std::move(content), failure = std::move(failure)]() mutable {
+    dispatcher->post([this, weak_rt, alive, content = std::move(content),
+                      failure = std::move(failure)]() mutable {
       if (alive.expired()) return;
       auto r = weak_rt.lock();
       if (!r || r->finished) return;
@@ -978,7 +993,8 @@ void ThreadRuntime::consume(Roundtrip& rt, const ChatModelRunResult& result) {
   }
   // Aborted: the late result is not applied; the stream is closed (spec §6.3 step 8).
   if (should_cancel(rt)) {
-    store_owned(rt, copy_with_status(*rt.message, MessageStatus::incomplete(StatusReason::Cancelled)));
+    store_owned(rt,
+                copy_with_status(*rt.message, MessageStatus::incomplete(StatusReason::Cancelled)));
   }
   rt.channel->closed.store(true, std::memory_order_release);
 }
@@ -1010,12 +1026,14 @@ void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
       if (md.unstable_state) a.unstable_state = *md.unstable_state;
       if (md.unstable_annotations) {
         a.unstable_annotations = rt.base_annotations;
-        a.unstable_annotations.insert(a.unstable_annotations.end(), md.unstable_annotations->begin(),
+        a.unstable_annotations.insert(a.unstable_annotations.end(),
+                                      md.unstable_annotations->begin(),
                                       md.unstable_annotations->end());
       }
       if (md.unstable_data) {
         a.unstable_data = rt.base_data;
-        a.unstable_data.insert(a.unstable_data.end(), md.unstable_data->begin(), md.unstable_data->end());
+        a.unstable_data.insert(a.unstable_data.end(), md.unstable_data->begin(),
+                               md.unstable_data->end());
       }
       if (md.steps) {
         a.steps = rt.base_steps;
@@ -1032,7 +1050,8 @@ void ThreadRuntime::apply_result(Roundtrip& rt, const ChatModelRunResult& r) {
   if (store_owned(rt, std::move(m))) maybe_checkpoint(rt);
 }
 
-void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure) {
+void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt,
+                                     std::exception_ptr failure) {
   if (rt->finished) return;
   rt->finished = true;
   if (rt->channel) rt->channel->closed.store(true, std::memory_order_release);
@@ -1040,21 +1059,25 @@ void ThreadRuntime::finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::
   // Gates of tools with a standing "always" decision are decided while the roundtrip still
   // counts as in flight, so the loop goes on without a visible pause.
   if (!failure && !rt->aborted() && !rt->lost && active_run_ == run && !approval_policy_.empty()) {
-    if (MessagePtr decided = apply_approval_policy(rt->message)) store_owned(*rt, std::move(decided));
+    if (MessagePtr decided = apply_approval_policy(rt->message))
+      store_owned(*rt, std::move(decided));
   }
   std::erase(live_roundtrips_, rt);
 
   std::exception_ptr run_failure;
   if (failure) {
     if (is_abort_kind(failure)) {
-      store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
+      store_owned(
+          *rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
     } else {
-      store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(
-                                                          StatusReason::Error, to_assistant_error(failure))));
+      store_owned(*rt, copy_with_status(*rt->message,
+                                        MessageStatus::incomplete(StatusReason::Error,
+                                                                  to_assistant_error(failure))));
       run_failure = failure;
     }
   } else if (should_cancel(*rt)) {
-    store_owned(*rt, copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
+    store_owned(*rt,
+                copy_with_status(*rt->message, MessageStatus::incomplete(StatusReason::Cancelled)));
   } else if (rt->message->status.type == StatusType::Running) {
     store_owned(*rt, copy_with_status(*rt->message, MessageStatus::complete()));
   }
@@ -1163,7 +1186,8 @@ void ThreadRuntime::switch_to_branch(const Id& message_id, BranchPosition positi
   auto it = std::find(branches.begin(), branches.end(), message_id);
   const auto pos = static_cast<std::size_t>(it - branches.begin());
   if (position == BranchPosition::Previous) {
-    if (pos == 0) throw Error(ErrorKind::BranchNotFound, "no previous branch of " + quote_id(message_id));
+    if (pos == 0)
+      throw Error(ErrorKind::BranchNotFound, "no previous branch of " + quote_id(message_id));
     switch_to_branch(branches[pos - 1]);
   } else {
     if (pos + 1 >= branches.size()) {
@@ -1178,7 +1202,8 @@ void ThreadRuntime::switch_to_branch(const Id& message_id, BranchPosition positi
 
 EditComposer& ThreadRuntime::begin_edit(const Id& message_id) {
   if (edits_.count(message_id)) {
-    throw Error(ErrorKind::EditInProgress, "message " + quote_id(message_id) + " is already being edited");
+    throw Error(ErrorKind::EditInProgress,
+                "message " + quote_id(message_id) + " is already being edited");
   }
   auto loc = repository_.get(message_id);  // MessageNotFound
   auto edit = std::make_unique<EditComposer>(*this, *loc.message, loc.parent_id);
@@ -1212,8 +1237,9 @@ void ThreadRuntime::close_edit(const Id& message_id) {
 Completion ThreadRuntime::delete_message(const Id& message_id) {
   auto history = options_.adapters.history;
   if (!history || !history->has_delete()) {
-    return Completion::failed_with(make_error(
-        ErrorKind::DeleteUnsupported, "deleting a message needs a history adapter that can delete"));
+    return Completion::failed_with(
+        make_error(ErrorKind::DeleteUnsupported,
+                   "deleting a message needs a history adapter that can delete"));
   }
   const auto& branch = messages();
   std::optional<std::size_t> at;
@@ -1221,13 +1247,15 @@ Completion ThreadRuntime::delete_message(const Id& message_id) {
     if (branch[i]->id == message_id) at = i;
   }
   if (!at) {
-    return Completion::failed_with(make_error(
-        ErrorKind::MessageNotFound, "message " + quote_id(message_id) + " is not on the current branch"));
+    return Completion::failed_with(
+        make_error(ErrorKind::MessageNotFound,
+                   "message " + quote_id(message_id) + " is not on the current branch"));
   }
   std::optional<Id> parent_id;
   if (*at > 0) parent_id = branch[*at - 1]->id;
   std::vector<ExportedMessageRepositoryItem> items{{branch[*at], parent_id, std::nullopt}};
-  Completion written = history_writer_->submit(history, [items](ThreadHistoryAdapter& h) { h.remove(items); });
+  Completion written =
+      history_writer_->submit(history, [items](ThreadHistoryAdapter& h) { h.remove(items); });
   Completion done;
   written.then([this, alive = alive_, message_id, done](std::exception_ptr failure) {
     if (!*alive) return;
@@ -1244,13 +1272,15 @@ Completion ThreadRuntime::delete_message(const Id& message_id) {
   return done;
 }
 
-void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type, std::optional<std::string> comment) {
+void ThreadRuntime::submit_feedback(const Id& message_id, FeedbackType type,
+                                    std::optional<std::string> comment) {
   if (!options_.adapters.feedback) {
     throw Error(ErrorKind::AdapterMissing, "submitFeedback needs a feedback adapter");
   }
   auto loc = repository_.get(message_id);  // MessageNotFound
   auto thread_id = options_.thread_id_provider ? options_.thread_id_provider() : options_.thread_id;
-  options_.adapters.feedback->submit(FeedbackSubmission{loc.message, type, std::move(comment), std::move(thread_id)});
+  options_.adapters.feedback->submit(
+      FeedbackSubmission{loc.message, type, std::move(comment), std::move(thread_id)});
   if (loc.message->role != Role::Assistant) return;
   auto updated = std::make_shared<ThreadMessage>(*loc.message);
   updated->metadata.submitted_feedback = type;
@@ -1284,7 +1314,8 @@ void ThreadRuntime::speak(const Id& message_id) {
   auto loc = repository_.get(message_id);  // MessageNotFound
   stop_utterance();
   auto utterance = adapter->speak(loc.message->text());
-  if (!utterance) throw Error(ErrorKind::InvalidArgument, "the speech adapter returned no utterance");
+  if (!utterance)
+    throw Error(ErrorKind::InvalidArgument, "the speech adapter returned no utterance");
   utterance_ = utterance;
   speech_ = SpeechState{message_id, utterance->status()};
   // Status changes may come from the adapter's thread: read the status on the owner thread, and
@@ -1298,7 +1329,8 @@ void ThreadRuntime::speak(const Id& message_id) {
       if (alive.expired() || !u || u != utterance_) return;
       const UtteranceStatus status = u->status();
       if (status.type == UtteranceStatus::Type::Ended) {
-        if (status.reason == UtteranceStatus::EndReason::Error) report("speech failed: " + status.error);
+        if (status.reason == UtteranceStatus::EndReason::Error)
+          report("speech failed: " + status.error);
         if (auto unsubscribe = std::exchange(utterance_unsubscribe_, {})) unsubscribe();
         utterance_ = nullptr;
         speech_.reset();
@@ -1371,8 +1403,8 @@ void ThreadRuntime::add_tool_result(ToolResult input) {
   }
   auto loc = repository_.get(message_id);  // MessageNotFound
   if (loc.message->role != Role::Assistant) {
-    throw Error(ErrorKind::NotAssistant, "tool results go on assistant messages; " + quote_id(message_id) +
-                                             " is not one");
+    throw Error(ErrorKind::NotAssistant,
+                "tool results go on assistant messages; " + quote_id(message_id) + " is not one");
   }
   auto next = std::make_shared<ThreadMessage>(*loc.message);
   bool found = false;
@@ -1386,8 +1418,9 @@ void ThreadRuntime::add_tool_result(ToolResult input) {
     set_tool_result(edit, input);
   }
   if (!found) {
-    throw Error(ErrorKind::ToolCallNotFound, "message " + quote_id(message_id) + " has no tool call " +
-                                                 quote_id(input.tool_call_id));
+    throw Error(
+        ErrorKind::ToolCallNotFound,
+        "message " + quote_id(message_id) + " has no tool call " + quote_id(input.tool_call_id));
   }
   const bool resumes = added && should_continue(*next);
   if (!resumes && next->status.type == StatusType::Running) {
@@ -1426,13 +1459,16 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
       }
     }
   }
-  if (!holder) throw Error(ErrorKind::ApprovalNotFound, "no approval " + quote_id(response.approval_id));
+  if (!holder)
+    throw Error(ErrorKind::ApprovalNotFound, "no approval " + quote_id(response.approval_id));
   // 2.–4.
   if (!live_roundtrips_.empty()) {
-    throw Error(ErrorKind::RunInProgress, "an approval cannot be decided while a run is in progress");
+    throw Error(ErrorKind::RunInProgress,
+                "an approval cannot be decided while a run is in progress");
   }
   if (holder->status.type != StatusType::RequiresAction) {
-    throw Error(ErrorKind::NotPaused, "message " + quote_id(holder->id) + " is not waiting for a decision");
+    throw Error(ErrorKind::NotPaused,
+                "message " + quote_id(holder->id) + " is not waiting for a decision");
   }
   auto next = std::make_shared<ThreadMessage>(*holder);
   std::optional<std::string> always_tool;
@@ -1441,9 +1477,11 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
     const auto* call = part.get_if<ToolCallPart>();
     if (!call || !call->approval || call->approval->id != response.approval_id) continue;
     const Approval& gate = *call->approval;
-    if (gate.resolution) throw Error(ErrorKind::ApprovalTerminated, "approval " + quote_id(gate.id) + " has ended");
+    if (gate.resolution)
+      throw Error(ErrorKind::ApprovalTerminated, "approval " + quote_id(gate.id) + " has ended");
     if (gate.approved) {
-      throw Error(ErrorKind::ApprovalAlreadyDecided, "approval " + quote_id(gate.id) + " was already decided");
+      throw Error(ErrorKind::ApprovalAlreadyDecided,
+                  "approval " + quote_id(gate.id) + " was already decided");
     }
     bool approved = false;
     bool always = response.always;
@@ -1454,20 +1492,23 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
           if (o.id == *response.option_id) option = &o;
         }
       }
-      if (!option) throw Error(ErrorKind::InvalidArgument, "unknown approval option " + quote_id(*response.option_id));
+      if (!option)
+        throw Error(ErrorKind::InvalidArgument,
+                    "unknown approval option " + quote_id(*response.option_id));
       if (option->kind == "allow-once" || option->kind == "allow-always") {
         approved = true;
       } else if (option->kind == "reject-once" || option->kind == "reject-always") {
         approved = false;
       } else {
-        throw Error(ErrorKind::InvalidArgument,
-                    "option " + quote_id(option->id) + " has a custom kind; say whether it approves");
+        throw Error(ErrorKind::InvalidArgument, "option " + quote_id(option->id) +
+                                                    " has a custom kind; say whether it approves");
       }
       always = always || option->kind == "allow-always" || option->kind == "reject-always";
     } else if (response.approved) {
       approved = *response.approved;
     } else {
-      throw Error(ErrorKind::InvalidArgument, "an approval response needs `approved` or an option id");
+      throw Error(ErrorKind::InvalidArgument,
+                  "an approval response needs `approved` or an option id");
     }
     decide_gate(part.edit<ToolCallPart>(), approved, response.option_id, response.reason, false);
     if (always) {
@@ -1478,7 +1519,8 @@ void ThreadRuntime::respond_to_tool_approval(ToolApprovalResponse response) {
   if (always_tool) {
     // The standing decision also settles the other open gates of that tool in this message.
     approval_policy_[*always_tool] = always_approved;
-    if (MessagePtr rest = apply_approval_policy(next)) next = std::const_pointer_cast<ThreadMessage>(rest);
+    if (MessagePtr rest = apply_approval_policy(next))
+      next = std::const_pointer_cast<ThreadMessage>(rest);
   }
   auto loc = repository_.get(holder->id);
   replace_message(loc, next);
@@ -1542,7 +1584,8 @@ void ThreadRuntime::advance_queue() {
     done = Completion::failed_with(std::current_exception());
   }
   dispatching_ = false;
-  if (done.failed()) report("a queued message could not be sent: " + detail::describe_exception(done.error()));
+  if (done.failed())
+    report("a queued message could not be sent: " + detail::describe_exception(done.error()));
   // A dispatch that failed before any run started releases the queue itself.
   if (queue_epoch_ == epoch) {
     queue_busy_ = false;
@@ -1568,7 +1611,8 @@ std::optional<bool> ThreadRuntime::tool_approval_policy(const std::string& tool_
   return it->second;
 }
 
-void ThreadRuntime::set_tool_approval_policy(const std::string& tool_name, std::optional<bool> approved) {
+void ThreadRuntime::set_tool_approval_policy(const std::string& tool_name,
+                                             std::optional<bool> approved) {
   if (approved) {
     approval_policy_[tool_name] = *approved;
   } else {
@@ -1585,14 +1629,16 @@ MessagePtr ThreadRuntime::apply_approval_policy(const MessagePtr& message) const
     auto policy = approval_policy_.find(call->tool_name);
     if (policy == approval_policy_.end()) continue;
     if (!next) next = std::make_shared<ThreadMessage>(*message);
-    decide_gate(next->content[i].edit<ToolCallPart>(), policy->second, std::nullopt, std::nullopt, true);
+    decide_gate(next->content[i].edit<ToolCallPart>(), policy->second, std::nullopt, std::nullopt,
+                true);
   }
   return next;
 }
 
 void ThreadRuntime::resume_tool_call() {
-  throw Error(ErrorKind::Unsupported,
-              "resumeToolCall is not supported by LocalRuntime; use a human tool and addToolResult");
+  throw Error(
+      ErrorKind::Unsupported,
+      "resumeToolCall is not supported by LocalRuntime; use a human tool and addToolResult");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1621,27 +1667,30 @@ void ThreadRuntime::reset(std::vector<ThreadMessageLike> initial_messages) {
 Completion ThreadRuntime::write_history(bool update, ExportedMessageRepositoryItem item) {
   auto history = options_.adapters.history;
   if (!history) return Completion::succeeded();
-  return history_writer_->submit(std::move(history), [update, item = std::move(item)](ThreadHistoryAdapter& h) {
-    if (update) {
-      h.update(item);
-    } else {
-      h.append(item);
-    }
-  });
+  return history_writer_->submit(std::move(history),
+                                 [update, item = std::move(item)](ThreadHistoryAdapter& h) {
+                                   if (update) {
+                                     h.update(item);
+                                   } else {
+                                     h.append(item);
+                                   }
+                                 });
 }
 
 void ThreadRuntime::write_partial_decision(const MessageLocation& loc) {
   // A decision or result recorded while the message stays paused is kept with it (spec §12.4);
   // without update the adapter never sees a paused message. Failures are reported, not fatal.
   auto history = options_.adapters.history;
-  if (!history || !history->has_update() || loc.message->status.type != StatusType::RequiresAction) return;
+  if (!history || !history->has_update() || loc.message->status.type != StatusType::RequiresAction)
+    return;
   write_history(true, ExportedMessageRepositoryItem{loc.message, loc.parent_id, last_run_config_})
       .then([this, alive = alive_](std::exception_ptr failure) {
         if (failure && *alive) report("history: " + detail::describe_exception(failure));
       });
 }
 
-void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure) {
+void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt,
+                                        std::exception_ptr failure) {
   auto run = rt->run;
   auto history = options_.adapters.history;
   const MessagePtr message = run->message;
@@ -1656,7 +1705,8 @@ void ThreadRuntime::end_run_after_write(const std::shared_ptr<Roundtrip>& rt, st
   // A run that went on from a paused message rewrites it; anything else is new to the adapter.
   const bool update = run->started_paused && history->has_update();
   std::optional<Id> parent_id = repository_.get(message->id).parent_id;
-  write_history(update, ExportedMessageRepositoryItem{message, std::move(parent_id), last_run_config_})
+  write_history(update,
+                ExportedMessageRepositoryItem{message, std::move(parent_id), last_run_config_})
       .then([this, alive = alive_, run, failure](std::exception_ptr write_failure) {
         if (!*alive) return;
         end_run(run, write_failure ? write_failure : failure);  // spec §6.3 step 10
@@ -1672,7 +1722,8 @@ void ThreadRuntime::maybe_checkpoint(Roundtrip& rt) {
   auto history = options_.adapters.history;
   if (!history || !history->has_update() || rt.message->status.type != StatusType::Running) return;
   const auto time = now();
-  if (rt.last_checkpoint && time - *rt.last_checkpoint < options_.history_checkpoint_interval) return;
+  if (rt.last_checkpoint && time - *rt.last_checkpoint < options_.history_checkpoint_interval)
+    return;
   rt.last_checkpoint = time;
   ExportedMessageRepositoryItem item{rt.message, rt.run->parent_id, rt.run->run_config};
   // A checkpoint still waiting behind a slow write is replaced by this newer one.
@@ -1723,7 +1774,8 @@ void ThreadRuntime::run_history_load() {
         try {
           apply_history_load(std::move(*result));
         } catch (...) {
-          report("history: the loaded thread is invalid: " + detail::describe_exception(std::current_exception()));
+          report("history: the loaded thread is invalid: " +
+                 detail::describe_exception(std::current_exception()));
           notify();
           done.reject(std::current_exception());
           return;

@@ -28,9 +28,13 @@ class StoreHistory final : public ThreadHistoryAdapter {
     if (!id) return {};  // a draft: nothing stored yet
     return arrange_history(store_->read_messages(*id));
   }
-  void append(const ExportedMessageRepositoryItem& item) override { store_->write_message(write_id(), item); }
+  void append(const ExportedMessageRepositoryItem& item) override {
+    store_->write_message(write_id(), item);
+  }
   bool has_update() const override { return true; }
-  void update(const ExportedMessageRepositoryItem& item) override { store_->write_message(write_id(), item); }
+  void update(const ExportedMessageRepositoryItem& item) override {
+    store_->write_message(write_id(), item);
+  }
   bool has_delete() const override { return true; }
   void remove(const std::vector<ExportedMessageRepositoryItem>& items) override {
     std::vector<Id> ids;
@@ -79,7 +83,9 @@ ExportedMessageRepository ThreadStore::export_thread(const std::string& remote_i
   return ExportedMessageRepository{std::move(loaded.head_id), std::move(loaded.messages)};
 }
 
-Json ThreadStore::export_json(const std::string& remote_id) { return to_json(export_thread(remote_id)); }
+Json ThreadStore::export_json(const std::string& remote_id) {
+  return to_json(export_thread(remote_id));
+}
 
 std::string ThreadStore::export_markdown(const std::string& remote_id) {
   const auto meta = fetch(remote_id);
@@ -217,7 +223,8 @@ std::string to_markdown(const ExportedMessageRepository& repo, const std::string
   }
   std::vector<const ExportedMessageRepositoryItem*> branch;
   std::optional<Id> at = repo.head_id;
-  if (!at && !repo.messages.empty() && repo.messages.back().message) at = repo.messages.back().message->id;
+  if (!at && !repo.messages.empty() && repo.messages.back().message)
+    at = repo.messages.back().message->id;
   while (at) {
     auto it = index.find(*at);
     if (it == index.end() || branch.size() > repo.messages.size()) break;
@@ -232,7 +239,9 @@ std::string to_markdown(const ExportedMessageRepository& repo, const std::string
   for (const auto* item : branch) {
     const ThreadMessage& m = *item->message;
     md << "## "
-       << (m.role == Role::User ? "User" : m.role == Role::Assistant ? "Assistant" : "System")
+       << (m.role == Role::User        ? "User"
+           : m.role == Role::Assistant ? "Assistant"
+                                       : "System")
        << "\n\n";
     for (const auto& part : m.content) {
       if (const auto* t = part.get_if<TextPart>()) {
@@ -243,7 +252,8 @@ std::string to_markdown(const ExportedMessageRepository& repo, const std::string
         md << "Tool call `" << call->tool_name << "`:\n\n" << fence(call->args.dump(2)) << "\n";
         if (call->result) {
           md << (call->is_error.value_or(false) ? "Error:" : "Result:") << "\n\n"
-             << fence(call->result->is_string() ? call->result->get<std::string>() : call->result->dump(2))
+             << fence(call->result->is_string() ? call->result->get<std::string>()
+                                                : call->result->dump(2))
              << "\n";
         }
       } else if (const auto* s = part.get_if<SourcePart>()) {
@@ -261,7 +271,8 @@ std::string to_markdown(const ExportedMessageRepository& repo, const std::string
     }
   }
   std::string out = md.str();
-  while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
+  while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n')
+    out.pop_back();
   return out;
 }
 

@@ -67,13 +67,14 @@ std::variant<Json, ToolOutput> arguments_of(const ToolCallPart& call, const Tool
   }
   if (args.is_null()) args = Json::object();
   if (auto bad = validate_json(tool.parameters, args)) {
-    return ToolOutput::error(Json("Invalid arguments for tool \"" + call.tool_name + "\": " + bad->describe()));
+    return ToolOutput::error(
+        Json("Invalid arguments for tool \"" + call.tool_name + "\": " + bad->describe()));
   }
   return args;
 }
 
 struct Outcome {
-  ToolOutput shown;                   // what the call's part gets
+  ToolOutput shown;                  // what the call's part gets
   std::optional<ToolOutput> answer;  // what the tool answered, when it ran to the end
 };
 
@@ -110,7 +111,8 @@ void fill(ToolCallPart& call, const ToolOutput& out) {
 
 }  // namespace
 
-Content execute_tool_calls(const ChatModelRunOptions& options, Content content, RunResultSink* sink) {
+Content execute_tool_calls(const ChatModelRunOptions& options, Content content,
+                           RunResultSink* sink) {
   for (auto& part : content) {
     const auto* call = part.get_if<ToolCallPart>();
     if (!call || call->result) continue;
@@ -154,12 +156,15 @@ Content execute_tool_calls(const ChatModelRunOptions& options, Content content, 
   return content;
 }
 
-bool has_approved_tool_calls_to_run(const Content& content, const std::map<std::string, Tool>& tools) {
+bool has_approved_tool_calls_to_run(const Content& content,
+                                    const std::map<std::string, Tool>& tools) {
   for (const auto& part : content) {
     const auto* call = part.get_if<ToolCallPart>();
-    if (!call || call->result || !call->approval || !call->approval->approved.value_or(false)) continue;
+    if (!call || call->result || !call->approval || !call->approval->approved.value_or(false))
+      continue;
     auto it = tools.find(call->tool_name);
-    if (it != tools.end() && it->second.execute && !it->second.disabled.value_or(false)) return true;
+    if (it != tools.end() && it->second.execute && !it->second.disabled.value_or(false))
+      return true;
   }
   return false;
 }

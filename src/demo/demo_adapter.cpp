@@ -38,7 +38,8 @@ std::set<std::string> words_of(std::string_view text) {
 }
 
 bool has_any(const std::set<std::string>& words, std::initializer_list<const char*> wanted) {
-  return std::any_of(wanted.begin(), wanted.end(), [&](const char* w) { return words.count(w) > 0; });
+  return std::any_of(wanted.begin(), wanted.end(),
+                     [&](const char* w) { return words.count(w) > 0; });
 }
 
 // Picks one of `options` by the variant number.
@@ -82,8 +83,8 @@ std::string compose_reply(const ChatModelRunOptions& options, std::size_t varian
   for (const auto& message : options.messages) {
     if (message->role == Role::User) last_user = message->text();
   }
-  const std::string intro =
-      std::string("*aui offline demo, reply ") + std::to_string(variant + 1) + " — no model is connected.* ";
+  const std::string intro = std::string("*aui offline demo, reply ") + std::to_string(variant + 1) +
+                            " — no model is connected.* ";
   if (last_user.empty()) return intro + "Say something and I will answer.";
   const auto words = words_of(last_user);
 
@@ -100,7 +101,8 @@ std::string compose_reply(const ChatModelRunOptions& options, std::size_t varian
            "- ask for a *long story*, then press Ctrl-C to cancel it mid-reply\n"
            "- `/history` and `/export FILE`: look at the thread, save it as assistant-ui JSON\n"
            "- tools: ask for the *weather in Paris*, the *time*, or `what is 12*(3+4)`; ask me to\n"
-           "  *send an email* (you answer for the tool with `/answer`) or to *deploy* (you `/allow`,\n"
+           "  *send an email* (you answer for the tool with `/answer`) or to *deploy* (you "
+           "`/allow`,\n"
            "  `/deny` or `/always` allow it)";
   }
   if (has_any(words, {"story", "long", "essay", "poem"})) {
@@ -161,7 +163,8 @@ std::string arithmetic_in(const std::string& text) {
     const std::string t = trim(run);
     const bool has_digit = t.find_first_of("0123456789") != std::string::npos;
     const auto op = t.find_first_of("+-*/%^", 1);
-    const bool digit_after_op = op != std::string::npos && t.find_first_of("0123456789(", op) != std::string::npos;
+    const bool digit_after_op =
+        op != std::string::npos && t.find_first_of("0123456789(", op) != std::string::npos;
     if (has_digit && digit_after_op && t.size() > best.size()) best = t;
     run.clear();
   };
@@ -179,14 +182,16 @@ std::string arithmetic_in(const std::string& text) {
 }
 
 // The tool calls the demo makes for `text`, among the tools the app registered.
-std::vector<ToolCallPart> plan_tool_calls(const ChatModelRunOptions& options, const std::string& text) {
+std::vector<ToolCallPart> plan_tool_calls(const ChatModelRunOptions& options,
+                                          const std::string& text) {
   const auto words = words_of(text);
   const auto& tools = options.context.tools;
   std::vector<ToolCallPart> calls;
   auto add = [&](const char* name, Json args) {
     if (!tools.count(name)) return;
     ToolCallPart c;
-    c.tool_call_id = "call_" + std::to_string(calls.size() + 1) + "_" + options.assistant_message_id;
+    c.tool_call_id =
+        "call_" + std::to_string(calls.size() + 1) + "_" + options.assistant_message_id;
     c.tool_name = name;
     c.args = std::move(args);
     calls.push_back(std::move(c));
@@ -199,7 +204,8 @@ std::vector<ToolCallPart> plan_tool_calls(const ChatModelRunOptions& options, co
   // "a story in 2-3 paragraphs" stays a story.
   if (const auto expression = arithmetic_in(text); !expression.empty()) {
     const bool asked = has_any(words, {"calculate", "compute", "what", "whats", "how", "solve"});
-    if (asked || expression.size() * 10 >= trim(text).size() * 6) add("calculate", Json{{"expression", expression}});
+    if (asked || expression.size() * 10 >= trim(text).size() * 6)
+      add("calculate", Json{{"expression", expression}});
   }
   if (has_any(words, {"email", "mail"})) {
     std::string to = "friend@example.com";
@@ -212,23 +218,27 @@ std::vector<ToolCallPart> plan_tool_calls(const ChatModelRunOptions& options, co
                            {"body", "Hi! This message was drafted by the aui offline demo."}});
   }
   if (words.count("deploy")) {
-    add("deploy", Json{{"service", "web"}, {"environment", words.count("staging") ? "staging" : "production"}});
+    add("deploy", Json{{"service", "web"},
+                       {"environment", words.count("staging") ? "staging" : "production"}});
   }
   return calls;
 }
 
 std::string describe_call(const ToolCallPart& c) {
-  if (c.tool_name == "get_weather") return "the weather in " + c.args.value("city", std::string("?"));
+  if (c.tool_name == "get_weather")
+    return "the weather in " + c.args.value("city", std::string("?"));
   if (c.tool_name == "get_time") return "the clock";
   if (c.tool_name == "calculate") return c.args.value("expression", std::string("?"));
   if (c.tool_name == "send_email") return "an email to " + c.args.value("to", std::string("?"));
-  if (c.tool_name == "deploy") return "a deployment of " + c.args.value("service", std::string("?"));
+  if (c.tool_name == "deploy")
+    return "a deployment of " + c.args.value("service", std::string("?"));
   return c.tool_name;
 }
 
 std::string error_text(const Json& result) {
   if (result.is_string()) return result.get<std::string>();
-  if (result.is_object() && result.contains("error") && result["error"].is_string()) return result["error"].get<std::string>();
+  if (result.is_object() && result.contains("error") && result["error"].is_string())
+    return result["error"].get<std::string>();
   return result.dump();
 }
 
@@ -245,18 +255,20 @@ std::string answer_from_tools(const ThreadMessage& message, std::size_t variant)
     const Json& r = *c->result;
     if (c->is_error.value_or(false)) {
       if (c->tool_name == "deploy" || c->tool_name == "send_email") {
-        out += "Understood: I did not go ahead with " + describe_call(*c) + " (" + error_text(r) + "). ";
+        out += "Understood: I did not go ahead with " + describe_call(*c) + " (" + error_text(r) +
+               "). ";
       } else {
         out += "I could not get " + describe_call(*c) + ": " + error_text(r) + ". ";
       }
       continue;
     }
     if (c->tool_name == "get_weather" && r.is_object()) {
-      out += "In " + r.value("city", std::string("?")) + " it is " + std::to_string(r.value("temperature", 0)) +
-             r.value("unit", std::string()) + " and " + r.value("conditions", std::string("?")) +
-             " (made-up demo data). ";
+      out += "In " + r.value("city", std::string("?")) + " it is " +
+             std::to_string(r.value("temperature", 0)) + r.value("unit", std::string()) + " and " +
+             r.value("conditions", std::string("?")) + " (made-up demo data). ";
     } else if (c->tool_name == "get_time" && r.is_object()) {
-      out += "It is " + r.value("local", std::string("?")) + " here (" + r.value("utc", std::string("?")) + "). ";
+      out += "It is " + r.value("local", std::string("?")) + " here (" +
+             r.value("utc", std::string("?")) + "). ";
     } else if (c->tool_name == "calculate" && r.is_object() && r.contains("value")) {
       const double v = r["value"].get<double>();
       std::ostringstream num;
@@ -264,11 +276,12 @@ std::string answer_from_tools(const ThreadMessage& message, std::size_t variant)
       num << v;
       out += r.value("expression", std::string("?")) + " = " + num.str() + ". ";
     } else if (c->tool_name == "send_email") {
-      out += "The email to " + c->args.value("to", std::string("?")) + " is done (you answered: " +
-             (r.is_string() ? r.get<std::string>() : r.dump()) + "). ";
+      out += "The email to " + c->args.value("to", std::string("?")) +
+             " is done (you answered: " + (r.is_string() ? r.get<std::string>() : r.dump()) + "). ";
     } else if (c->tool_name == "deploy" && r.is_object()) {
-      out += "Deployed " + r.value("service", std::string("?")) + " to " + r.value("environment", std::string("?")) +
-             " (version " + r.value("version", std::string("?")) + "; nothing real happened, this is the demo). ";
+      out += "Deployed " + r.value("service", std::string("?")) + " to " +
+             r.value("environment", std::string("?")) + " (version " +
+             r.value("version", std::string("?")) + "; nothing real happened, this is the demo). ";
     } else {
       out += c->tool_name + " answered " + r.dump() + ". ";
     }
@@ -289,8 +302,10 @@ ChatModelAdapter make_demo_adapter(DemoOptions demo) {
     // It is not a reply, so it does not count as one.
     if (!options.messages.empty() && options.messages.size() == 1) {
       const std::string request = options.messages[0]->text();
-      if (request.rfind("Here is a conversation:", 0) == 0 && request.find("follow-up questions") != std::string::npos) {
-        sink.yield(ChatModelRunResult::text(Text("What is the weather in Paris?\nWhat time is it in Tokyo?\nTell me a long story")));
+      if (request.rfind("Here is a conversation:", 0) == 0 &&
+          request.find("follow-up questions") != std::string::npos) {
+        sink.yield(ChatModelRunResult::text(Text(
+            "What is the weather in Paris?\nWhat time is it in Tokyo?\nTell me a long story")));
         return;
       }
     }
@@ -332,15 +347,17 @@ ChatModelAdapter make_demo_adapter(DemoOptions demo) {
 
     // Called again after its tool calls got results: answer from them.
     const MessagePtr so_far = options.get_message ? options.get_message() : nullptr;
-    const bool has_calls = so_far && std::any_of(so_far->content.begin(), so_far->content.end(),
-                                                 [](const ContentPart& p) { return p.is<ToolCallPart>(); });
+    const bool has_calls =
+        so_far && std::any_of(so_far->content.begin(), so_far->content.end(),
+                              [](const ContentPart& p) { return p.is<ToolCallPart>(); });
     std::string last_user;
     for (const auto& message : options.messages) {
       if (message->role == Role::User) last_user = message->text();
     }
     auto calls = has_calls ? std::vector<ToolCallPart>{} : plan_tool_calls(options, last_user);
     if (has_calls || calls.empty()) {
-      const std::string reply = has_calls ? answer_from_tools(*so_far, variant) : compose_reply(options, variant);
+      const std::string reply =
+          has_calls ? answer_from_tools(*so_far, variant) : compose_reply(options, variant);
       if (!stream({}, reply)) return;
       ChatModelRunResult done;
       done.content.emplace();

@@ -12,7 +12,8 @@ namespace aui {
 namespace {
 
 // A recursive-descent evaluator: expr := term (('+'|'-') term)*; term := power (('*'|'/'|'%')
-// power)*; power := unary ('^' power)?; unary := '-' unary | primary; primary := number | '(' expr ')'.
+// power)*; power := unary ('^' power)?; unary := '-' unary | primary; primary := number | '(' expr
+// ')'.
 class Arithmetic {
  public:
   explicit Arithmetic(std::string_view s) : s_(s) {}
@@ -27,7 +28,8 @@ class Arithmetic {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw std::invalid_argument(what + " at position " + std::to_string(pos_ + 1) + " of \"" + std::string(s_) + "\"");
+    throw std::invalid_argument(what + " at position " + std::to_string(pos_ + 1) + " of \"" +
+                                std::string(s_) + "\"");
   }
   void skip() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t')) ++pos_;
@@ -127,7 +129,8 @@ Json object_schema(Json properties, std::vector<std::string> required) {
 
 // Made-up but stable weather: the same city always gets the same answer.
 Json demo_weather(const std::string& city, const std::string& unit) {
-  static const char* const kConditions[] = {"sunny", "cloudy", "light rain", "windy", "foggy", "snowing"};
+  static const char* const kConditions[] = {"sunny", "cloudy", "light rain",
+                                            "windy", "foggy",  "snowing"};
   std::size_t h = 1469598103u;
   for (unsigned char c : city) h = (h ^ static_cast<unsigned char>(std::tolower(c))) * 16777619u;
   const int celsius = static_cast<int>(h % 35) - 5;
@@ -153,54 +156,56 @@ Toolkit make_demo_toolkit() {
   Toolkit tools;
   tools["get_weather"] = Tool{
       .description = "Get the current weather in a city (the demo makes it up).",
-      .parameters = object_schema({{"city", {{"type", "string"}, {"minLength", 1}}},
-                                   {"unit", {{"enum", {"c", "f"}}}}},
-                                  {"city"}),
+      .parameters = object_schema(
+          {{"city", {{"type", "string"}, {"minLength", 1}}}, {"unit", {{"enum", {"c", "f"}}}}},
+          {"city"}),
       .type = "frontend",
       .execute = [](const Json& args) {
         return demo_weather(args["city"].get<std::string>(), args.value("unit", std::string("c")));
       }};
-  tools["get_time"] = Tool{
-      .description = "Get the current date and time of this machine.",
-      .parameters = object_schema(Json::object(), {}),
-      .type = "frontend",
-      .execute = [](const Json&) {
-        const std::time_t now = std::time(nullptr);
-        std::tm utc{};
-        std::tm local{};
-        gmtime_r(&now, &utc);
-        localtime_r(&now, &local);
-        return Json{{"utc", format_time(utc, "%Y-%m-%d %H:%M:%S UTC")},
-                    {"local", format_time(local, "%Y-%m-%d %H:%M:%S %Z")}};
-      }};
+  tools["get_time"] = Tool{.description = "Get the current date and time of this machine.",
+                           .parameters = object_schema(Json::object(), {}),
+                           .type = "frontend",
+                           .execute = [](const Json&) {
+                             const std::time_t now = std::time(nullptr);
+                             std::tm utc{};
+                             std::tm local{};
+                             gmtime_r(&now, &utc);
+                             localtime_r(&now, &local);
+                             return Json{{"utc", format_time(utc, "%Y-%m-%d %H:%M:%S UTC")},
+                                         {"local", format_time(local, "%Y-%m-%d %H:%M:%S %Z")}};
+                           }};
   tools["calculate"] = Tool{
       .description = "Evaluate an arithmetic expression: numbers, + - * / % ^ and parentheses.",
-      .parameters = object_schema({{"expression", {{"type", "string"}, {"minLength", 1}}}}, {"expression"}),
+      .parameters =
+          object_schema({{"expression", {{"type", "string"}, {"minLength", 1}}}}, {"expression"}),
       .type = "frontend",
       .execute = [](const Json& args) {
         const std::string expression = args["expression"].get<std::string>();
         return Json{{"expression", expression}, {"value", evaluate_arithmetic(expression)}};
       }};
-  tools["send_email"] = Tool{
-      .description = "Send an email. A person confirms or answers it; the demo sends nothing.",
-      .parameters = object_schema({{"to", {{"type", "string"}}},
-                                   {"subject", {{"type", "string"}}},
-                                   {"body", {{"type", "string"}}}},
-                                  {"to", "subject", "body"}),
-      .type = "human"};
-  tools["deploy"] = Tool{
-      .description = "Deploy a service to an environment (asks for approval; the demo deploys nothing).",
-      .parameters = object_schema({{"service", {{"type", "string"}}},
-                                   {"environment", {{"enum", {"staging", "production"}}}}},
-                                  {"service", "environment"}),
-      .type = "frontend",
-      .execute = [](const Json& args) {
-        return Json{{"service", args["service"]},
-                    {"environment", args["environment"]},
-                    {"version", "demo-1.0"},
-                    {"note", "nothing was really deployed: this is the aui demo"}};
-      },
-      .needs_approval = true};
+  tools["send_email"] =
+      Tool{.description = "Send an email. A person confirms or answers it; the demo sends nothing.",
+           .parameters = object_schema({{"to", {{"type", "string"}}},
+                                        {"subject", {{"type", "string"}}},
+                                        {"body", {{"type", "string"}}}},
+                                       {"to", "subject", "body"}),
+           .type = "human"};
+  tools["deploy"] =
+      Tool{.description =
+               "Deploy a service to an environment (asks for approval; the demo deploys nothing).",
+           .parameters = object_schema({{"service", {{"type", "string"}}},
+                                        {"environment", {{"enum", {"staging", "production"}}}}},
+                                       {"service", "environment"}),
+           .type = "frontend",
+           .execute =
+               [](const Json& args) {
+                 return Json{{"service", args["service"]},
+                             {"environment", args["environment"]},
+                             {"version", "demo-1.0"},
+                             {"note", "nothing was really deployed: this is the aui demo"}};
+               },
+           .needs_approval = true};
   return tools;
 }
 

@@ -5,9 +5,9 @@
 
 #include <fcntl.h>
 #include <pocketsphinx.h>
-#include <sphinxbase/err.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sphinxbase/err.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +30,8 @@ namespace {
 
 std::uint32_t le(const std::string& b, std::size_t at, int bytes) {
   std::uint32_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)]);
+  for (int i = bytes - 1; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)]);
   return v;
 }
 
@@ -46,9 +47,10 @@ class Decoder {
                     "the speech model \"" + *path + "\" is missing (install pocketsphinx-en-us)");
       }
     }
-    config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", o.hmm.c_str(), "-lm", o.lm.c_str(), "-dict",
-                          o.dict.c_str(), "-logfn", "/dev/null", nullptr);
-    if (!config_) throw Error(ErrorKind::InvalidArgument, "pocketsphinx rejected its configuration");
+    config_ = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", o.hmm.c_str(), "-lm", o.lm.c_str(),
+                          "-dict", o.dict.c_str(), "-logfn", "/dev/null", nullptr);
+    if (!config_)
+      throw Error(ErrorKind::InvalidArgument, "pocketsphinx rejected its configuration");
     ps_ = ps_init(config_);
     if (!ps_) {
       cmd_ln_free_r(config_);
@@ -63,7 +65,9 @@ class Decoder {
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
-  void feed(const std::int16_t* samples, std::size_t n) { ps_process_raw(ps_, samples, n, FALSE, FALSE); }
+  void feed(const std::int16_t* samples, std::size_t n) {
+    ps_process_raw(ps_, samples, n, FALSE, FALSE);
+  }
   bool in_speech() { return ps_get_in_speech(ps_) != 0; }
   std::string hypothesis() {
     const char* h = ps_get_hyp(ps_, nullptr);
@@ -85,7 +89,9 @@ constexpr std::size_t kStep = 4000;  // a quarter of a second at 16 kHz
 
 Speech16k read_wav_16k(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::InvalidArgument, "cannot read \"" + path + "\": " + std::strerror(errno));
+  if (!in)
+    throw Error(ErrorKind::InvalidArgument,
+                "cannot read \"" + path + "\": " + std::strerror(errno));
   std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (b.size() < 12 || b.compare(0, 4, "RIFF") != 0 || b.compare(8, 4, "WAVE") != 0) {
     throw Error(ErrorKind::InvalidArgument, "\"" + path + "\" is not a WAV file");
@@ -107,7 +113,8 @@ Speech16k read_wav_16k(const std::string& path) {
     }
     at += 8 + size + (size & 1);
   }
-  if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || rate <= 0 || data_at == 0) {
+  if ((format != 1 && format != 0xFFFE) || bits != 16 || channels < 1 || rate <= 0 ||
+      data_at == 0) {
     throw Error(ErrorKind::InvalidArgument, "\"" + path + "\" is not a 16-bit PCM WAV file");
   }
   const std::size_t frames = data_size / (2 * static_cast<std::size_t>(channels));
@@ -115,7 +122,9 @@ Speech16k read_wav_16k(const std::string& path) {
   for (std::size_t f = 0; f < frames; ++f) {
     double sum = 0;
     for (int c = 0; c < channels; ++c) {
-      sum += static_cast<std::int16_t>(le(b, data_at + (f * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)) * 2, 2));
+      sum += static_cast<std::int16_t>(le(
+          b, data_at + (f * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)) * 2,
+          2));
     }
     mono[f] = sum / channels;
   }
@@ -129,7 +138,8 @@ Speech16k read_wav_16k(const std::string& path) {
     const auto k = static_cast<std::size_t>(pos);
     const double frac = pos - static_cast<double>(k);
     const double a = mono[k], c = k + 1 < frames ? mono[k + 1] : mono[k];
-    out.samples.push_back(static_cast<std::int16_t>(std::clamp(a + (c - a) * frac, -32768.0, 32767.0)));
+    out.samples.push_back(
+        static_cast<std::int16_t>(std::clamp(a + (c - a) * frac, -32768.0, 32767.0)));
   }
   return out;
 }
@@ -142,7 +152,8 @@ std::string transcribe(const Speech16k& audio, const PocketsphinxOptions& option
 
 namespace {
 
-class PocketsphinxSession final : public DictationSession, public std::enable_shared_from_this<PocketsphinxSession> {
+class PocketsphinxSession final : public DictationSession,
+                                  public std::enable_shared_from_this<PocketsphinxSession> {
  public:
   explicit PocketsphinxSession(PocketsphinxOptions options) : options_(std::move(options)) {}
   ~PocketsphinxSession() override {
@@ -167,8 +178,12 @@ class PocketsphinxSession final : public DictationSession, public std::enable_sh
     stop();
   }
   void on_speech_start(std::function<void()> cb) override { set(start_cb_, std::move(cb)); }
-  void on_speech_end(std::function<void(const DictationResult&)> cb) override { set(end_cb_, std::move(cb)); }
-  void on_speech(std::function<void(const DictationResult&)> cb) override { set(speech_cb_, std::move(cb)); }
+  void on_speech_end(std::function<void(const DictationResult&)> cb) override {
+    set(end_cb_, std::move(cb));
+  }
+  void on_speech(std::function<void(const DictationResult&)> cb) override {
+    set(speech_cb_, std::move(cb));
+  }
   std::string error() const override {
     std::lock_guard lock(mutex_);
     return error_;
@@ -225,7 +240,8 @@ class PocketsphinxSession final : public DictationSession, public std::enable_sh
   }
 
   // Feeds one step; reports the start of speech and changed interim transcripts.
-  void step(Decoder& decoder, const std::int16_t* samples, std::size_t n, bool& started, std::string& shown) {
+  void step(Decoder& decoder, const std::int16_t* samples, std::size_t n, bool& started,
+            std::string& shown) {
     decoder.feed(samples, n);
     if (!started) {
       started = true;
@@ -256,7 +272,8 @@ class PocketsphinxSession final : public DictationSession, public std::enable_sh
       if (options_.wav_path) {
         const auto audio = read_wav_16k(*options_.wav_path);
         for (std::size_t at = 0; at < audio.samples.size() && !stop_requested_; at += kStep) {
-          step(decoder, audio.samples.data() + at, std::min(kStep, audio.samples.size() - at), started, shown);
+          step(decoder, audio.samples.data() + at, std::min(kStep, audio.samples.size() - at),
+               started, shown);
         }
       } else {
         std::string problem = record(decoder, started, shown);
@@ -281,7 +298,8 @@ class PocketsphinxSession final : public DictationSession, public std::enable_sh
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return std::string("cannot start the recorder: ") + std::strerror(errno);
+    if (pipe2(fds, O_CLOEXEC) != 0)
+      return std::string("cannot start the recorder: ") + std::strerror(errno);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -329,7 +347,8 @@ class PocketsphinxSession final : public DictationSession, public std::enable_sh
     if (stop_requested_) return {};
     if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return {};
     return "no microphone: \"" + args[0] + "\" failed (exit status " +
-           std::to_string(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus)) + ")";
+           std::to_string(WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus)) +
+           ")";
   }
 
   PocketsphinxOptions options_;

@@ -50,7 +50,8 @@ int initialise_locked() {
   rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, 0);
   if (rate <= 0) {
     rate = 0;
-    throw Error(ErrorKind::InvalidArgument, "eSpeak NG could not start (is espeak-ng-data installed?)");
+    throw Error(ErrorKind::InvalidArgument,
+                "eSpeak NG could not start (is espeak-ng-data installed?)");
   }
   espeak_SetSynthCallback(on_samples);
   return rate;
@@ -62,7 +63,8 @@ void put_le(std::string& out, std::uint32_t v, int bytes) {
 
 }  // namespace
 
-PcmAudio synthesize(const std::string& text, const EspeakOptions& options, const std::atomic<bool>* cancelled) {
+PcmAudio synthesize(const std::string& text, const EspeakOptions& options,
+                    const std::atomic<bool>* cancelled) {
   std::lock_guard lock(espeak_mutex());
   PcmAudio audio;
   audio.sample_rate = initialise_locked();
@@ -71,9 +73,10 @@ PcmAudio synthesize(const std::string& text, const EspeakOptions& options, const
   }
   espeak_SetParameter(espeakRATE, options.rate_wpm, 0);
   SynthTarget target{&audio.samples, cancelled};
-  const auto status = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
-                                   &target);
-  if (status != EE_OK) throw Error(ErrorKind::InvalidArgument, "eSpeak NG could not synthesise the text");
+  const auto status = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
+                                   espeakCHARS_UTF8, nullptr, &target);
+  if (status != EE_OK)
+    throw Error(ErrorKind::InvalidArgument, "eSpeak NG could not synthesise the text");
   espeak_Synchronize();
   return audio;
 }
@@ -83,9 +86,9 @@ void write_wav(const std::string& path, const PcmAudio& audio) {
   std::string header = "RIFF";
   put_le(header, 36 + data_bytes, 4);
   header += "WAVEfmt ";
-  put_le(header, 16, 4);                                                 // fmt chunk size
-  put_le(header, 1, 2);                                                  // PCM
-  put_le(header, 1, 2);                                                  // mono
+  put_le(header, 16, 4);  // fmt chunk size
+  put_le(header, 1, 2);   // PCM
+  put_le(header, 1, 2);   // mono
   put_le(header, static_cast<std::uint32_t>(audio.sample_rate), 4);
   put_le(header, static_cast<std::uint32_t>(audio.sample_rate) * 2, 4);  // byte rate
   put_le(header, 2, 2);                                                  // block align
@@ -93,7 +96,9 @@ void write_wav(const std::string& path, const PcmAudio& audio) {
   header += "data";
   put_le(header, data_bytes, 4);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(ErrorKind::InvalidArgument, "cannot write \"" + path + "\": " + std::strerror(errno));
+  if (!out)
+    throw Error(ErrorKind::InvalidArgument,
+                "cannot write \"" + path + "\": " + std::strerror(errno));
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
   std::string body;
   body.reserve(data_bytes);
@@ -126,15 +131,18 @@ struct UtteranceState {
 };
 
 // Plays samples through the player program; returns an error message or "".
-std::string play(UtteranceState& state, const PcmAudio& audio, const std::vector<std::string>& command) {
+std::string play(UtteranceState& state, const PcmAudio& audio,
+                 const std::vector<std::string>& command) {
   std::vector<std::string> args;
-  for (const auto& a : command) args.push_back(a == "{rate}" ? std::to_string(audio.sample_rate) : a);
+  for (const auto& a : command)
+    args.push_back(a == "{rate}" ? std::to_string(audio.sample_rate) : a);
   if (args.empty()) return "no audio player configured";
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return std::string("cannot start the player: ") + std::strerror(errno);
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+    return std::string("cannot start the player: ") + std::strerror(errno);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
@@ -192,7 +200,8 @@ std::string play(UtteranceState& state, const PcmAudio& audio, const std::vector
 
 class EspeakUtterance final : public Utterance {
  public:
-  EspeakUtterance(std::string text, EspeakOptions options) : state_(std::make_shared<UtteranceState>()) {
+  EspeakUtterance(std::string text, EspeakOptions options)
+      : state_(std::make_shared<UtteranceState>()) {
     worker_ = std::thread([state = state_, text = std::move(text), options = std::move(options)] {
       try {
         PcmAudio audio = synthesize(text, options, &state->cancelled);

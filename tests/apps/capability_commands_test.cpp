@@ -17,7 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 struct CapsChat {
   static aui::ThreadRuntimeOptions options(const fs::path& dir) {
@@ -67,8 +69,10 @@ class Caps : public ::testing::Test {
 
 TEST_F(Caps, SuggestionsAreListedAfterAReplyAndSentByNumber) {
   const auto out = chat->reply("hello");
-  EXPECT_TRUE(contains(out, "suggestions:\n  /1  What is the weather in Paris?\n  /2  What time is it in Tokyo?\n"
-                            "  /3  Tell me a long story\n\nyou> "))
+  EXPECT_TRUE(contains(
+      out,
+      "suggestions:\n  /1  What is the weather in Paris?\n  /2  What time is it in Tokyo?\n"
+      "  /3  Tell me a long story\n\nyou> "))
       << out;
   const auto sent = chat->reply("/2");
   const auto& messages = chat->rt.thread().messages();
@@ -83,7 +87,8 @@ TEST_F(Caps, AnAttachedFileGoesWithTheNextMessage) {
   { std::ofstream(dir / "notes.md") << "# Notes\nbuy milk\n"; }
   const auto attached = chat->line("/attach " + (dir / "notes.md").string(),
                                    [&] { return contains(chat->out.str(), "attached"); });
-  EXPECT_TRUE(contains(attached, "attached notes.md (1 waiting; they go with your next message)")) << attached;
+  EXPECT_TRUE(contains(attached, "attached notes.md (1 waiting; they go with your next message)"))
+      << attached;
   const auto out = chat->reply("summarise my notes");
   EXPECT_TRUE(contains(out, "(with 1 attachment)")) << out;
   const auto& user = *chat->rt.thread().messages()[0];
@@ -124,7 +129,8 @@ TEST_F(Caps, FeedbackIsRecorded) {
   EXPECT_TRUE(contains(first, "\"role\":\"assistant\"")) << first;
   EXPECT_TRUE(contains(second, "\"type\":\"negative\"")) << second;
   EXPECT_TRUE(contains(second, "\"text\":\"hello\"")) << second;
-  EXPECT_EQ(chat->rt.thread().messages()[1]->metadata.submitted_feedback, aui::FeedbackType::Positive);
+  EXPECT_EQ(chat->rt.thread().messages()[1]->metadata.submitted_feedback,
+            aui::FeedbackType::Positive);
 }
 
 TEST_F(Caps, SpeakingWritesTheWavAndStopNeedsSomethingSpoken) {
@@ -133,7 +139,8 @@ TEST_F(Caps, SpeakingWritesTheWavAndStopNeedsSomethingSpoken) {
   const auto none = chat->line("/speak", [] { return true; });
   EXPECT_TRUE(contains(none, "error: there is no reply yet")) << none;
   chat->reply("hello");
-  const auto speaking = chat->line("/speak", [&] { return !chat->rt.thread().speech().has_value(); });
+  const auto speaking =
+      chat->line("/speak", [&] { return !chat->rt.thread().speech().has_value(); });
   EXPECT_TRUE(contains(speaking, "speaking message 2 (/stop to stop)")) << speaking;
   EXPECT_GT(fs::file_size(dir / "speech.wav"), 22050u);  // more than half a second of audio
 }
@@ -141,7 +148,8 @@ TEST_F(Caps, SpeakingWritesTheWavAndStopNeedsSomethingSpoken) {
 TEST(CapsArgs, TheCapabilityOptionsParse) {
   std::ostringstream out, err;
   aui::chat::ChatOptions o;
-  const char* ok[] = {"aui-chat", "--speech-wav", "/tmp/x.wav", "--feedback-file", "/tmp/f.jsonl", "--suggestions", "off"};
+  const char* ok[] = {"aui-chat",     "--speech-wav",  "/tmp/x.wav", "--feedback-file",
+                      "/tmp/f.jsonl", "--suggestions", "off"};
   EXPECT_EQ(aui::chat::parse_args(7, ok, o, out, err), aui::chat::ParseOutcome::Run);
   EXPECT_EQ(o.capabilities.speech_wav, "/tmp/x.wav");
   EXPECT_EQ(o.capabilities.feedback_file, "/tmp/f.jsonl");

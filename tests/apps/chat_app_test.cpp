@@ -21,7 +21,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 struct Chat {
   explicit Chat(aui::ChatModelAdapter adapter)
@@ -108,7 +110,9 @@ TEST(ChatApp, SendsAndPrintsTheWholeDemoReply) {
 
 TEST(ChatApp, ModelOutputCannotControlTheTerminal) {
   Chat chat([](const aui::ChatModelRunOptions&) {
-    return aui::ChatModelRunResult::text("safe\x1b]0;pwned\x07 text\x1b[2J\r\x07 end\xc2\x9b" "1m.\x1b");
+    return aui::ChatModelRunResult::text(
+        "safe\x1b]0;pwned\x07 text\x1b[2J\r\x07 end\xc2\x9b"
+        "1m.\x1b");
   });
   const auto out = chat.line("anything");
   EXPECT_TRUE(contains(out, "assistant> safe text end1m.\n")) << out;
@@ -135,7 +139,8 @@ TEST(ChatApp, CtrlCCancelsTheReplyAndCtrlCWhenIdleQuits) {
   chat.app.on_interrupt();
   chat.settle();
   EXPECT_TRUE(contains(chat.out.str(), " [cancelled]\n")) << chat.out.str();
-  EXPECT_TRUE(chat.rt.thread().messages().back()->status.is(aui::StatusType::Incomplete, aui::StatusReason::Cancelled));
+  EXPECT_TRUE(chat.rt.thread().messages().back()->status.is(aui::StatusType::Incomplete,
+                                                            aui::StatusReason::Cancelled));
   EXPECT_FALSE(chat.quit);
   chat.app.on_interrupt();
   EXPECT_TRUE(chat.quit);
@@ -167,7 +172,8 @@ TEST(ChatApp, RegenerateEditAndSwitchBranches) {
   const auto first_reply = chat.rt.thread().messages()[1]->text();
   chat.line("/regen");
   ASSERT_EQ(chat.rt.thread().messages().size(), 2u);
-  EXPECT_NE(chat.rt.thread().messages()[1]->text(), first_reply) << "a regenerate reads differently";
+  EXPECT_NE(chat.rt.thread().messages()[1]->text(), first_reply)
+      << "a regenerate reads differently";
 
   auto out = chat.line("/history");
   EXPECT_TRUE(contains(out, "1. user: hello\n")) << out;
@@ -223,7 +229,8 @@ TEST(ChatApp, ExportsTheWholeTreeAsAssistantUiJson) {
   ASSERT_EQ(json["messages"].size(), 5u);
   EXPECT_EQ(json["headId"], chat.rt.thread().messages().back()->id);
   std::string texts;
-  for (const auto& item : json["messages"]) texts += item["message"]["content"][0]["text"].get<std::string>() + "|";
+  for (const auto& item : json["messages"])
+    texts += item["message"]["content"][0]["text"].get<std::string>() + "|";
   EXPECT_TRUE(contains(texts, "hello|")) << texts;
   EXPECT_TRUE(contains(texts, "again|")) << texts;
 }
@@ -234,7 +241,8 @@ TEST(ChatApp, MistakesAreOneLineErrors) {
   EXPECT_TRUE(contains(chat.line("/history"), "(no messages yet)"));
   chat.line("hello");
   EXPECT_TRUE(contains(chat.line("/nope"), "error: unknown command /nope (try /help)\n"));
-  EXPECT_TRUE(contains(chat.line("/edit 9 text"), "error: no message \"9\": give a number from 1 to 2"));
+  EXPECT_TRUE(
+      contains(chat.line("/edit 9 text"), "error: no message \"9\": give a number from 1 to 2"));
   EXPECT_TRUE(contains(chat.line("/edit 0 text"), "error: no message \"0\""));
   EXPECT_TRUE(contains(chat.line("/branches x"), "error: no message \"x\""));
   EXPECT_TRUE(contains(chat.line("/edit 1"), "error: usage: /edit N text"));
@@ -279,21 +287,26 @@ TEST(ChatAppArgs, ParsesTheCommandLine) {
   EXPECT_EQ(aui::chat::parse_args(2, help, options, out, err), aui::chat::ParseOutcome::Exit);
   EXPECT_TRUE(contains(out.str(), "usage: aui-chat"));
 
-  for (const auto& bad : std::vector<std::vector<const char*>>{
-           {"aui-chat", "--demo-delay-ms"}, {"aui-chat", "--demo-delay-ms", "-1"},
-           {"aui-chat", "--demo-delay-ms", "3x"}, {"aui-chat", "--provider"}}) {
+  for (const auto& bad :
+       std::vector<std::vector<const char*>>{{"aui-chat", "--demo-delay-ms"},
+                                             {"aui-chat", "--demo-delay-ms", "-1"},
+                                             {"aui-chat", "--demo-delay-ms", "3x"},
+                                             {"aui-chat", "--provider"}}) {
     err.str("");
     EXPECT_EQ(aui::chat::parse_args(static_cast<int>(bad.size()), bad.data(), options, out, err),
               aui::chat::ParseOutcome::Fail)
         << bad.back();
     EXPECT_TRUE(contains(err.str(), "aui-chat: ")) << err.str();
   }
-  EXPECT_TRUE(contains(aui::chat::choose_adapter(options).banner, "offline demo adapter (no backend configured)"));
+  EXPECT_TRUE(contains(aui::chat::choose_adapter(options).banner,
+                       "offline demo adapter (no backend configured)"));
 }
 
 // The demo with its toolkit, as aui-chat runs it.
 struct ToolChat : Chat {
-  ToolChat() : Chat(options()) { registration = rt.thread().register_tools(aui::make_demo_toolkit()); }
+  ToolChat() : Chat(options()) {
+    registration = rt.thread().register_tools(aui::make_demo_toolkit());
+  }
   static aui::ThreadRuntimeOptions options() {
     aui::ThreadRuntimeOptions o;
     o.chat_model = demo();
@@ -343,7 +356,8 @@ TEST(ChatApp, AnswersAHumanTool) {
   EXPECT_TRUE(contains(chat.line("/answer"), "usage: /answer TEXT"));
   out = chat.line("/answer sent it myself");
   EXPECT_TRUE(contains(out, "= sent it myself")) << out;
-  EXPECT_TRUE(contains(out, "The email to bob@example.com is done (you answered: sent it myself)")) << out;
+  EXPECT_TRUE(contains(out, "The email to bob@example.com is done (you answered: sent it myself)"))
+      << out;
   EXPECT_TRUE(contains(chat.line("/answer again"), "error: no tool call is waiting for an answer"));
 }
 
@@ -364,11 +378,13 @@ TEST(ChatApp, AMessageTypedDuringAReplyIsQueuedAndSentAfterIt) {
   EXPECT_EQ(chat.out.str(), "  [queued 1] second\n  [queued 2] third\n");
   chat.app.on_line("/unqueue 2");
   EXPECT_TRUE(contains(chat.out.str(), "removed queued message 2")) << chat.out.str();
-  EXPECT_TRUE(contains(chat.app_line_error("/unqueue 5"), "usage: /unqueue N (1 to 1, see /queue)"));
+  EXPECT_TRUE(
+      contains(chat.app_line_error("/unqueue 5"), "usage: /unqueue N (1 to 1, see /queue)"));
   two.release();
   chat.settle();
   // The queued message went out after the reply, shown as if typed then; "third" never did.
-  EXPECT_TRUE(contains(chat.out.str(), "lo\n\nyou> second\n\nassistant> Hello\n\nyou> ")) << chat.out.str();
+  EXPECT_TRUE(contains(chat.out.str(), "lo\n\nyou> second\n\nassistant> Hello\n\nyou> "))
+      << chat.out.str();
   std::vector<std::string> users;
   for (const auto& m : chat.rt.thread().messages()) {
     if (m->role == aui::Role::User) users.push_back(m->text());

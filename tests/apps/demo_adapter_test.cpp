@@ -17,7 +17,8 @@ using std::chrono::milliseconds;
 
 class RecordingSink final : public aui::RunResultSink {
  public:
-  explicit RecordingSink(std::stop_source& stop, std::size_t stop_after = 0) : stop_(stop), stop_after_(stop_after) {}
+  explicit RecordingSink(std::stop_source& stop, std::size_t stop_after = 0)
+      : stop_(stop), stop_after_(stop_after) {}
   void yield(aui::ChatModelRunResult r) override {
     results.push_back(std::move(r));
     if (stop_after_ && results.size() == stop_after_) stop_.request_stop();
@@ -57,7 +58,9 @@ std::string reply(const aui::ChatModelAdapter& adapter, const std::string& user_
   return sink.results.empty() ? std::string() : text_of(sink.results.back());
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 TEST(DemoAdapter, EchoesTheUserAndSaysItIsADemo) {
   auto adapter = aui::make_demo_adapter({milliseconds(0), 4});
@@ -79,7 +82,8 @@ TEST(DemoAdapter, EchoesTheUserAndSaysItIsADemo) {
   }
   // Cheap: the yields share one growing text, which moves only when it outgrows its storage.
   std::set<const char*> storages;
-  for (const auto& r : sink.results) storages.insert(r.content->front().as<aui::TextPart>().text.data());
+  for (const auto& r : sink.results)
+    storages.insert(r.content->front().as<aui::TextPart>().text.data());
   EXPECT_LT(storages.size(), 10u) << "a copy per yield";
 }
 
@@ -95,11 +99,14 @@ TEST(DemoAdapter, MatchesWholeWordsOnly) {
 TEST(DemoAdapter, AnswersGreetingsHelpAndLongRequests) {
   auto adapter = aui::make_demo_adapter({milliseconds(0), 64});
   const auto greeting = reply(adapter, "Hi, how are you?");
-  EXPECT_TRUE(contains(greeting, "Hello!") || contains(greeting, "Hi there!") || contains(greeting, "Hey!")) << greeting;
+  EXPECT_TRUE(contains(greeting, "Hello!") || contains(greeting, "Hi there!") ||
+              contains(greeting, "Hey!"))
+      << greeting;
   EXPECT_TRUE(contains(greeting, "Hi, how are you?")) << greeting;
 
   const auto help = reply(adapter, "help");
-  for (const char* what : {"/regen", "/edit", "/branch", "Ctrl-C"}) EXPECT_TRUE(contains(help, what)) << what;
+  for (const char* what : {"/regen", "/edit", "/branch", "Ctrl-C"})
+    EXPECT_TRUE(contains(help, what)) << what;
 
   const auto story = reply(adapter, "Tell me a LONG story!");
   EXPECT_GT(story.size(), 1500u);
@@ -127,7 +134,8 @@ TEST(DemoAdapter, CancelStopsItBetweenChunks) {
   RecordingSink sink(stop, 5);  // cancels from inside the fifth yield
   adapter.streaming()(options_for("tell me a long story", stop), sink);
   EXPECT_EQ(sink.results.size(), 5u) << "kept streaming after the cancel";
-  EXPECT_FALSE(sink.results.back().status.has_value()) << "a cancelled reply does not claim to be complete";
+  EXPECT_FALSE(sink.results.back().status.has_value())
+      << "a cancelled reply does not claim to be complete";
 }
 
 TEST(DemoAdapter, CancelDoesNotWaitOutThePause) {
@@ -135,7 +143,8 @@ TEST(DemoAdapter, CancelDoesNotWaitOutThePause) {
   auto adapter = aui::make_demo_adapter({milliseconds(3600 * 1000), 3});
   std::stop_source stop;
   RecordingSink sink(stop, 1);
-  adapter.streaming()(options_for("tell me a long story", stop), sink);  // returns: no hour-long wait
+  adapter.streaming()(options_for("tell me a long story", stop),
+                      sink);  // returns: no hour-long wait
   EXPECT_EQ(sink.results.size(), 1u);
 }
 
@@ -197,7 +206,8 @@ TEST(DemoTools, BadArithmeticSaysWhatIsWrong) {
   EXPECT_EQ(message("2 $ 3"), "unexpected \"$\" at position 3 of \"2 $ 3\"");
   EXPECT_EQ(message("1.2.3"), "\"1.2.3\" is not a number at position 6 of \"1.2.3\"");
   EXPECT_EQ(message("10^999"), "the result is too large");
-  EXPECT_EQ(message(std::string(500, '(').c_str()), "too deeply nested at position 201 of \"" + std::string(500, '(') + "\"");
+  EXPECT_EQ(message(std::string(500, '(').c_str()),
+            "too deeply nested at position 201 of \"" + std::string(500, '(') + "\"");
 }
 
 TEST(DemoTools, TheToolkitRunsThroughExecuteToolCalls) {
@@ -213,7 +223,8 @@ TEST(DemoTools, TheToolkitRunsThroughExecuteToolCalls) {
   aui::Content out = aui::execute_tool_calls(
       o, {call("get_weather", {{"city", "Oslo"}}), call("calculate", {{"expression", "6*7"}}),
           call("calculate", {{"expression", 42}}), call("send_email", {{"to", "a@b.c"}}),
-          call("deploy", {{"service", "web"}, {"environment", "production"}}), call("get_time", aui::Json::object())});
+          call("deploy", {{"service", "web"}, {"environment", "production"}}),
+          call("get_time", aui::Json::object())});
   const auto& weather = out[0].as<aui::ToolCallPart>();
   EXPECT_EQ((*weather.result)["city"], "Oslo");
   // Made up, but the same city always gets the same weather.
@@ -221,7 +232,8 @@ TEST(DemoTools, TheToolkitRunsThroughExecuteToolCalls) {
   EXPECT_EQ(again[0].as<aui::ToolCallPart>().result, weather.result);
   EXPECT_EQ((*out[1].as<aui::ToolCallPart>().result)["value"], 42.0);
   EXPECT_EQ(out[2].as<aui::ToolCallPart>().is_error, true);
-  EXPECT_FALSE(out[3].as<aui::ToolCallPart>().result.has_value());  // a human tool: a person answers
+  EXPECT_FALSE(
+      out[3].as<aui::ToolCallPart>().result.has_value());  // a human tool: a person answers
   const auto& deploy = out[4].as<aui::ToolCallPart>();
   EXPECT_FALSE(deploy.result.has_value());
   ASSERT_TRUE(deploy.approval.has_value());  // it needs approval first

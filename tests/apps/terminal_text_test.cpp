@@ -17,44 +17,95 @@ TEST(TerminalText, PlainTextAndUnicodePassThrough) {
 
 TEST(TerminalText, EscapeSequencesAreRemoved) {
   EXPECT_EQ(sanitize_terminal_text("\x1b[2J\x1b[Hred \x1b[31mtext\x1b[0m", true).text, "red text");
-  EXPECT_EQ(sanitize_terminal_text("a\x1b]0;pwned title\x07" "b", true).text, "ab");           // OSC, BEL
-  EXPECT_EQ(sanitize_terminal_text("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", true).text, "alinkb");  // OSC, ST
-  EXPECT_EQ(sanitize_terminal_text("a\x1bPq#0;2;0;0;0\x1b\\b", true).text, "ab");               // DCS
-  EXPECT_EQ(sanitize_terminal_text("a\x1b" "cb", true).text, "ab");                             // reset
+  EXPECT_EQ(sanitize_terminal_text("a\x1b]0;pwned title\x07"
+                                   "b",
+                                   true)
+                .text,
+            "ab");  // OSC, BEL
+  EXPECT_EQ(sanitize_terminal_text("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", true).text,
+            "alinkb");                                                             // OSC, ST
+  EXPECT_EQ(sanitize_terminal_text("a\x1bPq#0;2;0;0;0\x1b\\b", true).text, "ab");  // DCS
+  EXPECT_EQ(sanitize_terminal_text("a\x1b"
+                                   "cb",
+                                   true)
+                .text,
+            "ab");  // reset
 }
 
 TEST(TerminalText, ControlCharactersAreRemoved) {
-  const std::string raw("a\rb\bc\x07" "d\x7f" "e\x00" "f", 11);
+  const std::string raw(
+      "a\rb\bc\x07"
+      "d\x7f"
+      "e\x00"
+      "f",
+      11);
   EXPECT_EQ(sanitize_terminal_text(raw, true).text, "abcdef");
-  EXPECT_EQ(sanitize_terminal_text("a\xc2\x9b" "31mb", true).text, "a31mb");  // C1 CSI dropped
+  EXPECT_EQ(sanitize_terminal_text("a\xc2\x9b"
+                                   "31mb",
+                                   true)
+                .text,
+            "a31mb");  // C1 CSI dropped
 }
 
 TEST(TerminalText, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(sanitize_terminal_text("a\xff" "b", true).text, "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xff"
+                                   "b",
+                                   true)
+                .text,
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(sanitize_terminal_text("a\xe4\xbd", true).text, "a\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST(TerminalText, MalformedUtf8IsReplacedNotPassedOn) {
   const std::string fffd = "\xEF\xBF\xBD";
   // Overlong '/', a UTF-16 surrogate, a code point past U+10FFFF, a stray continuation byte.
-  EXPECT_EQ(sanitize_terminal_text("a\xc0\xaf" "b", true).text, "a" + fffd + fffd + "b");
-  EXPECT_EQ(sanitize_terminal_text("a\xe0\x80\xaf" "b", true).text, "a" + fffd + fffd + fffd + "b");
-  EXPECT_EQ(sanitize_terminal_text("a\xed\xa0\x80" "b", true).text, "a" + fffd + fffd + fffd + "b");
-  EXPECT_EQ(sanitize_terminal_text("a\xf4\x90\x80\x80" "b", true).text, "a" + fffd + fffd + fffd + fffd + "b");
-  EXPECT_EQ(sanitize_terminal_text("a\x80" "b", true).text, "a" + fffd + "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xc0\xaf"
+                                   "b",
+                                   true)
+                .text,
+            "a" + fffd + fffd + "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xe0\x80\xaf"
+                                   "b",
+                                   true)
+                .text,
+            "a" + fffd + fffd + fffd + "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xed\xa0\x80"
+                                   "b",
+                                   true)
+                .text,
+            "a" + fffd + fffd + fffd + "b");
+  EXPECT_EQ(sanitize_terminal_text("a\xf4\x90\x80\x80"
+                                   "b",
+                                   true)
+                .text,
+            "a" + fffd + fffd + fffd + fffd + "b");
+  EXPECT_EQ(sanitize_terminal_text("a\x80"
+                                   "b",
+                                   true)
+                .text,
+            "a" + fffd + "b");
   // The edges that are valid stay.
   const std::string edges = "\xed\x9f\xbf \xee\x80\x80 \xf4\x8f\xbf\xbf \xc2\xa0";
   EXPECT_EQ(sanitize_terminal_text(edges, true).text, edges);
   // A tail that is already wrong is not held back waiting for more.
-  auto bad_tail = sanitize_terminal_text("ok\xe4" "A", false);
+  auto bad_tail = sanitize_terminal_text(
+      "ok\xe4"
+      "A",
+      false);
   EXPECT_EQ(bad_tail.text, "ok" + fffd + "A");
   EXPECT_EQ(bad_tail.consumed, 4u);
 }
 
 TEST(TerminalText, OtherEscapeFormsAreRemoved) {
-  EXPECT_EQ(sanitize_terminal_text("a\x1b(0b", true).text, "ab");    // character set switch
-  EXPECT_EQ(sanitize_terminal_text("a\x1b#8b", true).text, "ab");    // screen alignment test
-  EXPECT_EQ(sanitize_terminal_text("a\x1b" "7b\x1b" "8c", true).text, "abc");  // save/restore cursor
+  EXPECT_EQ(sanitize_terminal_text("a\x1b(0b", true).text, "ab");  // character set switch
+  EXPECT_EQ(sanitize_terminal_text("a\x1b#8b", true).text, "ab");  // screen alignment test
+  EXPECT_EQ(sanitize_terminal_text("a\x1b"
+                                   "7b\x1b"
+                                   "8c",
+                                   true)
+                .text,
+            "abc");  // save/restore cursor
   // ESC before a non-ASCII character: the ESC goes, the character stays.
   EXPECT_EQ(sanitize_terminal_text("a\x1b\xc3\xa9", true).text, "a\xc3\xa9");
   // An unterminated sequence at the very end of the reply is dropped, not printed.

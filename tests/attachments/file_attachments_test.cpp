@@ -18,7 +18,8 @@ using namespace aui::testing;
 namespace fs = std::filesystem;
 
 // The smallest valid images of each kind (headers are what matters to the adapter).
-const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
 const std::string kJpeg("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11);
 const std::string kGif("GIF89a\x01\0\x01\0\0\0\0;", 13);
 const std::string kWebp("RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0", 20);
@@ -64,7 +65,8 @@ TEST_F(Files, ContentTypeComesFromTheName) {
   EXPECT_EQ(attachments::host_file_from_path("/x/notes.MD").content_type, "text/markdown");
   EXPECT_EQ(attachments::host_file_from_path("/x/a.cpp").name, "a.cpp");
   EXPECT_EQ(attachments::host_file_from_path("/x/photo.JPG").content_type, "image/jpeg");
-  EXPECT_EQ(attachments::host_file_from_path("/x/blob.bin").content_type, "application/octet-stream");
+  EXPECT_EQ(attachments::host_file_from_path("/x/blob.bin").content_type,
+            "application/octet-stream");
 }
 
 TEST_F(Files, ImageTypeComesFromTheBytes) {
@@ -79,7 +81,8 @@ TEST_F(Files, ImageTypeComesFromTheBytes) {
 TEST_F(Files, ATextFileBecomesATextPartCarryingItsName) {
   make(attachments::make_default_attachment_adapter());
   auto& c = thread->composer();
-  auto added = c.add_attachment(attachments::host_file_from_path(write("main.cpp", "int main() {}\n")));
+  auto added =
+      c.add_attachment(attachments::host_file_from_path(write("main.cpp", "int main() {}\n")));
   d->settle();
   ASSERT_TRUE(added.succeeded_ok()) << message_of(added);
   ASSERT_EQ(c.attachments().size(), 1u);
@@ -114,8 +117,11 @@ TEST_F(Files, AnImageBecomesADataUrlTypedByItsBytes) {
   ASSERT_NE(image, nullptr);
   EXPECT_EQ(image->image.rfind("data:image/png;base64,iVBORw0KGgo", 0), 0u) << image->image;
   EXPECT_EQ(image->filename, "photo.jpg");
-  for (const auto& [name, bytes, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"a.jpeg", kJpeg, "image/jpeg"}, {"b.gif", kGif, "image/gif"}, {"c.webp", kWebp, "image/webp"}}) {
+  for (const auto& [name, bytes, type] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"a.jpeg", kJpeg, "image/jpeg"},
+           {"b.gif", kGif, "image/gif"},
+           {"c.webp", kWebp, "image/webp"}}) {
     auto p = images.add(attachments::host_file_from_path(write(name, bytes)), {});
     EXPECT_EQ(images.send(p).content.size(), 1u);
     EXPECT_EQ(p.content_type, type) << name;
@@ -136,10 +142,12 @@ TEST_F(Files, AMislabelledImageIsRefusedAndTheComposerStaysAsItWas) {
   c.set_text("draft");
   std::vector<AttachmentAddError> events;
   auto sub = c.on_attachment_add_error([&](const AttachmentAddError& e) { events.push_back(e); });
-  auto added = c.add_attachment(attachments::host_file_from_path(write("fake.png", "just some text")));
+  auto added =
+      c.add_attachment(attachments::host_file_from_path(write("fake.png", "just some text")));
   d->settle();
   ASSERT_TRUE(added.failed());
-  EXPECT_NE(message_of(added).find("is not a PNG, JPEG, GIF or WebP image"), std::string::npos) << message_of(added);
+  EXPECT_NE(message_of(added).find("is not a PNG, JPEG, GIF or WebP image"), std::string::npos)
+      << message_of(added);
   EXPECT_TRUE(c.attachments().empty());
   EXPECT_EQ(c.text(), "draft");
   ASSERT_EQ(events.size(), 1u);
@@ -149,7 +157,8 @@ TEST_F(Files, AMislabelledImageIsRefusedAndTheComposerStaysAsItWas) {
 TEST_F(Files, ABinaryLabelledAsTextIsRefused) {
   make(attachments::make_default_attachment_adapter());
   auto& c = thread->composer();
-  auto binary = c.add_attachment(attachments::host_file_from_path(write("data.txt", std::string("ab\0\x01\xff", 5))));
+  auto binary = c.add_attachment(
+      attachments::host_file_from_path(write("data.txt", std::string("ab\0\x01\xff", 5))));
   auto image = c.add_attachment(attachments::host_file_from_path(write("pic.txt", kPng)));
   d->settle();
   EXPECT_NE(message_of(binary).find("not UTF-8 text"), std::string::npos) << message_of(binary);
@@ -158,20 +167,26 @@ TEST_F(Files, ABinaryLabelledAsTextIsRefused) {
 }
 
 TEST_F(Files, MissingUnreadableAndTooLargeFilesGetClearErrors) {
-  make(std::make_shared<attachments::CompositeAttachmentAdapter>(std::vector<std::shared_ptr<AttachmentAdapter>>{
-      std::make_shared<attachments::TextAttachmentAdapter>(16), std::make_shared<attachments::ImageAttachmentAdapter>(16)}));
+  make(std::make_shared<attachments::CompositeAttachmentAdapter>(
+      std::vector<std::shared_ptr<AttachmentAdapter>>{
+          std::make_shared<attachments::TextAttachmentAdapter>(16),
+          std::make_shared<attachments::ImageAttachmentAdapter>(16)}));
   auto& c = thread->composer();
   auto missing = c.add_attachment(attachments::host_file_from_path((dir / "nope.txt").string()));
   fs::create_directories(dir / "folder.txt");
   auto folder = c.add_attachment(attachments::host_file_from_path((dir / "folder.txt").string()));
-  auto big = c.add_attachment(attachments::host_file_from_path(write("big.txt", std::string(17, 'x'))));
+  auto big =
+      c.add_attachment(attachments::host_file_from_path(write("big.txt", std::string(17, 'x'))));
   auto big_image = c.add_attachment(attachments::host_file_from_path(write("big.png", kPng)));
-  auto exact = c.add_attachment(attachments::host_file_from_path(write("exact.txt", std::string(16, 'x'))));
+  auto exact =
+      c.add_attachment(attachments::host_file_from_path(write("exact.txt", std::string(16, 'x'))));
   d->settle();
   EXPECT_NE(message_of(missing).find("no such file"), std::string::npos) << message_of(missing);
   EXPECT_NE(message_of(folder).find("is a directory"), std::string::npos) << message_of(folder);
-  EXPECT_NE(message_of(big).find("17 bytes; the limit is 16 bytes"), std::string::npos) << message_of(big);
-  EXPECT_NE(message_of(big_image).find("the limit is 16 bytes"), std::string::npos) << message_of(big_image);
+  EXPECT_NE(message_of(big).find("17 bytes; the limit is 16 bytes"), std::string::npos)
+      << message_of(big);
+  EXPECT_NE(message_of(big_image).find("the limit is 16 bytes"), std::string::npos)
+      << message_of(big_image);
   EXPECT_TRUE(exact.succeeded_ok()) << message_of(exact);
   ASSERT_EQ(c.attachments().size(), 1u);
   EXPECT_EQ(c.attachments()[0].name, "exact.txt");
@@ -198,14 +213,17 @@ TEST_F(Files, AWildcardAdapterMayOnlyComeLast) {
   class Anything final : public AttachmentAdapter {
    public:
     std::string accept() const override { return "*"; }
-    Attachment add(const HostFile&, const std::function<void(const Attachment&)>&) override { return {}; }
+    Attachment add(const HostFile&, const std::function<void(const Attachment&)>&) override {
+      return {};
+    }
     Attachment send(const Attachment& a) override { return a; }
     void remove(const Attachment&) override {}
   };
   using List = std::vector<std::shared_ptr<AttachmentAdapter>>;
-  EXPECT_THROW(attachments::CompositeAttachmentAdapter(
-                   List{std::make_shared<Anything>(), std::make_shared<attachments::TextAttachmentAdapter>()}),
-               Error);
+  EXPECT_THROW(
+      attachments::CompositeAttachmentAdapter(List{
+          std::make_shared<Anything>(), std::make_shared<attachments::TextAttachmentAdapter>()}),
+      Error);
   attachments::CompositeAttachmentAdapter last(
       List{std::make_shared<attachments::TextAttachmentAdapter>(), std::make_shared<Anything>()});
   EXPECT_EQ(last.accept(), "*");
@@ -213,7 +231,8 @@ TEST_F(Files, AWildcardAdapterMayOnlyComeLast) {
 
 TEST_F(Files, TheComposerRefusesWhatTheAdapterDoesNotAccept) {
   make(attachments::make_default_attachment_adapter());
-  auto added = thread->composer().add_attachment(attachments::host_file_from_path(write("a.bin", "x")));
+  auto added =
+      thread->composer().add_attachment(attachments::host_file_from_path(write("a.bin", "x")));
   d->settle();
   EXPECT_EQ(failure_kind(added), ErrorKind::NotAccepted);
 }

@@ -21,9 +21,7 @@ struct StreamCase {
   Json expected;
 };
 
-void PrintTo(const StreamCase& c, std::ostream* os) {
-  *os << c.file;
-}
+void PrintTo(const StreamCase& c, std::ostream* os) { *os << c.file; }
 
 std::vector<StreamCase> load_cases() {
   std::vector<StreamCase> cases;
@@ -215,9 +213,7 @@ TEST_P(Replay, ThroughARealServerAssemblesTheExpectedMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Recorded, Replay, ::testing::ValuesIn(load_cases()), test_name);
 
-TEST(ReplayCases, CoverEveryRecordedStream) {
-  EXPECT_GE(load_cases().size(), 43u);
-}
+TEST(ReplayCases, CoverEveryRecordedStream) { EXPECT_GE(load_cases().size(), 43u); }
 
 }  // namespace
 }  // namespace aui

@@ -27,8 +27,8 @@ std::string text_block(int index, std::string_view text) {
   return ev("content_block_start", R"({"type":"content_block_start","index":)" + i +
                                        R"(,"content_block":{"type":"text","text":""}})") +
          ev("content_block_delta", R"({"type":"content_block_delta","index":)" + i +
-                                       R"(,"delta":{"type":"text_delta","text":")" + std::string(text) +
-                                       "\"}}") +
+                                       R"(,"delta":{"type":"text_delta","text":")" +
+                                       std::string(text) + "\"}}") +
          ev("content_block_stop", R"({"type":"content_block_stop","index":)" + i + "}");
 }
 
@@ -70,14 +70,17 @@ TEST(AnthropicStream, EachTextBlockIsItsOwnPart) {
 
 TEST(AnthropicStream, InterleavedDeltasStayInTheirBlocks) {
   const auto delta = [](int index, std::string_view text) {
-    return ev("content_block_delta", R"({"type":"content_block_delta","index":)" + std::to_string(index) +
-                                         R"(,"delta":{"type":"text_delta","text":")" +
-                                         std::string(text) + "\"}}");
+    return ev("content_block_delta",
+              R"({"type":"content_block_delta","index":)" + std::to_string(index) +
+                  R"(,"delta":{"type":"text_delta","text":")" + std::string(text) + "\"}}");
   };
-  Replay r(kStart +
-           ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})") +
-           ev("content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})") +
-           delta(1, "B1") + delta(0, "A1") + delta(1, "B2") + delta(0, "A2") + end("end_turn"));
+  Replay r(
+      kStart +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})") +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})") +
+      delta(1, "B1") + delta(0, "A1") + delta(1, "B2") + delta(0, "A2") + end("end_turn"));
   const Content c = r.content();
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0].as<TextPart>().text, "B1B2");  // parts in order of first content
@@ -85,12 +88,16 @@ TEST(AnthropicStream, InterleavedDeltasStayInTheirBlocks) {
 }
 
 TEST(AnthropicStream, SignatureInPiecesAndEmptyThinking) {
-  Replay r(kStart +
-           ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}})") +
-           ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"abc"}})") +
-           ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"def"}})") +
-           ev("content_block_stop", R"({"type":"content_block_stop","index":0})") +
-           text_block(1, "hi") + end("end_turn"));
+  Replay r(
+      kStart +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}})") +
+      ev("content_block_delta",
+         R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"abc"}})") +
+      ev("content_block_delta",
+         R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"def"}})") +
+      ev("content_block_stop", R"({"type":"content_block_stop","index":0})") + text_block(1, "hi") +
+      end("end_turn"));
   const Content c = r.content();
   ASSERT_EQ(c.size(), 2u);
   const auto& reasoning = c[0].as<ReasoningPart>();
@@ -100,9 +107,11 @@ TEST(AnthropicStream, SignatureInPiecesAndEmptyThinking) {
 }
 
 TEST(AnthropicStream, WholeToolInputInBlockStart) {
-  Replay r(kStart +
-           ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{"a":[1,2]}}})") +
-           ev("content_block_stop", R"({"type":"content_block_stop","index":0})") + end("tool_use"));
+  Replay r(
+      kStart +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{"a":[1,2]}}})") +
+      ev("content_block_stop", R"({"type":"content_block_stop","index":0})") + end("tool_use"));
   const Content c = r.content();
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].as<ToolCallPart>().args, (Json{{"a", {1, 2}}}));
@@ -112,22 +121,29 @@ TEST(AnthropicStream, WholeToolInputInBlockStart) {
 TEST(AnthropicStream, ToolArgsParsedWhenTheBlockStops) {
   AnthropicStreamDecoder d;
   SseParser p([&](const SseEvent& e) { d.feed(e); });
-  p.feed(kStart +
-         ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})") +
-         ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"k\": "}})") +
-         ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"true}"}})"));
+  p.feed(
+      kStart +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})") +
+      ev("content_block_delta",
+         R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"k\": "}})") +
+      ev("content_block_delta",
+         R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"true}"}})"));
   EXPECT_EQ(d.accumulator().content()[0].as<ToolCallPart>().args, Json::object());
   p.feed(ev("content_block_stop", R"({"type":"content_block_stop","index":0})"));
   EXPECT_EQ(d.accumulator().content()[0].as<ToolCallPart>().args, (Json{{"k", true}}));
 }
 
 TEST(AnthropicStream, ServerToolErrorResult) {
-  Replay r(kStart +
-           ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srv1","name":"web_search","input":{"query":"x"}}})") +
-           ev("content_block_stop", R"({"type":"content_block_stop","index":0})") +
-           ev("content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"web_search_tool_result","tool_use_id":"srv1","content":{"type":"web_search_tool_result_error","error_code":"max_uses_exceeded"}}})") +
-           ev("content_block_stop", R"({"type":"content_block_stop","index":1})") +
-           text_block(2, "sorry") + end("end_turn"));
+  Replay r(
+      kStart +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srv1","name":"web_search","input":{"query":"x"}}})") +
+      ev("content_block_stop", R"({"type":"content_block_stop","index":0})") +
+      ev("content_block_start",
+         R"({"type":"content_block_start","index":1,"content_block":{"type":"web_search_tool_result","tool_use_id":"srv1","content":{"type":"web_search_tool_result_error","error_code":"max_uses_exceeded"}}})") +
+      ev("content_block_stop", R"({"type":"content_block_stop","index":1})") +
+      text_block(2, "sorry") + end("end_turn"));
   const Content c = r.content();
   ASSERT_EQ(c.size(), 2u);
   const auto& call = c[0].as<ToolCallPart>();
@@ -143,7 +159,8 @@ TEST(AnthropicStream, ServerToolErrorResult) {
 
 TEST(AnthropicStream, ErrorEventMidStream) {
   Replay r(kStart + text_block(0, "partial") +
-           ev("error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
+           ev("error",
+              R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
   EXPECT_EQ(r.content().at(0).as<TextPart>().text, "partial");
   EXPECT_EQ(r.decoder.errors(), std::vector<std::string>{"Overloaded"});
   const MessageStatus s = r.decoder.status();
@@ -165,7 +182,8 @@ TEST(AnthropicStream, StopReasonMapping) {
   };
   EXPECT_TRUE(status_for("stop_sequence").is(StatusType::Complete, StatusReason::Stop));
   EXPECT_TRUE(status_for("max_tokens").is(StatusType::Incomplete, StatusReason::Length));
-  EXPECT_TRUE(status_for("model_context_window_exceeded").is(StatusType::Incomplete, StatusReason::Length));
+  EXPECT_TRUE(
+      status_for("model_context_window_exceeded").is(StatusType::Incomplete, StatusReason::Length));
   EXPECT_TRUE(status_for("refusal").is(StatusType::Incomplete, StatusReason::ContentFilter));
   EXPECT_TRUE(status_for("pause_turn").is(StatusType::Incomplete, StatusReason::Other));
 }
@@ -187,9 +205,10 @@ TEST(AnthropicStream, MalformedJsonIsRecordedNotThrown) {
 }
 
 TEST(AnthropicStream, TypeFromTheEventNameWhenDataLacksIt) {
-  Replay r(ev("message_start", R"({"message":{"id":"m","usage":{"input_tokens":1}}})") +
-           ev("content_block_start", R"({"index":0,"content_block":{"type":"text","text":"hey"}})") +
-           ev("message_delta", R"({"delta":{"stop_reason":"end_turn"}})") + ev("message_stop", "{}"));
+  Replay r(
+      ev("message_start", R"({"message":{"id":"m","usage":{"input_tokens":1}}})") +
+      ev("content_block_start", R"({"index":0,"content_block":{"type":"text","text":"hey"}})") +
+      ev("message_delta", R"({"delta":{"stop_reason":"end_turn"}})") + ev("message_stop", "{}"));
   EXPECT_EQ(r.content().at(0).as<TextPart>().text, "hey");
   EXPECT_TRUE(r.decoder.done());
 }
@@ -197,15 +216,17 @@ TEST(AnthropicStream, TypeFromTheEventNameWhenDataLacksIt) {
 TEST(AnthropicStream, ADeltaOfTheWrongKindForItsBlockIsDroppedNotThrown) {
   // Found by fuzz/sse_stream_fuzzer.cpp: a text_delta for a tool_use block, and a thinking_delta
   // for a redacted_thinking block, used to throw bad_variant_access out of feed().
-  Replay r(kStart +
-           ev("content_block_start",
-              R"({"index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})") +
-           ev("content_block_delta", R"({"index":0,"delta":{"type":"text_delta","text":"stray"}})") +
-           ev("content_block_start",
-              R"({"index":1,"content_block":{"type":"redacted_thinking","data":"xyz"}})") +
-           ev("content_block_delta", R"({"index":1,"delta":{"type":"thinking_delta","thinking":"stray"}})") +
-           ev("content_block_delta", R"({"index":1,"delta":{"type":"text_delta","text":"stray"}})") +
-           end("tool_use"));
+  Replay r(
+      kStart +
+      ev("content_block_start",
+         R"({"index":0,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})") +
+      ev("content_block_delta", R"({"index":0,"delta":{"type":"text_delta","text":"stray"}})") +
+      ev("content_block_start",
+         R"({"index":1,"content_block":{"type":"redacted_thinking","data":"xyz"}})") +
+      ev("content_block_delta",
+         R"({"index":1,"delta":{"type":"thinking_delta","thinking":"stray"}})") +
+      ev("content_block_delta", R"({"index":1,"delta":{"type":"text_delta","text":"stray"}})") +
+      end("tool_use"));
   ASSERT_EQ(r.content().size(), 2u);
   EXPECT_EQ(r.content().at(0).as<ToolCallPart>().tool_name, "f");
   EXPECT_TRUE(r.content().at(1).as<ReasoningPart>().text.empty());

@@ -30,7 +30,8 @@ class Adapters : public ::testing::Test {
     thread.reset();
     fs::remove_all(dir);
   }
-  void make(ChatModelAdapter adapter, ThreadAdapters adapters, std::optional<std::string> thread_id = {}) {
+  void make(ChatModelAdapter adapter, ThreadAdapters adapters,
+            std::optional<std::string> thread_id = {}) {
     ThreadRuntimeOptions o;
     o.chat_model = std::move(adapter);
     o.dispatcher = d->dispatcher();
@@ -59,10 +60,10 @@ class Adapters : public ::testing::Test {
 TEST_F(Adapters, FeedbackIsWrittenAsJsonLinesAndReported) {
   const auto path = dir / "sub" / "feedback.jsonl";
   std::vector<FeedbackRecord> seen;
-  auto feedback = std::make_shared<JsonLinesFeedbackAdapter>(path.string(),
-                                                             [&](const FeedbackRecord& r) { seen.push_back(r); });
-  make([](const ChatModelRunOptions&) { return T("Paris."); }, ThreadAdapters{nullptr, nullptr, nullptr, feedback, nullptr},
-       "t-1");
+  auto feedback = std::make_shared<JsonLinesFeedbackAdapter>(
+      path.string(), [&](const FeedbackRecord& r) { seen.push_back(r); });
+  make([](const ChatModelRunOptions&) { return T("Paris."); },
+       ThreadAdapters{nullptr, nullptr, nullptr, feedback, nullptr}, "t-1");
   thread->append(U("Capital of France?"));
   d->settle();
   const auto before = now_timestamp();
@@ -92,7 +93,8 @@ TEST_F(Adapters, FeedbackIsWrittenAsJsonLinesAndReported) {
 TEST_F(Adapters, AnUnwritableFeedbackFileFailsTheSubmissionAndMarksNothing) {
   fs::create_directories(dir / "is-a-dir");
   auto feedback = std::make_shared<JsonLinesFeedbackAdapter>((dir / "is-a-dir").string());
-  make([](const ChatModelRunOptions&) { return T("ok"); }, ThreadAdapters{nullptr, nullptr, nullptr, feedback, nullptr});
+  make([](const ChatModelRunOptions&) { return T("ok"); },
+       ThreadAdapters{nullptr, nullptr, nullptr, feedback, nullptr});
   thread->append(U("q"));
   d->settle();
   try {
@@ -112,7 +114,8 @@ TEST_F(Adapters, AnUnwritableFeedbackFileFailsTheSubmissionAndMarksNothing) {
 TEST_F(Adapters, StaticSuggestionsAfterEveryRun) {
   auto s = std::make_shared<StaticSuggestionAdapter>(
       std::vector<ThreadSuggestion>{{"Tell me more", "More", "details"}, {"Thanks", "", ""}});
-  make([](const ChatModelRunOptions&) { return T("ok"); }, ThreadAdapters{nullptr, nullptr, nullptr, nullptr, s});
+  make([](const ChatModelRunOptions&) { return T("ok"); },
+       ThreadAdapters{nullptr, nullptr, nullptr, nullptr, s});
   EXPECT_TRUE(thread->suggestions().empty());
   thread->append(U("q"));
   d->settle();
@@ -135,9 +138,12 @@ TEST_F(Adapters, FollowUpPromptAndParsing) {
   list = list.push_back(m(Role::Assistant, "A language."));
   const auto prompt = follow_up_prompt(list, ModelSuggestionOptions{3, 2});
   EXPECT_EQ(prompt,
-            "Here is a conversation:\n\nuser: What is C++?\nassistant: A language.\n\nSuggest 3 short follow-up "
-            "questions the user might ask next. Answer with the questions only, one per line, without numbering.");
-  const auto parsed = parse_follow_ups("1. Who made it?\n\n2) When?\n- \"Is it fast?\"\n* extra\n", 3);
+            "Here is a conversation:\n\nuser: What is C++?\nassistant: A language.\n\nSuggest 3 "
+            "short follow-up "
+            "questions the user might ask next. Answer with the questions only, one per line, "
+            "without numbering.");
+  const auto parsed =
+      parse_follow_ups("1. Who made it?\n\n2) When?\n- \"Is it fast?\"\n* extra\n", 3);
   ASSERT_EQ(parsed.size(), 3u);
   EXPECT_EQ(parsed[0].prompt, "Who made it?");
   EXPECT_EQ(parsed[1].prompt, "When?");
@@ -158,7 +164,8 @@ TEST_F(Adapters, TheChatModelWritesFollowUpsAfterARun) {
     }
     sink.yield(T("Rust is a language."));
   };
-  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr, std::make_shared<ModelSuggestionAdapter>(model)});
+  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr,
+                             std::make_shared<ModelSuggestionAdapter>(model)});
   thread->append(U("Tell me about Rust"));
   d->settle();
   EXPECT_EQ(follow_up_calls.load(), 1);
@@ -180,7 +187,8 @@ TEST_F(Adapters, AFailingModelLeavesNoSuggestions) {
     if (++call == 2) throw std::runtime_error("rate limited");
     return T("ok");
   };
-  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr, std::make_shared<ModelSuggestionAdapter>(model)});
+  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr,
+                             std::make_shared<ModelSuggestionAdapter>(model)});
   auto c = thread->append(U("q"));
   d->settle();
   EXPECT_TRUE(c.succeeded_ok());
@@ -200,7 +208,8 @@ TEST_F(Adapters, AnAbortedModelGenerationIsDroppedQuietly) {
     }
     sink.yield(T("ok"));
   };
-  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr, std::make_shared<ModelSuggestionAdapter>(model)});
+  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr,
+                             std::make_shared<ModelSuggestionAdapter>(model)});
   thread->append(U("q"));
   d->settle();
   EXPECT_EQ(follow_up_calls.load(), 1);

@@ -93,14 +93,20 @@ class ScriptedSession final : public DictationSession {
     status_ = Status::Ended;
   }
   void on_speech_start(std::function<void()> cb) override { start_ = std::move(cb); }
-  void on_speech_end(std::function<void(const DictationResult&)> cb) override { end_ = std::move(cb); }
-  void on_speech(std::function<void(const DictationResult&)> cb) override { speech_ = std::move(cb); }
+  void on_speech_end(std::function<void(const DictationResult&)> cb) override {
+    end_ = std::move(cb);
+  }
+  void on_speech(std::function<void(const DictationResult&)> cb) override {
+    speech_ = std::move(cb);
+  }
 
   void start() {
     status_ = Status::Running;
     start_();
   }
-  void speech(std::string transcript, bool is_final) { speech_(DictationResult{std::move(transcript), is_final}); }
+  void speech(std::string transcript, bool is_final) {
+    speech_(DictationResult{std::move(transcript), is_final});
+  }
 
   std::string final_on_stop;
   int stops = 0;
@@ -128,8 +134,9 @@ class FnSuggestions final : public SuggestionAdapter {
  public:
   using Fn = std::function<std::vector<ThreadSuggestion>(std::stop_token)>;
   explicit FnSuggestions(Fn fn) : fn_(std::move(fn)) {}
-  std::vector<ThreadSuggestion> generate(const MessageList&, std::stop_token stop,
-                                         const std::function<void(std::vector<ThreadSuggestion>)>&) override {
+  std::vector<ThreadSuggestion> generate(
+      const MessageList&, std::stop_token stop,
+      const std::function<void(std::vector<ThreadSuggestion>)>&) override {
     ++calls;
     return fn_(stop);
   }
@@ -141,7 +148,8 @@ class FnSuggestions final : public SuggestionAdapter {
 
 class Capability : public ::testing::Test {
  protected:
-  void make(ChatModelAdapter adapter, const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
+  void make(ChatModelAdapter adapter,
+            const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
     ThreadRuntimeOptions o;
     o.chat_model = std::move(adapter);
     o.dispatcher = d->dispatcher();
@@ -183,13 +191,16 @@ TEST_F(Capability, S136_AFailingGenerator) {
 TEST_F(Capability, S136_AFailureAfterADeliveredListLeavesNone) {
   class DeliverThenFail final : public SuggestionAdapter {
    public:
-    std::vector<ThreadSuggestion> generate(const MessageList&, std::stop_token,
-                                           const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override {
+    std::vector<ThreadSuggestion> generate(
+        const MessageList&, std::stop_token,
+        const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override {
       deliver({{"early", "", ""}});
       throw std::runtime_error("then broke");
     }
   };
-  make(ok(), [&](ThreadRuntimeOptions& o) { o.adapters.suggestion = std::make_shared<DeliverThenFail>(); });
+  make(ok(), [&](ThreadRuntimeOptions& o) {
+    o.adapters.suggestion = std::make_shared<DeliverThenFail>();
+  });
   t().append(U("hi"));
   settle();
   EXPECT_TRUE(t().suggestions().empty());
@@ -197,11 +208,12 @@ TEST_F(Capability, S136_AFailureAfterADeliveredListLeavesNone) {
 
 TEST_F(Capability, S137_CancelRunAbortsAPendingGeneration) {
   std::atomic<bool> aborted{false};
-  auto s = std::make_shared<FnSuggestions>([&](std::stop_token stop) -> std::vector<ThreadSuggestion> {
-    wait_for_abort(*d, stop);
-    aborted = true;
-    return {{"stale", "", ""}};
-  });
+  auto s =
+      std::make_shared<FnSuggestions>([&](std::stop_token stop) -> std::vector<ThreadSuggestion> {
+        wait_for_abort(*d, stop);
+        aborted = true;
+        return {{"stale", "", ""}};
+      });
   make(ok(), [&](ThreadRuntimeOptions& o) { o.adapters.suggestion = s; });
   t().append(U("hi"));
   settle();
@@ -213,7 +225,9 @@ TEST_F(Capability, S137_CancelRunAbortsAPendingGeneration) {
 }
 
 TEST_F(Capability, S139_ACancelledRunStillProducesSuggestions) {
-  auto s = std::make_shared<FnSuggestions>([](std::stop_token) { return std::vector<ThreadSuggestion>{{"s", "", ""}}; });
+  auto s = std::make_shared<FnSuggestions>([](std::stop_token) {
+    return std::vector<ThreadSuggestion>{{"s", "", ""}};
+  });
   make(
       [&](const ChatModelRunOptions& o, RunResultSink&) {
         wait_for_abort(*d, o.stop_token);
@@ -235,7 +249,9 @@ TEST_F(Capability, S139_ACancelledRunStillProducesSuggestions) {
 }
 
 TEST_F(Capability, ANewRunClearsSuggestions) {
-  auto s = std::make_shared<FnSuggestions>([](std::stop_token) { return std::vector<ThreadSuggestion>{{"next?", "", ""}}; });
+  auto s = std::make_shared<FnSuggestions>([](std::stop_token) {
+    return std::vector<ThreadSuggestion>{{"next?", "", ""}};
+  });
   Gate g;
   int call = 0;
   make(
@@ -263,7 +279,8 @@ TEST_F(Capability, S167_SpeakingNeedsAnAdapter) {
   t().append(U("hi"));
   settle();
   EXPECT_EQ(kind_of([&] { t().speak(at(1)->id); }), ErrorKind::AdapterMissing);
-  t().set_adapters(ThreadAdapters{nullptr, std::make_shared<ScriptedSpeech>(), nullptr, nullptr, nullptr});
+  t().set_adapters(
+      ThreadAdapters{nullptr, std::make_shared<ScriptedSpeech>(), nullptr, nullptr, nullptr});
   EXPECT_EQ(kind_of([&] { t().speak("nope"); }), ErrorKind::MessageNotFound);
 }
 
@@ -298,7 +315,8 @@ TEST_F(Capability, S170_Stopping) {
   settle();
   EXPECT_EQ(kind_of([&] { t().stop_speaking(); }), ErrorKind::NotSpeaking);
   t().speak(at(1)->id);
-  EXPECT_EQ(kind_of([&] { t().stop_speaking(at(0)->id); }), ErrorKind::NotSpeaking);  // a different message
+  EXPECT_EQ(kind_of([&] { t().stop_speaking(at(0)->id); }),
+            ErrorKind::NotSpeaking);  // a different message
   int n = 0;
   auto sub = t().subscribe([&] { ++n; });
   t().stop_speaking();
@@ -315,7 +333,8 @@ TEST_F(Capability, AnUtteranceThatFailsEndsTheSpeechAndReportsTheError) {
   t().append(U("hi"));
   settle();
   t().speak(at(1)->id);
-  speech->utterances[0]->set(UtteranceStatus::ended(UtteranceStatus::EndReason::Error, "no audio device"));
+  speech->utterances[0]->set(
+      UtteranceStatus::ended(UtteranceStatus::EndReason::Error, "no audio device"));
   settle();
   EXPECT_FALSE(t().speech().has_value());
   ASSERT_EQ(errors.size(), 1u);
@@ -337,7 +356,8 @@ TEST_F(Capability, FeedbackCarriesTheMessageTheThreadAndTheComment) {
   EXPECT_EQ(feedback->submissions[0].comment, "wrong");
   EXPECT_EQ(feedback->submissions[0].thread_id, "thread-7");
   EXPECT_EQ(at(1)->metadata.submitted_feedback, FeedbackType::Negative);
-  EXPECT_EQ(kind_of([&] { t().submit_feedback("nope", FeedbackType::Positive); }), ErrorKind::MessageNotFound);
+  EXPECT_EQ(kind_of([&] { t().submit_feedback("nope", FeedbackType::Positive); }),
+            ErrorKind::MessageNotFound);
 }
 
 // ---- Dictation in the composer (spec §13.3) ----

@@ -24,7 +24,7 @@ TEST(CompactVector, IsOnePointerAndCopiesShareUntilWritten) {
   v.emplace_back("b");
   Vec copy = v;
   EXPECT_EQ(&std::as_const(copy)[0], &std::as_const(v)[0]);  // shared
-  copy[0] = "changed";                         // unshares first
+  copy[0] = "changed";                                       // unshares first
   EXPECT_EQ(std::as_const(v)[0], "a");
   EXPECT_EQ(std::as_const(copy)[0], "changed");
   EXPECT_EQ(v.size(), 2u);

@@ -112,7 +112,7 @@ TEST(DeltaAccumulator, IdAndNameAreNeverConcatenatedOrOverwritten) {
   DeltaAccumulator acc;
   acc.tool_call_delta(0, "0", "llm_version", "");
   acc.tool_call_delta(0, "0", "llm_version", "{}");  // a repeated header
-  acc.tool_call_delta(0, "", "", "");                 // empty strings mean "not here"
+  acc.tool_call_delta(0, "", "", "");                // empty strings mean "not here"
   acc.finish();
   const Content c = acc.content();
   ASSERT_EQ(c.size(), 1u);
@@ -310,11 +310,10 @@ TEST(DeltaAccumulator, SnapshotsShareTextStorage) {
     }
     return moves;
   };
-  const std::size_t reasoning_moves =
-      run([&](int) { acc.append_reasoning("r"); }, reasoning);
+  const std::size_t reasoning_moves = run([&](int) { acc.append_reasoning("r"); }, reasoning);
   const std::size_t text_moves = run([&](int) { acc.append_text("t"); }, text);
-  const std::size_t args_moves = run(
-      [&](int i) { acc.tool_call_delta(0, i == 0 ? "id" : "", i == 0 ? "f" : "", "a"); }, args);
+  const std::size_t args_moves =
+      run([&](int i) { acc.tool_call_delta(0, i == 0 ? "id" : "", i == 0 ? "f" : "", "a"); }, args);
   // A copy per append would move the storage kDeltas - 1 times.
   EXPECT_LT(reasoning_moves, 40u);
   EXPECT_LT(text_moves, 40u);

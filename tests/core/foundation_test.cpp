@@ -26,13 +26,13 @@ TEST(Text, AppendsInPlaceWhenNewestAndForksOtherwise) {
   EXPECT_EQ(a.capacity(), 5u);  // exact size: no slack for text that never grows
   a += " world";
   const char* storage = a.data();
-  aui::Text snapshot = a;        // O(1): shares storage
+  aui::Text snapshot = a;  // O(1): shares storage
   EXPECT_EQ(snapshot.data(), storage);
-  a += "!";                       // a is the newest view: grows in place
+  a += "!";  // a is the newest view: grows in place
   EXPECT_EQ(a.data(), storage);
   EXPECT_EQ(a, "hello world!");
   EXPECT_EQ(snapshot, "hello world");  // the snapshot never changes
-  snapshot += "?";                // an older view: copies once into fresh storage
+  snapshot += "?";                     // an older view: copies once into fresh storage
   EXPECT_NE(snapshot.data(), storage);
   EXPECT_EQ(snapshot, "hello world?");
   EXPECT_EQ(a, "hello world!");
@@ -69,7 +69,8 @@ TEST(Text, OneThreadAppendsWhileAnotherReadsSnapshots) {
         copy = published;
       }
       ASSERT_GE(copy.size(), last);
-      for (std::size_t i = 0; i < copy.size(); ++i) ASSERT_EQ(copy.data()[i], static_cast<char>('a' + i % 26));
+      for (std::size_t i = 0; i < copy.size(); ++i)
+        ASSERT_EQ(copy.data()[i], static_cast<char>('a' + i % 26));
       last = copy.size();
     }
   });

@@ -87,9 +87,12 @@ TEST(MessageJson, FalsyResultsStayDistinctFromAbsent) {
 
 TEST(MessageJson, CreatedAtKeepsMilliseconds) {
   const auto repo = aui::repository_from_json(Json::parse(kExport));
-  EXPECT_EQ(aui::format_timestamp(repo.messages[1].message->created_at), "2026-03-01T12:00:01.123Z");
-  EXPECT_EQ(aui::parse_timestamp("2026-03-01T12:00:01Z"), aui::parse_timestamp("2026-03-01T12:00:01.000Z"));
-  EXPECT_EQ(aui::parse_timestamp("2026-03-01T12:00:01.123456+00:00"), aui::parse_timestamp("2026-03-01T12:00:01.123Z"));
+  EXPECT_EQ(aui::format_timestamp(repo.messages[1].message->created_at),
+            "2026-03-01T12:00:01.123Z");
+  EXPECT_EQ(aui::parse_timestamp("2026-03-01T12:00:01Z"),
+            aui::parse_timestamp("2026-03-01T12:00:01.000Z"));
+  EXPECT_EQ(aui::parse_timestamp("2026-03-01T12:00:01.123456+00:00"),
+            aui::parse_timestamp("2026-03-01T12:00:01.123Z"));
   error_message([] { aui::parse_timestamp("yesterday"); }, aui::ErrorKind::InvalidJson);
   error_message([] { aui::parse_timestamp("2026-13-01T12:00:00Z"); }, aui::ErrorKind::InvalidJson);
 }
@@ -122,7 +125,8 @@ TEST(MessageJson, ErrorsNameTheOffendingPath) {
 }
 
 TEST(MessageJson, MalformedTextIsAClearError) {
-  auto what = error_message([] { aui::parse_json(R"({"messages": [}")", "thread.json"); }, aui::ErrorKind::InvalidJson);
+  auto what = error_message([] { aui::parse_json(R"({"messages": [}")", "thread.json"); },
+                            aui::ErrorKind::InvalidJson);
   EXPECT_NE(what.find("thread.json"), std::string::npos);
   EXPECT_NE(what.find("byte"), std::string::npos);
 }
@@ -145,9 +149,11 @@ TEST(MessageJson, EveryPartTypeRoundTrips) {
     const auto part = aui::part_from_json(j, aui::Role::Assistant);
     EXPECT_EQ(aui::to_json(part), j) << j.dump();
   }
-  const Json audio = Json::parse(R"({"type": "audio", "audio": {"data": "AAAA", "format": "wav"}})");
+  const Json audio =
+      Json::parse(R"({"type": "audio", "audio": {"data": "AAAA", "format": "wav"}})");
   EXPECT_EQ(aui::to_json(aui::part_from_json(audio, aui::Role::User)), audio);
-  error_message([&] { aui::part_from_json(audio, aui::Role::Assistant); }, aui::ErrorKind::InvalidJson);
+  error_message([&] { aui::part_from_json(audio, aui::Role::Assistant); },
+                aui::ErrorKind::InvalidJson);
 }
 
 TEST(MessageJson, SystemMessagesHaveExactlyOneTextPart) {
@@ -166,7 +172,8 @@ aui::ThreadMessage normalize_json(const char* text) {
 }
 
 TEST(Normalize, S025_EmptyAssistantTextAndReasoningAreDropped) {
-  auto m = normalize_json(R"({"role": "assistant", "status": {"type": "complete", "reason": "stop"}, "content": [
+  auto m = normalize_json(
+      R"({"role": "assistant", "status": {"type": "complete", "reason": "stop"}, "content": [
     {"type": "text", "text": "  "}, {"type": "text", "text": "ok"}, {"type": "reasoning", "text": ""},
     {"type": "reasoning", "text": "", "unstable_summary": "s"}]})");
   ASSERT_EQ(m.content.size(), 2u);
@@ -190,15 +197,23 @@ TEST(Normalize, S026_DataPartsAndUnknownTypes) {
 
 // Spec §2.2, §2.9: each role takes the parts its table allows; the error names the part.
 TEST(Normalize, EachRoleTakesThePartsItAllows) {
-  auto u = normalize_json(R"({"role": "user", "content": [{"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})");
+  auto u = normalize_json(
+      R"({"role": "user", "content": [{"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})");
   ASSERT_EQ(u.content.size(), 1u);
   EXPECT_EQ(u.content[0].as<aui::AudioPart>().format, "wav");
   const std::string e = error_message(
-      [] { normalize_json(R"({"role": "assistant", "content": [{"type": "text", "text": "a"}, {"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})"); },
+      [] {
+        normalize_json(
+            R"({"role": "assistant", "content": [{"type": "text", "text": "a"}, {"type": "audio", "audio": {"data": "AAAA", "format": "wav"}}]})");
+      },
       aui::ErrorKind::InvalidMessage);
   EXPECT_NE(e.find("content[1]"), std::string::npos) << e;
-  error_message([] { normalize_json(R"({"role": "system", "content": [{"type": "image", "image": "https://x/a.png"}]})"); },
-                aui::ErrorKind::InvalidMessage);
+  error_message(
+      [] {
+        normalize_json(
+            R"({"role": "system", "content": [{"type": "image", "image": "https://x/a.png"}]})");
+      },
+      aui::ErrorKind::InvalidMessage);
 }
 
 TEST(Normalize, S028_ToolCallDefaults) {
@@ -207,7 +222,8 @@ TEST(Normalize, S028_ToolCallDefaults) {
     {"type": "tool-call", "toolName": "y", "argsText": "{\"a\":1}"},
     {"type": "tool-call", "toolName": "z", "args": {"b": 2}}]})");
   ASSERT_EQ(m.content.size(), 3u);
-  for (const auto& part : m.content) EXPECT_EQ(part.as<aui::ToolCallPart>().tool_call_id.rfind("tool-", 0), 0u);
+  for (const auto& part : m.content)
+    EXPECT_EQ(part.as<aui::ToolCallPart>().tool_call_id.rfind("tool-", 0), 0u);
   const auto& x = m.content[0].as<aui::ToolCallPart>();
   EXPECT_EQ(x.args, Json::object());
   EXPECT_EQ(x.args_text, "");
@@ -220,28 +236,45 @@ TEST(Normalize, S028_ToolCallDefaults) {
 }
 
 TEST(Normalize, S029_ImagePartsAreValidated) {
-  for (const char* kept : {"data:image/png;base64,AAAA", "DATA:IMAGE/PNG;base64,AAAA",
-                           "data:image/png;charset=utf-8;base64,AAAA", "https://example.com/a.png", "blob:abc"}) {
+  for (const char* kept :
+       {"data:image/png;base64,AAAA", "DATA:IMAGE/PNG;base64,AAAA",
+        "data:image/png;charset=utf-8;base64,AAAA", "https://example.com/a.png", "blob:abc"}) {
     aui::ThreadMessageLike like;
     like.role = aui::Role::Assistant;
     like.content.emplace_back(aui::ImagePart{kept});
-    EXPECT_EQ(aui::normalize_message(like, "f", aui::MessageStatus::complete()).content.size(), 1u) << kept;
+    EXPECT_EQ(aui::normalize_message(like, "f", aui::MessageStatus::complete()).content.size(), 1u)
+        << kept;
   }
-  for (const char* dropped : {"", "data:text/plain;base64,AAAA", "data:image/png,rawpayload", "not-an-image"}) {
+  for (const char* dropped :
+       {"", "data:text/plain;base64,AAAA", "data:image/png,rawpayload", "not-an-image"}) {
     aui::ThreadMessageLike like;
     like.role = aui::Role::Assistant;
     like.content.emplace_back(aui::ImagePart{dropped});
-    EXPECT_TRUE(aui::normalize_message(like, "f", aui::MessageStatus::complete()).content.empty()) << dropped;
+    EXPECT_TRUE(aui::normalize_message(like, "f", aui::MessageStatus::complete()).content.empty())
+        << dropped;
   }
 }
 
 TEST(Normalize, ValidationFailures) {
   using K = aui::ErrorKind;
-  error_message([] { normalize_json(R"({"role": "assistant", "content": "x", "attachments": [{"id": "a", "name": "n", "content": []}]})"); }, K::InvalidMessage);
-  error_message([] { normalize_json(R"({"role": "user", "content": "x", "status": {"type": "running"}})"); }, K::InvalidMessage);
-  error_message([] { normalize_json(R"({"role": "user", "content": "x", "metadata": {"steps": []}})"); }, K::InvalidMessage);
+  error_message(
+      [] {
+        normalize_json(
+            R"({"role": "assistant", "content": "x", "attachments": [{"id": "a", "name": "n", "content": []}]})");
+      },
+      K::InvalidMessage);
+  error_message(
+      [] { normalize_json(R"({"role": "user", "content": "x", "status": {"type": "running"}})"); },
+      K::InvalidMessage);
+  error_message(
+      [] { normalize_json(R"({"role": "user", "content": "x", "metadata": {"steps": []}})"); },
+      K::InvalidMessage);
   error_message([] { normalize_json(R"({"role": "system", "content": []})"); }, K::InvalidMessage);
-  error_message([] { normalize_json(R"({"role": "user", "content": [{"type": "reasoning", "text": "r"}]})"); }, K::InvalidMessage);
+  error_message(
+      [] {
+        normalize_json(R"({"role": "user", "content": [{"type": "reasoning", "text": "r"}]})");
+      },
+      K::InvalidMessage);
 }
 
 TEST(Normalize, DefaultsOfIdsTimeAndMetadata) {
@@ -255,7 +288,8 @@ TEST(Normalize, DefaultsOfIdsTimeAndMetadata) {
   EXPECT_EQ(out["metadata"]["custom"], Json::object());
   EXPECT_EQ(out["metadata"]["unstable_annotations"], Json::array());
   EXPECT_FALSE(out["metadata"].contains("isOptimistic"));
-  auto kept = normalize_json(R"({"role": "user", "id": "mine", "content": "x", "createdAt": "2026-01-02T03:04:05.006Z"})");
+  auto kept = normalize_json(
+      R"({"role": "user", "id": "mine", "content": "x", "createdAt": "2026-01-02T03:04:05.006Z"})");
   EXPECT_EQ(kept.id, "mine");
   EXPECT_EQ(aui::format_timestamp(kept.created_at), "2026-01-02T03:04:05.006Z");
 }
@@ -266,8 +300,9 @@ TEST(MessageJson, ANumberTooLargeForADoubleIsInvalidJson) {
   error_message([] { aui::parse_json("[1e999]"); }, aui::ErrorKind::InvalidJson);
   error_message(
       [] {
-        aui::message_from_json_text(R"({"id":"u","role":"user","createdAt":"2026-03-01T12:00:00.000Z",)"
-                                    R"("content":[{"type":"text","text":"hi"}],"attachments":[6e6666]})");
+        aui::message_from_json_text(
+            R"({"id":"u","role":"user","createdAt":"2026-03-01T12:00:00.000Z",)"
+            R"("content":[{"type":"text","text":"hi"}],"attachments":[6e6666]})");
       },
       aui::ErrorKind::InvalidJson);
   Json partial;
@@ -277,8 +312,10 @@ TEST(MessageJson, ANumberTooLargeForADoubleIsInvalidJson) {
 
 TEST(PartialJson, ClosesWhatWasCut) {
   // A number at the very end may still grow ("2" of "25"), so it is left out until it ends.
-  EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b": [1, 2)"), Json::parse(R"({"a": 1, "b": [1]})"));
-  EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b": [1, 2,)"), Json::parse(R"({"a": 1, "b": [1, 2]})"));
+  EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b": [1, 2)"),
+            Json::parse(R"({"a": 1, "b": [1]})"));
+  EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b": [1, 2,)"),
+            Json::parse(R"({"a": 1, "b": [1, 2]})"));
   EXPECT_EQ(aui::parse_partial_json(R"({"city": "Edinb)"), Json::parse(R"({"city": "Edinb"})"));
   EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b)"), Json::parse(R"({"a": 1})"));
   EXPECT_EQ(aui::parse_partial_json(R"({"a": 1, "b":)"), Json::parse(R"({"a": 1})"));
@@ -298,7 +335,8 @@ TEST(PartStatus, Rules) {
   EXPECT_EQ(aui::part_status(m, 0).type, aui::StatusType::Complete);
   EXPECT_EQ(aui::part_status(m, 1).type, aui::StatusType::Running);
   m.status = aui::MessageStatus::incomplete(aui::StatusReason::Cancelled);
-  EXPECT_EQ(aui::part_status(m, 1), (aui::PartStatus{aui::StatusType::Incomplete, aui::StatusReason::Cancelled}));
+  EXPECT_EQ(aui::part_status(m, 1),
+            (aui::PartStatus{aui::StatusType::Incomplete, aui::StatusReason::Cancelled}));
   aui::ToolCallPart call;
   call.tool_call_id = "c";
   m.content.push_back(call);
@@ -314,15 +352,18 @@ TEST(PartStatus, Rules) {
 }
 
 TEST(AssistantError, Conversion) {
-  EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(std::runtime_error("Model unavailable"))),
-            Json::parse(R"({"code": "unknown", "message": "Model unavailable"})"));
+  EXPECT_EQ(
+      aui::to_assistant_error(std::make_exception_ptr(std::runtime_error("Model unavailable"))),
+      Json::parse(R"({"code": "unknown", "message": "Model unavailable"})"));
   EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(std::string("s"))),
             Json::parse(R"({"code": "unknown", "message": "s"})"));
-  EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(Json{{"code", "rate"}, {"message", "slow down"}})),
+  EXPECT_EQ(aui::to_assistant_error(
+                std::make_exception_ptr(Json{{"code", "rate"}, {"message", "slow down"}})),
             Json::parse(R"({"code": "rate", "message": "slow down"})"));
   EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(42))["code"], "unknown");
   // Optional fields are kept when valid; an invalid one makes the value an unknown error.
-  const Json full = Json::parse(R"({"code": "rate", "message": "m", "severity": "warning", "display": "toast"})");
+  const Json full =
+      Json::parse(R"({"code": "rate", "message": "m", "severity": "warning", "display": "toast"})");
   EXPECT_EQ(aui::to_assistant_error(std::make_exception_ptr(full)), full);
   for (const char* bad : {R"({"code": "rate", "message": "m", "severity": "fatal"})",
                           R"({"code": "rate", "message": "m", "display": 5})"}) {

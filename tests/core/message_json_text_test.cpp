@@ -69,8 +69,9 @@ TEST(MessageJsonText, WhatToJsonWritesReadsBackExactly) {
   m.content.push_back(TextPart{Text("one \"quoted\" \\ line\nand \xC3\xA9\xF0\x9F\x98\x80")});
   m.content.push_back(TextPart{Text("")});
   for (const auto& status :
-       {MessageStatus::running(), MessageStatus::complete(StatusReason::Stop), MessageStatus::complete(),
-        MessageStatus::incomplete(StatusReason::Cancelled), MessageStatus::incomplete(StatusReason::Length),
+       {MessageStatus::running(), MessageStatus::complete(StatusReason::Stop),
+        MessageStatus::complete(), MessageStatus::incomplete(StatusReason::Cancelled),
+        MessageStatus::incomplete(StatusReason::Length),
         MessageStatus::requires_action(StatusReason::Interrupt),
         MessageStatus::incomplete(StatusReason::Error, Json{{"code", "x"}, {"message", "y"}})}) {
     m.status = status;
@@ -95,7 +96,8 @@ TEST(MessageJsonText, WhatToJsonWritesReadsBackExactly) {
 TEST(MessageJsonText, DocumentsOnTheEdgeOfTheCommonShapeGiveTheSameOutcome) {
   const std::string cases[] = {
       // whitespace, key order, keys the reader ignores, a missing status
-      " { \"role\" : \"user\", \"id\":\"u\", \"content\":[ ], \"createdAt\":\"2026-01-01T00:00:00Z\" } \n",
+      " { \"role\" : \"user\", \"id\":\"u\", \"content\":[ ], "
+      "\"createdAt\":\"2026-01-01T00:00:00Z\" } \n",
       R"({"id":"u","role":"user","content":[{"type":"text","text":"a","extra":[1,{"b":null}]}],"createdAt":"2026-01-01T00:00:00Z","other":{"x":[true,false,1.5e3]}})",
       R"({"id":"a","role":"assistant","content":[],"createdAt":"2026-01-01T00:00:00Z"})",
       R"({"id":"a","role":"assistant","content":[],"createdAt":"2026-01-01T00:00:00Z","status":{"type":"running","reason":"whatever"}})",

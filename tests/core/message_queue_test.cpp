@@ -269,7 +269,8 @@ TEST_F(Queue, S164_AQueuedAppendCompletesAtOnce) {
   EXPECT_TRUE(done.succeeded_ok());
   const auto items = thread->composer().queue();
   ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].lane, QueueLane::Steer);  // "first" went out through the queue, so a default send steers
+  EXPECT_EQ(items[0].lane,
+            QueueLane::Steer);  // "first" went out through the queue, so a default send steers
   EXPECT_EQ(items[0].prompt, "second");
 }
 
@@ -305,7 +306,8 @@ TEST_F(Queue, SendsDuringARegenerateWaitAndDispatchUnderTheNewTail) {
   const auto& msgs = thread->messages();
   ASSERT_EQ(msgs.size(), 4u);
   EXPECT_EQ(msgs[2]->text(), "after");
-  EXPECT_EQ(thread->get_message_by_id(msgs[2]->id)->parent_id, msgs[1]->id);  // the regenerated reply
+  EXPECT_EQ(thread->get_message_by_id(msgs[2]->id)->parent_id,
+            msgs[1]->id);  // the regenerated reply
 }
 
 TEST_F(Queue, ComposerMetadataIsMergedAtDispatch) {
@@ -374,7 +376,8 @@ TEST_F(Queue, MovesWithLanesAndAnchors) {
     return std::string("ok");
   };
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "a", "b", "c"}));
-  EXPECT_EQ(kind({.insert_after = std::optional<Id>()}, id("c")), "ok");  // to the front of its lane
+  EXPECT_EQ(kind({.insert_after = std::optional<Id>()}, id("c")),
+            "ok");  // to the front of its lane
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "c", "a", "b"}));
   EXPECT_EQ(kind({.insert_before = std::optional<Id>(id("c"))}, id("b")), "ok");
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "b", "c", "a"}));
@@ -387,12 +390,14 @@ TEST_F(Queue, MovesWithLanesAndAnchors) {
   EXPECT_EQ(kind({.insert_after = std::optional<Id>(id("c"))}, id("c")), "SelfAnchor");
   EXPECT_EQ(kind({.insert_after = std::optional<Id>(id("s"))}, id("c")), "UnknownAnchor");
   EXPECT_EQ(kind({}, "nope"), "UnknownQueueItem");
-  EXPECT_EQ(kind({.lane = QueueLane::Steer, .insert_after = std::optional<Id>(id("s")),
+  EXPECT_EQ(kind({.lane = QueueLane::Steer,
+                  .insert_after = std::optional<Id>(id("s")),
                   .insert_before = std::optional<Id>(id("a"))},
                  id("b")),
             "ok");
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "b", "a", "c"}));
-  EXPECT_EQ(kind({.lane = QueueLane::Steer, .insert_after = std::optional<Id>(id("s")),
+  EXPECT_EQ(kind({.lane = QueueLane::Steer,
+                  .insert_after = std::optional<Id>(id("s")),
                   .insert_before = std::optional<Id>(id("a"))},
                  id("c")),
             "NotAdjacent");

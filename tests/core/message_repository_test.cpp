@@ -226,7 +226,9 @@ TEST(Repository, S016_ExportAndImportRoundTrip) {
 TEST(Repository, S017_ImportWithAHeadThatIsNotTheLastItem) {
   aui::ExportedMessageRepository x;
   x.head_id = "c1";
-  x.messages = {{m("P"), std::nullopt, std::nullopt}, {m("c1"), "P", std::nullopt}, {m("c2"), "P", std::nullopt}};
+  x.messages = {{m("P"), std::nullopt, std::nullopt},
+                {m("c1"), "P", std::nullopt},
+                {m("c2"), "P", std::nullopt}};
   MessageRepository r;
   r.import_repository(x);
   EXPECT_EQ(r.head_id(), "c1");
@@ -332,8 +334,10 @@ TEST(Repository, S023_FromBranchableArray) {
   r.switch_to_branch("assistant-b");
   EXPECT_EQ(branch(r), (V{"user-1", "assistant-b"}));
 
-  std::vector<aui::BranchableItem> no_id{{aui::ThreadMessageLike::text(aui::Role::User, "x"), std::nullopt}};
-  EXPECT_EQ(error_of([&] { aui::from_branchable_array(std::move(no_id)); }), ErrorKind::InvalidMessage);
+  std::vector<aui::BranchableItem> no_id{
+      {aui::ThreadMessageLike::text(aui::Role::User, "x"), std::nullopt}};
+  EXPECT_EQ(error_of([&] { aui::from_branchable_array(std::move(no_id)); }),
+            ErrorKind::InvalidMessage);
   EXPECT_TRUE(aui::from_branchable_array({}).messages.empty());
 }
 
@@ -540,7 +544,9 @@ TEST(Repository, RandomOperationsKeepTheBranchConsistent) {
       r.switch_to_branch(before.front());
       const auto after = branch(r);
       ASSERT_GE(after.size(), before.size()) << "step " << step;
-      ASSERT_EQ(V(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size())), before) << "step " << step;
+      ASSERT_EQ(V(after.begin(), after.begin() + static_cast<std::ptrdiff_t>(before.size())),
+                before)
+          << "step " << step;
     }
   }
 }

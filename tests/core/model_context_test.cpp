@@ -15,7 +15,8 @@ using namespace aui::testing;
 TEST(ModelContextMerge, PrioritySystemPromptsToolsAndSettings) {
   ModelContext low;
   low.system = "low";
-  low.tools["search"] = Tool{.description = "low search", .parameters = Json{{"type", "object"}}, .type = "backend"};
+  low.tools["search"] =
+      Tool{.description = "low search", .parameters = Json{{"type", "object"}}, .type = "backend"};
   low.call_settings.temperature = 0.1;
   low.call_settings.max_tokens = 100;
   low.config.model_name = "low-model";
@@ -34,8 +35,9 @@ TEST(ModelContextMerge, PrioritySystemPromptsToolsAndSettings) {
   EXPECT_EQ(merged.system, "high\n\nlow");  // priority order, a blank line between
   EXPECT_EQ(merged.priority, 5);
   const Tool& search = merged.tools.at("search");
-  EXPECT_EQ(search.description, "high search");          // the higher priority's field wins
-  EXPECT_EQ(search.parameters, Json::parse(R"({"type": "object"})"));  // what it leaves unset comes from below
+  EXPECT_EQ(search.description, "high search");  // the higher priority's field wins
+  EXPECT_EQ(search.parameters,
+            Json::parse(R"({"type": "object"})"));  // what it leaves unset comes from below
   EXPECT_EQ(search.type, "backend");
   // Settings and config merge key-wise in priority order: a lower provider's key overrides
   // (upstream behaviour, spec §7.2).

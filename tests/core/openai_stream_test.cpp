@@ -69,7 +69,8 @@ TEST(OpenAIStream, FinishReasonMapping) {
   const auto status_for = [](std::string_view reason) {
     return Replay(chunk(R"({"content":"x"})", reason) + "data: [DONE]\n\n").decoder.status();
   };
-  EXPECT_TRUE(status_for("\"content_filter\"").is(StatusType::Incomplete, StatusReason::ContentFilter));
+  EXPECT_TRUE(
+      status_for("\"content_filter\"").is(StatusType::Incomplete, StatusReason::ContentFilter));
   EXPECT_TRUE(status_for("\"length\"").is(StatusType::Incomplete, StatusReason::Length));
   EXPECT_TRUE(status_for("\"tool_calls\"").is(StatusType::Complete, StatusReason::Stop));
   EXPECT_TRUE(status_for("\"something_new\"").is(StatusType::Incomplete, StatusReason::Other));
@@ -78,11 +79,12 @@ TEST(OpenAIStream, FinishReasonMapping) {
 }
 
 TEST(OpenAIStream, ToolCallsRequireActionWhateverTheReason) {
-  const std::string call =
-      chunk(R"({"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]})");
+  const std::string call = chunk(
+      R"({"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]})");
   for (std::string_view reason : {"\"tool_calls\"", "\"stop\"", "null"}) {
     Replay r(call + chunk("{}", reason) + "data: [DONE]\n\n");
-    EXPECT_TRUE(r.decoder.status().is(StatusType::RequiresAction, StatusReason::ToolCalls)) << reason;
+    EXPECT_TRUE(r.decoder.status().is(StatusType::RequiresAction, StatusReason::ToolCalls))
+        << reason;
     const auto& c = r.content().at(0).as<ToolCallPart>();
     EXPECT_EQ(c.args, (Json{{"a", 1}}));
   }
@@ -125,9 +127,11 @@ TEST(OpenAIStream, ReasoningThenText) {
 }
 
 TEST(OpenAIStream, OtherChoicesAreIgnored) {
-  Replay r("data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"length\"},"
-           "{\"index\":0,\"delta\":{\"content\":\"A\"},\"finish_reason\":null}]}\n\n" +
-           chunk("{}", "\"stop\"") + "data: [DONE]\n\n");
+  Replay r(
+      "data: "
+      "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"length\"},"
+      "{\"index\":0,\"delta\":{\"content\":\"A\"},\"finish_reason\":null}]}\n\n" +
+      chunk("{}", "\"stop\"") + "data: [DONE]\n\n");
   EXPECT_EQ(r.text(), "A");
   EXPECT_EQ(r.decoder.finish_reason(), "stop");
 }
@@ -141,10 +145,10 @@ TEST(OpenAIStream, DataErrorAndErrorEvent) {
   EXPECT_TRUE(s.is(StatusType::Incomplete, StatusReason::Error));
   EXPECT_EQ(s.error, (Json{{"code", "400"}, {"message", "context size exceeded"}}));
 
-  Replay e("event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
+  Replay e(
+      "event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
   ASSERT_EQ(e.decoder.errors().size(), 1u);
-  EXPECT_EQ(e.decoder.status().error,
-            (Json{{"code", "server_error"}, {"message", "overloaded"}}));
+  EXPECT_EQ(e.decoder.status().error, (Json{{"code", "server_error"}, {"message", "overloaded"}}));
 
   Replay plain("event: error\ndata: upstream went away\n\n");
   EXPECT_EQ(plain.decoder.errors(), std::vector<std::string>{"upstream went away"});
@@ -159,9 +163,11 @@ TEST(OpenAIStream, MalformedJsonIsRecordedNotThrown) {
   EXPECT_EQ(r.decoder.status().error->at("code"), "invalid_json");
 
   // A chunk that is JSON but of a shape nobody sends must not throw either.
-  Replay odd("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":-1,\"function\":7}]}}]}\n\n"
-             "data: [1,2]\n\ndata: \"text\"\n\n" +
-             chunk("{}", "\"stop\"") + "data: [DONE]\n\n");
+  Replay odd(
+      "data: "
+      "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":-1,\"function\":7}]}}]}\n\n"
+      "data: [1,2]\n\ndata: \"text\"\n\n" +
+      chunk("{}", "\"stop\"") + "data: [DONE]\n\n");
   EXPECT_TRUE(odd.decoder.errors().empty());
   EXPECT_TRUE(odd.content().empty());
   EXPECT_EQ(odd.decoder.finish_reason(), "stop");

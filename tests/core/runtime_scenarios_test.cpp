@@ -17,7 +17,8 @@ using namespace aui::testing;
 
 class Runtime : public ::testing::Test {
  protected:
-  void make(ChatModelAdapter adapter, const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
+  void make(ChatModelAdapter adapter,
+            const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
     ThreadRuntimeOptions o;
     o.chat_model = std::move(adapter);
     o.dispatcher = d->dispatcher();
@@ -38,9 +39,7 @@ class Runtime : public ::testing::Test {
   std::string branch() { return branch_string(*thread); }
   MessagePtr last() { return thread->messages().back(); }
   MessagePtr at(std::size_t i) { return thread->messages()[i]; }
-  void TearDown() override {
-    thread.reset();
-  }
+  void TearDown() override { thread.reset(); }
 
   std::shared_ptr<Driver> d = std::make_shared<Driver>();
   CallLog calls;
@@ -129,7 +128,7 @@ TEST_F(Runtime, AFastStreamIsAppliedOncePerIntervalWithItsNewestUpdateAndItsEndA
   EXPECT_EQ(last()->text(), "a");
   d->advance(std::chrono::milliseconds(1));
   settle();
-  EXPECT_EQ(last()->text(), "abc");  // only the newest of them
+  EXPECT_EQ(last()->text(), "abc");           // only the newest of them
   d->advance(std::chrono::milliseconds(40));  // a pause longer than the interval
   settle();
   g1.release();
@@ -190,9 +189,7 @@ ChatModelAdapter a_then_ab_until_cancelled(Gate& gate, Driver& d) {
 TEST_F(Runtime, ACancelDoesNotWaitForTheStreamsPace) {
   d->enable_timers();
   Gate g0;
-  make(
-      a_then_ab_until_cancelled(g0, *d),
-      [&](ThreadRuntimeOptions& o) { o.clock = d->clock(); });
+  make(a_then_ab_until_cancelled(g0, *d), [&](ThreadRuntimeOptions& o) { o.clock = d->clock(); });
   t().append(U("s"));
   settle();
   g0.release();
@@ -207,12 +204,10 @@ TEST_F(Runtime, ACancelDoesNotWaitForTheStreamsPace) {
 TEST_F(Runtime, AZeroIntervalAppliesEveryUpdateTheOwnerGetsTo) {
   d->enable_timers();
   Gate g0;
-  make(
-      a_then_ab_until_cancelled(g0, *d),
-      [&](ThreadRuntimeOptions& o) {
-        o.stream_update_interval = std::chrono::milliseconds(0);
-        o.clock = d->clock();
-      });
+  make(a_then_ab_until_cancelled(g0, *d), [&](ThreadRuntimeOptions& o) {
+    o.stream_update_interval = std::chrono::milliseconds(0);
+    o.clock = d->clock();
+  });
   t().append(U("s"));
   settle();
   g0.release();
@@ -233,7 +228,8 @@ TEST_F(Runtime, S034_AdapterFailure) {
   ASSERT_TRUE(c.failed());
   EXPECT_EQ(failure_message(c), "Model unavailable");
   EXPECT_TRUE(last()->status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_EQ(last()->status.error, Json::parse(R"({"code": "unknown", "message": "Model unavailable"})"));
+  EXPECT_EQ(last()->status.error,
+            Json::parse(R"({"code": "unknown", "message": "Model unavailable"})"));
   EXPECT_TRUE(last()->content.empty());
 }
 
@@ -280,7 +276,8 @@ TEST_F(Runtime, S037_TwoToolsWithTheSameNameAtEqualPriority) {
   settle();
   EXPECT_EQ(failure_kind(run), ErrorKind::DuplicateTool);
   EXPECT_TRUE(last()->status.is(StatusType::Incomplete, StatusReason::Error));
-  EXPECT_NE(last()->status.error->at("message").get<std::string>().find("\"a\""), std::string::npos);
+  EXPECT_NE(last()->status.error->at("message").get<std::string>().find("\"a\""),
+            std::string::npos);
   EXPECT_EQ(t().get_branches(last()->id).size(), 2u);
 }
 
@@ -314,16 +311,19 @@ TEST_F(Runtime, S041_MetadataMergeAcrossYieldsAndRoundtrips) {
       auto call = TC("x", "c1");
       call.result = Json(1);
       ChatModelRunResult r = RA({call});
-      r.metadata = RunResultMetadata{Json{{"v", 1}}, std::vector<Json>{"a1"}, std::nullopt, std::nullopt,
-                                     std::nullopt, Json{{"k1", 1}}};
+      r.metadata =
+          RunResultMetadata{Json{{"v", 1}}, std::vector<Json>{"a1"}, std::nullopt, std::nullopt,
+                            std::nullopt,   Json{{"k1", 1}}};
       sink.yield(r);
-      r.metadata = RunResultMetadata{std::nullopt, std::vector<Json>{"a1", "a2"}, std::nullopt, std::nullopt,
+      r.metadata = RunResultMetadata{std::nullopt, std::vector<Json>{"a1", "a2"},
+                                     std::nullopt, std::nullopt,
                                      std::nullopt, Json{{"k2", 2}}};
       sink.yield(r);
     } else {
       ChatModelRunResult r = T("t");
-      r.metadata = RunResultMetadata{Json(0), std::vector<Json>{"b1"}, std::nullopt, std::nullopt, std::nullopt,
-                                     Json{{"k3", 3}}};
+      r.metadata =
+          RunResultMetadata{Json(0),      std::vector<Json>{"b1"}, std::nullopt, std::nullopt,
+                            std::nullopt, Json{{"k3", 3}}};
       sink.yield(r);
     }
   });
@@ -347,8 +347,10 @@ TEST_F(Runtime, S043_InitialStateComesFromThePreviousAssistantMessage) {
   settle();
   t().append(U("u2"));
   settle();
-  EXPECT_TRUE(calls.at(1).message_at_call->metadata.assistant_or_default().unstable_state.is_null());
-  EXPECT_EQ(calls.at(2).message_at_call->metadata.assistant_or_default().unstable_state, Json::parse(R"({"s":1})"));
+  EXPECT_TRUE(
+      calls.at(1).message_at_call->metadata.assistant_or_default().unstable_state.is_null());
+  EXPECT_EQ(calls.at(2).message_at_call->metadata.assistant_or_default().unstable_state,
+            Json::parse(R"({"s":1})"));
   EXPECT_EQ(last()->metadata.assistant_or_default().unstable_state, Json::parse(R"({"s":1})"));
   EXPECT_EQ(t().state(), Json::parse(R"({"s":1})"));
 }
@@ -369,8 +371,8 @@ TEST_F(Runtime, S044_EventOrder) {
   settle();
   t().append(U("b"));
   settle();
-  EXPECT_EQ(record, (std::vector<std::string>{"initialize", "runStart", "adapter1", "runEnd", "runStart", "adapter2",
-                                              "runEnd"}));
+  EXPECT_EQ(record, (std::vector<std::string>{"initialize", "runStart", "adapter1", "runEnd",
+                                              "runStart", "adapter2", "runEnd"}));
 }
 
 TEST_F(Runtime, S046_TheInitializeEventIsLatched) {
@@ -476,8 +478,9 @@ TEST_F(Runtime, S052_CancelBeforeADelayedToolCallResultArrives) {
 }
 
 TEST_F(Runtime, S053_CancelWhilePausedOnAHumanTool) {
-  make(plain({RA({TC("send_email", "c1")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(plain({RA({TC("send_email", "c1")}), T("done")}), [](ThreadRuntimeOptions& o) {
+    o.human_tool_names = std::vector<std::string>{"send_email"};
+  });
   t().append(U("mail"));
   settle();
   EXPECT_EQ(last()->status, MessageStatus::requires_action());
@@ -583,7 +586,8 @@ TEST_F(Runtime, S061_ASupersededToolCallResultNeitherContinuesNorAbortsTheReplac
   EXPECT_TRUE(first.ready());
   EXPECT_EQ(calls.size(), 2u);
   EXPECT_FALSE(calls.at(2).options.stop_token.stop_requested());
-  EXPECT_EQ(t().get_message_by_id(x)->message->status, MessageStatus::incomplete(StatusReason::Cancelled));
+  EXPECT_EQ(t().get_message_by_id(x)->message->status,
+            MessageStatus::incomplete(StatusReason::Cancelled));
   r2.release();
   settle();
   EXPECT_TRUE(second.succeeded_ok());
@@ -608,7 +612,8 @@ TEST_F(Runtime, S062_ASupersededApprovalPauseBecomesCancelled) {
   settle();
   r1.release();
   settle();
-  EXPECT_EQ(t().get_message_by_id(x)->message->status, MessageStatus::incomplete(StatusReason::Cancelled));
+  EXPECT_EQ(t().get_message_by_id(x)->message->status,
+            MessageStatus::incomplete(StatusReason::Cancelled));
 }
 
 TEST_F(Runtime, S064_SwitchingBranchesWhileARunIsInProgress) {
@@ -643,8 +648,9 @@ TEST_F(Runtime, S064_SwitchingBranchesWhileARunIsInProgress) {
 
 class Suggestions final : public SuggestionAdapter {
  public:
-  std::vector<ThreadSuggestion> generate(const MessageList&, std::stop_token,
-                                         const std::function<void(std::vector<ThreadSuggestion>)>&) override {
+  std::vector<ThreadSuggestion> generate(
+      const MessageList&, std::stop_token,
+      const std::function<void(std::vector<ThreadSuggestion>)>&) override {
     ++calls;
     return {{"follow up", "", ""}};
   }
@@ -753,8 +759,9 @@ TEST_F(Runtime, S071_MessageLevelPreviousAndNext) {
   EXPECT_EQ(t().message_state(1)->branch_number, 2u);
   t().switch_to_branch(shown, ThreadRuntime::BranchPosition::Previous);
   EXPECT_EQ(t().message_state(1)->branch_number, 1u);
-  EXPECT_EQ(kind_of([&] { t().switch_to_branch(last()->id, ThreadRuntime::BranchPosition::Previous); }),
-            ErrorKind::BranchNotFound);
+  EXPECT_EQ(
+      kind_of([&] { t().switch_to_branch(last()->id, ThreadRuntime::BranchPosition::Previous); }),
+      ErrorKind::BranchNotFound);
   t().switch_to_branch(last()->id, ThreadRuntime::BranchPosition::Next);
   EXPECT_EQ(last()->id, shown);
   EXPECT_EQ(kind_of([&] { t().switch_to_branch(Id("nope")); }), ErrorKind::BranchNotFound);
@@ -906,7 +913,8 @@ TEST_F(Runtime, S080_EditingWhileARunIsInProgress) {
   edit.send();
   settle();
   EXPECT_EQ(branch(), R"([u"u1b", a"e"·cu])");
-  EXPECT_EQ(t().get_message_by_id(old)->message->status, MessageStatus::incomplete(StatusReason::Cancelled));
+  EXPECT_EQ(t().get_message_by_id(old)->message->status,
+            MessageStatus::incomplete(StatusReason::Cancelled));
   EXPECT_EQ(calls.size(), 2u);
 }
 
@@ -922,10 +930,13 @@ TEST_F(Runtime, S082_LegacyModeAnyUnresolvedToolCallPauses) {
 }
 
 TEST_F(Runtime, S085_S086_AddToolResultResumesWithAnyResultEvenFalsy) {
-  for (const Json& result : {Json{{"approved", true}}, Json(false), Json(0), Json(""), Json(nullptr)}) {
+  for (const Json& result :
+       {Json{{"approved", true}}, Json(false), Json(0), Json(""), Json(nullptr)}) {
     calls.clear();
     make(plain({RA({TC("send_email", "call-send_email")}), T("done")}),
-         [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+         [](ThreadRuntimeOptions& o) {
+           o.human_tool_names = std::vector<std::string>{"send_email"};
+         });
     t().append(U("send an email"));
     settle();
     EXPECT_EQ(part_status(*last(), 0).type, StatusType::RequiresAction);
@@ -946,15 +957,24 @@ TEST_F(Runtime, S088_ResultOnANonAssistantOrUnknownMessage) {
   make(plain({RA({TC("send_email", "c1")})}));
   t().append(U("x"));
   settle();
-  EXPECT_EQ(kind_of([&] { t().add_tool_result({at(0)->id, "c1", "send_email", Json(1)}); }), ErrorKind::NotAssistant);
-  EXPECT_EQ(kind_of([&] { t().add_tool_result({"nope", "c1", "send_email", Json(1)}); }), ErrorKind::MessageNotFound);
-  EXPECT_EQ(kind_of([&] { t().add_tool_result({last()->id, "zz", "send_email", Json(1)}); }),
+  EXPECT_EQ(kind_of([&] {
+              t().add_tool_result({at(0)->id, "c1", "send_email", Json(1)});
+            }),
+            ErrorKind::NotAssistant);
+  EXPECT_EQ(kind_of([&] {
+              t().add_tool_result({"nope", "c1", "send_email", Json(1)});
+            }),
+            ErrorKind::MessageNotFound);
+  EXPECT_EQ(kind_of([&] {
+              t().add_tool_result({last()->id, "zz", "send_email", Json(1)});
+            }),
             ErrorKind::ToolCallNotFound);
 }
 
 TEST_F(Runtime, S089_TwoHumanCallsTheFirstResultOnlyRecords) {
-  make(plain({RA({TC("send_email", "call-1"), TC("send_email", "call-2")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(
+      plain({RA({TC("send_email", "call-1"), TC("send_email", "call-2")}), T("done")}),
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
   t().append(U("x"));
   settle();
   t().add_tool_result({"", "call-1", "send_email", Json(1)});
@@ -968,8 +988,9 @@ TEST_F(Runtime, S089_TwoHumanCallsTheFirstResultOnlyRecords) {
 }
 
 TEST_F(Runtime, S091_AResultAddedToAnOlderPausedMessageErasesLaterMessages) {
-  make(plain({RA({TC("send_email", "c1")}), T("r2"), T("r3")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(plain({RA({TC("send_email", "c1")}), T("r2"), T("r3")}), [](ThreadRuntimeOptions& o) {
+    o.human_tool_names = std::vector<std::string>{"send_email"};
+  });
   t().append(U("u1"));
   settle();
   const Id a1 = last()->id;
@@ -1001,14 +1022,18 @@ ToolCallPart gated(const std::string& name, const std::string& id, const std::st
 }
 
 TEST_F(Runtime, S094_S097_S098_ApprovalGates) {
-  make(plain({RA({gated("deploy", "c-d", "a1"), gated("send_invoice", "c-i", "a2")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(
+      plain({RA({gated("deploy", "c-d", "a1"), gated("send_invoice", "c-i", "a2")}), T("done")}),
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
   t().append(U("go"));
   settle();
   t().respond_to_tool_approval({"a1", true});
   settle();
   EXPECT_EQ(calls.size(), 1u);  // the second gate still waits
-  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"a1", true}); }), ErrorKind::ApprovalAlreadyDecided);
+  EXPECT_EQ(kind_of([&] {
+              t().respond_to_tool_approval({"a1", true});
+            }),
+            ErrorKind::ApprovalAlreadyDecided);
   t().respond_to_tool_approval({"a2", false});
   settle();
   EXPECT_EQ(calls.size(), 2u);
@@ -1020,7 +1045,10 @@ TEST_F(Runtime, S094_S097_S098_ApprovalGates) {
   EXPECT_EQ(denied.is_error, true);
   EXPECT_FALSE(denied.approval->reason.has_value());
   EXPECT_EQ(last()->status, MessageStatus::complete());
-  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"nope", true}); }), ErrorKind::ApprovalNotFound);
+  EXPECT_EQ(kind_of([&] {
+              t().respond_to_tool_approval({"nope", true});
+            }),
+            ErrorKind::ApprovalNotFound);
 }
 
 TEST_F(Runtime, S101_ATerminatedGateDoesNotPause) {
@@ -1071,7 +1099,8 @@ TEST_F(Runtime, S109_InterruptsAreNeverResumed) {
   ChatModelRunResult r;
   r.content = Content{call};
   r.status = MessageStatus::requires_action(StatusReason::Interrupt);
-  make(plain({r}), [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"ask"}; });
+  make(plain({r}),
+       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"ask"}; });
   t().append(U("hi"));
   settle();
   t().add_tool_result({"", "c1", "ask", Json("yes")});
@@ -1085,7 +1114,8 @@ TEST_F(Runtime, S110_LateStreamOutputIsDroppedOnceAToolResultReplacedTheMessage)
   make(
       [&](const ChatModelRunOptions& o, RunResultSink& sink) {
         calls.record(o);
-        sink.yield(RA({TC("send_email", "call-send_email"), gated("deploy", "call-deploy", "approval-1")}));
+        sink.yield(RA(
+            {TC("send_email", "call-send_email"), gated("deploy", "call-deploy", "approval-1")}));
         g.wait(*d);
         sink.yield(T("stale"));
       },
@@ -1106,14 +1136,21 @@ TEST_F(Runtime, S110_LateStreamOutputIsDroppedOnceAToolResultReplacedTheMessage)
 TEST_F(Runtime, S112_OptionFormApprovalResponses) {
   auto call = TC("deploy", "c");
   Approval gate = GATE("a1");
-  gate.options = std::vector<ApprovalOption>{{"o1", "allow-always", "", "", std::nullopt, std::nullopt},
-                                             {"o2", "_custom", "", "", std::nullopt, std::nullopt}};
+  gate.options =
+      std::vector<ApprovalOption>{{"o1", "allow-always", "", "", std::nullopt, std::nullopt},
+                                  {"o2", "_custom", "", "", std::nullopt, std::nullopt}};
   call.approval = gate;
   make(plain({RA({call}), T("done")}));
   t().append(U("go"));
   settle();
-  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"a1", std::nullopt, "o2"}); }), ErrorKind::InvalidArgument);
-  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"a1", std::nullopt, "zz"}); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(kind_of([&] {
+              t().respond_to_tool_approval({"a1", std::nullopt, "o2"});
+            }),
+            ErrorKind::InvalidArgument);
+  EXPECT_EQ(kind_of([&] {
+              t().respond_to_tool_approval({"a1", std::nullopt, "zz"});
+            }),
+            ErrorKind::InvalidArgument);
   t().respond_to_tool_approval({"a1", std::nullopt, "o1"});
   settle();
   EXPECT_EQ(calls.size(), 2u);
@@ -1183,7 +1220,8 @@ TEST_F(Runtime, S142_UnchangedSettersDoNotNotify) {
 
 class UploadingAdapter final : public AttachmentAdapter {
  public:
-  explicit UploadingAdapter(std::string accept, Gate* gate = nullptr, Driver* d = nullptr, bool fail = false)
+  explicit UploadingAdapter(std::string accept, Gate* gate = nullptr, Driver* d = nullptr,
+                            bool fail = false)
       : accept_(std::move(accept)), gate_(gate), d_(d), fail_(fail) {}
   std::string accept() const override { return accept_; }
   Attachment add(const HostFile& file, const std::function<void(const Attachment&)>&) override {
@@ -1211,7 +1249,9 @@ class UploadingAdapter final : public AttachmentAdapter {
 };
 
 TEST_F(Runtime, S143_APendingAttachmentIsUploadedOnSend) {
-  make(plain({T("ok")}), [](ThreadRuntimeOptions& o) { o.adapters.attachments = std::make_shared<UploadingAdapter>("*"); });
+  make(plain({T("ok")}), [](ThreadRuntimeOptions& o) {
+    o.adapters.attachments = std::make_shared<UploadingAdapter>("*");
+  });
   auto& c = t().composer();
   c.set_text("hello");
   auto added = c.add_attachment(HostFile{"", "f.txt", "text/plain", "x"});
@@ -1272,12 +1312,14 @@ TEST_F(Runtime, AFailedUploadAfterAResetDoesNotRestoreTheDraft) {
 TEST_F(Runtime, S148_AttachmentAddErrors) {
   make(plain({T("ok")}));
   std::vector<std::string> reasons;
-  auto sub = t().composer().on_attachment_add_error([&](const AttachmentAddError& e) { reasons.push_back(e.reason); });
+  auto sub = t().composer().on_attachment_add_error(
+      [&](const AttachmentAddError& e) { reasons.push_back(e.reason); });
   int added = 0;
   auto sub2 = t().composer().on_attachment_add([&](const Attachment&) { ++added; });
   auto no_adapter = t().composer().add_attachment(HostFile{"", "notes.txt", "text/plain", "x"});
   EXPECT_EQ(failure_kind(no_adapter), ErrorKind::AttachmentsUnsupported);
-  auto ready = t().composer().add_attachment(CreateAttachment{std::nullopt, std::nullopt, "n", "", {TextPart{"x"}}});
+  auto ready = t().composer().add_attachment(
+      CreateAttachment{std::nullopt, std::nullopt, "n", "", {TextPart{"x"}}});
   EXPECT_TRUE(ready.succeeded_ok());
   ASSERT_EQ(t().composer().attachments().size(), 1u);
   EXPECT_EQ(t().composer().attachments()[0].type, "document");
@@ -1351,16 +1393,18 @@ TEST_F(Runtime, S172_DefaultsAndAdapterDrivenFlags) {
   make(plain({T("ok")}));
   Capabilities expected;
   EXPECT_EQ(t().capabilities(), expected);
-  EXPECT_TRUE(expected.switch_to_branch && expected.switch_branch_during_run && expected.edit && expected.reload &&
-              expected.cancel && expected.unstable_copy);
-  EXPECT_FALSE(expected.refetch_thread || expected.remove || expected.speech || expected.dictation ||
-               expected.voice || expected.attachments || expected.feedback || expected.queue);
+  EXPECT_TRUE(expected.switch_to_branch && expected.switch_branch_during_run && expected.edit &&
+              expected.reload && expected.cancel && expected.unstable_copy);
+  EXPECT_FALSE(expected.refetch_thread || expected.remove || expected.speech ||
+               expected.dictation || expected.voice || expected.attachments || expected.feedback ||
+               expected.queue);
   int n = 0;
   auto sub = t().subscribe([&] { ++n; });
-  t().set_adapters(ThreadAdapters{std::make_shared<UploadingAdapter>("*"), std::make_shared<Speech>(),
-                                  std::make_shared<Dictation>(), std::make_shared<Feedback>(), nullptr});
-  EXPECT_TRUE(t().capabilities().speech && t().capabilities().dictation && t().capabilities().attachments &&
-              t().capabilities().feedback);
+  t().set_adapters(ThreadAdapters{std::make_shared<UploadingAdapter>("*"),
+                                  std::make_shared<Speech>(), std::make_shared<Dictation>(),
+                                  std::make_shared<Feedback>(), nullptr});
+  EXPECT_TRUE(t().capabilities().speech && t().capabilities().dictation &&
+              t().capabilities().attachments && t().capabilities().feedback);
   EXPECT_EQ(n, 1);
   t().set_adapters({});
   EXPECT_EQ(t().capabilities(), expected);
@@ -1372,7 +1416,8 @@ TEST_F(Runtime, FeedbackMarksAssistantMessagesOnly) {
   make(plain({T("ok")}));
   t().append(U("q"));
   settle();
-  EXPECT_EQ(kind_of([&] { t().submit_feedback(last()->id, FeedbackType::Positive); }), ErrorKind::AdapterMissing);
+  EXPECT_EQ(kind_of([&] { t().submit_feedback(last()->id, FeedbackType::Positive); }),
+            ErrorKind::AdapterMissing);
   t().set_adapters(ThreadAdapters{nullptr, nullptr, nullptr, feedback, nullptr});
   t().submit_feedback(last()->id, FeedbackType::Positive);
   t().submit_feedback(at(0)->id, FeedbackType::Negative);
@@ -1406,20 +1451,23 @@ TEST_F(Runtime, FeedbackDuringAStreamDoesNotStrandTheRun) {
 // ---- P. Run control odds and ends ----
 
 TEST_F(Runtime, S083_AListedHumanToolPauses) {
-  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}), [](ThreadRuntimeOptions& o) {
+    o.human_tool_names = std::vector<std::string>{"send_email"};
+  });
   t().append(U("send an email"));
   settle();
   EXPECT_EQ(calls.size(), 1u);
   EXPECT_EQ(last()->status, MessageStatus::requires_action());
-  EXPECT_EQ(part_status(*last(), 0), (PartStatus{StatusType::RequiresAction, StatusReason::ToolCalls}));
+  EXPECT_EQ(part_status(*last(), 0),
+            (PartStatus{StatusType::RequiresAction, StatusReason::ToolCalls}));
   EXPECT_FALSE(t().is_running());
   EXPECT_FALSE(t().is_run_in_progress());
 }
 
 TEST_F(Runtime, S095_ApprovingWithAnOptionId) {
-  make(plain({RA({gated("send_email", "call-send_email", "a1")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(
+      plain({RA({gated("send_email", "call-send_email", "a1")}), T("done")}),
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
   t().append(U("x"));
   settle();
   ToolApprovalResponse r{"a1", true};
@@ -1435,11 +1483,15 @@ TEST_F(Runtime, S095_ApprovingWithAnOptionId) {
 }
 
 TEST_F(Runtime, S100_UnknownApprovalAndResumeToolCall) {
-  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(plain({RA({TC("send_email", "call-send_email")}), T("done")}), [](ThreadRuntimeOptions& o) {
+    o.human_tool_names = std::vector<std::string>{"send_email"};
+  });
   t().append(U("x"));
   settle();
-  EXPECT_EQ(kind_of([&] { t().respond_to_tool_approval({"nope", true}); }), ErrorKind::ApprovalNotFound);
+  EXPECT_EQ(kind_of([&] {
+              t().respond_to_tool_approval({"nope", true});
+            }),
+            ErrorKind::ApprovalNotFound);
   EXPECT_EQ(kind_of([&] { t().resume_tool_call(); }), ErrorKind::Unsupported);
   EXPECT_EQ(last()->status, MessageStatus::requires_action());  // nothing changed
 }
@@ -1457,8 +1509,9 @@ TEST_F(Runtime, S103_AResultOnAGatedCallResumes) {
 }
 
 TEST_F(Runtime, S104_AMultiStepTurnAfterAnApproval) {
-  make(plain({RA({gated("deploy", "c1", "a1")}), RA({TC("lookup_weather", "c2")}), T("done")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(
+      plain({RA({gated("deploy", "c1", "a1")}), RA({TC("lookup_weather", "c2")}), T("done")}),
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
   t().append(U("deploy"));
   settle();
   t().respond_to_tool_approval({"a1", true});
@@ -1494,7 +1547,9 @@ TEST_F(Runtime, S199_ResumeRunRequiresAStream) {
   make(plain({T("x")}));
   int events = 0;
   auto sub = t().on(ThreadEvent::RunStart, [&] { ++events; });
-  EXPECT_EQ(kind_of([&] { t().resume_run({std::nullopt, std::nullopt, {}}, ChatModelAdapter{}); }),
+  EXPECT_EQ(kind_of([&] {
+              t().resume_run({std::nullopt, std::nullopt, {}}, ChatModelAdapter{});
+            }),
             ErrorKind::StreamRequired);
   EXPECT_TRUE(t().messages().empty());
   EXPECT_EQ(events, 0);
@@ -1507,11 +1562,12 @@ TEST_F(Runtime, S200_ResumeRunUnderAParentThatAlreadyHasAnAnswer) {
   const Id a1 = last()->id;
   int stream_calls = 0;
   std::size_t stream_messages = 0;
-  t().resume_run({at(0)->id, std::nullopt, {}}, [&](const ChatModelRunOptions& o, RunResultSink& sink) {
-    ++stream_calls;
-    stream_messages = o.messages.size();
-    sink.yield(T("again"));
-  });
+  t().resume_run({at(0)->id, std::nullopt, {}},
+                 [&](const ChatModelRunOptions& o, RunResultSink& sink) {
+                   ++stream_calls;
+                   stream_messages = o.messages.size();
+                   sink.yield(T("again"));
+                 });
   settle();
   EXPECT_EQ(branch(), R"([u"q", a"again"·cu])");
   EXPECT_EQ(t().message_state(1)->branch_number, 2u);
@@ -1558,7 +1614,8 @@ TEST_F(Runtime, S203_ResetWithInitialMessages) {
   make(plain({T("x")}));
   t().append(U("old"));
   settle();
-  t().reset({ThreadMessageLike::text(Role::User, "hi"), ThreadMessageLike::text(Role::Assistant, "hello")});
+  t().reset({ThreadMessageLike::text(Role::User, "hi"),
+             ThreadMessageLike::text(Role::Assistant, "hello")});
   EXPECT_EQ(branch(), R"([u"hi", a"hello"·cu])");
   EXPECT_EQ(t().get_branches(at(0)->id).size(), 1u);
   EXPECT_EQ(calls.size(), 1u);
@@ -1603,7 +1660,8 @@ TEST_F(Runtime, ASupersededPlainRunWhoseMessageWasReplacedDropsItsResult) {
   settle();
   t().switch_to_branch(a);
   // Another writer replaces the old message meanwhile.
-  t().set_adapters(ThreadAdapters{nullptr, nullptr, nullptr, std::make_shared<Feedback>(), nullptr});
+  t().set_adapters(
+      ThreadAdapters{nullptr, nullptr, nullptr, std::make_shared<Feedback>(), nullptr});
   g.release();
   settle();
   const auto old = t().get_message_by_id(a)->message;

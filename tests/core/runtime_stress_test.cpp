@@ -141,7 +141,8 @@ TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
       return c;
     };
     ChatModelRunResult r;
-    r.content = execute_tool_calls(o, {TextPart{text}, call("lookup", 1), call("deploy", 2), call("ask", 3)}, &sink);
+    r.content = execute_tool_calls(
+        o, {TextPart{text}, call("lookup", 1), call("deploy", 2), call("ask", 3)}, &sink);
     r.status = MessageStatus::requires_action(StatusReason::ToolCalls);
     sink.yield(std::move(r));
   };
@@ -153,14 +154,16 @@ TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
     ++finished_runs[inv.tool_call_id];
   };
   auto tools = thread.register_tools({
-      {"lookup", Tool{.execute = [&](const Json&, const ToolInvocation& inv) {
-                        count(inv);
-                        return "found";
-                      }}},
-      {"deploy", Tool{.execute = [&](const Json&, const ToolInvocation& inv) {
-                        count(inv);
-                        return "deployed";
-                      },
+      {"lookup", Tool{.execute =
+                          [&](const Json&, const ToolInvocation& inv) {
+                            count(inv);
+                            return "found";
+                          }}},
+      {"deploy", Tool{.execute =
+                          [&](const Json&, const ToolInvocation& inv) {
+                            count(inv);
+                            return "deployed";
+                          },
                       .needs_approval = true}},
       {"ask", Tool{.type = "human"}},
   });
@@ -214,7 +217,8 @@ TEST(RuntimeStress, ApprovalsToolResultsAndCancelsRace) {
   loop.run_until([&] { return !thread.is_run_in_progress(); });
 
   EXPECT_GT(decisions, 0);
-  for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running) << to_json(*m).dump();
+  for (const auto& m : thread.messages())
+    EXPECT_NE(m->status.type, StatusType::Running) << to_json(*m).dump();
   EXPECT_EQ(ids(thread.messages()), branch_by_parent_links(thread));
   std::lock_guard lock(mutex);
   EXPECT_FALSE(finished_runs.empty());
@@ -250,7 +254,8 @@ TEST(RuntimeStress, QueuedSendsRaceCancelsAndRegenerates) {
         thread.append(std::move(m));
       } else if (kind == 4) {
         thread.cancel_run();
-      } else if (kind == 5 && !thread.messages().empty() && thread.messages().back()->role == Role::Assistant) {
+      } else if (kind == 5 && !thread.messages().empty() &&
+                 thread.messages().back()->role == Role::Assistant) {
         const Id id = thread.messages().back()->id;
         thread.reload(id);
       } else if (kind == 6 && thread.queue() && !thread.queue()->empty()) {
@@ -271,7 +276,9 @@ TEST(RuntimeStress, QueuedSendsRaceCancelsAndRegenerates) {
   thread.append("last");
   // The state only changes inside owner tasks, and run_until checks after each one. (A predicate
   // that itself runs tasks can consume the last one and then wait for a task that never comes.)
-  loop.run_until([&] { return thread.queue()->empty() && !thread.is_running() && !thread.is_run_in_progress(); });
+  loop.run_until([&] {
+    return thread.queue()->empty() && !thread.is_running() && !thread.is_run_in_progress();
+  });
   while (loop.run_pending() > 0) {
   }
   for (const auto& m : thread.messages()) EXPECT_NE(m->status.type, StatusType::Running);

@@ -45,7 +45,8 @@ TEST(SmallVector, MatchesAStdVectorUnderRandomOperations) {
     Vec v;
     std::vector<std::string> ref;
     for (int step = 0; step < 60; ++step) {
-      const std::string value = std::to_string(round) + "-" + std::to_string(step) + std::string(step % 3 * 20, '.');
+      const std::string value =
+          std::to_string(round) + "-" + std::to_string(step) + std::string(step % 3 * 20, '.');
       const auto pos = ref.empty() ? 0 : rng() % (ref.size() + 1);
       switch (rng() % 10) {
         case 0:

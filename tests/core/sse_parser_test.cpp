@@ -148,7 +148,7 @@ TEST(SseParser, CrAtEndOfFeedAndLfAtStartOfNextAreOneLineEnding) {
   r.parser.feed("\ndata: b\r");
   r.parser.feed("\n\r");
   EXPECT_EQ(r.events.size(), 1u);  // dispatched at the CR, without waiting for more
-  r.parser.feed("\n");            // the LF of that CRLF, not a second blank line
+  r.parser.feed("\n");             // the LF of that CRLF, not a second blank line
   r.parser.finish();
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].data, "a\nb");
@@ -266,17 +266,20 @@ TEST(SseParser, HandlerSeesEventsInOrderAcrossOneFeed) {
   for (int i = 0; i < 100; ++i) input += "data: " + std::to_string(i) + "\n\n";
   r.parser.feed(input);
   ASSERT_EQ(r.events.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(r.events[static_cast<std::size_t>(i)].data, std::to_string(i));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(r.events[static_cast<std::size_t>(i)].data, std::to_string(i));
 }
 
 TEST(SseParser, UnknownFieldsReachTheFieldHandlerWhenThereIsOne) {
   // Older llama.cpp servers report a failure mid-stream as a non-standard `error:` line.
   Recorder r;
   std::vector<std::pair<std::string, std::string>> fields;
-  r.parser.on_unknown_field([&](std::string_view f, std::string_view v) { fields.emplace_back(f, v); });
+  r.parser.on_unknown_field(
+      [&](std::string_view f, std::string_view v) { fields.emplace_back(f, v); });
   r.parser.feed("data: a\nerror: {\"message\":\"too long\"}\nfoo\n\n");
   ASSERT_EQ(fields.size(), 2u);
-  EXPECT_EQ(fields[0], (std::pair<std::string, std::string>{"error", "{\"message\":\"too long\"}"}));
+  EXPECT_EQ(fields[0],
+            (std::pair<std::string, std::string>{"error", "{\"message\":\"too long\"}"}));
   EXPECT_EQ(fields[1], (std::pair<std::string, std::string>{"foo", ""}));
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].data, "a");

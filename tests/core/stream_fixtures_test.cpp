@@ -49,7 +49,8 @@ std::vector<StreamCase> load_cases() {
     for (const Json& file : stream["files"]) {
       const std::string name = file.get<std::string>();
       // A .chunks.txt file has an .sse rendering beside it; replay that one.
-      if (name.ends_with(".sse")) cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
+      if (name.ends_with(".sse"))
+        cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
     }
   }
   return cases;
@@ -58,8 +59,8 @@ std::vector<StreamCase> load_cases() {
 std::string test_name(const testing::TestParamInfo<StreamCase>& info) {
   std::string name;
   for (char c : info.param.file) {
-    name.push_back((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c
-                                                                                              : '_');
+    name.push_back(
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
   }
   return name;
 }
@@ -116,9 +117,8 @@ Slices utf8_cuts(std::string_view bytes) {
 
 // Between every CR and the LF after it.
 Slices crlf_cuts(std::string_view bytes) {
-  return cut_where(bytes, [](std::string_view b, std::size_t i) {
-    return b[i] == '\n' && b[i - 1] == '\r';
-  });
+  return cut_where(
+      bytes, [](std::string_view b, std::size_t i) { return b[i] == '\n' && b[i - 1] == '\r'; });
 }
 
 std::string replace_lf(std::string_view bytes, std::string_view with) {
@@ -192,7 +192,8 @@ Decoded run(Decoder& decoder, const Slices& slices, const std::optional<std::str
     if (final_text) {
       const ChatModelRunResult snapshot = decoder.accumulator().snapshot();
       const std::string so_far = text_of(*snapshot.content);
-      EXPECT_TRUE(std::string_view(*final_text).starts_with(so_far)) << "not cumulative: " << so_far;
+      EXPECT_TRUE(std::string_view(*final_text).starts_with(so_far))
+          << "not cumulative: " << so_far;
     }
   }
   parser.finish();
@@ -211,7 +212,8 @@ Decoded run(Decoder& decoder, const Slices& slices, const std::optional<std::str
 
 Decoded decode(const StreamCase& c, const Slices& slices) {
   std::optional<std::string> final_text;
-  if (c.expected.contains("text") && c.expected["text"].is_string()) final_text = c.expected["text"];
+  if (c.expected.contains("text") && c.expected["text"].is_string())
+    final_text = c.expected["text"];
   if (c.wire == "anthropic") {
     AnthropicStreamDecoder decoder;
     Decoded d = run(decoder, slices, final_text);
@@ -235,16 +237,19 @@ Decoded decode(const StreamCase& c, const Slices& slices) {
 // The status each decoder documents for the stream's ending (see their headers).
 MessageStatus expected_status(const StreamCase& c, const Json& e) {
   if (!e["errors"].empty()) return MessageStatus::incomplete(StatusReason::Error);
-  const std::string end = e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
+  const std::string end =
+      e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
   bool client_calls = false;
   for (const Json& call : e["tool_calls"]) client_calls |= call["kind"] != "server_tool_use";
   const MessageStatus tool_or_stop = client_calls
                                          ? MessageStatus::requires_action(StatusReason::ToolCalls)
                                          : MessageStatus::complete(StatusReason::Stop);
-  const std::string reason = e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
+  const std::string reason =
+      e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
   if (c.wire == "anthropic") {
     if (end != "message_stop") return MessageStatus::incomplete(StatusReason::Error);
-    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use") return tool_or_stop;
+    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use")
+      return tool_or_stop;
     if (reason == "max_tokens") return MessageStatus::incomplete(StatusReason::Length);
     if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
     return MessageStatus::incomplete(StatusReason::Other);
@@ -331,7 +336,8 @@ void check(const StreamCase& c, const Decoded& d) {
       if (const auto* r = part.get_if<ReasoningPart>()) {
         const Json& m = r->provider_metadata;
         ASSERT_TRUE(m.is_object()) << "reasoning part without its signature";
-        EXPECT_TRUE(m["anthropic"].contains("signature") || m["anthropic"].contains("redactedData"));
+        EXPECT_TRUE(m["anthropic"].contains("signature") ||
+                    m["anthropic"].contains("redactedData"));
       }
     }
   }
@@ -364,7 +370,8 @@ TEST_P(StreamFixture, ReplaysToTheExpectedMessage) {
   variants.push_back({"whole", whole(original)});
   variants.push_back({"byte by byte", bytewise(original)});
   for (std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
-    variants.push_back({"random cuts, seed " + std::to_string(seed), random_cuts(original, seed, 64)});
+    variants.push_back(
+        {"random cuts, seed " + std::to_string(seed), random_cuts(original, seed, 64)});
   }
   variants.push_back({"cuts inside UTF-8 characters", utf8_cuts(original)});
   variants.push_back({"CRLF whole", whole(crlf)});
@@ -410,11 +417,12 @@ TEST(StreamFixtures, EveryRecordedStreamHasAnExpectation) {
 TEST(StreamFixtures, TheCopiesAreByteForByte) {
   // NOTICE.md travels with the data (the licences require it); the recordings keep their quirks.
   EXPECT_FALSE(read_file(kStreamsDir / "NOTICE.md").empty());
-  const std::string leading_space =
-      read_file(kStreamsDir / "openrouter/openrouter-kimi-k2-tool-call-split-header-leading-space.sse");
+  const std::string leading_space = read_file(
+      kStreamsDir / "openrouter/openrouter-kimi-k2-tool-call-split-header-leading-space.sse");
   ASSERT_FALSE(leading_space.empty());
   EXPECT_EQ(leading_space.front(), ' ');
-  const std::string no_final_blank = read_file(kStreamsDir / "anthropic/claude-3-opus-text-ping.sse");
+  const std::string no_final_blank =
+      read_file(kStreamsDir / "anthropic/claude-3-opus-text-ping.sse");
   ASSERT_FALSE(no_final_blank.empty());
   EXPECT_NE(no_final_blank.back(), '\n');
 }

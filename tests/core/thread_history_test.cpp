@@ -38,7 +38,9 @@ class RecordingHistory : public ThreadHistoryAdapter {
   bool has_update() const override { return with_update; }
   void update(const ExportedMessageRepositoryItem& item) override { call("update", item); }
   bool has_delete() const override { return with_delete; }
-  void remove(const std::vector<ExportedMessageRepositoryItem>& items) override { call("delete", items.at(0)); }
+  void remove(const std::vector<ExportedMessageRepositoryItem>& items) override {
+    call("delete", items.at(0));
+  }
   bool has_resume() const override { return with_resume; }
   ChatModelAdapter resume() override { return resume_stream; }
 
@@ -49,7 +51,8 @@ class RecordingHistory : public ThreadHistoryAdapter {
   std::vector<Call> calls(const std::string& kind, std::optional<Role> role = std::nullopt) const {
     std::vector<Call> out;
     for (auto& c : calls()) {
-      if (c.kind == kind && (!role || (c.item.message && c.item.message->role == *role))) out.push_back(c);
+      if (c.kind == kind && (!role || (c.item.message && c.item.message->role == *role)))
+        out.push_back(c);
     }
     return out;
   }
@@ -89,7 +92,8 @@ MessagePtr user_message(const std::string& id, const std::string& text) {
 
 class History : public ::testing::Test {
  protected:
-  void make(ChatModelAdapter adapter, const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
+  void make(ChatModelAdapter adapter,
+            const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
     ThreadRuntimeOptions o;
     o.chat_model = std::move(adapter);
     o.dispatcher = d->dispatcher();
@@ -225,9 +229,12 @@ TEST_F(History, S118_AFailedUserWriteDoesNotAbandonTheRun) {
 // failed one (the message keeps the model's error; the caller learns what was not saved).
 TEST_F(History, AFailedTerminalWriteReplacesTheRunsError) {
   history->hook = [](const std::string& kind, const ExportedMessageRepositoryItem& item) {
-    if (kind == "append" && item.message->role == Role::Assistant) throw std::runtime_error("write failed");
+    if (kind == "append" && item.message->role == Role::Assistant)
+      throw std::runtime_error("write failed");
   };
-  make([](const ChatModelRunOptions&) -> ChatModelRunResult { throw std::runtime_error("model failed"); });
+  make([](const ChatModelRunOptions&) -> ChatModelRunResult {
+    throw std::runtime_error("model failed");
+  });
   auto c = t().append(U("hello"));
   settle();
   ASSERT_EQ(history->calls("append", Role::Assistant).size(), 1u);
@@ -362,8 +369,9 @@ TEST_F(History, S124_APartialDecisionIsPersisted) {
 // ---- S-125 ----
 TEST_F(History, S125_APartialToolResultIsPersisted) {
   history->with_update = true;
-  make(plain({RA({TC("send_email", "call-1"), TC("send_email", "call-2")}), done("sent")}),
-       [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
+  make(
+      plain({RA({TC("send_email", "call-1"), TC("send_email", "call-2")}), done("sent")}),
+      [](ThreadRuntimeOptions& o) { o.human_tool_names = std::vector<std::string>{"send_email"}; });
   t().append(U("mail two"));
   settle();
   t().add_tool_result({last()->id, "call-1", "send_email", Json{{"ok", true}}});
@@ -442,8 +450,8 @@ TEST_F(History, S130_WritesOfOneMessageAreOrdered) {
   EXPECT_EQ(history->log(), std::vector<std::string>{"partial:start"});
   g.release();
   settle();
-  EXPECT_EQ(history->log(),
-            (std::vector<std::string>{"partial:start", "partial:end", "terminal:start", "terminal:end"}));
+  EXPECT_EQ(history->log(), (std::vector<std::string>{"partial:start", "partial:end",
+                                                      "terminal:start", "terminal:end"}));
 }
 
 // ---- S-131 ----

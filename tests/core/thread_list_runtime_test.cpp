@@ -51,9 +51,11 @@ class ScriptedList : public RemoteThreadListAdapter {
   void archive(const std::string& remote_id) override { hold("archive", remote_id); }
   void unarchive(const std::string& remote_id) override { hold("unarchive", remote_id); }
   void remove(const std::string& remote_id) override { hold("delete", remote_id); }
-  void generate_title(const std::string& remote_id, const MessageList& messages, const TitleSink& sink) override {
+  void generate_title(const std::string& remote_id, const MessageList& messages,
+                      const TitleSink& sink) override {
     std::string roles;
-    for (const auto& m : messages) roles += std::string(roles.empty() ? "" : ",") + std::string(to_string(m->role));
+    for (const auto& m : messages)
+      roles += std::string(roles.empty() ? "" : ",") + std::string(to_string(m->role));
     hold("generateTitle", remote_id, roles);
     sink("Title");
     sink("Title of " + remote_id);
@@ -149,7 +151,8 @@ RemoteThreadMetadata meta(const std::string& id, ThreadStatus status = ThreadSta
   return m;
 }
 
-RemoteThreadListPage page(std::vector<RemoteThreadMetadata> threads, std::optional<std::string> cursor = {}) {
+RemoteThreadListPage page(std::vector<RemoteThreadMetadata> threads,
+                          std::optional<std::string> cursor = {}) {
   RemoteThreadListPage p;
   p.threads = std::move(threads);
   p.next_cursor = std::move(cursor);
@@ -165,7 +168,9 @@ class ThreadList : public ::testing::Test {
     o.thread.executor = d->executor();
     o.thread.on_error = [this](const std::string& m) { errors.push_back(m); };
     o.adapter = adapter;
-    o.on_thread_id_change = [this](const std::optional<std::string>& id) { id_changes.push_back(id); };
+    o.on_thread_id_change = [this](const std::optional<std::string>& id) {
+      id_changes.push_back(id);
+    };
     if (tweak) tweak(o);
     list = std::make_unique<ThreadListRuntime>(std::move(o));
     sub = list->subscribe([this] { ++list_notifications; });
@@ -428,7 +433,8 @@ TEST(InMemoryThreadList, S179_SwitchingToAnUnknownThreadFailsThreadNotFound) {
 }
 
 TEST_F(ThreadList, S181_ArchivedThreadsAreUnarchivedOnSwitchByDefault) {
-  adapter->pages = {page({meta("t", ThreadStatus::Archived), meta("r"), meta("k", ThreadStatus::Archived)})};
+  adapter->pages = {
+      page({meta("t", ThreadStatus::Archived), meta("r"), meta("k", ThreadStatus::Archived)})};
   make();
   settle();
   EXPECT_EQ(l().archived_thread_ids(), (std::vector<std::string>{"t", "k"}));
@@ -837,8 +843,8 @@ TEST_F(ThreadList, AThreadInitialisedWhileAListIsInFlightIsKept) {
 }
 
 TEST_F(ThreadList, S193_Pagination) {
-  adapter->pages = {page({meta("p1-a"), meta("p1-b")}, "c1"), page({meta("p2-a"), meta("p2-b"), meta("p1-a")}, "c2"),
-                    page({meta("p3-a")})};
+  adapter->pages = {page({meta("p1-a"), meta("p1-b")}, "c1"),
+                    page({meta("p2-a"), meta("p2-b"), meta("p1-a")}, "c2"), page({meta("p3-a")})};
   make();
   settle();
   EXPECT_TRUE(l().has_more());
@@ -1144,7 +1150,8 @@ TEST_F(ThreadList, ReplacingTheAdapterReloadsAndFailsMutationsInFlight) {
   settle();
   EXPECT_EQ(l().thread_ids(), (std::vector<std::string>{"b", "c"}));
   EXPECT_FALSE(l().item("a"));
-  EXPECT_EQ(l().item(l().main_thread_id())->status, ThreadStatus::New);  // main fell back to the draft
+  EXPECT_EQ(l().item(l().main_thread_id())->status,
+            ThreadStatus::New);  // main fell back to the draft
   auto after = l().rename("c", "ok");
   settle();
   EXPECT_TRUE(after.succeeded_ok());

@@ -17,8 +17,8 @@ MessagePtr msg(const std::string& id, Role role, const std::string& text) {
   return m;
 }
 
-ExportedMessageRepositoryItem row(const std::string& id, std::optional<Id> parent, Role role = Role::User,
-                                  const std::string& text = "x") {
+ExportedMessageRepositoryItem row(const std::string& id, std::optional<Id> parent,
+                                  Role role = Role::User, const std::string& text = "x") {
   return {msg(id, role, text), std::move(parent), std::nullopt};
 }
 
@@ -30,8 +30,8 @@ std::vector<std::string> ids(const ThreadHistoryLoadResult& r) {
 
 TEST(ArrangeHistory, ParentsComeFirstOrphansAreLeftOutHeadIsTheNewestLeaf) {
   // c2 (a grandchild) and b are written before their parents; z hangs under a missing message.
-  auto r = arrange_history({row("c2", "b"), row("b", "a"), row("z", "missing"), row("a", std::nullopt),
-                            row("c1", "b")});
+  auto r = arrange_history(
+      {row("c2", "b"), row("b", "a"), row("z", "missing"), row("a", std::nullopt), row("c1", "b")});
   EXPECT_EQ(ids(r), (std::vector<std::string>{"a", "b", "c2", "c1"}));
   EXPECT_EQ(r.head_id, "c1") << "c1 is the last written leaf";
   EXPECT_TRUE(arrange_history({}).messages.empty());
@@ -40,7 +40,8 @@ TEST(ArrangeHistory, ParentsComeFirstOrphansAreLeftOutHeadIsTheNewestLeaf) {
 
 TEST(ArrangeHistory, TheLastWrittenParentLeadsToItsNewestChild) {
   // The last written row is a leaf: it is the head, whichever branch it is on ...
-  auto r = arrange_history({row("u1", std::nullopt), row("a1", "u1"), row("a2", "u1"), row("u2", "a2")});
+  auto r =
+      arrange_history({row("u1", std::nullopt), row("a1", "u1"), row("a2", "u1"), row("u2", "a2")});
   EXPECT_EQ(r.head_id, "u2");
   // ... and a parent whose child was written before it still heads to the child.
   r = arrange_history({row("a", "u"), row("u", std::nullopt)});
@@ -69,11 +70,15 @@ TEST(ToMarkdown, TheBranchToTheHeadWithToolCallsFencedSafely) {
   call->content.push_back(tc);
   call->status = MessageStatus::incomplete(StatusReason::Length);
   ExportedMessageRepository repo;
-  repo.messages = {row("u", std::nullopt, Role::User, "Run it"), {call, Id("u"), std::nullopt},
+  repo.messages = {row("u", std::nullopt, Role::User, "Run it"),
+                   {call, Id("u"), std::nullopt},
                    row("other", Id("u"), Role::Assistant, "not on the branch")};
   repo.head_id = "a";
   const std::string md = to_markdown(repo, "Tools");
-  EXPECT_EQ(md.rfind("# Tools\n\n## User\n\nRun it\n\n## Assistant\n\nLet me check.\n\nTool call `run`:\n\n````\n", 0), 0u)
+  EXPECT_EQ(md.rfind("# Tools\n\n## User\n\nRun it\n\n## Assistant\n\nLet me check.\n\nTool call "
+                     "`run`:\n\n````\n",
+                     0),
+            0u)
       << md;
   EXPECT_NE(md.find("Result:\n\n````\n```\nok\n````\n"), std::string::npos) << md;
   EXPECT_NE(md.find("*(incomplete: length)*"), std::string::npos) << md;

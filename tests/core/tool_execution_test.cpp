@@ -44,21 +44,24 @@ TEST(JsonSchema, AcceptsWhatMatches) {
   EXPECT_EQ(violation(Json(true), Json(3)), "ok");
   EXPECT_EQ(violation(Json::parse(R"({"type": "number"})"), Json(2)), "ok");
   EXPECT_EQ(violation(Json::parse(R"({"type": "integer"})"), Json(2.0)), "ok");
-  EXPECT_EQ(violation(Json::parse(R"({"format": "email", "title": "x"})"), Json("not an email")), "ok");
+  EXPECT_EQ(violation(Json::parse(R"({"format": "email", "title": "x"})"), Json("not an email")),
+            "ok");
 }
 
 TEST(JsonSchema, NamesTheFieldAndTheReason) {
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": 3})")),
             "field `city`: expected a string, got a number 3");
-  EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({})")), "field `city` is required but missing");
+  EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({})")),
+            "field `city` is required but missing");
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": "x", "unit": "k"})")),
             R"(field `unit`: expected one of ["c","f"], got a string "k")");
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": "x", "days": 2.5})")),
             "field `days`: expected an integer, got a number 2.5");
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": "x", "days": 9})")),
             "field `days` must be at most 7, got a number 9");
-  EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": "x", "stops": [{"name": "a"}, {}]})")),
-            "field `stops[1].name` is required but missing");
+  EXPECT_EQ(
+      violation(kWeatherSchema, Json::parse(R"({"city": "x", "stops": [{"name": "a"}, {}]})")),
+      "field `stops[1].name` is required but missing");
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": "x", "colour": "red"})")),
             "field `colour` is not an allowed field");
   EXPECT_EQ(violation(kWeatherSchema, Json::parse(R"({"city": ""})")),
@@ -78,13 +81,18 @@ TEST(JsonSchema, CombinatorsReferencesAndPatterns) {
       "note": {"type": ["string", "null"]}
     }
   })");
-  EXPECT_EQ(violation(schema, Json::parse(R"({"from": "OSL", "when": 3, "mode": "a", "tags": ["x"], "note": null})")),
-            "ok");
+  EXPECT_EQ(
+      violation(
+          schema,
+          Json::parse(R"({"from": "OSL", "when": 3, "mode": "a", "tags": ["x"], "note": null})")),
+      "ok");
   EXPECT_EQ(violation(schema, Json::parse(R"({"from": "oslo"})")),
             R"(field `from` does not match the pattern "^[A-Z]{3}$")");
-  EXPECT_NE(violation(schema, Json::parse(R"({"when": true})")).find("matches none of the allowed forms"),
-            std::string::npos);
-  EXPECT_EQ(violation(schema, Json::parse(R"({"tags": ["x", "x"]})")), "field `tags[1]` repeats item 0");
+  EXPECT_NE(
+      violation(schema, Json::parse(R"({"when": true})")).find("matches none of the allowed forms"),
+      std::string::npos);
+  EXPECT_EQ(violation(schema, Json::parse(R"({"tags": ["x", "x"]})")),
+            "field `tags[1]` repeats item 0");
   EXPECT_EQ(violation(schema, Json::parse(R"({"tags": ["a", "b", "c"]})")),
             "field `tags` allows at most 2 items, got 3");
   EXPECT_EQ(violation(schema, Json::parse(R"({"note": 1})")),
@@ -115,19 +123,23 @@ struct Tools {
     options.context.tools = {
         {"get_weather", Tool{.description = "weather",
                              .parameters = kWeatherSchema,
-                             .execute = [this](const Json& args) {
-                               ++weather_runs;
-                               return "Sunny in " + args["city"].get<std::string>();
-                             }}},
+                             .execute =
+                                 [this](const Json& args) {
+                                   ++weather_runs;
+                                   return "Sunny in " + args["city"].get<std::string>();
+                                 }}},
         {"send_email", Tool{.description = "a human tool", .type = "human"}},
-        {"fail", Tool{.execute = [](const Json&) -> Json { throw std::runtime_error("disk full"); }}},
+        {"fail",
+         Tool{.execute = [](const Json&) -> Json { throw std::runtime_error("disk full"); }}},
         {"nothing", Tool{.execute = [](const Json&) {}}},
-        {"rich", Tool{.execute = [](const Json&, const ToolInvocation& inv) {
-                        ToolOutput out(Json{{"id", inv.tool_call_id}});
-                        out.artifact = Json{{"chart", 1}};
-                        out.model_content = Json::array({Json{{"type", "text"}, {"text", "ok"}}});
-                        return out;
-                      }}},
+        {"rich",
+         Tool{.execute =
+                  [](const Json&, const ToolInvocation& inv) {
+                    ToolOutput out(Json{{"id", inv.tool_call_id}});
+                    out.artifact = Json{{"chart", 1}};
+                    out.model_content = Json::array({Json{{"type", "text"}, {"text", "ok"}}});
+                    return out;
+                  }}},
         {"off", Tool{.disabled = true, .execute = [](const Json&) { return 1; }}},
     };
   }
@@ -160,9 +172,10 @@ TEST(ExecuteToolCalls, BadArgumentsBecomeAnErrorResultTheModelSees) {
   Tools t;
   ToolCallPart not_json = call("get_weather", "c2", Json::object());
   not_json.args_text = Text(R"({"city": "Os)");
-  Content out = execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", 42}}), not_json});
-  EXPECT_EQ(t.at(out, 0).result,
-            Json("Invalid arguments for tool \"get_weather\": field `city`: expected a string, got a number 42"));
+  Content out =
+      execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", 42}}), not_json});
+  EXPECT_EQ(t.at(out, 0).result, Json("Invalid arguments for tool \"get_weather\": field `city`: "
+                                      "expected a string, got a number 42"));
   EXPECT_EQ(t.at(out, 0).is_error, true);
   ASSERT_TRUE(t.at(out, 1).result->is_string());
   EXPECT_NE(t.at(out, 1).result->get<std::string>().find("not valid JSON"), std::string::npos);
@@ -195,11 +208,12 @@ TEST(ExecuteToolCalls, ACancelledRunGivesTheCancelledResultAndRecordsNothing) {
 
 TEST(ExecuteToolCalls, ACancelDuringTheToolWins) {
   Tools t;
-  t.options.context.tools["slow"] = Tool{.execute = [&](const Json&, const ToolInvocation& inv) -> Json {
-    t.stop.request_stop();  // the user cancels while the tool works
-    EXPECT_TRUE(inv.stop_token.stop_requested());
-    return "finished anyway";
-  }};
+  t.options.context.tools["slow"] =
+      Tool{.execute = [&](const Json&, const ToolInvocation& inv) -> Json {
+        t.stop.request_stop();  // the user cancels while the tool works
+        EXPECT_TRUE(inv.stop_token.stop_requested());
+        return "finished anyway";
+      }};
   Content out = execute_tool_calls(t.options, {call("slow", "c1", Json::object())});
   EXPECT_EQ(t.at(out, 0).result, Json(kToolCancelledResult));
   EXPECT_EQ(t.at(out, 0).is_error, true);
@@ -220,8 +234,10 @@ TEST(ExecuteToolCalls, ACancelDuringTheToolWins) {
 
 TEST(ExecuteToolCalls, ACallIdRunsOnceWhateverAsksAgain) {
   Tools t;
-  Content first = execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", "Oslo"}})});
-  Content again = execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", "Oslo"}})});
+  Content first =
+      execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", "Oslo"}})});
+  Content again =
+      execute_tool_calls(t.options, {call("get_weather", "c1", Json{{"city", "Oslo"}})});
   EXPECT_EQ(t.weather_runs, 1);
   EXPECT_EQ(t.at(again, 0).result, Json("Sunny in Oslo"));
   // Without a ledger (an adapter used outside a runtime) there is nothing to remember.
@@ -239,7 +255,8 @@ TEST(ExecuteToolCalls, ASinkSeesEachResultAsItLands) {
   } sink;
   Tools t;
   execute_tool_calls(t.options,
-                     {call("get_weather", "c1", Json{{"city", "A"}}), call("get_weather", "c2", Json{{"city", "B"}})},
+                     {call("get_weather", "c1", Json{{"city", "A"}}),
+                      call("get_weather", "c2", Json{{"city", "B"}})},
                      &sink);
   ASSERT_EQ(sink.seen.size(), 2u);
   EXPECT_TRUE(sink.seen[0].content->at(0).as<ToolCallPart>().result.has_value());
@@ -274,7 +291,8 @@ TEST(ToolCallLedger, ASecondClaimWaitsForTheFirstAndTakesItsOutput) {
 
 class Tooling : public ::testing::Test {
  protected:
-  void make(ChatModelAdapter adapter, const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
+  void make(ChatModelAdapter adapter,
+            const std::function<void(ThreadRuntimeOptions&)>& tweak = {}) {
     ThreadRuntimeOptions o;
     o.chat_model = std::move(adapter);
     o.dispatcher = d->dispatcher();
@@ -318,24 +336,29 @@ TEST_F(Tooling, ARegisteredToolRunsAndTheModelAnswersFromItsResult) {
   auto registration = thread->register_tools(
       {{"get_weather", Tool{.description = "weather",
                             .parameters = kWeatherSchema,
-                            .execute = [&](const Json& a) {
-                              ++runs;
-                              return "sunny in " + a["city"].get<std::string>();
-                            }}}},
+                            .execute =
+                                [&](const Json& a) {
+                                  ++runs;
+                                  return "sunny in " + a["city"].get<std::string>();
+                                }}}},
       "Use the tools.");
   ASSERT_EQ(thread->model_context().system, "Use the tools.");
   thread->append(U("weather in Oslo?"));
   settle();
   EXPECT_EQ(calls.size(), 2u);
   EXPECT_EQ(runs, 1);
-  EXPECT_EQ(branch_string(*thread), R"([u"weather in Oslo?", a[tc(get_weather="sunny in Oslo"), "It is sunny in Oslo."]·cu])");
+  EXPECT_EQ(
+      branch_string(*thread),
+      R"([u"weather in Oslo?", a[tc(get_weather="sunny in Oslo"), "It is sunny in Oslo."]·cu])");
   EXPECT_TRUE(calls.at(1).options.context.tools.at("get_weather").execute);
 
   // A regenerate meets the same call id: the recorded result, not a second run.
   thread->reload(last()->id);
   settle();
   EXPECT_EQ(runs, 1);
-  EXPECT_EQ(branch_string(*thread), R"([u"weather in Oslo?", a[tc(get_weather="sunny in Oslo"), "It is sunny in Oslo."]·cu])");
+  EXPECT_EQ(
+      branch_string(*thread),
+      R"([u"weather in Oslo?", a[tc(get_weather="sunny in Oslo"), "It is sunny in Oslo."]·cu])");
 
   registration.unsubscribe();
   EXPECT_TRUE(thread->model_context().tools.empty());
@@ -404,8 +427,10 @@ TEST_F(Tooling, AlwaysDenyAndTheAllowAlwaysOptionKind) {
   make([&](const ChatModelRunOptions& o) -> ChatModelRunResult {
     calls.record(o);
     if (o.get_message()->content.empty()) {
-      ToolCallPart c = gated("rm", "c" + std::to_string(calls.size()), "g" + std::to_string(calls.size()));
-      c.approval.edit().options = std::vector<ApprovalOption>{{"yes-always", "allow-always"}, {"no", "reject-once"}};
+      ToolCallPart c =
+          gated("rm", "c" + std::to_string(calls.size()), "g" + std::to_string(calls.size()));
+      c.approval.edit().options =
+          std::vector<ApprovalOption>{{"yes-always", "allow-always"}, {"no", "reject-once"}};
       return RA({c});
     }
     return T("ok");
@@ -472,11 +497,13 @@ class GatedTool : public Tooling {
       const auto so_far = o.get_message()->content;
       if (!so_far.empty()) {
         const auto& c = so_far.at(0).as<ToolCallPart>();
-        sink.yield(T(c.is_error.value_or(false) ? "not deployed: " + c.result->dump() : "deployed " + c.result->dump()));
+        sink.yield(T(c.is_error.value_or(false) ? "not deployed: " + c.result->dump()
+                                                : "deployed " + c.result->dump()));
         return;
       }
       ChatModelRunResult r;
-      r.content = execute_tool_calls(o, {call("deploy", "call-" + o.assistant_message_id, Json{{"env", "prod"}})});
+      r.content = execute_tool_calls(
+          o, {call("deploy", "call-" + o.assistant_message_id, Json{{"env", "prod"}})});
       r.status = MessageStatus::requires_action();
       sink.yield(std::move(r));
     });
@@ -520,7 +547,8 @@ TEST_F(GatedTool, ADenialNeverRunsTheTool) {
   thread->respond_to_tool_approval(no);
   settle();
   EXPECT_EQ(runs, 0);
-  EXPECT_EQ(last()->content.at(1).as<TextPart>().text.view(), R"(not deployed: {"error":"not on a Friday"})");
+  EXPECT_EQ(last()->content.at(1).as<TextPart>().text.view(),
+            R"(not deployed: {"error":"not on a Friday"})");
 }
 
 TEST_F(GatedTool, CancelWhileTheApprovedToolRuns) {

@@ -108,8 +108,12 @@ class Watched final : public DictationAdapter {
       Status status() const override { return inner->status(); }
       void stop() override { inner->stop(); }
       void cancel() override { inner->cancel(); }
-      void on_speech_start(std::function<void()> cb) override { inner->on_speech_start(std::move(cb)); }
-      void on_speech(std::function<void(const DictationResult&)> cb) override { inner->on_speech(std::move(cb)); }
+      void on_speech_start(std::function<void()> cb) override {
+        inner->on_speech_start(std::move(cb));
+      }
+      void on_speech(std::function<void(const DictationResult&)> cb) override {
+        inner->on_speech(std::move(cb));
+      }
       void on_speech_end(std::function<void(const DictationResult&)> cb) override {
         inner->on_speech_end([this, cb = std::move(cb)](const DictationResult& r) {
           cb(r);
@@ -141,7 +145,8 @@ TEST_F(Dictation, TheComposerFillsWithWhatWasSaid) {
   auto d = std::make_shared<Driver>();
   dictation::PocketsphinxOptions o;
   o.wav_path = wav;
-  auto adapter = std::make_shared<Watched>(std::make_shared<dictation::PocketsphinxDictationAdapter>(o));
+  auto adapter =
+      std::make_shared<Watched>(std::make_shared<dictation::PocketsphinxDictationAdapter>(o));
   ThreadRuntimeOptions opts;
   opts.chat_model = [](const ChatModelRunOptions&) { return T("ok"); };
   opts.dispatcher = d->dispatcher();
@@ -168,7 +173,8 @@ TEST_F(Dictation, WithoutAMicrophoneTheSessionEndsWithAnError) {
   auto d = std::make_shared<Driver>();
   dictation::PocketsphinxOptions o;
   o.recorder = {"false"};  // a recorder that fails at once, like `rec` without an input device
-  auto adapter = std::make_shared<Watched>(std::make_shared<dictation::PocketsphinxDictationAdapter>(o));
+  auto adapter =
+      std::make_shared<Watched>(std::make_shared<dictation::PocketsphinxDictationAdapter>(o));
   ThreadRuntimeOptions opts;
   opts.chat_model = [](const ChatModelRunOptions&) { return T("ok"); };
   opts.dispatcher = d->dispatcher();

@@ -28,7 +28,9 @@ class RawClient {
   }
   ~RawClient() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void send(std::string_view bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), ssize_t(bytes.size())); }
+  void send(std::string_view bytes) {
+    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), ssize_t(bytes.size()));
+  }
   // Reads until `text` has arrived (true) or the server closed (false).
   bool read_until(std::string_view text) {
     while (received.find(text) == std::string::npos) {
@@ -63,7 +65,8 @@ TEST(HttpTestServer, AStreamingHandlerSendsEachPieceAsItIsWritten) {
   ASSERT_TRUE(client.connected());
   client.send("GET /events?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   ASSERT_TRUE(client.read_until("data: one\n\n"));
-  EXPECT_EQ(client.received.find("data: two"), std::string::npos) << "the second piece came before it was written";
+  EXPECT_EQ(client.received.find("data: two"), std::string::npos)
+      << "the second piece came before it was written";
   {
     std::lock_guard lock(mutex);
     go = true;
@@ -81,10 +84,12 @@ size_t collect(char* data, size_t size, size_t n, void* out) {
 TEST(HttpTestServer, ReceivesHeadersAndLargeBodiesAndAnswersWithExtraHeaders) {
   HttpTestServer server([](const HttpTestServer::Request& req) {
     HttpTestServer::Response res{201, "text/plain", std::to_string(req.body.size())};
-    res.headers.emplace_back("X-Seen", req.headers.count("x-custom") ? req.headers.at("x-custom") : "none");
+    res.headers.emplace_back("X-Seen",
+                             req.headers.count("x-custom") ? req.headers.at("x-custom") : "none");
     return res;
   });
-  const std::string body(2 * 1024 * 1024, 'a');  // large enough for curl to send Expect: 100-continue
+  const std::string body(2 * 1024 * 1024,
+                         'a');  // large enough for curl to send Expect: 100-continue
   std::string response;
   std::string headers;
   CURL* curl = curl_easy_init();
@@ -93,7 +98,8 @@ TEST(HttpTestServer, ReceivesHeadersAndLargeBodiesAndAnswersWithExtraHeaders) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 60000L);  // only a real 100 Continue lets it go on
+  curl_easy_setopt(curl, CURLOPT_EXPECT_100_TIMEOUT_MS,
+                   60000L);  // only a real 100 Continue lets it go on
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
@@ -111,7 +117,8 @@ TEST(HttpTestServer, ReceivesHeadersAndLargeBodiesAndAnswersWithExtraHeaders) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].method, "POST");
   EXPECT_EQ(requests[0].body, body);
-  EXPECT_EQ(requests[0].headers.count("expect"), 1u) << "curl did not ask for 100-continue: that path went untested";
+  EXPECT_EQ(requests[0].headers.count("expect"), 1u)
+      << "curl did not ask for 100-continue: that path went untested";
 }
 
 TEST(HttpTestServer, AThrowingHandlerAnswers500) {
@@ -127,13 +134,14 @@ TEST(HttpTestServer, AThrowingHandlerAnswers500) {
 }
 
 TEST(HttpTestServer, ShutsDownWithAnIdleClientConnected) {
-  auto server = std::make_unique<HttpTestServer>([](const HttpTestServer::Request&) { return HttpTestServer::Response{}; });
+  auto server = std::make_unique<HttpTestServer>(
+      [](const HttpTestServer::Request&) { return HttpTestServer::Response{}; });
   RawClient idle(server->port());  // connects, never sends a request
   ASSERT_TRUE(idle.connected());
   RawClient other(server->port());
   other.send("GET / HTTP/1.1\r\n\r\n");
   ASSERT_TRUE(other.read_until("\r\n\r\n"));  // the server has accepted both by now
-  server.reset();                            // returns: the idle connection does not hold it up
+  server.reset();                             // returns: the idle connection does not hold it up
   EXPECT_FALSE(idle.read_until("never"));
 }
 

@@ -19,7 +19,8 @@ TEST(RestAdapter, PostsTheBranchAndReturnsTheReply) {
   HttpTestServer server([](const HttpTestServer::Request& req) {
     const auto body = aui::Json::parse(req.body);
     const std::string last = body["messages"].back()["content"];
-    return HttpTestServer::Response{200, "application/json", aui::Json{{"text", "you said " + last}}.dump()};
+    return HttpTestServer::Response{200, "application/json",
+                                    aui::Json{{"text", "you said " + last}}.dump()};
   });
   aui::LocalRuntime rt(make_rest_adapter(server.url("/chat")));
   auto& thread = rt.thread();
@@ -56,23 +57,30 @@ TEST(RestAdapter, AServerErrorEndsTheReplyAsAnErrorAndKeepsTheUserMessage) {
 
 TEST(RestAdapter, AConnectionRefusedIsAReadableError) {
   std::string url;
-  { HttpTestServer gone([](const HttpTestServer::Request&) { return HttpTestServer::Response{}; }); url = gone.url(); }
+  {
+    HttpTestServer gone([](const HttpTestServer::Request&) { return HttpTestServer::Response{}; });
+    url = gone.url();
+  }
   aui::LocalRuntime rt(make_rest_adapter(url));
   auto done = rt.thread().append("hello");
   rt.event_loop()->run_until(done);
   const auto& status = rt.thread().messages().back()->status;
   EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error));
-  EXPECT_NE(status.error->at("message").get<std::string>().find("request failed"), std::string::npos);
+  EXPECT_NE(status.error->at("message").get<std::string>().find("request failed"),
+            std::string::npos);
 }
 
 TEST(RestAdapter, AReplyWithoutTextIsAReadableError) {
   for (const char* body : {R"({"answer": "hi"})", "not json at all"}) {
-    HttpTestServer server([&](const HttpTestServer::Request&) { return HttpTestServer::Response{200, "application/json", body}; });
+    HttpTestServer server([&](const HttpTestServer::Request&) {
+      return HttpTestServer::Response{200, "application/json", body};
+    });
     aui::LocalRuntime rt(make_rest_adapter(server.url("/chat")));
     rt.event_loop()->run_until(rt.thread().append("hello"));
     const auto& status = rt.thread().messages().back()->status;
     EXPECT_TRUE(status.is(aui::StatusType::Incomplete, aui::StatusReason::Error)) << body;
-    EXPECT_NE(status.error->at("message").get<std::string>().find("the server's reply"), std::string::npos)
+    EXPECT_NE(status.error->at("message").get<std::string>().find("the server's reply"),
+              std::string::npos)
         << status.error->dump();
   }
 }
@@ -106,7 +114,8 @@ TEST(RestAdapter, CancelAbortsTheRequestInFlight) {
   thread.cancel_run();
   rt.event_loop()->run_until(done);
   EXPECT_FALSE(done.failed());
-  EXPECT_TRUE(thread.messages().back()->status.is(aui::StatusType::Incomplete, aui::StatusReason::Cancelled));
+  EXPECT_TRUE(thread.messages().back()->status.is(aui::StatusType::Incomplete,
+                                                  aui::StatusReason::Cancelled));
   std::unique_lock lock(mutex);
   cv.wait(lock, [&] { return client_closed.has_value(); });
   EXPECT_TRUE(*client_closed) << "the adapter kept the request open after the cancel";

@@ -18,7 +18,9 @@ inline std::string run_command(const std::string& command) {
 }
 
 /// The duration in seconds, as soxi reports it.
-inline double wav_seconds(const std::string& path) { return std::stod(run_command("soxi -D '" + path + "'")); }
+inline double wav_seconds(const std::string& path) {
+  return std::stod(run_command("soxi -D '" + path + "'"));
+}
 
 /// The RMS amplitude (0..1), as `sox stat` reports it.
 inline double wav_rms(const std::string& path) {

@@ -66,7 +66,8 @@ TEST_F(Speech, SynthesisGivesAudible22kHzSamples) {
 TEST_F(Speech, AWavFileThatIsNotSilentAndGrowsWithTheText) {
   const auto short_wav = speak_to_wav("Hello.", "short.wav");
   const auto long_wav = speak_to_wav(
-      "Hello. This sentence is a good deal longer than the first one, so it takes much more time to say.",
+      "Hello. This sentence is a good deal longer than the first one, so it takes much more time "
+      "to say.",
       "long.wav");
   const double short_s = wav_seconds(short_wav), long_s = wav_seconds(long_wav);
   RecordProperty("short_seconds", std::to_string(short_s));
@@ -104,7 +105,8 @@ TEST_F(Speech, CancelStopsAPlayerThatNeverFinishes) {
   speech::EspeakOptions o;
   o.player = {"sleep", "600"};  // never reads: the pipe fills up and the writer blocks
   speech::EspeakSpeechAdapter adapter(o);
-  auto u = adapter.speak("This is a long sentence that makes far more audio than a pipe can hold at once.");
+  auto u = adapter.speak(
+      "This is a long sentence that makes far more audio than a pipe can hold at once.");
   // Wait until the audio goes to the player, then cancel.
   {
     std::mutex m;
@@ -130,7 +132,9 @@ TEST_F(Speech, ThreadSpeaksAMessageIntoAWav) {
   // Forwards to eSpeak and remembers the utterance, so the test can wait for its end.
   struct Recording final : SpeechSynthesisAdapter {
     explicit Recording(speech::EspeakOptions opt) : inner(std::move(opt)) {}
-    std::shared_ptr<Utterance> speak(const std::string& text) override { return last = inner.speak(text); }
+    std::shared_ptr<Utterance> speak(const std::string& text) override {
+      return last = inner.speak(text);
+    }
     speech::EspeakSpeechAdapter inner;
     std::shared_ptr<Utterance> last;
   };

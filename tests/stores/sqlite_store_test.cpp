@@ -2,8 +2,8 @@
 // two processes sharing one database.
 #include "aui/stores/sqlite_store.hpp"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -206,18 +206,21 @@ void exec_sql(const fs::path& db_path, const std::string& sql) {
 }
 
 /// Writes one message row the way version 1 did.
-void insert_v1_row(const fs::path& path, const std::string& thread, const ExportedMessageRepositoryItem& it) {
+void insert_v1_row(const fs::path& path, const std::string& thread,
+                   const ExportedMessageRepositoryItem& it) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, "
-                               "message, run_config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                               -1, &s, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db,
+                "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, "
+                "message, run_config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                -1, &s, nullptr),
             SQLITE_OK);
   const ThreadMessage& m = *it.message;
   const std::string role(to_string(m.role));
-  const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+  const std::string status(m.role == Role::Assistant ? to_string(m.status.type)
+                                                     : std::string_view("complete"));
   const std::string body = m.text();
   const std::string json = to_json(m).dump();
   const std::string rc = it.run_config ? to_json(*it.run_config).dump() : std::string();
@@ -239,14 +242,18 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
   TempDir dir;
   const auto path = dir.path() / "v1.db";
   exec_sql(path, schema_v1);
-  exec_sql(path, "PRAGMA journal_mode=WAL; INSERT INTO threads(remote_id, status, title, created_at, sort_at) "
-                 "VALUES ('t', 'regular', 'Old thread', 1, 1)");
+  exec_sql(
+      path,
+      "PRAGMA journal_mode=WAL; INSERT INTO threads(remote_id, status, title, created_at, sort_at) "
+      "VALUES ('t', 'regular', 'Old thread', 1, 1)");
   // Rows in an order that is neither id order nor parent order, messages of several shapes
   // (the plain one, and ones the fast reader leaves to the full one), a run config.
   RunConfig rc;
   rc.custom = Json{{"temperature", 0.5}};
-  auto rich = std::make_shared<ThreadMessage>(*assistant("b-rich", "Let me look.", MessageStatus::incomplete(
-      StatusReason::Error, Json{{"code", "x"}, {"message", "it broke"}}), 3));
+  auto rich = std::make_shared<ThreadMessage>(*assistant(
+      "b-rich", "Let me look.",
+      MessageStatus::incomplete(StatusReason::Error, Json{{"code", "x"}, {"message", "it broke"}}),
+      3));
   ToolCallPart call;
   call.tool_call_id = "c1";
   call.tool_name = "search";
@@ -264,7 +271,8 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
   with_attachment->attachments.push_back(a);
   const std::vector<ExportedMessageRepositoryItem> rows = {
       item(user("z-first", "Bonjour", 1)),
-      item(assistant("m-reply", "Salut !", MessageStatus::complete(StatusReason::Stop), 2), "z-first", rc),
+      item(assistant("m-reply", "Salut !", MessageStatus::complete(StatusReason::Stop), 2),
+           "z-first", rc),
       item(rich, "m-reply"),
       item(with_attachment, "b-rich"),
       item(assistant("a-last", "Done.", MessageStatus::complete(StatusReason::Stop), 5), "c-att"),
@@ -273,7 +281,8 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
 
   auto store = SqliteStore::open(SqliteStoreOptions{path});
   EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
-  EXPECT_EQ(query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_by_thread'"), "1");
+  EXPECT_EQ(query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_by_thread'"),
+            "1");
   EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
   const auto loaded = store->history("t")->load();
   ASSERT_EQ(loaded.messages.size(), rows.size());
@@ -301,13 +310,15 @@ TEST(SqliteStoreSchema, AThreadLoadsInWriteOrderWithoutASort) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "EXPLAIN QUERY PLAN SELECT id, parent_id, message, run_config FROM messages "
-                               "WHERE thread_id = ?1 ORDER BY seq",
-                               -1, &s, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db,
+                "EXPLAIN QUERY PLAN SELECT id, parent_id, message, run_config FROM messages "
+                "WHERE thread_id = ?1 ORDER BY seq",
+                -1, &s, nullptr),
             SQLITE_OK);
   std::string plan;
-  while (sqlite3_step(s) == SQLITE_ROW) plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 3))) + "\n";
+  while (sqlite3_step(s) == SQLITE_ROW)
+    plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 3))) + "\n";
   sqlite3_finalize(s);
   sqlite3_close(db);
   EXPECT_NE(plan.find("messages_by_thread"), std::string::npos) << plan;
@@ -334,7 +345,9 @@ TEST(SqliteStoreSchema, ACorruptStoredMessageIsAStorageErrorNamingIt) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     sqlite3_stmt* s = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE messages SET message = ?1 WHERE id = 'u1'", -1, &s, nullptr), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_prepare_v2(db, "UPDATE messages SET message = ?1 WHERE id = 'u1'", -1, &s, nullptr),
+        SQLITE_OK);
     sqlite3_bind_text(s, 1, bad.data(), static_cast<int>(bad.size()), SQLITE_TRANSIENT);
     EXPECT_EQ(sqlite3_step(s), SQLITE_DONE);
     sqlite3_finalize(s);
@@ -387,7 +400,8 @@ TEST(SqliteStoreBadFiles, ACorruptDatabase) {
     SqliteStoreOptions o;
     o.path = path;
     auto store = SqliteStore::open(o);
-    for (int i = 0; i < 50; ++i) store->history("t")->append(item(user("u" + std::to_string(i), "text " + std::to_string(i))));
+    for (int i = 0; i < 50; ++i)
+      store->history("t")->append(item(user("u" + std::to_string(i), "text " + std::to_string(i))));
   }
   // Keep the header (so SQLite still recognises the file) and scribble over the schema page and
   // everything after it.
@@ -431,7 +445,8 @@ TEST(SqliteStoreBadFiles, ADatabaseOfAnotherProgram) {
 TEST(SqliteStoreBadFiles, APathThatCannotBeCreated) {
   TempDir dir;
   write_file(dir.path() / "plain-file", "I am a file");
-  expect_storage_error(dir.path() / "plain-file" / "aui" / "aui.db");  // a file where a directory must be
+  expect_storage_error(dir.path() / "plain-file" / "aui" /
+                       "aui.db");  // a file where a directory must be
   fs::create_directories(dir.path() / "a-directory");
   expect_storage_error(dir.path() / "a-directory", "is a directory");
   EXPECT_EQ(read_file(dir.path() / "plain-file"), "I am a file");
@@ -451,8 +466,9 @@ TEST(SqliteStoreBadFiles, AnUnreadableDirectory) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const std::vector<std::string> args = {"/usr/sbin/runuser", "-u", "nobody", "--", AUI_SQLITE_WRITER,
-                                           (locked / "aui.db").string(), "t", "a", "1"};
+    const std::vector<std::string> args = {
+        "/usr/sbin/runuser",          "-u", "nobody", "--", AUI_SQLITE_WRITER,
+        (locked / "aui.db").string(), "t",  "a",      "1"};
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -461,7 +477,9 @@ TEST(SqliteStoreBadFiles, AnUnreadableDirectory) {
     posix_spawn_file_actions_destroy(&actions);
     EXPECT_EQ(wait_exit(pid), 1);
     const std::string printed = read_file(err);
-    EXPECT_NE(printed.find("Storage: sqlite store " + (locked / "aui.db").string()), std::string::npos) << printed;
+    EXPECT_NE(printed.find("Storage: sqlite store " + (locked / "aui.db").string()),
+              std::string::npos)
+        << printed;
   }
   fs::permissions(locked, fs::perms::owner_all);
   EXPECT_TRUE(fs::is_empty(locked)) << "nothing was created";
@@ -469,7 +487,8 @@ TEST(SqliteStoreBadFiles, AnUnreadableDirectory) {
 
 TEST(SqliteStoreBadFiles, AStoreThatFailedToOpenLeavesOthersUsable) {
   TempDir dir;
-  write_file(dir.path() / "bad.db", "garbage garbage garbage garbage garbage garbage garbage garbage garbage");
+  write_file(dir.path() / "bad.db",
+             "garbage garbage garbage garbage garbage garbage garbage garbage garbage");
   expect_storage_error(dir.path() / "bad.db");
   SqliteStoreOptions o;
   o.path = dir.path() / "good.db";
@@ -490,7 +509,8 @@ TEST(SqliteStore, TwoProcessesWritingToOneFileNeitherFailNorCorruptIt) {
   o.path = path;
   o.recover_interrupted = false;
   auto store = SqliteStore::open(o);
-  for (int i = 0; i < n; ++i) store->history("shared")->append(item(user("c" + std::to_string(i), "written by c")));
+  for (int i = 0; i < n; ++i)
+    store->history("shared")->append(item(user("c" + std::to_string(i), "written by c")));
   EXPECT_EQ(wait_exit(a), 0);
   EXPECT_EQ(wait_exit(b), 0);
   EXPECT_EQ(store->history("shared")->load().messages.size(), 3u * n);

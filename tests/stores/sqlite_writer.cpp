@@ -1,5 +1,5 @@
-// Writes messages into a SQLite store from its own process: sqlite_writer <db> <thread> <prefix> <n>.
-// The stores tests run two of these at once against one file.
+// Writes messages into a SQLite store from its own process: sqlite_writer <db> <thread> <prefix>
+// <n>. The stores tests run two of these at once against one file.
 #include <cstdlib>
 #include <iostream>
 #include <string>

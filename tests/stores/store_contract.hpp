@@ -37,7 +37,8 @@ inline MessagePtr user(const std::string& id, const std::string& text, int t = 0
   return m;
 }
 
-inline MessagePtr assistant(const std::string& id, const std::string& text, MessageStatus status, int t = 0) {
+inline MessagePtr assistant(const std::string& id, const std::string& text, MessageStatus status,
+                            int t = 0) {
   auto m = std::make_shared<ThreadMessage>();
   m->id = id;
   m->role = Role::Assistant;
@@ -91,7 +92,8 @@ TYPED_TEST_P(StoreContract, InitializeCreatesARegularThreadFoundByRemoteOrLocalI
   const auto r = store->initialize("__LOCALID_abc");
   EXPECT_FALSE(r.remote_id.empty());
   EXPECT_NE(r.remote_id, "__LOCALID_abc");
-  EXPECT_EQ(store->initialize("__LOCALID_abc").remote_id, r.remote_id) << "initialize is idempotent";
+  EXPECT_EQ(store->initialize("__LOCALID_abc").remote_id, r.remote_id)
+      << "initialize is idempotent";
   const auto by_remote = store->fetch(r.remote_id);
   EXPECT_EQ(by_remote.remote_id, r.remote_id);
   EXPECT_EQ(by_remote.status, ThreadStatus::Regular);
@@ -115,7 +117,8 @@ TYPED_TEST_P(StoreContract, RenameArchiveUnarchiveAndCustomPersist) {
     EXPECT_EQ(m.title, "Trip to Lisbon");
     EXPECT_EQ(m.status, ThreadStatus::Archived);
     ASSERT_TRUE(m.custom);
-    EXPECT_EQ(*m.custom, (Json{{"color", "blue"}, {"n", 3}})) << "custom survives rename and archive";
+    EXPECT_EQ(*m.custom, (Json{{"color", "blue"}, {"n", 3}}))
+        << "custom survives rename and archive";
   }
   store->unarchive(id);
   EXPECT_EQ(store->fetch(id).status, ThreadStatus::Regular);
@@ -124,7 +127,8 @@ TYPED_TEST_P(StoreContract, RenameArchiveUnarchiveAndCustomPersist) {
   EXPECT_EQ(error_kind([&] { store->rename("missing", "x"); }), ErrorKind::ThreadNotFound);
   EXPECT_EQ(error_kind([&] { store->archive("missing"); }), ErrorKind::ThreadNotFound);
   EXPECT_EQ(error_kind([&] { store->unarchive("missing"); }), ErrorKind::ThreadNotFound);
-  EXPECT_EQ(error_kind([&] { store->update_custom("missing", Json::object()); }), ErrorKind::ThreadNotFound);
+  EXPECT_EQ(error_kind([&] { store->update_custom("missing", Json::object()); }),
+            ErrorKind::ThreadNotFound);
   EXPECT_EQ(error_kind([&] { store->remove("missing"); }), ErrorKind::ThreadNotFound);
 }
 
@@ -144,7 +148,8 @@ TYPED_TEST_P(StoreContract, ListIsNewestFirstInPagesWithoutGapsOrRepeats) {
     for (const auto& t : page.threads) seen.push_back(t.remote_id);
     cursor = page.next_cursor;
   } while (cursor && !cursor->empty() && pages < 10);
-  EXPECT_EQ(seen, (std::vector<std::string>{"thread4", "thread3", "thread2", "thread1", "thread0"}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"thread4", "thread3", "thread2", "thread1", "thread0"}));
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(store->fetch("thread3").last_message_at, at(30));
   EXPECT_EQ(error_kind([&] { store->list(std::string("garbage")); }), ErrorKind::InvalidArgument);
@@ -197,7 +202,8 @@ TYPED_TEST_P(StoreContract, AppendAndUpdateAreUpsertsByMessageId) {
   auto store = this->factory.make();
   auto h = store->history("t");
   h->append(item(user("u1", "hi")));
-  h->update(item(assistant("a1", "Hel", MessageStatus::requires_action()), "u1"));  // unknown id: inserted
+  h->update(item(assistant("a1", "Hel", MessageStatus::requires_action()),
+                 "u1"));  // unknown id: inserted
   h->update(item(assistant("a1", "Hello", MessageStatus::complete()), "u1"));
   h->append(item(user("u1", "hi there")));  // known id: replaced
   const auto loaded = store->history("t")->load();
@@ -214,9 +220,11 @@ TYPED_TEST_P(StoreContract, ALateRunningCheckpointNeverUndoesTheEndOfARun) {
   auto h = store->history("t");
   h->append(item(user("u1", "hi")));
   h->update(item(assistant("a1", "Hel", MessageStatus::running()), "u1"));
-  h->update(item(assistant("a1", "Hello wor", MessageStatus::running()), "u1"));  // running over running
+  h->update(
+      item(assistant("a1", "Hello wor", MessageStatus::running()), "u1"));  // running over running
   EXPECT_EQ(store->history("t")->load().messages[1].message->text(), "Hello wor");
-  h->append(item(assistant("a1", "Hello world", MessageStatus::complete(StatusReason::Stop)), "u1"));
+  h->append(
+      item(assistant("a1", "Hello world", MessageStatus::complete(StatusReason::Stop)), "u1"));
   h->update(item(assistant("a1", "Hello wor", MessageStatus::running()), "u1"));  // late checkpoint
   auto loaded = store->history("t")->load();
   EXPECT_EQ(loaded.messages[1].message->text(), "Hello world");
@@ -265,7 +273,8 @@ TYPED_TEST_P(StoreContract, DeletingAMessageMovesItsChildrenUp) {
 TYPED_TEST_P(StoreContract, AChildWrittenBeforeItsParentLoadsAfterIt) {
   auto store = this->factory.make();
   auto h = store->history("t");
-  h->update(item(assistant("a1", "streaming", MessageStatus::running()), "u1"));  // checkpoint raced ahead
+  h->update(item(assistant("a1", "streaming", MessageStatus::running()),
+                 "u1"));  // checkpoint raced ahead
   h->append(item(user("u1", "question")));
   h->append(item(user("x1", "orphan"), "missing"));
   const auto loaded = h->load();
@@ -276,8 +285,9 @@ TYPED_TEST_P(StoreContract, AChildWrittenBeforeItsParentLoadsAfterIt) {
 TYPED_TEST_P(StoreContract, SearchFindsWordsAcrossThreads) {
   auto store = this->factory.make();
   store->history("t1")->append(item(user("u1", "How do I bake sourdough bread at home?")));
-  store->history("t1")->append(item(assistant("a1", "Feed the starter, then bake at 250 degrees.",
-                                              MessageStatus::complete()), "u1"));
+  store->history("t1")->append(item(
+      assistant("a1", "Feed the starter, then bake at 250 degrees.", MessageStatus::complete()),
+      "u1"));
   store->history("t2")->append(item(user("u2", "Which bread goes with soup?")));
   store->history("t2")->append(item(user("u3", "Nothing about that here")));
 
@@ -363,7 +373,8 @@ TYPED_TEST_P(StoreContract, TwoConnectionsWritingAtOnceLoseNothing) {
   constexpr int n = 150;
   auto writer = [](std::shared_ptr<ThreadStore> store, std::string prefix) {
     auto h = store->history("shared");
-    for (int i = 0; i < n; ++i) h->append(item(user(prefix + std::to_string(i), "message " + std::to_string(i))));
+    for (int i = 0; i < n; ++i)
+      h->append(item(user(prefix + std::to_string(i), "message " + std::to_string(i))));
   };
   std::thread a(writer, first, "a");
   std::thread b(writer, second, "b");
@@ -380,11 +391,15 @@ TYPED_TEST_P(StoreContract, AnImportedExportComesBackTheSame) {
       {"messages",
        Json::array({{{"parentId", nullptr},
                      {"message",
-                      {{"id", "u"}, {"role", "user"}, {"createdAt", "2026-03-01T12:00:00.000Z"},
+                      {{"id", "u"},
+                       {"role", "user"},
+                       {"createdAt", "2026-03-01T12:00:00.000Z"},
                        {"content", Json::array({{{"type", "text"}, {"text", "hello"}}})}}}},
                     {{"parentId", "u"},
                      {"message",
-                      {{"id", "b"}, {"role", "assistant"}, {"createdAt", "2026-03-01T12:00:01.000Z"},
+                      {{"id", "b"},
+                       {"role", "assistant"},
+                       {"createdAt", "2026-03-01T12:00:01.000Z"},
                        {"content", Json::array({{{"type", "text"}, {"text", "hi!"}}})},
                        {"status", {{"type", "complete"}, {"reason", "stop"}}}}}}})}};
   store->import_thread("imported", repository_from_json(exported));
@@ -395,16 +410,15 @@ TYPED_TEST_P(StoreContract, AnImportedExportComesBackTheSame) {
   EXPECT_EQ(store->fetch("imported").last_message_at, parse_timestamp("2026-03-01T12:00:01.000Z"));
 }
 
-REGISTER_TYPED_TEST_SUITE_P(StoreContract, AnImportedExportComesBackTheSame, EmptyStoreListsNothingAndUnknownThreadLoadsEmpty,
-                            InitializeCreatesARegularThreadFoundByRemoteOrLocalId,
-                            RenameArchiveUnarchiveAndCustomPersist,
-                            ListIsNewestFirstInPagesWithoutGapsOrRepeats,
-                            TheWholeTreeWithBranchesSurvivesARestart, AppendAndUpdateAreUpsertsByMessageId,
-                            ALateRunningCheckpointNeverUndoesTheEndOfARun,
-                            ARunningReplyLeftByACrashIsIncompleteAfterRestart,
-                            DeletingAMessageMovesItsChildrenUp, AChildWrittenBeforeItsParentLoadsAfterIt,
-                            SearchFindsWordsAcrossThreads, MarkdownExportShowsTheCurrentBranchUnderTheTitle,
-                            GenerateTitleUsesTheFirstUserLineAndStoresIt, AGeneratedTitleNeverReplacesOneTheUserGave,
-                            TwoConnectionsWritingAtOnceLoseNothing);
+REGISTER_TYPED_TEST_SUITE_P(
+    StoreContract, AnImportedExportComesBackTheSame,
+    EmptyStoreListsNothingAndUnknownThreadLoadsEmpty,
+    InitializeCreatesARegularThreadFoundByRemoteOrLocalId, RenameArchiveUnarchiveAndCustomPersist,
+    ListIsNewestFirstInPagesWithoutGapsOrRepeats, TheWholeTreeWithBranchesSurvivesARestart,
+    AppendAndUpdateAreUpsertsByMessageId, ALateRunningCheckpointNeverUndoesTheEndOfARun,
+    ARunningReplyLeftByACrashIsIncompleteAfterRestart, DeletingAMessageMovesItsChildrenUp,
+    AChildWrittenBeforeItsParentLoadsAfterIt, SearchFindsWordsAcrossThreads,
+    MarkdownExportShowsTheCurrentBranchUnderTheTitle, GenerateTitleUsesTheFirstUserLineAndStoresIt,
+    AGeneratedTitleNeverReplacesOneTheUserGave, TwoConnectionsWritingAtOnceLoseNothing);
 
 }  // namespace aui::store_testing

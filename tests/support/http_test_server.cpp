@@ -45,7 +45,8 @@ const char* reason(int status) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -65,7 +66,9 @@ std::string serialize(const HttpTestServer::Response& res) {
 
 }  // namespace
 
-bool HttpTestServer::Connection::write(std::string_view bytes) { return !closed_ && write_all(fd_, bytes); }
+bool HttpTestServer::Connection::write(std::string_view bytes) {
+  return !closed_ && write_all(fd_, bytes);
+}
 
 void HttpTestServer::Connection::close() {
   if (closed_) return;
@@ -77,7 +80,8 @@ bool HttpTestServer::Connection::wait_for_client_close(std::chrono::milliseconds
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[4096];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() < 0) return false;
     pollfd p{fd_, POLLIN | POLLRDHUP, 0};
     const int rc = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -92,7 +96,9 @@ bool HttpTestServer::Connection::wait_for_client_close(std::chrono::milliseconds
 }
 
 HttpTestServer::HttpTestServer(Handler handler) : handler_(std::move(handler)) { start(); }
-HttpTestServer::HttpTestServer(StreamHandler handler) : stream_handler_(std::move(handler)) { start(); }
+HttpTestServer::HttpTestServer(StreamHandler handler) : stream_handler_(std::move(handler)) {
+  start();
+}
 
 void HttpTestServer::start() {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -103,7 +109,8 @@ void HttpTestServer::start() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;  // the kernel picks a free port
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0) {
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 16) != 0) {
     ::close(listen_fd_);
     throw std::runtime_error("bind/listen on 127.0.0.1 failed");
   }
@@ -190,7 +197,8 @@ void HttpTestServer::serve(int fd) {
   const auto sp1 = request_line.find(' ');
   const auto sp2 = request_line.find(' ', sp1 == std::string::npos ? sp1 : sp1 + 1);
   req.method = request_line.substr(0, sp1);
-  if (sp1 != std::string::npos) req.path = request_line.substr(sp1 + 1, sp2 == std::string::npos ? sp2 : sp2 - sp1 - 1);
+  if (sp1 != std::string::npos)
+    req.path = request_line.substr(sp1 + 1, sp2 == std::string::npos ? sp2 : sp2 - sp1 - 1);
   for (std::size_t pos = line_end + 2; pos < head.size();) {
     const std::size_t eol = std::min(head.find("\r\n", pos), head.size());
     const std::string line = head.substr(pos, eol - pos);
@@ -200,8 +208,10 @@ void HttpTestServer::serve(int fd) {
     pos = eol + 2;
   }
   std::size_t length = 0;
-  if (auto it = req.headers.find("content-length"); it != req.headers.end()) length = std::stoul(it->second);
-  if (auto it = req.headers.find("expect"); it != req.headers.end() && lower(it->second) == "100-continue") {
+  if (auto it = req.headers.find("content-length"); it != req.headers.end())
+    length = std::stoul(it->second);
+  if (auto it = req.headers.find("expect");
+      it != req.headers.end() && lower(it->second) == "100-continue") {
     write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
   }
   data.erase(0, header_end + 4);

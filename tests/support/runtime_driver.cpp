@@ -16,7 +16,8 @@ void Driver::Queue::post(std::function<void()> task) {
   d_.cv_.notify_all();
 }
 
-bool Driver::Queue::post_after(std::chrono::steady_clock::duration delay, std::function<void()> task) {
+bool Driver::Queue::post_after(std::chrono::steady_clock::duration delay,
+                               std::function<void()> task) {
   std::lock_guard lock(d_.mutex_);
   if (!d_.timers_enabled_) return false;
   d_.timers_.emplace(d_.now_ + delay, std::move(task));  // equal due times keep posting order
@@ -66,7 +67,8 @@ void Driver::Workers::execute(std::function<void()> job) {
   });
 }
 
-Driver::Driver() : queue_(std::make_shared<Queue>(*this)), workers_(std::make_shared<Workers>(*this)) {}
+Driver::Driver()
+    : queue_(std::make_shared<Queue>(*this)), workers_(std::make_shared<Workers>(*this)) {}
 
 Driver::~Driver() {
   // Workers still parked on a gate the test never opened would block forever: tests release
@@ -98,7 +100,8 @@ void Driver::settle() {
     {
       std::unique_lock lock(mutex_);
       // Deadlock guard only: a test that is correct never waits this long.
-      const bool progressed = cv_.wait_for(lock, std::chrono::seconds(10), [&] { return !tasks_.empty() || busy_ == 0; });
+      const bool progressed = cv_.wait_for(lock, std::chrono::seconds(10),
+                                           [&] { return !tasks_.empty() || busy_ == 0; });
       if (!progressed) {
         ADD_FAILURE() << "settle(): nothing happened for 10 s (a worker is stuck)";
         return;

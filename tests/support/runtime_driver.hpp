@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -123,7 +123,8 @@ ToolCallPart TC(const std::string& name, const std::string& id);
 ChatModelRunResult RA(Content parts);
 Approval GATE(const std::string& id);
 AppendMessage U(const std::string& text);
-AppendMessage U(const std::string& text, const Id& parent, std::optional<bool> start_run = std::nullopt);
+AppendMessage U(const std::string& text, const Id& parent,
+                std::optional<bool> start_run = std::nullopt);
 
 /// `[u"hi", a"Hello"·cu]`: the current branch in the scenario notation, for assertions.
 std::string branch_string(const ThreadRuntime& thread);

@@ -34,7 +34,8 @@ class TextAttachmentAdapter final : public AttachmentAdapter {
  public:
   explicit TextAttachmentAdapter(std::size_t max_bytes = 512 * 1024);
   std::string accept() const override;
-  Attachment add(const HostFile& file, const std::function<void(const Attachment&)>& progress) override;
+  Attachment add(const HostFile& file,
+                 const std::function<void(const Attachment&)>& progress) override;
   Attachment send(const Attachment& pending) override;
   void remove(const Attachment& attachment) override;
 
@@ -49,7 +50,8 @@ class ImageAttachmentAdapter final : public AttachmentAdapter {
  public:
   explicit ImageAttachmentAdapter(std::size_t max_bytes = 10 * 1024 * 1024);
   std::string accept() const override;
-  Attachment add(const HostFile& file, const std::function<void(const Attachment&)>& progress) override;
+  Attachment add(const HostFile& file,
+                 const std::function<void(const Attachment&)>& progress) override;
   Attachment send(const Attachment& pending) override;
   void remove(const Attachment& attachment) override;
 
@@ -65,7 +67,8 @@ class CompositeAttachmentAdapter final : public AttachmentAdapter {
   explicit CompositeAttachmentAdapter(std::vector<std::shared_ptr<AttachmentAdapter>> adapters);
   /// The adapters' patterns joined by commas ("*" if one accepts everything).
   std::string accept() const override;
-  Attachment add(const HostFile& file, const std::function<void(const Attachment&)>& progress) override;
+  Attachment add(const HostFile& file,
+                 const std::function<void(const Attachment&)>& progress) override;
   Attachment send(const Attachment& pending) override;
   void remove(const Attachment& attachment) override;
 

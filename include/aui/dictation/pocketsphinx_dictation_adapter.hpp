@@ -22,8 +22,8 @@ struct PocketsphinxOptions {
   /// The program that records from the default input: it writes raw signed 16-bit mono samples
   /// at 16 kHz to standard output. The default is sox's `rec`. A recorder that is missing or
   /// fails (no microphone) ends the session with error() set.
-  std::vector<std::string> recorder = {"rec", "-q", "-t", "raw", "-r", "16000", "-e", "signed",
-                                       "-b", "16", "-c", "1", "-"};
+  std::vector<std::string> recorder = {"rec",    "-q", "-t", "raw", "-r", "16000", "-e",
+                                       "signed", "-b", "16", "-c",  "1",  "-"};
 };
 
 /// Mono 16-bit samples at 16 kHz, what the recogniser takes.

@@ -16,7 +16,9 @@ namespace aui::speech {
 struct PcmAudio {
   int sample_rate = 0;
   std::vector<std::int16_t> samples{};
-  double seconds() const { return sample_rate ? static_cast<double>(samples.size()) / sample_rate : 0.0; }
+  double seconds() const {
+    return sample_rate ? static_cast<double>(samples.size()) / sample_rate : 0.0;
+  }
 };
 
 struct EspeakOptions {
@@ -29,8 +31,8 @@ struct EspeakOptions {
   /// The program that plays to the default output: it gets raw signed 16-bit mono samples on
   /// standard input. The default is sox's `play`. A player that is missing or exits with an
   /// error (no sound card) ends the utterance with reason Error; it never hangs the runtime.
-  std::vector<std::string> player = {"play", "-q", "-t", "raw", "-r", "{rate}", "-e", "signed",
-                                     "-b", "16", "-c", "1", "-"};
+  std::vector<std::string> player = {"play",   "-q", "-t", "raw", "-r", "{rate}", "-e",
+                                     "signed", "-b", "16", "-c",  "1",  "-"};
 };
 
 /// Synthesises `text` into samples (blocking). `cancelled`, when given, is polled during the

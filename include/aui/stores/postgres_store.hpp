@@ -50,7 +50,8 @@ class PostgresStore final : public ThreadStore {
   std::vector<ThreadSearchHit> search(const std::string& query, std::size_t limit = 20) override;
   std::size_t recover_interrupted() override;
   std::vector<ExportedMessageRepositoryItem> read_messages(const std::string& remote_id) override;
-  void write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) override;
+  void write_message(const std::string& remote_id,
+                     const ExportedMessageRepositoryItem& item) override;
   void delete_messages(const std::string& remote_id, const std::vector<Id>& ids) override;
   std::string title_unless_titled(const std::string& remote_id, const std::string& title) override;
 

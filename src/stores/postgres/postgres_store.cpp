@@ -49,7 +49,10 @@ class Result {
   Result(const Result&) = delete;
   int rows() const { return PQntuples(r_); }
   bool is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-  std::string text(int row, int col) const { return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))); }
+  std::string text(int row, int col) const {
+    return std::string(PQgetvalue(r_, row, col),
+                       static_cast<std::size_t>(PQgetlength(r_, row, col)));
+  }
   std::optional<std::string> opt_text(int row, int col) const {
     if (is_null(row, col)) return std::nullopt;
     return text(row, col);
@@ -107,7 +110,8 @@ struct PostgresStore::Impl {
     }
     // Notices (e.g. "text-search query doesn't contain lexemes") are not errors: keep them off
     // standard error.
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
     // Timestamps and text are exchanged as text in UTF-8, whatever the server's defaults.
     PQsetClientEncoding(conn, "UTF8");
   }
@@ -117,8 +121,8 @@ struct PostgresStore::Impl {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    Result r(PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                          nullptr, 0));
+    Result r(PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0));
     return check(std::move(r), what);
   }
 
@@ -158,20 +162,25 @@ struct PostgresStore::Impl {
   void migrate() {
     transaction("cannot migrate the schema", [&] {
       // Instances starting together queue here; each step is applied once.
-      exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"aui-schema:" + options.schema}, "cannot lock the schema");
+      exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"aui-schema:" + options.schema},
+           "cannot lock the schema");
       int version = 0;
-      Result exists = exec("SELECT to_regclass($1) IS NOT NULL", {s + "aui_schema"}, "cannot read the schema version");
+      Result exists = exec("SELECT to_regclass($1) IS NOT NULL", {s + "aui_schema"},
+                           "cannot read the schema version");
       if (exists.text(0, 0) == "t") {
-        Result v = exec(sql("SELECT coalesce(max(version), 0) FROM @aui_schema"), {}, "cannot read the schema version");
+        Result v = exec(sql("SELECT coalesce(max(version), 0) FROM @aui_schema"), {},
+                        "cannot read the schema version");
         version = static_cast<int>(v.integer(0, 0));
       }
       if (version > schema_version) {
-        throw Error(ErrorKind::Storage, where + ": the database has schema version " + std::to_string(version) +
-                                            ", newer than this build knows (" + std::to_string(schema_version) +
-                                            "); it was left untouched");
+        throw Error(ErrorKind::Storage,
+                    where + ": the database has schema version " + std::to_string(version) +
+                        ", newer than this build knows (" + std::to_string(schema_version) +
+                        "); it was left untouched");
       }
       if (version < 1) {
-        exec_script("CREATE SCHEMA IF NOT EXISTS \"" + options.schema + "\"", "cannot create the schema");
+        exec_script("CREATE SCHEMA IF NOT EXISTS \"" + options.schema + "\"",
+                    "cannot create the schema");
         exec_script(sql(R"sql(
 CREATE TABLE @aui_schema(version integer NOT NULL);
 CREATE TABLE @threads(
@@ -204,7 +213,8 @@ CREATE INDEX ON @messages(status) WHERE status = 'running';
 CREATE INDEX ON @messages(thread_id, parent_id);
 CREATE INDEX ON @messages USING gin(tsv);
 INSERT INTO @aui_schema(version) VALUES (1);
-)sql"), "cannot create the schema");
+)sql"),
+                    "cannot create the schema");
       }
     });
   }
@@ -215,14 +225,17 @@ INSERT INTO @aui_schema(version) VALUES (1);
     m.external_id = r.opt_text(row, 1);
     m.status = r.text(row, 2) == "archived" ? ThreadStatus::Archived : ThreadStatus::Regular;
     m.title = r.opt_text(row, 3);
-    if (auto custom = r.opt_text(row, 4)) m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
+    if (auto custom = r.opt_text(row, 4))
+      m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
     if (!r.is_null(row, 5)) m.last_message_at = from_millis(r.integer(row, 5));
     return m;
   }
 
-  void update_thread(const char* tmpl, std::vector<Param> params, const std::string& remote_id, const char* what) {
+  void update_thread(const char* tmpl, std::vector<Param> params, const std::string& remote_id,
+                     const char* what) {
     Result r = exec(sql(tmpl), params, what);
-    if (r.affected() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    if (r.affected() == 0)
+      throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
   }
 };
 
@@ -234,10 +247,12 @@ std::shared_ptr<PostgresStore> PostgresStore::open(PostgresStoreOptions options)
   impl->options = std::move(options);
   const std::string& schema = impl->options.schema;
   bool valid = !schema.empty() && schema.size() < 60 && !(schema[0] >= '0' && schema[0] <= '9');
-  for (char c : schema) valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  for (char c : schema)
+    valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   if (!valid) {
-    throw Error(ErrorKind::InvalidArgument, "postgres store: schema \"" + schema +
-                                                "\" must be lower-case letters, digits and _ (not starting with a digit)");
+    throw Error(ErrorKind::InvalidArgument,
+                "postgres store: schema \"" + schema +
+                    "\" must be lower-case letters, digits and _ (not starting with a digit)");
   }
   impl->s = "\"" + schema + "\".";
   impl->where = describe(impl->options.conninfo, schema);
@@ -249,18 +264,21 @@ std::shared_ptr<PostgresStore> PostgresStore::open(PostgresStoreOptions options)
   return store;
 }
 
-const char* const thread_columns_pg = "remote_id, external_id, status, title, custom, last_message_at";
+const char* const thread_columns_pg =
+    "remote_id, external_id, status, title, custom, last_message_at";
 
 std::vector<ThreadSearchHit> PostgresStore::search(const std::string& query, std::size_t limit) {
   std::vector<ThreadSearchHit> hits;
   if (query.find_first_not_of(" \t\r\n") == std::string::npos || limit == 0) return hits;
   std::lock_guard lock(impl_->mutex);
   // plainto_tsquery: the words ANDed, punctuation ignored, so nothing typed is query syntax.
-  Result r = impl_->exec(impl_->sql("SELECT m.thread_id, m.id, "
-                                    "ts_headline('simple', m.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=6') "
-                                    "FROM @messages m, plainto_tsquery('simple', $1) q WHERE m.tsv @@ q "
-                                    "ORDER BY ts_rank(m.tsv, q) DESC, m.seq DESC LIMIT $2"),
-                         {query, std::to_string(limit)}, "cannot search");
+  Result r = impl_->exec(
+      impl_->sql(
+          "SELECT m.thread_id, m.id, "
+          "ts_headline('simple', m.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=6') "
+          "FROM @messages m, plainto_tsquery('simple', $1) q WHERE m.tsv @@ q "
+          "ORDER BY ts_rank(m.tsv, q) DESC, m.seq DESC LIMIT $2"),
+      {query, std::to_string(limit)}, "cannot search");
   for (int i = 0; i < r.rows(); ++i) hits.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2)});
   return hits;
 }
@@ -268,31 +286,38 @@ std::vector<ThreadSearchHit> PostgresStore::search(const std::string& query, std
 std::size_t PostgresStore::recover_interrupted() {
   std::lock_guard lock(impl_->mutex);
   return impl_->transaction("cannot recover interrupted messages", [&] {
-    Result rows = impl_->exec(impl_->sql("SELECT seq, message FROM @messages WHERE status = 'running' FOR UPDATE"), {},
-                              "cannot recover interrupted messages");
+    Result rows = impl_->exec(
+        impl_->sql("SELECT seq, message FROM @messages WHERE status = 'running' FOR UPDATE"), {},
+        "cannot recover interrupted messages");
     for (int i = 0; i < rows.rows(); ++i) {
-      const auto message = mark_interrupted(message_from_json_text(rows.text(i, 1), impl_->where + " message"));
-      impl_->exec(impl_->sql("UPDATE @messages SET status = $2, message = $3 WHERE seq = $1"),
-                  {rows.text(i, 0), std::string(to_string(message.status.type)), to_json(message).dump()},
-                  "cannot recover interrupted messages");
+      const auto message =
+          mark_interrupted(message_from_json_text(rows.text(i, 1), impl_->where + " message"));
+      impl_->exec(
+          impl_->sql("UPDATE @messages SET status = $2, message = $3 WHERE seq = $1"),
+          {rows.text(i, 0), std::string(to_string(message.status.type)), to_json(message).dump()},
+          "cannot recover interrupted messages");
     }
     return static_cast<std::size_t>(rows.rows());
   });
 }
 
-std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(const std::string& remote_id) {
+std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(
+    const std::string& remote_id) {
   std::vector<ExportedMessageRepositoryItem> items;
   std::lock_guard lock(impl_->mutex);
-  Result r = impl_->exec(impl_->sql("SELECT id, parent_id, message, run_config FROM @messages WHERE thread_id = $1 ORDER BY seq"),
+  Result r = impl_->exec(impl_->sql("SELECT id, parent_id, message, run_config FROM @messages "
+                                    "WHERE thread_id = $1 ORDER BY seq"),
                          {remote_id}, "cannot read messages");
   items.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     const std::string path = impl_->where + " thread " + remote_id + " message " + r.text(i, 0);
     ExportedMessageRepositoryItem item;
     try {
-      item.message = std::make_shared<const ThreadMessage>(message_from_json_text(r.text(i, 2), path));
+      item.message =
+          std::make_shared<const ThreadMessage>(message_from_json_text(r.text(i, 2), path));
       item.parent_id = r.opt_text(i, 1);
-      if (auto rc = r.opt_text(i, 3)) item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
+      if (auto rc = r.opt_text(i, 3))
+        item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
     } catch (const Error& e) {
       throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
     }
@@ -301,31 +326,40 @@ std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(const st
   return items;
 }
 
-void PostgresStore::write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) {
-  if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: the item has no message");
+void PostgresStore::write_message(const std::string& remote_id,
+                                  const ExportedMessageRepositoryItem& item) {
+  if (!item.message)
+    throw Error(ErrorKind::InvalidArgument, "write_message: the item has no message");
   const ThreadMessage& m = *item.message;
   Param run_config;
   if (item.run_config) run_config = to_json(*item.run_config).dump();
-  const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
+  const std::string status(m.role == Role::Assistant ? to_string(m.status.type)
+                                                     : std::string_view("complete"));
   const std::string created = std::to_string(to_millis(m.created_at));
   const std::string now = std::to_string(to_millis(now_timestamp()));
   std::lock_guard lock(impl_->mutex);
   impl_->transaction("cannot write a message", [&] {
-    impl_->exec(impl_->sql("INSERT INTO @threads AS t (remote_id, status, created_at, last_message_at, sort_at) "
-                           "VALUES ($1, 'regular', $2, $3, greatest($2::bigint, $3::bigint)) "
-                           "ON CONFLICT (remote_id) DO UPDATE SET "
-                           "last_message_at = greatest(coalesce(t.last_message_at, $3::bigint), $3::bigint), "
-                           "sort_at = greatest(t.sort_at, $3::bigint)"),
-                {remote_id, now, created}, "cannot write a message");
-    impl_->exec(impl_->sql("INSERT INTO @messages AS m (thread_id, id, parent_id, role, status, created_at, body, message, run_config) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                           "ON CONFLICT (thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = excluded.role, "
-                           "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
-                           "message = excluded.message, run_config = coalesce(excluded.run_config, m.run_config) "
-                           "WHERE NOT (excluded.status = 'running' AND m.status IN ('complete', 'incomplete'))"),
-                {remote_id, m.id, item.parent_id, std::string(to_string(m.role)), status, created, m.text(),
-                 to_json(m).dump(), run_config},
-                "cannot write a message");
+    impl_->exec(
+        impl_->sql(
+            "INSERT INTO @threads AS t (remote_id, status, created_at, last_message_at, sort_at) "
+            "VALUES ($1, 'regular', $2, $3, greatest($2::bigint, $3::bigint)) "
+            "ON CONFLICT (remote_id) DO UPDATE SET "
+            "last_message_at = greatest(coalesce(t.last_message_at, $3::bigint), $3::bigint), "
+            "sort_at = greatest(t.sort_at, $3::bigint)"),
+        {remote_id, now, created}, "cannot write a message");
+    impl_->exec(
+        impl_->sql(
+            "INSERT INTO @messages AS m (thread_id, id, parent_id, role, status, created_at, body, "
+            "message, run_config) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+            "ON CONFLICT (thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = "
+            "excluded.role, "
+            "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
+            "message = excluded.message, run_config = coalesce(excluded.run_config, m.run_config) "
+            "WHERE NOT (excluded.status = 'running' AND m.status IN ('complete', 'incomplete'))"),
+        {remote_id, m.id, item.parent_id, std::string(to_string(m.role)), status, created, m.text(),
+         to_json(m).dump(), run_config},
+        "cannot write a message");
   });
 }
 
@@ -334,12 +368,14 @@ void PostgresStore::delete_messages(const std::string& remote_id, const std::vec
   std::lock_guard lock(impl_->mutex);
   impl_->transaction("cannot delete messages", [&] {
     for (const Id& id : ids) {
-      Result p = impl_->exec(impl_->sql("DELETE FROM @messages WHERE thread_id = $1 AND id = $2 RETURNING parent_id"),
-                             {remote_id, id}, "cannot delete messages");
+      Result p = impl_->exec(
+          impl_->sql("DELETE FROM @messages WHERE thread_id = $1 AND id = $2 RETURNING parent_id"),
+          {remote_id, id}, "cannot delete messages");
       if (p.rows() == 0) continue;  // already gone
       // The children move up to the deleted message's parent (spec §3.6).
-      impl_->exec(impl_->sql("UPDATE @messages SET parent_id = $3 WHERE thread_id = $1 AND parent_id = $2"),
-                  {remote_id, id, p.opt_text(0, 0)}, "cannot delete messages");
+      impl_->exec(
+          impl_->sql("UPDATE @messages SET parent_id = $3 WHERE thread_id = $1 AND parent_id = $2"),
+          {remote_id, id, p.opt_text(0, 0)}, "cannot delete messages");
     }
   });
 }
@@ -354,18 +390,20 @@ RemoteThreadListPage PostgresStore::list(const std::optional<std::string>& after
       cursor_at = std::to_string(std::stoll(after->substr(0, colon)));
       cursor_id = after->substr(colon + 1);
     } catch (const std::exception&) {
-      throw Error(ErrorKind::InvalidArgument, "list: \"" + *after + "\" is not a cursor this store returned");
+      throw Error(ErrorKind::InvalidArgument,
+                  "list: \"" + *after + "\" is not a cursor this store returned");
     }
   }
   RemoteThreadListPage page;
   const std::size_t size = impl_->options.page_size;
   std::lock_guard lock(impl_->mutex);
-  Result r = impl_->exec(impl_->sql((std::string("SELECT ") + thread_columns_pg +
-                                     ", sort_at FROM @threads WHERE $1::bigint IS NULL OR sort_at < $1::bigint "
-                                     "OR (sort_at = $1::bigint AND remote_id < $2) "
-                                     "ORDER BY sort_at DESC, remote_id DESC LIMIT $3")
-                                        .c_str()),
-                         {cursor_at, cursor_id, std::to_string(size + 1)}, "cannot list threads");
+  Result r = impl_->exec(
+      impl_->sql((std::string("SELECT ") + thread_columns_pg +
+                  ", sort_at FROM @threads WHERE $1::bigint IS NULL OR sort_at < $1::bigint "
+                  "OR (sort_at = $1::bigint AND remote_id < $2) "
+                  "ORDER BY sort_at DESC, remote_id DESC LIMIT $3")
+                     .c_str()),
+      {cursor_at, cursor_id, std::to_string(size + 1)}, "cannot list threads");
   for (int i = 0; i < r.rows(); ++i) {
     if (page.threads.size() == size) {
       page.next_cursor = r.text(i - 1, 6) + ":" + page.threads.back().remote_id;
@@ -384,24 +422,28 @@ RemoteThreadInitializeResult PostgresStore::initialize(const std::string& local_
   impl_->exec(impl_->sql("INSERT INTO @threads(remote_id, local_id, status, created_at, sort_at) "
                          "VALUES ($1, $2, 'regular', $3, $3) ON CONFLICT (local_id) DO NOTHING"),
               {remote_id, local_thread_id, now}, "cannot create a thread");
-  Result r = impl_->exec(impl_->sql("SELECT remote_id, external_id FROM @threads WHERE local_id = $1"),
-                         {local_thread_id}, "cannot create a thread");
+  Result r =
+      impl_->exec(impl_->sql("SELECT remote_id, external_id FROM @threads WHERE local_id = $1"),
+                  {local_thread_id}, "cannot create a thread");
   if (r.rows() == 0) impl_->fail("cannot create a thread", "the new thread is not there");
   return RemoteThreadInitializeResult{r.text(0, 0), r.opt_text(0, 1)};
 }
 
 void PostgresStore::rename(const std::string& remote_id, const std::string& new_title) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE @threads SET title = $2 WHERE remote_id = $1", {remote_id, new_title}, remote_id,
-                       "cannot rename a thread");
+  impl_->update_thread("UPDATE @threads SET title = $2 WHERE remote_id = $1",
+                       {remote_id, new_title}, remote_id, "cannot rename a thread");
 }
 
-std::string PostgresStore::title_unless_titled(const std::string& remote_id, const std::string& title) {
+std::string PostgresStore::title_unless_titled(const std::string& remote_id,
+                                               const std::string& title) {
   std::lock_guard lock(impl_->mutex);
-  Result r = impl_->exec(impl_->sql("UPDATE @threads SET title = CASE WHEN title IS NULL OR title = '' THEN $2 "
-                                    "ELSE title END WHERE remote_id = $1 RETURNING title"),
-                         {remote_id, title}, "cannot title a thread");
-  if (r.rows() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+  Result r = impl_->exec(
+      impl_->sql("UPDATE @threads SET title = CASE WHEN title IS NULL OR title = '' THEN $2 "
+                 "ELSE title END WHERE remote_id = $1 RETURNING title"),
+      {remote_id, title}, "cannot title a thread");
+  if (r.rows() == 0)
+    throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
   return r.text(0, 0);
 }
 
@@ -409,38 +451,42 @@ void PostgresStore::update_custom(const std::string& remote_id, const std::optio
   Param text;
   if (custom) text = custom->dump();
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE @threads SET custom = $2 WHERE remote_id = $1", {remote_id, text}, remote_id,
-                       "cannot update custom metadata");
+  impl_->update_thread("UPDATE @threads SET custom = $2 WHERE remote_id = $1", {remote_id, text},
+                       remote_id, "cannot update custom metadata");
 }
 
 void PostgresStore::archive(const std::string& remote_id) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE @threads SET status = 'archived' WHERE remote_id = $1", {remote_id}, remote_id,
-                       "cannot archive a thread");
+  impl_->update_thread("UPDATE @threads SET status = 'archived' WHERE remote_id = $1", {remote_id},
+                       remote_id, "cannot archive a thread");
 }
 
 void PostgresStore::unarchive(const std::string& remote_id) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE @threads SET status = 'regular' WHERE remote_id = $1", {remote_id}, remote_id,
-                       "cannot unarchive a thread");
+  impl_->update_thread("UPDATE @threads SET status = 'regular' WHERE remote_id = $1", {remote_id},
+                       remote_id, "cannot unarchive a thread");
 }
 
 void PostgresStore::remove(const std::string& remote_id) {
   std::lock_guard lock(impl_->mutex);
   impl_->transaction("cannot delete a thread", [&] {
-    Result t = impl_->exec(impl_->sql("DELETE FROM @threads WHERE remote_id = $1"), {remote_id}, "cannot delete a thread");
-    if (t.affected() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
-    impl_->exec(impl_->sql("DELETE FROM @messages WHERE thread_id = $1"), {remote_id}, "cannot delete a thread");
+    Result t = impl_->exec(impl_->sql("DELETE FROM @threads WHERE remote_id = $1"), {remote_id},
+                           "cannot delete a thread");
+    if (t.affected() == 0)
+      throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    impl_->exec(impl_->sql("DELETE FROM @messages WHERE thread_id = $1"), {remote_id},
+                "cannot delete a thread");
   });
 }
 
 RemoteThreadMetadata PostgresStore::fetch(const std::string& thread_id) {
   std::lock_guard lock(impl_->mutex);
-  Result r = impl_->exec(impl_->sql((std::string("SELECT ") + thread_columns_pg +
-                                     " FROM @threads WHERE remote_id = $1 UNION ALL SELECT " + thread_columns_pg +
-                                     " FROM @threads WHERE local_id = $1 LIMIT 1")
-                                        .c_str()),
-                         {thread_id}, "cannot fetch a thread");
+  Result r =
+      impl_->exec(impl_->sql((std::string("SELECT ") + thread_columns_pg +
+                              " FROM @threads WHERE remote_id = $1 UNION ALL SELECT " +
+                              thread_columns_pg + " FROM @threads WHERE local_id = $1 LIMIT 1")
+                                 .c_str()),
+                  {thread_id}, "cannot fetch a thread");
   if (r.rows() == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with id " + thread_id);
   return impl_->read_thread(r, 0);
 }

@@ -21,7 +21,8 @@ std::filesystem::path default_sqlite_path() {
   if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "aui" / "aui.db";
   const char* home = std::getenv("HOME");
   if (!home || !*home) {
-    throw Error(ErrorKind::Storage, "no default database path: neither XDG_DATA_HOME nor HOME is set");
+    throw Error(ErrorKind::Storage,
+                "no default database path: neither XDG_DATA_HOME nor HOME is set");
   }
   return fs::path(home) / ".local" / "share" / "aui" / "aui.db";
 }
@@ -93,7 +94,7 @@ struct SqliteStore::Impl {
   SqliteStoreOptions options;
   std::string where;  // "sqlite store <path>" for messages
   sqlite3* db = nullptr;
-  std::mutex mutex;   // one call at a time on the connection
+  std::mutex mutex;  // one call at a time on the connection
 
   ~Impl() {
     if (db) sqlite3_close_v2(db);
@@ -154,13 +155,15 @@ struct SqliteStore::Impl {
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     std::string text(int col) const {
       const auto* p = sqlite3_column_text(stmt_, col);
-      return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+      return p ? std::string(reinterpret_cast<const char*>(p),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
                : std::string();
     }
     /// The column's text without a copy; valid until the next step or reset.
     std::string_view view(int col) const {
       const auto* p = sqlite3_column_text(stmt_, col);
-      return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+      return p ? std::string_view(reinterpret_cast<const char*>(p),
+                                  static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
                : std::string_view();
     }
     std::optional<std::string> opt_text(int col) const {
@@ -214,11 +217,15 @@ struct SqliteStore::Impl {
     const fs::path dir = path.parent_path();
     if (!dir.empty() && !fs::exists(dir, ec)) {
       fs::create_directories(dir, ec);
-      if (ec) throw Error(ErrorKind::Storage, where + ": cannot create the directory " + dir.string() + ": " + ec.message());
+      if (ec)
+        throw Error(ErrorKind::Storage,
+                    where + ": cannot create the directory " + dir.string() + ": " + ec.message());
     }
-    if (fs::is_directory(path, ec)) throw Error(ErrorKind::Storage, where + ": is a directory, not a database file");
-    const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    if (fs::is_directory(path, ec))
+      throw Error(ErrorKind::Storage, where + ": is a directory, not a database file");
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) fail("cannot open the database", rc);
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
@@ -233,9 +240,10 @@ struct SqliteStore::Impl {
       if (v.step()) version = static_cast<int>(v.integer(0));
     }
     if (version > schema_version) {
-      throw Error(ErrorKind::Storage, where + ": the database has schema version " + std::to_string(version) +
-                                          ", newer than this build knows (" + std::to_string(schema_version) +
-                                          "); it was left untouched");
+      throw Error(ErrorKind::Storage,
+                  where + ": the database has schema version " + std::to_string(version) +
+                      ", newer than this build knows (" + std::to_string(schema_version) +
+                      "); it was left untouched");
     }
     if (version > 0) check_is_ours();
     if (version == 0) check_is_empty();  // before WAL mode, which would rewrite the header
@@ -247,10 +255,14 @@ struct SqliteStore::Impl {
 
   /// A file with a user_version but none of our tables belongs to another program.
   void check_is_ours() {
-    Stmt s(*this, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('threads', 'messages')");
+    Stmt s(*this,
+           "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('threads', "
+           "'messages')");
     s.step();
     if (s.integer(0) != 2) {
-      throw Error(ErrorKind::Storage, where + ": not an aui database (it has a schema version but not aui's tables); it was left untouched");
+      throw Error(ErrorKind::Storage, where +
+                                          ": not an aui database (it has a schema version but not "
+                                          "aui's tables); it was left untouched");
     }
   }
 
@@ -260,7 +272,8 @@ struct SqliteStore::Impl {
     Stmt n(*this, "SELECT count(*) FROM sqlite_schema");
     n.step();
     if (n.integer(0) != 0) {
-      throw Error(ErrorKind::Storage, where + ": not an aui database (it holds other tables); it was left untouched");
+      throw Error(ErrorKind::Storage,
+                  where + ": not an aui database (it holds other tables); it was left untouched");
     }
   }
 
@@ -275,7 +288,8 @@ struct SqliteStore::Impl {
         if (version >= schema_version) return true;
         if (version == 0) check_is_empty();
         exec(migrations[version], "cannot migrate the schema");
-        exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str(), "cannot set the schema version");
+        exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str(),
+             "cannot set the schema version");
         return false;
       });
       if (done) return;
@@ -288,7 +302,8 @@ struct SqliteStore::Impl {
     m.external_id = s.opt_text(1);
     m.status = s.text(2) == "archived" ? ThreadStatus::Archived : ThreadStatus::Regular;
     m.title = s.opt_text(3);
-    if (auto custom = s.opt_text(4)) m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
+    if (auto custom = s.opt_text(4))
+      m.custom = parse_json(*custom, where + " custom of thread " + m.remote_id);
     if (!s.is_null(5)) m.last_message_at = from_millis(s.integer(5));
     return m;
   }
@@ -301,7 +316,8 @@ struct SqliteStore::Impl {
       s.bind(1, remote_id);
       bind_rest(s);
       s.run();
-      if (sqlite3_changes(db) == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+      if (sqlite3_changes(db) == 0)
+        throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
     });
   }
 };
@@ -380,8 +396,11 @@ std::size_t SqliteStore::recover_interrupted() {
     }
     Impl::Stmt u(*impl_, "UPDATE messages SET status = ?2, message = ?3 WHERE seq = ?1");
     for (const auto& [seq, text] : rows) {
-      const auto message = mark_interrupted(message_from_json_text(text, impl_->where + " message"));
-      u.bind(1, seq).bind(2, std::string(to_string(message.status.type))).bind(3, to_json(message).dump());
+      const auto message =
+          mark_interrupted(message_from_json_text(text, impl_->where + " message"));
+      u.bind(1, seq)
+          .bind(2, std::string(to_string(message.status.type)))
+          .bind(3, to_json(message).dump());
       u.run();
       u.reset();
     }
@@ -389,10 +408,13 @@ std::size_t SqliteStore::recover_interrupted() {
   });
 }
 
-std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std::string& remote_id) {
+std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(
+    const std::string& remote_id) {
   std::vector<ExportedMessageRepositoryItem> items;
   std::lock_guard lock(impl_->mutex);
-  Impl::Stmt s(*impl_, "SELECT id, parent_id, message, run_config FROM messages WHERE thread_id = ?1 ORDER BY seq");
+  Impl::Stmt s(
+      *impl_,
+      "SELECT id, parent_id, message, run_config FROM messages WHERE thread_id = ?1 ORDER BY seq");
   s.bind(1, remote_id);
   // Only the id changes from one row's error path to the next: one allocation per row.
   const std::string path_prefix = impl_->where + " thread " + remote_id + " message ";
@@ -403,7 +425,8 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std:
     try {
       item.message = std::make_shared<const ThreadMessage>(message_from_json_text(s.view(2), path));
       item.parent_id = s.opt_text(1);
-      if (!s.is_null(3)) item.run_config = run_config_from_json(parse_json(s.view(3), path), path + " runConfig");
+      if (!s.is_null(3))
+        item.run_config = run_config_from_json(parse_json(s.view(3), path), path + " runConfig");
     } catch (const Error& e) {
       throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
     }
@@ -412,13 +435,16 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(const std:
   return items;
 }
 
-void SqliteStore::write_message(const std::string& remote_id, const ExportedMessageRepositoryItem& item) {
+void SqliteStore::write_message(const std::string& remote_id,
+                                const ExportedMessageRepositoryItem& item) {
   write_messages(remote_id, {item});
 }
 
-void SqliteStore::write_messages(const std::string& remote_id, const std::vector<ExportedMessageRepositoryItem>& items) {
+void SqliteStore::write_messages(const std::string& remote_id,
+                                 const std::vector<ExportedMessageRepositoryItem>& items) {
   for (const auto& item : items) {
-    if (!item.message) throw Error(ErrorKind::InvalidArgument, "write_message: an item has no message");
+    if (!item.message)
+      throw Error(ErrorKind::InvalidArgument, "write_message: an item has no message");
   }
   if (items.empty()) return;
   const std::int64_t now = to_millis(now_timestamp());
@@ -426,27 +452,41 @@ void SqliteStore::write_messages(const std::string& remote_id, const std::vector
   for (const auto& item : items) newest = std::max(newest, to_millis(item.message->created_at));
   std::lock_guard lock(impl_->mutex);
   impl_->write("cannot write a message", [&] {
-    Impl::Stmt t(*impl_,
-                 "INSERT INTO threads(remote_id, status, created_at, last_message_at, sort_at) "
-                 "VALUES (?1, 'regular', ?2, ?3, max(?2, ?3)) "
-                 "ON CONFLICT(remote_id) DO UPDATE SET "
-                 "last_message_at = max(coalesce(last_message_at, ?3), ?3), sort_at = max(sort_at, ?3)");
+    Impl::Stmt t(
+        *impl_,
+        "INSERT INTO threads(remote_id, status, created_at, last_message_at, sort_at) "
+        "VALUES (?1, 'regular', ?2, ?3, max(?2, ?3)) "
+        "ON CONFLICT(remote_id) DO UPDATE SET "
+        "last_message_at = max(coalesce(last_message_at, ?3), ?3), sort_at = max(sort_at, ?3)");
     t.bind(1, remote_id).bind(2, now).bind(3, newest);
     t.run();
-    Impl::Stmt s(*impl_,
-                 "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, message, run_config) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                 "ON CONFLICT(thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = excluded.role, "
-                 "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
-                 "message = excluded.message, run_config = coalesce(excluded.run_config, messages.run_config) "
-                 "WHERE NOT (excluded.status = 'running' AND messages.status IN ('complete', 'incomplete'))");
+    Impl::Stmt s(
+        *impl_,
+        "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, message, "
+        "run_config) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT(thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = "
+        "excluded.role, "
+        "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
+        "message = excluded.message, run_config = coalesce(excluded.run_config, "
+        "messages.run_config) "
+        "WHERE NOT (excluded.status = 'running' AND messages.status IN ('complete', "
+        "'incomplete'))");
     for (const auto& item : items) {
       const ThreadMessage& m = *item.message;
       std::optional<std::string> run_config;
       if (item.run_config) run_config = to_json(*item.run_config).dump();
-      const std::string status(m.role == Role::Assistant ? to_string(m.status.type) : std::string_view("complete"));
-      s.bind(1, remote_id).bind(2, m.id).bind(3, item.parent_id).bind(4, std::string(to_string(m.role)));
-      s.bind(5, status).bind(6, to_millis(m.created_at)).bind(7, m.text()).bind(8, to_json(m).dump()).bind(9, run_config);
+      const std::string status(m.role == Role::Assistant ? to_string(m.status.type)
+                                                         : std::string_view("complete"));
+      s.bind(1, remote_id)
+          .bind(2, m.id)
+          .bind(3, item.parent_id)
+          .bind(4, std::string(to_string(m.role)));
+      s.bind(5, status)
+          .bind(6, to_millis(m.created_at))
+          .bind(7, m.text())
+          .bind(8, to_json(m).dump())
+          .bind(9, run_config);
       s.run();
       s.reset();
     }
@@ -466,7 +506,8 @@ void SqliteStore::delete_messages(const std::string& remote_id, const std::vecto
         parent = p.opt_text(0);
       }
       // The children move up to the deleted message's parent (spec §3.6).
-      Impl::Stmt up(*impl_, "UPDATE messages SET parent_id = ?3 WHERE thread_id = ?1 AND parent_id = ?2");
+      Impl::Stmt up(*impl_,
+                    "UPDATE messages SET parent_id = ?3 WHERE thread_id = ?1 AND parent_id = ?2");
       up.bind(1, remote_id).bind(2, id).bind(3, parent);
       up.run();
       Impl::Stmt del(*impl_, "DELETE FROM messages WHERE thread_id = ?1 AND id = ?2");
@@ -486,16 +527,20 @@ RemoteThreadListPage SqliteStore::list(const std::optional<std::string>& after) 
       cursor_at = std::stoll(after->substr(0, colon));
       cursor_id = after->substr(colon + 1);
     } catch (const std::exception&) {
-      throw Error(ErrorKind::InvalidArgument, "list: \"" + *after + "\" is not a cursor this store returned");
+      throw Error(ErrorKind::InvalidArgument,
+                  "list: \"" + *after + "\" is not a cursor this store returned");
     }
   }
   RemoteThreadListPage page;
   std::lock_guard lock(impl_->mutex);
   Impl::Stmt s(*impl_, (std::string("SELECT ") + thread_columns +
-                        ", sort_at FROM threads WHERE ?1 IS NULL OR sort_at < ?1 OR (sort_at = ?1 AND remote_id < ?2) "
+                        ", sort_at FROM threads WHERE ?1 IS NULL OR sort_at < ?1 OR (sort_at = ?1 "
+                        "AND remote_id < ?2) "
                         "ORDER BY sort_at DESC, remote_id DESC LIMIT ?3")
                            .c_str());
-  s.bind(1, cursor_at).bind(2, cursor_id).bind(3, static_cast<std::int64_t>(impl_->options.page_size + 1));
+  s.bind(1, cursor_at)
+      .bind(2, cursor_id)
+      .bind(3, static_cast<std::int64_t>(impl_->options.page_size + 1));
   std::int64_t last_at = 0;
   while (s.step()) {
     if (page.threads.size() == impl_->options.page_size) {
@@ -520,7 +565,9 @@ RemoteThreadInitializeResult SqliteStore::initialize(const std::string& local_th
     // person keeps; the primary key would reject one anyway.
     const std::string remote_id = "t" + generate_id() + generate_id();
     const std::int64_t now = to_millis(now_timestamp());
-    Impl::Stmt s(*impl_, "INSERT INTO threads(remote_id, local_id, status, created_at, sort_at) VALUES (?1, ?2, 'regular', ?3, ?3)");
+    Impl::Stmt s(*impl_,
+                 "INSERT INTO threads(remote_id, local_id, status, created_at, sort_at) VALUES "
+                 "(?1, ?2, 'regular', ?3, ?3)");
     s.bind(1, remote_id).bind(2, local_thread_id).bind(3, now);
     s.run();
     return RemoteThreadInitializeResult{remote_id, std::nullopt};
@@ -529,17 +576,20 @@ RemoteThreadInitializeResult SqliteStore::initialize(const std::string& local_th
 
 void SqliteStore::rename(const std::string& remote_id, const std::string& new_title) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE threads SET title = ?2 WHERE remote_id = ?1", remote_id,
-                       [&](Impl::Stmt& s) { s.bind(2, new_title); }, "cannot rename a thread");
+  impl_->update_thread(
+      "UPDATE threads SET title = ?2 WHERE remote_id = ?1", remote_id,
+      [&](Impl::Stmt& s) { s.bind(2, new_title); }, "cannot rename a thread");
 }
 
-std::string SqliteStore::title_unless_titled(const std::string& remote_id, const std::string& title) {
+std::string SqliteStore::title_unless_titled(const std::string& remote_id,
+                                             const std::string& title) {
   std::lock_guard lock(impl_->mutex);
   std::string held;
   impl_->write("cannot title a thread", [&] {
-    Impl::Stmt s(*impl_,
-                 "UPDATE threads SET title = CASE WHEN title IS NULL OR title = '' THEN ?2 ELSE title END "
-                 "WHERE remote_id = ?1 RETURNING title");
+    Impl::Stmt s(
+        *impl_,
+        "UPDATE threads SET title = CASE WHEN title IS NULL OR title = '' THEN ?2 ELSE title END "
+        "WHERE remote_id = ?1 RETURNING title");
     s.bind(1, remote_id);
     s.bind(2, title);
     if (!s.step()) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
@@ -554,20 +604,23 @@ void SqliteStore::update_custom(const std::string& remote_id, const std::optiona
   std::optional<std::string> text;
   if (custom) text = custom->dump();
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE threads SET custom = ?2 WHERE remote_id = ?1", remote_id,
-                       [&](Impl::Stmt& s) { s.bind(2, text); }, "cannot update custom metadata");
+  impl_->update_thread(
+      "UPDATE threads SET custom = ?2 WHERE remote_id = ?1", remote_id,
+      [&](Impl::Stmt& s) { s.bind(2, text); }, "cannot update custom metadata");
 }
 
 void SqliteStore::archive(const std::string& remote_id) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE threads SET status = 'archived' WHERE remote_id = ?1", remote_id,
-                       [](Impl::Stmt&) {}, "cannot archive a thread");
+  impl_->update_thread(
+      "UPDATE threads SET status = 'archived' WHERE remote_id = ?1", remote_id, [](Impl::Stmt&) {},
+      "cannot archive a thread");
 }
 
 void SqliteStore::unarchive(const std::string& remote_id) {
   std::lock_guard lock(impl_->mutex);
-  impl_->update_thread("UPDATE threads SET status = 'regular' WHERE remote_id = ?1", remote_id,
-                       [](Impl::Stmt&) {}, "cannot unarchive a thread");
+  impl_->update_thread(
+      "UPDATE threads SET status = 'regular' WHERE remote_id = ?1", remote_id, [](Impl::Stmt&) {},
+      "cannot unarchive a thread");
 }
 
 void SqliteStore::remove(const std::string& remote_id) {
@@ -576,7 +629,8 @@ void SqliteStore::remove(const std::string& remote_id) {
     Impl::Stmt t(*impl_, "DELETE FROM threads WHERE remote_id = ?1");
     t.bind(1, remote_id);
     t.run();
-    if (sqlite3_changes(impl_->db) == 0) throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
+    if (sqlite3_changes(impl_->db) == 0)
+      throw Error(ErrorKind::ThreadNotFound, "no thread with remote id " + remote_id);
     Impl::Stmt m(*impl_, "DELETE FROM messages WHERE thread_id = ?1");
     m.bind(1, remote_id);
     m.run();
