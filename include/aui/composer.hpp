@@ -34,7 +34,9 @@ struct CreateAttachment {
   Content content{};
 };
 
+/// How send() dispatches the draft.
 struct SendOptions {
+  /// Whether the message starts a run; unset: a user message does, others do not.
   std::optional<bool> start_run{};
   /// With the message queue on: true → the steer lane, false → the queue lane, unset → steer
   /// only while a queued message's run is in flight (spec §9.3).
@@ -48,6 +50,7 @@ struct Draft {
   std::vector<Attachment> attachments{};
 };
 
+/// Why an attachment could not be added, as on_attachment_add_error() reports it (spec §8.6).
 struct AttachmentAddError {
   std::string reason{};  // "no-adapter" | "not-accepted" | "adapter-error"
   std::string message{};
@@ -85,9 +88,11 @@ class Composer {
 
   /// Text blank after trimming and no attachments (a quote alone does not count).
   bool is_empty() const;
+  /// Something to send and no send in flight.
   virtual bool can_send() const;
   virtual bool can_cancel() const = 0;
   virtual bool is_editing() const = 0;
+  /// A send() is uploading attachments or handing the message over.
   bool is_sending() const noexcept { return sending_ != 0; }
 
   // Setters notify only when the value changes.
@@ -103,6 +108,8 @@ class Composer {
   virtual void cancel() = 0;
   /// Back to the initial state (spec §8.5); no notification when already there.
   Completion reset();
+  /// Removes every attachment and abandons adds in flight; pending ones are released through
+  /// the adapter.
   Completion clear_attachments();
   /// A file through the attachment adapter (spec §8.6). AttachmentsUnsupported, NotAccepted.
   Completion add_attachment(HostFile file);
@@ -120,10 +127,16 @@ class Composer {
   /// Ends the session at once, keeping the text as it is.
   void cancel_dictation();
 
+  /// Puts a draft back when the composer is empty (no text, quote or attachments); returns
+  /// whether it did, so a draft never overwrites what the user typed since (spec §8.4).
   bool restore_draft(Draft draft);
+  /// Empties the composer if it still holds exactly `draft` (undoes a restore_draft()).
   void retract_draft(const Draft& draft);
 
+  /// Called after the composer's state changes, on the owner thread.
   [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
+  /// on_send: send() handed a message over. on_attachment_add: an attachment was added;
+  /// on_attachment_add_error: an add failed.
   [[nodiscard]] Subscription on_send(std::function<void()> listener);
   [[nodiscard]] Subscription on_attachment_add(std::function<void(const Attachment&)> listener);
   [[nodiscard]] Subscription on_attachment_add_error(

@@ -175,6 +175,7 @@ struct AppendMessage {
   static AppendMessage user(std::string text);
 };
 
+/// What start_run() and resume_run() take (spec §5.2).
 struct StartRunConfig {
   std::optional<Id> parent_id{};  // nullopt = a new root-level assistant message
   std::optional<Id> source_id{};
@@ -312,7 +313,10 @@ class ThreadRuntime {
 
   /// spec §5.15.
   ExportedMessageRepository export_repository() const;
+  /// Replaces the thread's messages with the export's and selects its head. Bad data throws
+  /// (naming what is wrong) and leaves the thread as it was.
   void import_repository(const ExportedMessageRepository& data);
+  /// Replaces the thread's messages with `initial_messages`, normalised as appended ones are.
   void reset(std::vector<ThreadMessageLike> initial_messages = {});
   /// Loads the thread's messages from the history adapter (spec §12.2): imports them, resumes a
   /// live run when the adapter says so (§12.3). The first call starts the load; later calls return
@@ -343,8 +347,11 @@ class ThreadRuntime {
   ModelContext model_context() const;
 
   // ---- options ----
+  /// Replaces the capability adapters; capabilities follow. A history adapter arriving while
+  /// the thread is empty and a load was asked for loads now (spec §12.2).
   void set_adapters(ThreadAdapters adapters);
   const ThreadAdapters& adapters() const noexcept { return options_.adapters; }
+  /// The chat model adapter for roundtrips that start from now on.
   void set_chat_model(ChatModelAdapter adapter);
   const ThreadRuntimeOptions& options() const noexcept { return options_; }
 
