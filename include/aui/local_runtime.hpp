@@ -24,9 +24,13 @@ namespace aui {
 /// event_loop() drive; with one, the host's loop drives it.
 class LocalRuntime {
  public:
+  /// Threads kept in memory, each running `chat_model`, driven by the runtime's own loop.
   explicit LocalRuntime(ChatModelAdapter chat_model);
+  /// Threads kept in memory, each made with `options` (adapters, dispatcher, queue, ...).
   explicit LocalRuntime(ThreadRuntimeOptions options);
+  /// Everything, including the list adapter that keeps the threads (a store, for persistence).
   explicit LocalRuntime(ThreadListRuntimeOptions options);
+  /// Detaches every thread: runs are cancelled and their late results dropped.
   ~LocalRuntime();
 
   /// The main thread: the one shown (it changes when the list switches threads).
