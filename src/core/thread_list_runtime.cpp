@@ -245,6 +245,17 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
                                                action + ")");
   }
 
+  // Calls `job`, keeping its failure instead of throwing it.
+  template <class R>
+  static std::pair<std::exception_ptr, std::shared_ptr<R>> attempt(
+      const std::function<R(RemoteThreadListAdapter&)>& job, RemoteThreadListAdapter& target) {
+    try {
+      return {nullptr, std::make_shared<R>(job(target))};
+    } catch (...) {
+      return {std::current_exception(), nullptr};
+    }
+  }
+
   // Runs `job` against the adapter on a worker; `done(error, result)` runs on the owner. A result
   // that arrives after the adapter was replaced becomes AdapterChanged; a failure stays itself.
   template <class R>
@@ -255,13 +266,7 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     if (adapter_inline) {
       // The in-memory adapter never blocks: its answer is known at once, so it skips the worker
       // (a lone LocalRuntime behaves as before: nothing waits for a worker before the first run).
-      std::exception_ptr error;
-      std::shared_ptr<R> result;
-      try {
-        result = std::make_shared<R>(job(*target));
-      } catch (...) {
-        error = std::current_exception();
-      }
+      auto [error, result] = attempt(job, *target);
       done(error, std::move(result));
       return;
     }
@@ -269,13 +274,7 @@ struct ThreadListRuntime::Impl : std::enable_shared_from_this<Impl> {
     auto dispatcher = options.thread.dispatcher;
     options.thread.executor->execute(
         [target, epoch, weak, dispatcher, job = std::move(job), done = std::move(done)]() mutable {
-          std::exception_ptr error;
-          std::shared_ptr<R> result;
-          try {
-            result = std::make_shared<R>(job(*target));
-          } catch (...) {
-            error = std::current_exception();
-          }
+          auto [error, result] = attempt(job, *target);
           job = nullptr;
           // The failure moves to the owner: the worker keeps no reference, so the exception is
           // freed where it is read (libstdc++'s reference count is invisible to ThreadSanitizer).
