@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "aui/local_runtime.hpp"
-#include "aui/message_json.hpp"
+#include "aui/model/message_json.hpp"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "aui/openai_stream.hpp"
-#include "aui/sse_parser.hpp"
+#include "aui/streaming/openai_stream.hpp"
+#include "aui/streaming/sse_parser.hpp"
 
 namespace {
 

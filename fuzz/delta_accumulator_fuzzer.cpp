@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "aui/delta_accumulator.hpp"
+#include "aui/streaming/delta_accumulator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   aui::DeltaAccumulator acc;

@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "aui/anthropic_stream.hpp"
-#include "aui/openai_stream.hpp"
-#include "aui/sse_parser.hpp"
+#include "aui/streaming/anthropic_stream.hpp"
+#include "aui/streaming/openai_stream.hpp"
+#include "aui/streaming/sse_parser.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "aui/errors.hpp"
-#include "aui/message_json.hpp"
+#include "aui/model/message_json.hpp"
+#include "aui/support/errors.hpp"
 
 namespace {
 

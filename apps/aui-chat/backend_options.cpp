@@ -6,7 +6,7 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "aui/demo_tools.hpp"
+#include "aui/demo/demo_tools.hpp"
 #ifdef AUI_CHAT_HAS_BACKENDS
 #include "aui/backends/anthropic_adapter.hpp"
 #include "aui/backends/openai_adapter.hpp"

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/tool.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/runtime/tool.hpp"
 
 namespace aui::chat {
 

@@ -6,8 +6,8 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "aui/json_lines_feedback.hpp"
-#include "aui/model_suggestion_adapter.hpp"
+#include "aui/adapters/json_lines_feedback.hpp"
+#include "aui/adapters/model_suggestion_adapter.hpp"
 #include "terminal_text.hpp"
 #if AUI_CHAT_WITH_ATTACHMENTS
 #include "aui/attachments/file_attachments.hpp"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/thread_runtime.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/runtime/thread_runtime.hpp"
 
 namespace aui::chat {
 

@@ -12,10 +12,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "aui/demo_adapter.hpp"
-#include "aui/demo_tools.hpp"
-#include "aui/message_json.hpp"
-#include "aui/thread_store.hpp"
+#include "aui/adapters/thread_store.hpp"
+#include "aui/demo/demo_adapter.hpp"
+#include "aui/demo/demo_tools.hpp"
+#include "aui/model/message_json.hpp"
 #include "terminal_text.hpp"
 
 namespace aui::chat {

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/completion.hpp"
-#include "aui/thread_runtime.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/support/completion.hpp"
 #include "backend_options.hpp"
 #include "capability_commands.hpp"
 #include "thread_commands.hpp"

@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 #include "terminal_text.hpp"
 
 namespace aui::chat {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "aui/thread_list_runtime.hpp"
-#include "aui/thread_store.hpp"
+#include "aui/adapters/thread_store.hpp"
+#include "aui/runtime/thread_list_runtime.hpp"
 
 namespace aui::chat {
 

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-#include <aui/message_json.hpp>
+#include <aui/model/message_json.hpp>
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include <aui/chat_model_adapter.hpp>
+#include <aui/adapters/chat_model_adapter.hpp>
 
 /// Posts the branch's messages as JSON ({"messages": [{"role", "content"}...]}) to `url` and
 /// returns the reply's {"text": ...}. Cancelling the run aborts the request.

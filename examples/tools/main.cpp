@@ -11,9 +11,9 @@
 #include <iostream>
 #include <string>
 
-#include "aui/demo_adapter.hpp"
+#include "aui/demo/demo_adapter.hpp"
 #include "aui/local_runtime.hpp"
-#include "aui/tool_execution.hpp"
+#include "aui/runtime/tool_execution.hpp"
 
 namespace {
 

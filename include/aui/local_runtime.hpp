@@ -3,11 +3,11 @@
 
 #include <memory>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/completion.hpp"
-#include "aui/dispatcher.hpp"
-#include "aui/thread_list_runtime.hpp"
-#include "aui/thread_runtime.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/runtime/thread_list_runtime.hpp"
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/support/completion.hpp"
+#include "aui/support/dispatcher.hpp"
 
 namespace aui {
 

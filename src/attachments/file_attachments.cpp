@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui::attachments {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "aui/anthropic_stream.hpp"
+#include "aui/streaming/anthropic_stream.hpp"
 #include "stream_run.hpp"
 
 namespace aui {

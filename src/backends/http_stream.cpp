@@ -19,7 +19,7 @@
 #include <memory>
 #include <mutex>
 
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui {
 

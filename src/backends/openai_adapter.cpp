@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "aui/openai_stream.hpp"
+#include "aui/streaming/openai_stream.hpp"
 #include "stream_run.hpp"
 
 namespace aui {

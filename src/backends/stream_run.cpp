@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "aui/tool_execution.hpp"
+#include "aui/runtime/tool_execution.hpp"
 
 namespace aui::backends_detail {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/backends/http_stream.hpp"
-#include "aui/chat_model_adapter.hpp"
-#include "aui/delta_accumulator.hpp"
-#include "aui/sse_parser.hpp"
+#include "aui/streaming/delta_accumulator.hpp"
+#include "aui/streaming/sse_parser.hpp"
 
 namespace aui::backends_detail {
 

@@ -1,9 +1,9 @@
 // The offline demo adapter.
 
-#include "aui/demo_adapter.hpp"
+#include "aui/demo/demo_adapter.hpp"
 
-#include "aui/message_like.hpp"
-#include "aui/tool_execution.hpp"
+#include "aui/model/message_like.hpp"
+#include "aui/runtime/tool_execution.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,6 +1,6 @@
 // The demo's offline toolkit.
 
-#include "aui/demo_tools.hpp"
+#include "aui/demo/demo_tools.hpp"
 
 #include <cmath>
 #include <ctime>

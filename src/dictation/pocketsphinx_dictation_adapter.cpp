@@ -20,7 +20,7 @@
 #include <mutex>
 #include <thread>
 
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 
 extern char** environ;
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "aui/demo_adapter.hpp"
+#include "aui/demo/demo_adapter.hpp"
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
 

@@ -13,8 +13,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "aui/demo_adapter.hpp"
-#include "aui/demo_tools.hpp"
+#include "aui/demo/demo_adapter.hpp"
+#include "aui/demo/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
 
 namespace {

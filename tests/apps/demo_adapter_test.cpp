@@ -1,6 +1,6 @@
 // The offline demo adapter, driven directly through a fake sink.
 
-#include "aui/demo_adapter.hpp"
+#include "aui/demo/demo_adapter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,8 +177,8 @@ TEST(DemoAdapter, CancelWakesAPauseInProgress) {
 
 // ---- the demo's toolkit ----
 
-#include "aui/demo_tools.hpp"
-#include "aui/tool_execution.hpp"
+#include "aui/demo/demo_tools.hpp"
+#include "aui/runtime/tool_execution.hpp"
 
 namespace {
 

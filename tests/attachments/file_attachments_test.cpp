@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "aui/attachments/file_attachments.hpp"
-#include "aui/errors.hpp"
-#include "aui/thread_runtime.hpp"
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/support/errors.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/message_like.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/model/message_like.hpp"
 #include "support/http_test_server.hpp"
 
 namespace aui::backend_test {

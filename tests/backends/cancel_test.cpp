@@ -14,7 +14,7 @@
 
 #include "aui/backends/anthropic_adapter.hpp"
 #include "aui/backends/openai_adapter.hpp"
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 #include "backend_test_support.hpp"
 
 namespace aui {

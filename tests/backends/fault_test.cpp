@@ -16,7 +16,7 @@
 #include "aui/backends/anthropic_adapter.hpp"
 #include "aui/backends/openai_adapter.hpp"
 #include "aui/local_runtime.hpp"
-#include "aui/message_json.hpp"
+#include "aui/model/message_json.hpp"
 #include "backend_test_support.hpp"
 
 namespace aui {

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
+#include "aui/runtime/thread_runtime.hpp"
 #include "aui/speech/espeak_speech_adapter.hpp"
-#include "aui/thread_runtime.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <mutex>
 
 #include "audio_probe.hpp"
+#include "aui/runtime/thread_runtime.hpp"
 #include "aui/speech/espeak_speech_adapter.hpp"
-#include "aui/thread_runtime.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

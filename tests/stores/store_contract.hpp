@@ -16,10 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "aui/errors.hpp"
-#include "aui/message_json.hpp"
-#include "aui/message_repository.hpp"
-#include "aui/thread_store.hpp"
+#include "aui/adapters/thread_store.hpp"
+#include "aui/model/message_json.hpp"
+#include "aui/support/errors.hpp"
+#include "aui/tree/message_repository.hpp"
 
 namespace aui::store_testing {
 

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "aui/errors.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui::testing {
 

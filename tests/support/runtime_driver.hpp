@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
-#include "aui/chat_model_adapter.hpp"
-#include "aui/dispatcher.hpp"
-#include "aui/executor.hpp"
-#include "aui/thread_runtime.hpp"
+#include "aui/adapters/chat_model_adapter.hpp"
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/support/dispatcher.hpp"
+#include "aui/support/executor.hpp"
 
 namespace aui::testing {
 

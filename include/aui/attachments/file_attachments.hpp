@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aui/attachment_adapter.hpp"
+#include "aui/adapters/attachment_adapter.hpp"
 
 namespace aui::attachments {
 

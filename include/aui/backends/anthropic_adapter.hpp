@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
+#include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/backends/http_stream.hpp"
-#include "aui/chat_model_adapter.hpp"
-#include "aui/json.hpp"
+#include "aui/model/json.hpp"
 
 namespace aui {
 

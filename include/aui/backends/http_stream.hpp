@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "aui/json.hpp"
+#include "aui/model/json.hpp"
 
 namespace aui {
 

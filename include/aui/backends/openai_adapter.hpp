@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 
+#include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/backends/http_stream.hpp"
-#include "aui/chat_model_adapter.hpp"
-#include "aui/json.hpp"
+#include "aui/model/json.hpp"
 
 namespace aui {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "aui/dictation_adapter.hpp"
+#include "aui/adapters/dictation_adapter.hpp"
 
 namespace aui::dictation {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "aui/speech_synthesis_adapter.hpp"
+#include "aui/adapters/speech_synthesis_adapter.hpp"
 
 namespace aui::speech {
 

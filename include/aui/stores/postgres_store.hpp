@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "aui/thread_store.hpp"
+#include "aui/adapters/thread_store.hpp"
 
 namespace aui {
 

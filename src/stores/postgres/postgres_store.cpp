@@ -5,8 +5,8 @@
 #include <mutex>
 #include <utility>
 
-#include "aui/errors.hpp"
-#include "aui/message_json.hpp"
+#include "aui/model/message_json.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui {
 

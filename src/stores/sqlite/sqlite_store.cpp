@@ -9,8 +9,8 @@
 #include <system_error>
 #include <utility>
 
-#include "aui/errors.hpp"
-#include "aui/message_json.hpp"
+#include "aui/model/message_json.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui {
 

@@ -1,0 +1,3 @@
+#pragma once
+// Moved to <aui/adapters/suggestion_adapter.hpp>; this path keeps working for the 0.x releases.
+#include <aui/adapters/suggestion_adapter.hpp>

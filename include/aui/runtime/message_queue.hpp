@@ -1,0 +1,92 @@
+#pragma once
+// The message queue (spec §9): with it on, a message sent while a reply is being produced waits
+// its turn instead of superseding the run; queued messages go out one per run.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aui/model/message.hpp"
+#include "aui/support/subscription.hpp"
+
+namespace aui {
+
+struct AppendMessage;
+
+/// Steer items go out before queue items (spec §9.2). In LocalRuntime steering never interrupts
+/// the running turn: it only means "next".
+enum class QueueLane { Steer, Queue };
+
+/// A waiting message as a view shows it: its text (`prompt`, text parts joined by a blank line)
+/// and its parts (the message's text and file parts, then its attachments' non-text parts, images
+/// as file parts of type image/*).
+struct QueueItem {
+  Id id{};
+  QueueLane lane = QueueLane::Queue;
+  std::string prompt{};
+  Content parts{};
+};
+
+/// Where move() puts an item. `insert_after` = null → the front; `insert_before` = null → the
+/// end; both → they must be neighbours in the destination lane.
+struct QueueMove {
+  std::optional<QueueLane> lane{};
+  std::optional<std::optional<Id>> insert_after{};
+  std::optional<std::optional<Id>> insert_before{};
+};
+
+/// The two lanes and their items. Owned by a ThreadRuntime (owner thread only); the runtime
+/// decides when to dispatch (ThreadRuntime::queue()).
+class MessageQueue {
+ public:
+  MessageQueue();
+  ~MessageQueue();
+  MessageQueue(const MessageQueue&) = delete;
+  MessageQueue& operator=(const MessageQueue&) = delete;
+
+  /// Steer items, then queue items.
+  std::vector<QueueItem> items() const;
+  std::size_t size() const noexcept;
+  bool empty() const noexcept { return size() == 0; }
+
+  /// Drops an item; an unknown id is a no-op.
+  void remove(const Id& id);
+  /// Replaces an item's message, keeping its id and place. UnknownQueueItem.
+  void edit(const Id& id, AppendMessage message);
+  /// Moves an item (spec §9.7). UnknownQueueItem, UnknownAnchor, SelfAnchor, NotAdjacent.
+  /// The runtime dispatches afterwards if it is idle.
+  void move(const Id& id, const QueueMove& where);
+  /// Called after every change of the lanes. A throwing subscriber is isolated.
+  [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
+
+  // ---- for the runtime ----
+  Id add(AppendMessage message, QueueLane lane);
+  /// Takes the next message to send (the steer lane's first, else the queue lane's).
+  std::optional<AppendMessage> take_next();
+  void clear();
+  /// The item's stored message (for tests and views), or nullptr.
+  const AppendMessage* message(const Id& id) const;
+  /// Called after move() so the runtime can dispatch.
+  std::function<void()> on_moved;
+  /// Where a throwing subscriber is reported.
+  std::function<void(const std::string&)> on_error;
+
+ private:
+  struct Entry;
+  std::deque<Entry>& lane(QueueLane l);
+  void changed();
+
+  std::unique_ptr<std::deque<Entry>> steer_;
+  std::unique_ptr<std::deque<Entry>> queue_;
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<std::function<void()>>>> listeners_;
+  std::uint64_t next_listener_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+/// The view of a message as a queue item (spec §9.2), without id and lane.
+QueueItem project_queue_item(const AppendMessage& message);
+
+}  // namespace aui

@@ -1,0 +1,431 @@
+// Replays every recorded provider stream in tests/fixtures/streams through SseParser and the
+// matching decoder, sliced in many ways, and compares the result with expected.json (see the
+// README there for how each expectation was computed).
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aui/model/json.hpp"
+#include "aui/streaming/anthropic_stream.hpp"
+#include "aui/streaming/openai_stream.hpp"
+#include "aui/streaming/sse_parser.hpp"
+
+namespace aui {
+namespace {
+
+const std::filesystem::path kStreamsDir =
+    std::filesystem::path(AUI_SOURCE_DIR) / "tests" / "fixtures" / "streams";
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return std::move(bytes).str();
+}
+
+struct StreamCase {
+  std::string file;  // relative to kStreamsDir
+  std::string wire;  // "openai" | "anthropic"
+  Json expected;
+};
+
+// gtest prints a failing parameter with this.
+void PrintTo(const StreamCase& c, std::ostream* os) { *os << c.file; }
+
+std::vector<StreamCase> load_cases() {
+  std::vector<StreamCase> cases;
+  const Json all = Json::parse(read_file(kStreamsDir / "expected.json"), nullptr, false);
+  if (all.is_discarded() || !all.contains("streams")) return cases;
+  for (const Json& stream : all["streams"]) {
+    for (const Json& file : stream["files"]) {
+      const std::string name = file.get<std::string>();
+      // A .chunks.txt file has an .sse rendering beside it; replay that one.
+      if (name.ends_with(".sse"))
+        cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
+    }
+  }
+  return cases;
+}
+
+std::string test_name(const testing::TestParamInfo<StreamCase>& info) {
+  std::string name;
+  for (char c : info.param.file) {
+    name.push_back(
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+  }
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slicing: how the bytes reach the parser.
+
+using Slices = std::vector<std::string_view>;
+
+Slices whole(std::string_view bytes) { return {bytes}; }
+
+Slices bytewise(std::string_view bytes) {
+  Slices out;
+  for (std::size_t i = 0; i < bytes.size(); ++i) out.push_back(bytes.substr(i, 1));
+  return out;
+}
+
+// Cuts at positions drawn from a fixed-seed generator (std::minstd_rand's output is fixed by the
+// standard; only its raw output is used, so the cuts are the same everywhere).
+Slices random_cuts(std::string_view bytes, std::uint32_t seed, std::size_t max_len) {
+  Slices out;
+  std::uint64_t state = seed;
+  std::size_t pos = 0;
+  while (pos < bytes.size()) {
+    state = state * 48271 % 2147483647;
+    const std::size_t len = 1 + static_cast<std::size_t>(state % max_len);
+    out.push_back(bytes.substr(pos, len));
+    pos += len;
+  }
+  return out;
+}
+
+// Cuts before every byte for which `cut_before` holds.
+template <class Pred>
+Slices cut_where(std::string_view bytes, Pred cut_before) {
+  Slices out;
+  std::size_t start = 0;
+  for (std::size_t i = 1; i < bytes.size(); ++i) {
+    if (cut_before(bytes, i)) {
+      out.push_back(bytes.substr(start, i - start));
+      start = i;
+    }
+  }
+  out.push_back(bytes.substr(start));
+  return out;
+}
+
+// Inside every multi-byte UTF-8 character: before each continuation byte.
+Slices utf8_cuts(std::string_view bytes) {
+  return cut_where(bytes, [](std::string_view b, std::size_t i) {
+    return (static_cast<unsigned char>(b[i]) & 0xC0) == 0x80;
+  });
+}
+
+// Between every CR and the LF after it.
+Slices crlf_cuts(std::string_view bytes) {
+  return cut_where(
+      bytes, [](std::string_view b, std::size_t i) { return b[i] == '\n' && b[i - 1] == '\r'; });
+}
+
+std::string replace_lf(std::string_view bytes, std::string_view with) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    if (c == '\n') {
+      out.append(with);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding: one wire-independent view of what a decoder produced.
+
+struct Decoded {
+  Content content;
+  MessageStatus status;
+  std::optional<MessageStatus> snapshot_status;
+  std::optional<std::string> finish_reason;
+  Json usage;
+  std::vector<Json> errors;
+  std::string refusal;
+  std::vector<std::string> blocks;
+  Json stop_details;
+  std::string terminated_by;  // "[DONE]", "message_stop", "error" or ""
+  std::size_t events = 0;
+  std::size_t comments = 0;
+};
+
+std::string text_of(const Content& content) {
+  std::string out;
+  for (const auto& part : content) {
+    if (const auto* text = part.get_if<TextPart>()) out.append(text->text.view());
+  }
+  return out;
+}
+
+std::string reasoning_of(const Content& content) {
+  std::string out;
+  for (const auto& part : content) {
+    if (const auto* reasoning = part.get_if<ReasoningPart>()) out.append(reasoning->text.view());
+  }
+  return out;
+}
+
+std::vector<const ToolCallPart*> tool_calls_of(const Content& content) {
+  std::vector<const ToolCallPart*> out;
+  for (const auto& part : content) {
+    if (const auto* call = part.get_if<ToolCallPart>()) out.push_back(call);
+  }
+  return out;
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Feeds the slices; after each one, checks that the snapshot is a prefix of the final text
+// (the results are cumulative) when `final_text` is given.
+template <class Decoder>
+Decoded run(Decoder& decoder, const Slices& slices, const std::optional<std::string>& final_text) {
+  SseParser parser([&](const SseEvent& e) { decoder.feed(e); });
+  for (std::string_view slice : slices) {
+    parser.feed(slice);
+    if (final_text) {
+      const ChatModelRunResult snapshot = decoder.accumulator().snapshot();
+      const std::string so_far = text_of(*snapshot.content);
+      EXPECT_TRUE(std::string_view(*final_text).starts_with(so_far))
+          << "not cumulative: " << so_far;
+    }
+  }
+  parser.finish();
+  decoder.finish();
+  Decoded d;
+  const ChatModelRunResult last = decoder.accumulator().snapshot();
+  d.content = *last.content;
+  d.snapshot_status = last.status;
+  d.status = decoder.status();
+  d.usage = decoder.usage();
+  d.errors = decoder.error_details();
+  d.events = parser.event_count();
+  d.comments = parser.comment_count();
+  return d;
+}
+
+Decoded decode(const StreamCase& c, const Slices& slices) {
+  std::optional<std::string> final_text;
+  if (c.expected.contains("text") && c.expected["text"].is_string())
+    final_text = c.expected["text"];
+  if (c.wire == "anthropic") {
+    AnthropicStreamDecoder decoder;
+    Decoded d = run(decoder, slices, final_text);
+    d.finish_reason = decoder.stop_reason();
+    d.blocks = decoder.block_types();
+    d.stop_details = decoder.stop_details();
+    d.terminated_by = decoder.done() ? "message_stop" : (d.errors.empty() ? "" : "error");
+    return d;
+  }
+  OpenAIStreamDecoder decoder;
+  Decoded d = run(decoder, slices, final_text);
+  d.finish_reason = decoder.finish_reason();
+  d.refusal = decoder.refusal();
+  d.terminated_by = decoder.done() ? "[DONE]" : (d.errors.empty() ? "" : "error");
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations.
+
+// The status each decoder documents for the stream's ending (see their headers).
+MessageStatus expected_status(const StreamCase& c, const Json& e) {
+  if (!e["errors"].empty()) return MessageStatus::incomplete(StatusReason::Error);
+  const std::string end =
+      e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
+  bool client_calls = false;
+  for (const Json& call : e["tool_calls"]) client_calls |= call["kind"] != "server_tool_use";
+  const MessageStatus tool_or_stop = client_calls
+                                         ? MessageStatus::requires_action(StatusReason::ToolCalls)
+                                         : MessageStatus::complete(StatusReason::Stop);
+  const std::string reason =
+      e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
+  if (c.wire == "anthropic") {
+    if (end != "message_stop") return MessageStatus::incomplete(StatusReason::Error);
+    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use")
+      return tool_or_stop;
+    if (reason == "max_tokens") return MessageStatus::incomplete(StatusReason::Length);
+    if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
+    return MessageStatus::incomplete(StatusReason::Other);
+  }
+  if (reason.empty()) {
+    return end == "[DONE]" ? tool_or_stop : MessageStatus::incomplete(StatusReason::Error);
+  }
+  if (reason == "stop" || reason == "tool_calls") return tool_or_stop;
+  if (reason == "length") return MessageStatus::incomplete(StatusReason::Length);
+  if (reason == "content_filter") return MessageStatus::incomplete(StatusReason::ContentFilter);
+  return MessageStatus::incomplete(StatusReason::Other);
+}
+
+void check(const StreamCase& c, const Decoded& d) {
+  const Json& e = c.expected;
+  ASSERT_TRUE(d.snapshot_status.has_value()) << "finish() must put the status on the snapshot";
+  EXPECT_EQ(*d.snapshot_status, d.status);
+
+  if (e.value("protocol_error", false)) {
+    // Two messages spliced together: reported, and the second one is never merged in.
+    ASSERT_FALSE(d.errors.empty());
+    EXPECT_EQ(d.errors.front()["code"], "protocol_error");
+    EXPECT_TRUE(d.status.is(StatusType::Incomplete, StatusReason::Error));
+    EXPECT_EQ(d.status.error->at("code"), "protocol_error");
+    for (const ToolCallPart* call : tool_calls_of(d.content)) {
+      EXPECT_NE(call->tool_call_id, e["if_reset_on_new_message_start"]["tool_calls"][0]["id"]);
+    }
+    EXPECT_EQ(reasoning_of(d.content).find("Let me call the tool."), std::string::npos);
+    return;
+  }
+
+  const std::string text = text_of(d.content);
+  EXPECT_EQ(text, e["text"].get<std::string>());
+  EXPECT_EQ(text.size(), e["text_bytes"].get<std::size_t>());
+  EXPECT_EQ(code_points(text), e["text_chars"].get<std::size_t>());
+
+  const std::string reasoning = reasoning_of(d.content);
+  EXPECT_EQ(code_points(reasoning), e["reasoning_chars"].get<std::size_t>());
+  EXPECT_TRUE(reasoning.starts_with(e["reasoning_prefix"].get<std::string>()))
+      << "reasoning: " << reasoning.substr(0, 80);
+
+  if (c.wire == "openai") {
+    EXPECT_EQ(d.refusal, e["refusal"].is_null() ? "" : e["refusal"].get<std::string>());
+  }
+
+  const auto calls = tool_calls_of(d.content);
+  ASSERT_EQ(calls.size(), e["tool_calls"].size());
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const ToolCallPart& call = *calls[i];
+    const Json& want = e["tool_calls"][i];
+    SCOPED_TRACE("tool call " + std::to_string(i));
+    EXPECT_EQ(call.tool_call_id, want["id"].get<std::string>());
+    EXPECT_EQ(call.tool_name, want["name"].get<std::string>());
+    EXPECT_EQ(call.args_text.view(), want["arguments_raw"].get<std::string>());
+    if (want["arguments_valid_json"].get<bool>()) {
+      EXPECT_EQ(call.args, want["arguments"]);
+    } else {
+      // Cut off mid-arguments: the raw text is kept and is indeed not JSON.
+      EXPECT_FALSE(Json::accept(call.args_text.view()));
+      EXPECT_TRUE(call.args.is_object());
+    }
+    const bool server = want["kind"] == "server_tool_use";
+    const Json& metadata = call.provider_metadata;
+    EXPECT_EQ(server, metadata.is_object() && metadata.contains("anthropic") &&
+                          metadata["anthropic"].value("server", false));
+    // A server tool ran at the provider: its result block resolves it.
+    EXPECT_EQ(server, call.resolved());
+  }
+
+  if (e["finish_reason"].is_null()) {
+    EXPECT_FALSE(d.finish_reason.has_value()) << *d.finish_reason;
+  } else {
+    EXPECT_EQ(d.finish_reason, e["finish_reason"].get<std::string>());
+  }
+  EXPECT_EQ(d.usage, e["usage"]);
+  EXPECT_EQ(Json(d.errors), e["errors"]);
+  EXPECT_EQ(d.terminated_by, e["terminated_by"].get<std::string>());
+
+  if (c.wire == "anthropic") {
+    EXPECT_EQ(Json(d.blocks), e.value("blocks", Json::array()));
+    EXPECT_EQ(d.stop_details, e.value("stop_details", Json()));
+    // Each thinking block's signature is kept for sending the thinking back.
+    for (const auto& part : d.content) {
+      if (const auto* r = part.get_if<ReasoningPart>()) {
+        const Json& m = r->provider_metadata;
+        ASSERT_TRUE(m.is_object()) << "reasoning part without its signature";
+        EXPECT_TRUE(m["anthropic"].contains("signature") ||
+                    m["anthropic"].contains("redactedData"));
+      }
+    }
+  }
+
+  const MessageStatus want = expected_status(c, e);
+  EXPECT_EQ(d.status.type, want.type) << to_string(d.status.type);
+  EXPECT_EQ(d.status.reason, want.reason) << to_string(d.status.reason);
+  if (d.status.reason == StatusReason::Error) {
+    EXPECT_TRUE(d.status.error->at("code").is_string());
+    EXPECT_TRUE(d.status.error->at("message").is_string());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class StreamFixture : public testing::TestWithParam<StreamCase> {};
+
+TEST_P(StreamFixture, ReplaysToTheExpectedMessage) {
+  const StreamCase& c = GetParam();
+  const std::string original = read_file(kStreamsDir / c.file);
+  ASSERT_FALSE(original.empty()) << c.file;
+  const std::string crlf = replace_lf(original, "\r\n");
+  const std::string cr = replace_lf(original, "\r");
+
+  struct Variant {
+    std::string label;
+    Slices slices;
+  };
+  std::vector<Variant> variants;
+  variants.push_back({"whole", whole(original)});
+  variants.push_back({"byte by byte", bytewise(original)});
+  for (std::uint32_t seed : {1u, 2u, 3u, 4u, 5u}) {
+    variants.push_back(
+        {"random cuts, seed " + std::to_string(seed), random_cuts(original, seed, 64)});
+  }
+  variants.push_back({"cuts inside UTF-8 characters", utf8_cuts(original)});
+  variants.push_back({"CRLF whole", whole(crlf)});
+  variants.push_back({"CRLF cut between CR and LF", crlf_cuts(crlf)});
+  variants.push_back({"CRLF random cuts", random_cuts(crlf, 7, 16)});
+  variants.push_back({"CR whole", whole(cr)});
+  variants.push_back({"CR random cuts", random_cuts(cr, 11, 16)});
+
+  std::optional<Decoded> reference;
+  for (const Variant& v : variants) {
+    SCOPED_TRACE(c.file + " (" + v.label + ")");
+    const Decoded d = decode(c, v.slices);
+    check(c, d);
+    if (!reference) {
+      reference = d;
+      EXPECT_GT(d.events, 0u);
+    } else {
+      // However the bytes arrive, the parser sees the same events.
+      EXPECT_EQ(d.events, reference->events);
+      EXPECT_EQ(d.comments, reference->comments);
+      EXPECT_EQ(d.content, reference->content);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Recorded, StreamFixture, testing::ValuesIn(load_cases()), test_name);
+
+TEST(StreamFixtures, EveryRecordedStreamHasAnExpectation) {
+  const std::vector<StreamCase> cases = load_cases();
+  EXPECT_GE(cases.size(), 43u);
+  std::set<std::string> listed;
+  for (const auto& c : cases) listed.insert(c.file);
+  std::size_t on_disk = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kStreamsDir)) {
+    if (entry.path().extension() != ".sse") continue;
+    ++on_disk;
+    const std::string rel = std::filesystem::relative(entry.path(), kStreamsDir).generic_string();
+    EXPECT_TRUE(listed.count(rel)) << rel << " is not in expected.json";
+  }
+  EXPECT_EQ(on_disk, cases.size());
+}
+
+TEST(StreamFixtures, TheCopiesAreByteForByte) {
+  // NOTICE.md travels with the data (the licences require it); the recordings keep their quirks.
+  EXPECT_FALSE(read_file(kStreamsDir / "NOTICE.md").empty());
+  const std::string leading_space = read_file(
+      kStreamsDir / "openrouter/openrouter-kimi-k2-tool-call-split-header-leading-space.sse");
+  ASSERT_FALSE(leading_space.empty());
+  EXPECT_EQ(leading_space.front(), ' ');
+  const std::string no_final_blank =
+      read_file(kStreamsDir / "anthropic/claude-3-opus-text-ping.sse");
+  ASSERT_FALSE(no_final_blank.empty());
+  EXPECT_NE(no_final_blank.back(), '\n');
+}
+
+}  // namespace
+}  // namespace aui
