@@ -30,12 +30,42 @@ struct QueueItem {
   Content parts{};
 };
 
-/// Where move() puts an item. `insert_after` = null → the front; `insert_before` = null → the
-/// end; both → they must be neighbours in the destination lane.
+/// Where move() puts an item. Build one with the named constructors, which say what they do:
+/// `QueueMove::to_front()`, `to_end()`, `after(id)`, `before(id)`, `between(a, b)`, and
+/// `.in(QueueLane::Steer)` to change lanes (alone: appended to that lane, or kept in place when it
+/// is the item's lane). The fields are the spec's shape (§9.7) for code that mirrors it:
+/// `insert_after` = null → the front; `insert_before` = null → the end; both → they must be
+/// neighbours in the destination lane.
 struct QueueMove {
   std::optional<QueueLane> lane{};
   std::optional<std::optional<Id>> insert_after{};
   std::optional<std::optional<Id>> insert_before{};
+
+  /// To the front of the destination lane.
+  static QueueMove to_front() { return {.insert_after = std::optional<Id>()}; }
+  /// To the end of the destination lane.
+  static QueueMove to_end() { return {.insert_before = std::optional<Id>()}; }
+  /// Right after the item `anchor`.
+  static QueueMove after(Id anchor) {
+    return {.insert_after = std::optional<Id>(std::move(anchor))};
+  }
+  /// Right before the item `anchor`.
+  static QueueMove before(Id anchor) {
+    return {.insert_before = std::optional<Id>(std::move(anchor))};
+  }
+  /// Between two neighbours `first` and `second` (NotAdjacent when they are not).
+  static QueueMove between(Id first, Id second) {
+    return {.insert_after = std::optional<Id>(std::move(first)),
+            .insert_before = std::optional<Id>(std::move(second))};
+  }
+  /// To `destination` with no anchor: appended there, or unchanged when it is the item's lane.
+  static QueueMove to_lane(QueueLane destination) { return {.lane = destination}; }
+  /// The same move, into the lane `destination`.
+  QueueMove in(QueueLane destination) const {
+    QueueMove moved = *this;
+    moved.lane = destination;
+    return moved;
+  }
 };
 
 /// The two lanes and their items. Owned by a ThreadRuntime (owner thread only); the runtime

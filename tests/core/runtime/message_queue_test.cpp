@@ -376,31 +376,46 @@ TEST_F(Queue, MovesWithLanesAndAnchors) {
     return std::string("ok");
   };
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "a", "b", "c"}));
-  EXPECT_EQ(kind({.insert_after = std::optional<Id>()}, id("c")),
-            "ok");  // to the front of its lane
+  EXPECT_EQ(kind(QueueMove::to_front(), id("c")), "ok");  // to the front of its lane
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "c", "a", "b"}));
-  EXPECT_EQ(kind({.insert_before = std::optional<Id>(id("c"))}, id("b")), "ok");
+  EXPECT_EQ(kind(QueueMove::before(id("c")), id("b")), "ok");
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "b", "c", "a"}));
-  EXPECT_EQ(kind({.insert_before = std::optional<Id>()}, id("b")), "ok");  // to the end
+  EXPECT_EQ(kind(QueueMove::to_end(), id("b")), "ok");  // to the end
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "c", "a", "b"}));
-  EXPECT_EQ(kind({.lane = QueueLane::Steer}, id("a")), "ok");  // another lane: its end
+  EXPECT_EQ(kind(QueueMove::to_lane(QueueLane::Steer), id("a")), "ok");  // another lane: its end
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "a", "c", "b"}));
   EXPECT_EQ(kind({}, id("c")), "ok");  // no anchors, same lane: unchanged
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "a", "c", "b"}));
-  EXPECT_EQ(kind({.insert_after = std::optional<Id>(id("c"))}, id("c")), "SelfAnchor");
-  EXPECT_EQ(kind({.insert_after = std::optional<Id>(id("s"))}, id("c")), "UnknownAnchor");
+  EXPECT_EQ(kind(QueueMove::after(id("c")), id("c")), "SelfAnchor");
+  EXPECT_EQ(kind(QueueMove::after(id("s")), id("c")), "UnknownAnchor");
   EXPECT_EQ(kind({}, "nope"), "UnknownQueueItem");
-  EXPECT_EQ(kind({.lane = QueueLane::Steer,
-                  .insert_after = std::optional<Id>(id("s")),
-                  .insert_before = std::optional<Id>(id("a"))},
-                 id("b")),
-            "ok");
+  EXPECT_EQ(kind(QueueMove::between(id("s"), id("a")).in(QueueLane::Steer), id("b")), "ok");
   EXPECT_EQ(prompts(), (std::vector<std::string>{"s", "b", "a", "c"}));
+  // The spec's field shape means the same as the named constructors.
   EXPECT_EQ(kind({.lane = QueueLane::Steer,
                   .insert_after = std::optional<Id>(id("s")),
                   .insert_before = std::optional<Id>(id("a"))},
                  id("c")),
             "NotAdjacent");
+}
+
+TEST(QueueMoveNames, EachNamedConstructorIsTheSpecShapeItNames) {
+  EXPECT_EQ(QueueMove::to_front().insert_after,
+            std::optional<std::optional<Id>>(std::optional<Id>()));
+  EXPECT_FALSE(QueueMove::to_front().insert_before.has_value());
+  EXPECT_EQ(QueueMove::to_end().insert_before,
+            std::optional<std::optional<Id>>(std::optional<Id>()));
+  EXPECT_FALSE(QueueMove::to_end().insert_after.has_value());
+  EXPECT_EQ(QueueMove::after(Id("x")).insert_after,
+            std::optional<std::optional<Id>>(std::optional<Id>(Id("x"))));
+  EXPECT_EQ(QueueMove::before(Id("x")).insert_before,
+            std::optional<std::optional<Id>>(std::optional<Id>(Id("x"))));
+  const QueueMove between = QueueMove::between(Id("a"), Id("b")).in(QueueLane::Steer);
+  EXPECT_EQ(between.lane, std::optional<QueueLane>(QueueLane::Steer));
+  EXPECT_EQ(between.insert_after, std::optional<std::optional<Id>>(std::optional<Id>(Id("a"))));
+  EXPECT_EQ(between.insert_before, std::optional<std::optional<Id>>(std::optional<Id>(Id("b"))));
+  EXPECT_EQ(QueueMove::to_lane(QueueLane::Queue).lane, std::optional<QueueLane>(QueueLane::Queue));
+  EXPECT_FALSE(QueueMove::to_lane(QueueLane::Queue).insert_after.has_value());
 }
 
 TEST_F(Queue, SubscribersHearEveryLaneChangeAndAThrowingOneIsIsolated) {

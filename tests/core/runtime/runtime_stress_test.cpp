@@ -264,7 +264,7 @@ TEST(RuntimeStress, QueuedSendsRaceCancelsAndRegenerates) {
         if (rng() % 2) {
           thread.queue()->remove(item.id);
         } else {
-          thread.queue()->move(item.id, QueueMove{.insert_after = std::optional<Id>()});
+          thread.queue()->move(item.id, QueueMove::to_front());
         }
       }
       loop.run_pending();
