@@ -5,7 +5,9 @@
 #
 # usage: aui_chat_threads_test.sh path/to/aui-chat
 set -euo pipefail
-app="$1"
+app="${1:?usage: $0 path/to/aui-chat}"
+# A missing binary fails at once (each screen wait would otherwise time out in turn).
+[ -x "$app" ] || { echo "FAILED: $app is not an executable; build it first (cmake --build --preset <preset> --target aui-chat)"; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 db="$work/threads.db"

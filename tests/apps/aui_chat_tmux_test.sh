@@ -5,7 +5,9 @@
 #
 # usage: aui_chat_tmux_test.sh path/to/aui-chat      exit 77 (skipped) without tmux
 set -euo pipefail
-app="$1"
+app="${1:?usage: $0 path/to/aui-chat}"
+# A missing binary fails at once (each screen wait would otherwise time out in turn).
+[ -x "$app" ] || { echo "FAILED: $app is not an executable; build it first (cmake --build --preset <preset> --target aui-chat)"; exit 1; }
 command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
 

@@ -129,10 +129,16 @@ std::size_t EventLoop::run_pending() {
 }
 
 bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever) {
-  const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-  while (!has_tasks_.load(std::memory_order_acquire) &&
-         std::chrono::steady_clock::now() < spin_until) {
-    detail::cpu_relax();
+  // The owner's spin policy lives with its thread (one owner thread per loop), which keeps it out
+  // of the public header.
+  thread_local detail::SpinPolicy policy;
+  if (policy.should_spin()) {
+    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+    while (!has_tasks_.load(std::memory_order_acquire) &&
+           std::chrono::steady_clock::now() < spin_until) {
+      detail::cpu_relax();
+    }
+    policy.spun(has_tasks_.load(std::memory_order_acquire));
   }
   std::unique_lock lock(mutex_);
   for (;;) {

@@ -74,6 +74,7 @@ void WorkerPool::execute(std::function<void()> job) {
 namespace {
 
 void worker_main(std::shared_ptr<WorkerPool::State> s) {
+  detail::SpinPolicy spin;
   std::unique_lock lock(s->mutex);
   for (;;) {
     if (!s->jobs.empty()) {
@@ -90,10 +91,13 @@ void worker_main(std::shared_ptr<WorkerPool::State> s) {
     ++s->idle;
     // Spin briefly without the lock.
     lock.unlock();
-    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
-    while (s->queued.load(std::memory_order_acquire) == 0 &&
-           std::chrono::steady_clock::now() < spin_until) {
-      detail::cpu_relax();
+    if (spin.should_spin()) {
+      const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+      while (s->queued.load(std::memory_order_acquire) == 0 &&
+             std::chrono::steady_clock::now() < spin_until) {
+        detail::cpu_relax();
+      }
+      spin.spun(s->queued.load(std::memory_order_acquire) != 0);
     }
     lock.lock();
     if (s->jobs.empty() && !s->stopping) {

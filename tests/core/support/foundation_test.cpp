@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <latch>
 #include <mutex>
 #include <random>
@@ -292,20 +294,33 @@ TEST(ManualDispatcher, RunsWhatWasPostedAndWakesTheHost) {
 }
 
 TEST(WorkerPool, BlockingJobsDoNotHoldBackOthers) {
-  aui::WorkerPool pool;
   std::latch release(1);
   std::latch blocked_started(3);
-  std::latch others_done(10);
+  std::atomic<int> blocked_finished{0};
+  std::atomic<int> others_left{10};
+  std::promise<int> others_done;  // carries how many blocked jobs had finished by then
+  aui::WorkerPool pool;  // declared last: its destructor waits for the jobs that use the above
   for (int i = 0; i < 3; ++i) {
     pool.execute([&] {
       blocked_started.count_down();
       release.wait();
+      ++blocked_finished;
     });
   }
   blocked_started.wait();
-  for (int i = 0; i < 10; ++i) pool.execute([&] { others_done.count_down(); });
-  others_done.wait();  // finishes although three workers are blocked
-  release.count_down();
+  for (int i = 0; i < 10; ++i) {
+    pool.execute([&] {
+      if (--others_left == 0) others_done.set_value(blocked_finished.load());
+    });
+  }
+  // The bound only limits how long a pool that queues behind blocked jobs takes to fail; such a
+  // pool would run the ten jobs only after the release below.
+  auto done = others_done.get_future();
+  const bool in_time = done.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  release.count_down();  // lets the pool's destructor finish either way
+  ASSERT_TRUE(in_time) << "the other jobs did not run while three workers were blocked";
+  EXPECT_EQ(done.get(), 0) << "the other jobs ran only after the blocked ones ended";
+  EXPECT_EQ(others_left.load(), 0);
 }
 
 aui::Generator<int> count_to(int n, bool* destroyed) {
