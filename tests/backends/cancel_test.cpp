@@ -163,7 +163,7 @@ TEST(Cancel, AlreadyCancelledSendsNothingUseful) {
 
 // While data pours in, a cancel is seen at the next slice of the body, not only when the
 // transfer next waits: once stop is requested, no further slice reaches on_body. The server has
-// more data waiting in the socket when the stop comes (it wrote 48 KiB before the first slice
+// more data waiting in the socket when the stop comes (it wrote 32 KiB before the first slice
 // was let through), so a transport that only checked between waits would hand on more slices.
 TEST(Cancel, NoSliceIsHandedOnOnceStopIsRequested) {
   std::promise<void> written;
@@ -171,7 +171,7 @@ TEST(Cancel, NoSliceIsHandedOnOnceStopIsRequested) {
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
     c.write(sse_head());
     const std::string piece = openai_text_stream({std::string(4000, 'x')}, false);
-    for (std::size_t sent = 0; sent < 48 * 1024; sent += piece.size()) c.write(piece);
+    for (std::size_t sent = 0; sent < 32 * 1024; sent += piece.size()) c.write(piece);
     written.set_value();
     while (c.write(piece)) {
     }
