@@ -3,6 +3,9 @@
 #include "capability_commands.hpp"
 
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 #include <stdexcept>
 
@@ -40,7 +43,56 @@ std::string default_feedback_file() {
   return "aui-feedback.jsonl";
 }
 
+std::string default_log_file() {
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/aui/aui-chat.log";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/state/aui/aui-chat.log";
+  return "aui-chat.log";
+}
+
+class QuietSuggestions final : public SuggestionAdapter {
+ public:
+  QuietSuggestions(std::shared_ptr<SuggestionAdapter> inner,
+                   std::function<void(const std::string&)> log)
+      : inner_(std::move(inner)), log_(std::move(log)) {}
+  std::vector<ThreadSuggestion> generate(
+      const MessageList& messages, std::stop_token stop,
+      const std::function<void(std::vector<ThreadSuggestion>)>& deliver) override {
+    try {
+      return inner_->generate(messages, stop, deliver);
+    } catch (const std::exception& e) {
+      if (stop.stop_requested()) throw;
+      if (log_) log_(std::string("follow-up suggestions failed: ") + e.what());
+      return {};
+    }
+  }
+
+ private:
+  std::shared_ptr<SuggestionAdapter> inner_;
+  std::function<void(const std::string&)> log_;
+};
+
 }  // namespace
+
+void append_log_line(const std::string& path, const std::string& line) {
+  std::error_code ec;
+  const std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  std::ofstream out(p, std::ios::app);
+  if (!out) return;
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  out << stamp << ' ' << line << '\n';
+}
+
+std::shared_ptr<SuggestionAdapter> quiet_suggestions(std::shared_ptr<SuggestionAdapter> inner,
+                                                     std::function<void(const std::string&)> log) {
+  return std::make_shared<QuietSuggestions>(std::move(inner), std::move(log));
+}
 
 bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityOptions& options) {
   const std::string arg = argv[i];
@@ -86,8 +138,12 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
 #endif
   a.feedback = std::make_shared<JsonLinesFeedbackAdapter>(
       options.feedback_file.empty() ? default_feedback_file() : options.feedback_file);
-  if (options.suggestions == "model" && model)
-    a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
+  if (options.suggestions == "model" && model) {
+    const std::string log = options.log_file.empty() ? default_log_file() : options.log_file;
+    a.suggestion =
+        quiet_suggestions(std::make_shared<ModelSuggestionAdapter>(model),
+                          [log](const std::string& line) { append_log_line(log, line); });
+  }
   return a;
 }
 

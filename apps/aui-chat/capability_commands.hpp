@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,21 @@ struct CapabilityOptions {
   std::string feedback_file{};
   /// "model" (ask the chat model for follow-up questions after each reply) or "off".
   std::string suggestions = "model";
+  /// Where failures that must not interrupt the chat (a follow-up generation that failed) are
+  /// written, one line each. Default: $XDG_STATE_HOME/aui/aui-chat.log or
+  /// ~/.local/state/aui/aui-chat.log.
+  std::string log_file{};
 };
+
+/// Appends `line` with a UTC timestamp to `path` (its directory is created); a log that cannot
+/// be written is skipped, it never disturbs the chat.
+void append_log_line(const std::string& path, const std::string& line);
+
+/// `inner`, except that a failed generation is written to `log` and answers no suggestions
+/// instead of failing: the runtime would report it among the chat's lines. An aborted generation
+/// still propagates (the runtime drops it quietly).
+std::shared_ptr<SuggestionAdapter> quiet_suggestions(std::shared_ptr<SuggestionAdapter> inner,
+                                                     std::function<void(const std::string&)> log);
 
 /// Consumes a capability option at argv[i] (and its value, advancing i). Returns false when
 /// argv[i] is not one; throws std::invalid_argument with a one-line message for a bad value.
@@ -35,7 +50,8 @@ const char* capability_usage();
 const char* capability_help();
 
 /// The adapters aui-chat gives its thread: files and images, eSpeak NG speech, JSON-lines
-/// feedback, and follow-up questions from `model` (the chat's own adapter).
+/// feedback, and follow-up questions from `model` (the chat's own adapter; none after a reply
+/// that failed or was cancelled, and a failure goes to the log file, not the transcript).
 ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const CapabilityOptions& options);
 
 /// The capability commands on one thread. Owner thread only.

@@ -225,7 +225,8 @@ void ChatApp::drain() {
   while (!quit_ && !busy() && !waiting_.empty()) {
     const std::string line = std::move(waiting_.front());
     waiting_.pop_front();
-    out_ << line << '\n';  // after the prompt, so the transcript reads in order
+    // After the prompt, so the transcript reads in order; a pasted line may hold bidi controls.
+    out_ << sanitize_terminal_text(line, true).text << '\n';
     run_line(line);
   }
   if (end_of_input_ && waiting_.empty() && !busy()) quit();

@@ -22,6 +22,7 @@
 
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
+#include "terminal_text.hpp"
 #include "thread_commands.hpp"
 #ifdef AUI_CHAT_HAS_SQLITE
 #include "aui/stores/sqlite_store.hpp"
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
   try {
     chosen = aui::chat::choose_adapter(options);
   } catch (const std::exception& e) {
-    std::cerr << "aui-chat: " << e.what() << '\n';
+    std::cerr << "aui-chat: " << aui::chat::sanitize_terminal_text(e.what(), true).text << '\n';
     return 2;
   }
   // The threads: kept in the SQLite store when it opens; a store that cannot be opened (a
@@ -80,7 +81,10 @@ int main(int argc, char** argv) {
   // A real model may call tools a few times before it answers.
   runtime_options.max_steps = 8;
   runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
-  runtime_options.on_error = [](const std::string& m) { std::cerr << "aui: " << m << '\n'; };
+  // These messages quote servers and files (untrusted): only sanitised text reaches the terminal.
+  runtime_options.on_error = [](const std::string& m) {
+    std::cerr << "aui: " << aui::chat::sanitize_terminal_text(m, true).text << '\n';
+  };
   // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
   runtime_options.history_checkpoint_interval = std::chrono::milliseconds(250);
   // Attachments, speech, feedback and suggestions, the same for every thread.
@@ -124,7 +128,8 @@ int main(int argc, char** argv) {
   // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it.
   app.hold_until(rt.threads().load_threads());
 
-  std::cout << chosen.banner << '\n' << store_line << '\n';
+  std::cout << aui::chat::sanitize_terminal_text(chosen.banner, true).text << '\n'
+            << aui::chat::sanitize_terminal_text(store_line, true).text << '\n';
   app.prompt();
 
   // The reader and signal threads only post; they never touch the app or the runtime.

@@ -39,6 +39,31 @@ bool well_formed_prefix(std::string_view s, std::size_t n) {
   return true;
 }
 
+// The code point of the well-formed `n`-byte sequence at `s`.
+char32_t decode(std::string_view s, std::size_t n) {
+  const auto b = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[k]));
+  };
+  if (n == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (n == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+// The bidirectional formatting characters: embeddings and overrides (U+202A–U+202E), isolates
+// (U+2066–U+2069) and the implicit marks (U+200E, U+200F, U+061C). A terminal that honours them
+// shows text in another order than it is stored ("Trojan Source").
+bool bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+         cp == 0x200F || cp == 0x061C;
+}
+
+void append_marker(std::string& out, char32_t cp) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += "<U+";
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 0xF]);
+  out += '>';
+}
+
 }  // namespace
 
 SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
@@ -123,6 +148,13 @@ SanitizedText sanitize_terminal_text(std::string_view raw, bool final) {
     if (n == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
       i += 2;
       continue;
+    }
+    if (n > 1) {
+      if (const char32_t cp = decode(raw.substr(i, n), n); bidi_control(cp)) {
+        append_marker(out.text, cp);
+        i += n;
+        continue;
+      }
     }
     out.text.append(raw.substr(i, n));
     i += n;

@@ -67,6 +67,13 @@ void push(Json& messages, const char* role, Json blocks) {
   messages.push_back({{"role", role}, {"content", std::move(blocks)}});
 }
 
+bool is_refusal_explanation(const TextPart& t) {
+  const Json& m = t.provider_metadata;
+  if (!m.is_object()) return false;
+  const auto a = m.find("anthropic");
+  return a != m.end() && a->is_object() && a->contains("refusal");
+}
+
 // An assistant message: each model turn becomes an assistant message with its blocks, followed
 // by a user message with the tool results. Thinking goes back only with its signature (the API
 // rejects unsigned thinking); server tool calls ran at Anthropic and are not repeated.
@@ -81,6 +88,8 @@ void add_assistant(Json& messages, const Content& content) {
   };
   for (const auto& part : content) {
     if (const auto* t = part.get_if<TextPart>()) {
+      // A refusal's explanation is the API's, not the model's: it is not sent back as its turn.
+      if (is_refusal_explanation(*t)) continue;
       if (!results.empty()) flush();
       if (!t->text.empty())
         blocks.push_back({{"type", "text"}, {"text", std::string(t->text.view())}});
@@ -109,6 +118,36 @@ void add_assistant(Json& messages, const Content& content) {
     }
   }
   flush();
+}
+
+// A whole Messages answer (a server that ignored stream:true) as the events it stands for:
+// message_start, each block started whole and stopped, message_delta, message_stop.
+std::vector<SseEvent> whole_message_events(const Json& body) {
+  if (body.value("type", "") != "message" || !body.contains("content") ||
+      !body["content"].is_array())
+    return {};
+  std::vector<SseEvent> out;
+  const auto add = [&](const char* type, Json data) {
+    SseEvent e;
+    e.event = type;
+    data["type"] = type;
+    e.data = data.dump();
+    out.push_back(std::move(e));
+  };
+  Json start = body;
+  start["content"] = Json::array();
+  add("message_start", {{"message", std::move(start)}});
+  std::size_t index = 0;
+  for (const Json& block : body["content"]) {
+    add("content_block_start", {{"index", index}, {"content_block", block}});
+    add("content_block_stop", {{"index", index}});
+    ++index;
+  }
+  Json delta{{"stop_reason", body.value("stop_reason", Json())}};
+  if (body.contains("stop_details")) delta["stop_details"] = body["stop_details"];
+  add("message_delta", {{"delta", std::move(delta)}, {"usage", body.value("usage", Json())}});
+  add("message_stop", Json::object());
+  return out;
 }
 
 int thinking_budget(const AnthropicSettings& settings, const ModelConfig& config) {
@@ -216,6 +255,7 @@ ChatModelAdapter make_anthropic_adapter(AnthropicSettings settings) {
     decoding.feed = [&](const SseEvent& e) { decoder.feed(e); };
     decoding.finish = [&] { decoder.finish(); };
     decoding.usage = [&] { return decoder.usage(); };
+    decoding.whole_answer = whole_message_events;
     backends_detail::run_roundtrip(options, sink, request, settings.http, api_key, decoding);
   };
 }

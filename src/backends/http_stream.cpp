@@ -18,6 +18,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "aui/support/errors.hpp"
 
@@ -58,8 +59,11 @@ struct Transfer {
   long status = 0;
   bool status_known = false;
   bool streaming = false;  // a 2xx stream: the body goes to on_body
+  bool sniffing = false;   // a 2xx of another type: its first line decides (see classify)
   bool body_used = false;  // on_body has been called
   bool too_large = false;
+  bool cancelled = false;  // the stop token fired while the body was arriving
+  const std::stop_token* stop = nullptr;
   std::string collected;  // an error body, or a 2xx JSON body
   std::string content_type;
   std::string retry_after;
@@ -87,36 +91,97 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return len;
 }
 
-std::size_t on_write(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t len = size * n;
-  t->last_activity = Clock::now();
-  if (!t->status_known) {
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
-    t->status_known = true;
-    const bool ok = t->status >= 200 && t->status < 300;
-    t->streaming = ok && t->content_type.find("json") == std::string::npos;
+bool is_json_type(const std::string& type) { return type.find("json") != std::string::npos; }
+bool is_page_type(const std::string& type) {
+  return type.find("html") != std::string::npos || type.find("xml") != std::string::npos;
+}
+
+// Whether a 2xx answer is an event stream. text/event-stream (or no type at all) is; JSON and
+// web pages are not; for any other type (text/plain from a few servers) the first line decides,
+// so `sniffing` is set and the body is held until that line is complete.
+void classify(Transfer& t) {
+  const bool ok = t.status >= 200 && t.status < 300;
+  const std::string& type = t.content_type;
+  t.streaming = false;
+  t.sniffing = false;
+  if (!ok || is_json_type(type) || is_page_type(type)) return;
+  if (type.empty() || type.find("event-stream") != std::string::npos) {
+    t.streaming = true;
+  } else {
+    t.sniffing = true;
   }
-  t->received += len;
-  if (t->received > t->max_bytes) {
-    t->too_large = true;
-    return 0;  // ends the transfer with CURLE_WRITE_ERROR
+}
+
+// The first non-blank line of `body` if it is complete (or `at_end`), else nullopt.
+std::optional<std::string_view> first_line(std::string_view body, bool at_end) {
+  const auto start = body.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos)
+    return at_end ? std::optional<std::string_view>("") : std::nullopt;
+  const auto end = body.find_first_of("\r\n", start);
+  if (end == std::string_view::npos && !at_end) return std::nullopt;
+  return body.substr(start, end == std::string_view::npos ? body.size() - start : end - start);
+}
+
+// An SSE line: a comment or one of the four fields.
+bool looks_like_sse(std::string_view line) {
+  for (std::string_view field : {"data", "event", "id", "retry"}) {
+    if (line.starts_with(field) && (line.size() == field.size() || line[field.size()] == ':'))
+      return true;
   }
-  if (!t->streaming) {
-    const bool ok = t->status >= 200 && t->status < 300;
-    const std::size_t limit = ok ? t->max_bytes : kMaxErrorBody;
-    if (t->collected.size() < limit)
-      t->collected.append(data, std::min(len, limit - t->collected.size()));
-    return len;
-  }
+  return line.starts_with(":");
+}
+
+// Most of a sniffed body held before deciding (a first line longer than this is not SSE).
+constexpr std::size_t kMaxSniff = 64 * 1024;
+
+std::size_t deliver(Transfer* t, std::string_view bytes, std::size_t len) {
   try {
     t->body_used = true;
-    (*t->on_body)(std::string_view(data, len));
+    (*t->on_body)(bytes);
   } catch (...) {
     // Never let an exception cross curl's C frames; it is rethrown once the transfer is down.
     t->error = std::current_exception();
     return 0;
   }
+  return len;
+}
+
+std::size_t on_write(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t len = size * n;
+  t->last_activity = Clock::now();
+  // A cancel ends the transfer at the next slice, however fast the data comes: no slice is
+  // handed on once stop was requested.
+  if (t->stop && t->stop->stop_requested()) {
+    t->cancelled = true;
+    return 0;  // ends the transfer with CURLE_WRITE_ERROR
+  }
+  if (!t->status_known) {
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+    t->status_known = true;
+    classify(*t);
+  }
+  t->received += len;
+  if (t->received > t->max_bytes) {
+    t->too_large = true;
+    return 0;
+  }
+  if (t->streaming) return deliver(t, std::string_view(data, len), len);
+  if (t->sniffing) {
+    t->collected.append(data, len);
+    const auto line = first_line(t->collected, t->collected.size() >= kMaxSniff);
+    if (!line) return len;
+    t->sniffing = false;
+    if (!looks_like_sse(*line)) return len;  // kept: it is reported as what it is
+    t->streaming = true;
+    std::string held = std::move(t->collected);
+    t->collected.clear();
+    return deliver(t, held, len);
+  }
+  const bool ok = t->status >= 200 && t->status < 300;
+  const std::size_t limit = ok && is_json_type(t->content_type) ? t->max_bytes : kMaxErrorBody;
+  if (t->collected.size() < limit)
+    t->collected.append(data, std::min(len, limit - t->collected.size()));
   return len;
 }
 
@@ -156,6 +221,77 @@ std::string provider_message(const Json& body) {
   if (auto m = body.find("message"); m != body.end() && m->is_string())
     return m->get<std::string>();
   return body.dump();
+}
+
+// The <title> of a web page on one line: entities for the common characters decoded, controls
+// dropped, at most 120 bytes (cut at a character boundary). "" when there is none.
+std::string page_title(std::string_view page) {
+  const std::string low = lower(page.substr(0, std::min<std::size_t>(page.size(), kMaxErrorBody)));
+  const auto open = low.find("<title");
+  if (open == std::string::npos) return {};
+  const auto start = low.find('>', open);
+  if (start == std::string::npos) return {};
+  const auto end = low.find("</title", start);
+  std::string_view raw =
+      page.substr(start + 1, (end == std::string::npos ? low.size() : end) - start - 1);
+  std::string out;
+  bool space = false;
+  for (std::size_t i = 0; i < raw.size() && out.size() < 400; ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c < 0x20 || c == 0x7F || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    if (c == '&') {
+      static constexpr std::pair<std::string_view, char> kEntities[] = {
+          {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
+          {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+      bool decoded = false;
+      for (const auto& [name, ch] : kEntities) {
+        if (raw.substr(i).size() >= name.size() && lower(raw.substr(i, name.size())) == name) {
+          out.push_back(ch);
+          i += name.size() - 1;
+          decoded = true;
+          break;
+        }
+      }
+      if (decoded) continue;
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  constexpr std::size_t kMax = 120;
+  if (out.size() > kMax) {
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    out += "…";
+  }
+  return std::string(trim(out));
+}
+
+// A 2xx answer that is neither JSON nor an event stream: a captive portal, a login proxy or a
+// wrong base URL answering with its web page.
+HttpError not_a_stream(const std::string& host, const Transfer& t) {
+  const std::string type =
+      t.content_type.empty()
+          ? std::string("no content type")
+          : std::string(trim(t.content_type.substr(0, t.content_type.find(';'))));
+  if (is_page_type(t.content_type)) {
+    const std::string title = page_title(t.collected);
+    return HttpError("not_streaming",
+                     host + " answered with a web page" +
+                         (title.empty() ? std::string() : " (\"" + title + "\")") +
+                         ", not an event stream. Check the base URL: a wrong address, a captive "
+                         "portal or a login page may be answering instead of the model.",
+                     t.status, title.empty() ? Json() : Json{{"title", title}});
+  }
+  return HttpError("not_streaming",
+                   host + " answered with " + type +
+                       ", not an event stream. Check the base URL: it should point at the "
+                       "model's API.",
+                   t.status);
 }
 
 Json parse_body(const std::string& text) {
@@ -295,6 +431,7 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
   t.easy = c.easy;
   t.on_body = &on_body;
   t.max_bytes = settings.max_response_bytes;
+  t.stop = &stop;
   t.last_activity = Clock::now();
 
   CURL* e = c.easy;
@@ -347,7 +484,7 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
                       nullptr);
     }
   }  // the stop callback is gone before the multi handle is
-  if (cancelled) throw Cancelled();
+  if (cancelled || t.cancelled) throw Cancelled();
   int left = 0;
   while (CURLMsg* msg = curl_multi_info_read(c.multi, &left)) {
     if (msg->msg == CURLMSG_DONE) r.code = msg->data.result;
@@ -355,8 +492,18 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
   if (!t.status_known) {
     // No body byte came: still tell an empty stream from an empty JSON answer.
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &t.status);
-    t.streaming =
-        t.status >= 200 && t.status < 300 && t.content_type.find("json") == std::string::npos;
+    classify(t);
+  }
+  if (t.sniffing) {
+    // The body ended before its first line did: decide on what came.
+    t.sniffing = false;
+    const auto line = first_line(t.collected, true);
+    if (looks_like_sse(*line) && r.code == CURLE_OK) {
+      t.streaming = true;
+      std::string held = std::move(t.collected);
+      t.collected.clear();
+      deliver(&t, held, held.size());
+    }
   }
 }
 
@@ -433,8 +580,12 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
           throw Cancelled();
         continue;
       }
-      throw status_error(host, t.status, parse_body(t.collected), attempt);
+      // An HTML error page (a proxy's 502, say) says more in its title than in its markup.
+      const Json body =
+          is_page_type(t.content_type) ? Json(page_title(t.collected)) : parse_body(t.collected);
+      throw status_error(host, t.status, body, attempt);
     }
+    if (!t.streaming && !is_json_type(t.content_type)) throw not_a_stream(host, t);
     if (!t.streaming) {
       // 2xx but JSON: a server that ignored stream:true, or that reports an error this way.
       const Json body = parse_body(t.collected);
@@ -443,11 +594,12 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
                         host + " reported an error: " + provider_message(body) + ".", t.status,
                         body);
       }
+      // The document goes along: an adapter that knows the shape decodes the answer in it.
       throw HttpError("not_streaming",
                       host +
                           " answered with a whole JSON document instead of a stream of events; "
                           "is this an OpenAI-compatible chat completions endpoint?",
-                      t.status);
+                      t.status, body);
     }
     return HttpStreamInfo{t.status, t.content_type, attempt};
   }

@@ -99,6 +99,26 @@ void add_assistant(Json& out, const Content& content, bool send_reasoning) {
   flush();
 }
 
+// A whole chat.completion (a server that ignored stream:true) as the one chunk it stands for:
+// its message is the delta (content, refusal, reasoning, tool calls), then [DONE].
+std::vector<SseEvent> whole_completion_events(const Json& body) {
+  const auto choices = body.find("choices");
+  if (choices == body.end() || !choices->is_array() || choices->empty()) return {};
+  const Json& choice = choices->front();
+  if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object())
+    return {};
+  Json chunk{
+      {"choices", Json::array({{{"index", 0},
+                                {"delta", choice["message"]},
+                                {"finish_reason", choice.value("finish_reason", Json())}}})}};
+  if (const auto usage = body.find("usage"); usage != body.end()) chunk["usage"] = *usage;
+  SseEvent data;
+  data.data = chunk.dump();
+  SseEvent done;
+  done.data = "[DONE]";
+  return {std::move(data), std::move(done)};
+}
+
 void merge_extra(Json& body, const Json& extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it) {
@@ -234,6 +254,7 @@ ChatModelAdapter make_openai_adapter(OpenAISettings settings) {
     }
     decoding.finish = [&] { decoder.finish(); };
     decoding.usage = [&] { return decoder.usage(); };
+    decoding.whole_answer = whole_completion_events;
     backends_detail::run_roundtrip(options, sink, request, settings.http, api_key, decoding);
   };
 }

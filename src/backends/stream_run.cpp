@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "aui/runtime/tool_execution.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui::backends_detail {
 
@@ -68,7 +69,13 @@ void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink,
                    const HttpRequest& request, const HttpSettings& http, std::string_view secret,
                    StreamDecoding& decoding) {
   DeltaAccumulator& acc = *decoding.accumulator;
-  SseParser parser([&](const SseEvent& e) { decoding.feed(e); });
+  const std::stop_token& stop = options.stop_token;
+  // A slice may hold many events: a cancel is seen between them, not only between slices. The
+  // exception leaves through post_streaming, which ends the transfer.
+  SseParser parser([&](const SseEvent& e) {
+    if (stop.stop_requested()) throw Cancelled();
+    decoding.feed(e);
+  });
   // llama.cpp builds of 2025 reported a failure mid-stream as a non-standard `error:` line.
   parser.on_unknown_field([&](std::string_view field, std::string_view value) {
     if (field != "error") return;
@@ -86,14 +93,23 @@ void run_roundtrip(const ChatModelRunOptions& options, RunResultSink& sink,
   try {
     post_streaming(request, http, options.stop_token, on_body);
   } catch (const HttpError& e) {
-    // What arrived stays; the message says what went wrong.
-    acc.finish();
-    ChatModelRunResult r = acc.snapshot();
-    r.status =
-        MessageStatus::incomplete(StatusReason::Error, redact_json(e.to_assistant_error(), secret));
-    if (const Json usage = decoding.usage(); usage.is_object()) r.metadata = usage_metadata(usage);
-    sink.yield(std::move(r));
-    return;
+    // A server that ignored stream:true and sent the whole answer: decoded like a stream.
+    std::vector<SseEvent> events;
+    if (e.code() == "not_streaming" && decoding.whole_answer && e.detail().is_object())
+      events = decoding.whole_answer(e.detail());
+    if (events.empty()) {
+      // What arrived stays; the message says what went wrong.
+      acc.finish();
+      ChatModelRunResult r = acc.snapshot();
+      Json error = e.to_assistant_error();
+      if (e.code() == "not_streaming") error.erase("detail");  // the document, not a message
+      r.status = MessageStatus::incomplete(StatusReason::Error, redact_json(error, secret));
+      if (const Json usage = decoding.usage(); usage.is_object())
+        r.metadata = usage_metadata(usage);
+      sink.yield(std::move(r));
+      return;
+    }
+    for (const SseEvent& event : events) decoding.feed(event);
   }
   parser.finish();
   decoding.finish();

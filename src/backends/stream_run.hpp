@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/backends/http_stream.hpp"
@@ -20,11 +21,16 @@ struct StreamDecoding {
   DeltaAccumulator* accumulator = nullptr;
   /// The provider's usage object so far (null when none came).
   std::function<Json()> usage;
+  /// The events a whole answer stands for, when a server ignored `stream: true` and sent the
+  /// answer as one JSON document; empty when the document is not an answer. Optional.
+  std::function<std::vector<SseEvent>(const Json&)> whole_answer;
 };
 
 /// POSTs `request`, feeds the body through an SseParser into `decoding`, yields the cumulative
 /// answer after every slice, and ends with the final result: the decoder's status; for a
-/// requires-action/tool-calls ending, the tools with an execute function run first
+/// requires-action/tool-calls ending, the tools with an execute function run first. A whole JSON
+/// answer instead of a stream is decoded the same way when `decoding.whole_answer` knows it; for
+/// a
 /// (execute_tool_calls); the usage as one step (steps[].usage) and metadata.custom.usage. A
 /// transport or HTTP failure ends it incomplete/error with the content so far. Every message
 /// that leaves has `secret` redacted. Cancelling throws aui::Cancelled.

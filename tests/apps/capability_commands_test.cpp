@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -159,6 +160,42 @@ TEST(CapsArgs, TheCapabilityOptionsParse) {
   EXPECT_TRUE(contains(err.str(), "--suggestions takes model or off")) << err.str();
   const char* missing[] = {"aui-chat", "--speech-wav"};
   EXPECT_EQ(aui::chat::parse_args(2, missing, o, out, err), aui::chat::ParseOutcome::Fail);
+}
+
+// A failed follow-up generation goes to the log file, not to the chat's error lines.
+TEST(CapsLog, AFailedFollowUpGenerationIsLoggedNotReported) {
+  const fs::path dir = fs::temp_directory_path() / ("aui-chat-log-" + aui::generate_id());
+  fs::create_directories(dir);
+  aui::chat::CapabilityOptions caps;
+  caps.feedback_file = (dir / "feedback.jsonl").string();
+  caps.log_file = (dir / "state" / "aui-chat.log").string();
+  std::atomic<int> calls{0};  // the model runs on worker threads
+  aui::ChatModelAdapter model = [&](const aui::ChatModelRunOptions&) -> aui::ChatModelRunResult {
+    if (++calls == 2) throw std::runtime_error("the server went away");
+    aui::ChatModelRunResult r;
+    r.content = aui::Content{aui::TextPart{"An answer."}};
+    return r;
+  };
+  std::vector<std::string> reported;
+  aui::ThreadRuntimeOptions o;
+  o.chat_model = model;
+  o.adapters = aui::chat::make_chat_adapters(model, caps);
+  o.on_error = [&](const std::string& m) { reported.push_back(m); };
+  {
+    aui::LocalRuntime rt(std::move(o));
+    auto& thread = rt.thread();
+    thread.composer().set_text("hello");
+    thread.composer().send();
+    rt.event_loop()->run_until(
+        [&] { return calls >= 2 && !thread.is_running() && fs::exists(caps.log_file); });
+    EXPECT_TRUE(thread.suggestions().empty());
+  }
+  EXPECT_TRUE(reported.empty()) << reported.front();
+  std::ifstream in(caps.log_file);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_TRUE(contains(line, "follow-up suggestions failed: the server went away")) << line;
+  fs::remove_all(dir);
 }
 
 }  // namespace

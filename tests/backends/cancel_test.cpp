@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -158,6 +159,89 @@ TEST(Cancel, AlreadyCancelledSendsNothingUseful) {
   RecordingSink sink(stop.get_token());
   EXPECT_THROW(make_openai_adapter(s).streaming()(user_says("hi", stop.get_token()), sink),
                Cancelled);
+}
+
+// While data pours in, a cancel is seen at the next slice of the body, not only when the
+// transfer next waits: once stop is requested, no further slice reaches on_body. The server has
+// more data waiting in the socket when the stop comes (it wrote 32 KiB before the first slice
+// was let through), so a transport that only checked between waits would hand on more slices.
+TEST(Cancel, NoSliceIsHandedOnOnceStopIsRequested) {
+  std::promise<void> written;
+  auto written_future = written.get_future();
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    c.write(sse_head());
+    const std::string piece = openai_text_stream({std::string(4000, 'x')}, false);
+    for (std::size_t sent = 0; sent < 32 * 1024; sent += piece.size()) c.write(piece);
+    written.set_value();
+    while (c.write(piece)) {
+    }
+  });
+  std::stop_source stop;
+  int slices = 0;
+  int after_stop = 0;
+  HttpRequest request;
+  request.url = server.url("/v1/chat/completions");
+  request.body = "{}";
+  EXPECT_THROW(post_streaming(request, HttpSettings{}, stop.get_token(),
+                              [&](std::string_view) {
+                                if (stop.stop_requested()) ++after_stop;
+                                if (++slices == 1) {
+                                  written_future.wait();
+                                  stop.request_stop();
+                                }
+                              }),
+               Cancelled);
+  EXPECT_EQ(slices, 1);
+  EXPECT_EQ(after_stop, 0);
+}
+
+// The figure for a cancel while the server sends as fast as it can (printed, like the others):
+// the bound asserted is the same generous 2 s.
+TEST(Cancel, WhileDataPoursIn) {
+  HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {
+    c.write(sse_head());
+    const std::string piece = openai_text_stream({std::string(4000, 'x')}, false);
+    while (c.write(piece)) {
+    }
+  });
+  std::stop_source stop;
+  RecordingSink sink(stop.get_token());
+  std::atomic<std::size_t> yields{0};
+  bool cancelled = false;
+  std::promise<std::chrono::steady_clock::time_point> returned;
+  OpenAISettings s;
+  s.base_url = server.url("/v1");
+  std::thread worker([&] {
+    struct Counting final : RunResultSink {
+      RunResultSink* inner;
+      std::atomic<std::size_t>* count;
+      void yield(ChatModelRunResult r) override {
+        ++*count;
+        inner->yield(std::move(r));
+      }
+      std::stop_token stop_token() const override { return inner->stop_token(); }
+    } counting;
+    counting.inner = &sink;
+    counting.count = &yields;
+    try {
+      make_openai_adapter(s).streaming()(user_says("hi", stop.get_token()), counting);
+    } catch (const Cancelled&) {
+      cancelled = true;
+    }
+    returned.set_value(std::chrono::steady_clock::now());
+  });
+  // Some megabytes in: the accumulated text is large, every slice costs its full price.
+  while (yields.load() < 1000) std::this_thread::yield();
+  const auto asked = std::chrono::steady_clock::now();
+  stop.request_stop();
+  const auto at = returned.get_future().get();
+  worker.join();
+  CancelOutcome o;
+  o.cancelled = cancelled;
+  o.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(at - asked);
+  report("data_pouring_in", o);
+  EXPECT_TRUE(o.cancelled);
+  EXPECT_LT(o.elapsed, 2s);
 }
 
 }  // namespace

@@ -338,6 +338,119 @@ TEST(Faults, AJsonAnswerInsteadOfAStreamIsExplained) {
   EXPECT_NE(message_of(r).find("try pulling it first"), std::string::npos);
 }
 
+// A captive portal or a wrong base URL answers 200 with a web page: the user learns that, with
+// the page's title (one line, no controls), not that "the stream ended".
+TEST(Faults, AWebPageInsteadOfAStreamIsExplainedWithItsTitle) {
+  HttpTestServer server([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{
+        200, "text/html; charset=utf-8",
+        "<!DOCTYPE html><html><head><TITLE>\n  Hotel Wi-Fi &amp; Co \x1b[31m\u2013 Sign in\n"
+        "</TITLE></head><body>Please accept the terms.</body></html>"};
+  });
+  const auto r = run_openai(fast_settings(server));
+  EXPECT_EQ(error_of(r)["code"], "not_streaming");
+  const std::string m = message_of(r);
+  EXPECT_NE(m.find("answered with a web page (\"Hotel Wi-Fi & Co [31m\u2013 Sign in\")"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("Check the base URL"), std::string::npos) << m;
+  EXPECT_EQ(m.find("ended before"), std::string::npos) << m;
+  EXPECT_EQ(m.find('\x1b'), std::string::npos) << m;
+  expect_no_key(r);
+}
+
+TEST(Faults, AWebPageWithoutTitleAndOtherTypesAreNotStreamsEither) {
+  HttpTestServer page([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{200, "text/html", std::string(200000, 'x')};
+  });
+  const std::string m = message_of(run_openai(fast_settings(page)));
+  EXPECT_NE(m.find("answered with a web page, not an event stream"), std::string::npos) << m;
+  HttpTestServer binary([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{200, "application/octet-stream", "\x01\x02garbage"};
+  });
+  const std::string b = message_of(run_openai(fast_settings(binary)));
+  EXPECT_NE(b.find("answered with application/octet-stream, not an event stream"),
+            std::string::npos)
+      << b;
+  HttpTestServer text([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{200, "text/plain", "Welcome to nginx!\n"};
+  });
+  const std::string t = message_of(run_openai(fast_settings(text)));
+  EXPECT_NE(t.find("answered with text/plain, not an event stream"), std::string::npos) << t;
+}
+
+// A few servers label their event stream text/plain: its first line shows it is one.
+TEST(Faults, AnEventStreamLabelledTextPlainStillWorks) {
+  const std::string body = openai_text_stream({"Hello", ", world"});
+  HttpTestServer server([&](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{200, "text/plain; charset=utf-8", body};
+  });
+  const auto r = run_openai(fast_settings(server));
+  ASSERT_TRUE(r.status.has_value());
+  EXPECT_TRUE(r.status->is(StatusType::Complete, StatusReason::Stop)) << r.status->error->dump();
+  EXPECT_EQ(text_of(*r.content), "Hello, world");
+}
+
+// A proxy's HTML error page: its title, not its markup, in the message.
+TEST(Faults, AnHtmlErrorPageIsReportedByItsTitle) {
+  HttpTestServer server([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{
+        401, "text/html",
+        "<html><head><title>401 Authorization Required</title></head><body><center><h1>401 "
+        "Authorization Required</h1></center><hr><center>nginx</center></body></html>"};
+  });
+  const std::string m = message_of(run_openai(fast_settings(server)));
+  EXPECT_NE(m.find("HTTP 401 Unauthorized): 401 Authorization Required. Check the API key."),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("<center>"), std::string::npos) << m;
+}
+
+// A server that ignores stream:true and sends the whole answer: decoded like a stream, and a
+// refusal in it shows as the reply (not an empty message).
+TEST(Faults, AWholeJsonAnswerIsDecodedRefusalIncluded) {
+  HttpTestServer server([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{
+        200, "application/json",
+        R"({"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":)"
+        R"({"role":"assistant","content":null,"refusal":"I'm sorry, I can't help with that."},)"
+        R"("finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":8}})"};
+  });
+  const auto r = run_openai(fast_settings(server));
+  ASSERT_TRUE(r.status.has_value());
+  EXPECT_TRUE(r.status->is(StatusType::Incomplete, StatusReason::ContentFilter));
+  EXPECT_EQ(text_of(*r.content), "I'm sorry, I can't help with that.");
+  HttpTestServer plain([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{
+        200, "application/json",
+        R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},)"
+        R"("finish_reason":"stop"}]})"};
+  });
+  const auto p = run_openai(fast_settings(plain));
+  EXPECT_TRUE(p.status->is(StatusType::Complete, StatusReason::Stop));
+  EXPECT_EQ(text_of(*p.content), "Hello.");
+}
+
+TEST(Faults, AWholeAnthropicRefusalKeepsTheExplanation) {
+  HttpTestServer server([](const HttpTestServer::Request&) {
+    return HttpTestServer::Response{
+        200, "application/json",
+        R"({"id":"msg_1","type":"message","role":"assistant","content":[],)"
+        R"("stop_reason":"refusal","stop_details":{"type":"refusal","category":"cyber",)"
+        R"("explanation":"Blocked under the Usage Policy."},)"
+        R"("usage":{"input_tokens":3,"output_tokens":1}})"};
+  });
+  AnthropicSettings s;
+  s.base_url = server.url();
+  s.api_key = kKey;
+  RecordingSink sink;
+  make_anthropic_adapter(s).streaming()(user_says("hi"), sink);
+  const auto r = sink.last();
+  ASSERT_TRUE(r.status.has_value());
+  EXPECT_TRUE(r.status->is(StatusType::Incomplete, StatusReason::ContentFilter));
+  EXPECT_EQ(text_of(*r.content), "Blocked under the Usage Policy.");
+}
+
 TEST(Faults, CumulativeContentServersAreHandledByTheQuirkFlag) {
   const std::string body = openai_text_stream({"He", "Hello", "Hello, world"});
   HttpTestServer server([&](const HttpTestServer::Request&, HttpTestServer::Connection& c) {

@@ -75,12 +75,58 @@ MessageStatus expected_status(const StreamCase& c, const Json& e) {
     if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
     return MessageStatus::incomplete(StatusReason::Other);
   }
+  // OpenAI ends a refusal with "stop"; aui shows it as incomplete/content-filter.
+  const auto refused_or = [&](const MessageStatus& s) {
+    return !client_calls && e["refusal"].is_string()
+               ? MessageStatus::incomplete(StatusReason::ContentFilter)
+               : s;
+  };
   if (reason.empty())
-    return end == "[DONE]" ? tool_or_stop : MessageStatus::incomplete(StatusReason::Error);
-  if (reason == "stop" || reason == "tool_calls") return tool_or_stop;
+    return end == "[DONE]" ? refused_or(tool_or_stop)
+                           : MessageStatus::incomplete(StatusReason::Error);
+  if (reason == "stop" || reason == "tool_calls") return refused_or(tool_or_stop);
   if (reason == "length") return MessageStatus::incomplete(StatusReason::Length);
   if (reason == "content_filter") return MessageStatus::incomplete(StatusReason::ContentFilter);
   return MessageStatus::incomplete(StatusReason::Other);
+}
+
+// A text part that holds a refusal (OpenAI's delta.refusal, Anthropic's stop_details
+// explanation) rather than the answer's text.
+bool is_refusal_part(const TextPart& t) {
+  const Json& m = t.provider_metadata;
+  if (!m.is_object()) return false;
+  for (const char* provider : {"openai", "anthropic"}) {
+    const auto it = m.find(provider);
+    if (it != m.end() && it->is_object() && it->contains("refusal")) return true;
+  }
+  return false;
+}
+
+std::string answer_text_of(const Content& content) {
+  std::string out;
+  for (const auto& part : content) {
+    if (const auto* t = part.get_if<TextPart>(); t && !is_refusal_part(*t))
+      out.append(t->text.view());
+  }
+  return out;
+}
+
+std::string refusal_of(const Content& content) {
+  std::string out;
+  for (const auto& part : content) {
+    if (const auto* t = part.get_if<TextPart>(); t && is_refusal_part(*t))
+      out.append(t->text.view());
+  }
+  return out;
+}
+
+// What the decoders show as the refusal: OpenAI's refusal text; Anthropic's explanation.
+std::string expected_refusal(const std::string& wire, const Json& e) {
+  if (wire == "openai") return e["refusal"].is_string() ? e["refusal"].get<std::string>() : "";
+  if (e["finish_reason"] == "refusal" && e.contains("stop_details") &&
+      e["stop_details"].is_object() && e["stop_details"].contains("explanation"))
+    return e["stop_details"]["explanation"].get<std::string>();
+  return "";
 }
 
 std::size_t code_points(std::string_view s) {
@@ -99,7 +145,9 @@ void check(const StreamCase& c, const ChatModelRunResult& r) {
     EXPECT_EQ(r.status->error->at("code"), "protocol_error");
     return;
   }
-  EXPECT_EQ(text_of(content), e["text"].get<std::string>());
+  EXPECT_EQ(answer_text_of(content), e["text"].get<std::string>());
+  // A refusal reaches the message as a text part of its own (streamed, so the user sees it).
+  EXPECT_EQ(refusal_of(content), expected_refusal(c.wire, e));
   EXPECT_EQ(code_points(reasoning_of(content)), e["reasoning_chars"].get<std::size_t>());
   const auto calls = tool_calls_of(content);
   ASSERT_EQ(calls.size(), e["tool_calls"].size());

@@ -364,5 +364,21 @@ TEST(Requests, AnthropicJoinsRolesAndDropsUnsignedThinking) {
   EXPECT_EQ(m[1]["content"], Json::array({{{"type", "text"}, {"text", "ok"}}}));
 }
 
+// A refusal's explanation came from the API, not the model: it is not sent back as the
+// assistant's turn (the refused turn then has nothing to send and is left out).
+TEST(Requests, AnthropicLeavesOutARefusalsExplanation) {
+  ChatModelRunOptions o;
+  o.messages = o.messages.push_back(message(Role::User, {TextPart{"do it"}}));
+  TextPart explanation{"Blocked under the Usage Policy."};
+  explanation.provider_metadata = Json{{"anthropic", {{"refusal", {{"type", "refusal"}}}}}};
+  o.messages = o.messages.push_back(message(Role::Assistant, {explanation}));
+  o.messages = o.messages.push_back(message(Role::User, {TextPart{"something else"}}));
+  const Json body = build_anthropic_request(o, AnthropicSettings{});
+  const Json& m = body["messages"];
+  ASSERT_EQ(m.size(), 1u) << m.dump(2);
+  EXPECT_EQ(m[0]["role"], "user");
+  EXPECT_EQ(m[0]["content"].dump().find("Usage Policy"), std::string::npos) << m.dump(2);
+}
+
 }  // namespace
 }  // namespace aui

@@ -29,7 +29,10 @@ std::vector<ThreadSuggestion> parse_follow_ups(const std::string& answer, std::s
 /// After a run, asks the chat model adapter (any of its forms; it runs on the suggestion worker)
 /// for follow-up questions. The adapter gets one user message holding follow_up_prompt(), no
 /// tools, and the generation's stop token; a failure or a cancel propagates (the runtime then
-/// shows no suggestions).
+/// shows no suggestions). When the last message is an assistant reply that ended incomplete
+/// (an error such as a rejected key, a cancel, a cut-off), the model is not asked at all and
+/// the answer is no suggestions: nothing to follow up on, and no second request to a server
+/// that just failed.
 class ModelSuggestionAdapter final : public SuggestionAdapter {
  public:
   explicit ModelSuggestionAdapter(ChatModelAdapter model, ModelSuggestionOptions options = {});

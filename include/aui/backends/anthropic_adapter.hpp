@@ -32,6 +32,7 @@ struct AnthropicSettings {
   std::map<std::string, std::string> headers{};
   /// Members merged last into the request body; a null member removes the key.
   Json extra_body{};
+  /// Timeouts, retries, TLS and the response cap (max_response_bytes, 64 MiB by default).
   HttpSettings http{};
 };
 

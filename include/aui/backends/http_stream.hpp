@@ -23,8 +23,12 @@ struct HttpSettings {
   /// Giving up when the server sends nothing at all for this long (headers or body bytes). A
   /// model may think for a while before its first token, so this is generous by default.
   std::chrono::milliseconds idle_timeout{120'000};
-  /// A response body larger than this ends the transfer as an error (a server gone haywire must
-  /// not eat the memory).
+  /// The response cap: a response body larger than this many bytes (as received, SSE framing
+  /// and JSON included) ends the transfer as an error with code "too_large", keeping the text
+  /// received so far. A server gone haywire must not eat the memory. The text held is somewhat
+  /// less than the body; memory for a streamed reply stays close to that text (it grows in
+  /// place; no copy of the body is kept beside it), so this bounds what one reply costs.
+  /// Default 64 MiB; raise it for very long outputs, lower it on a small device.
   std::size_t max_response_bytes = std::size_t{64} << 20;
   /// Retries of a request answered 429, 500, 502, 503, 504 or 529 before any of its body was
   /// used; never once content has arrived.
@@ -85,7 +89,12 @@ struct HttpStreamInfo {
 ///    a non-2xx status (its body, up to 64 KiB, is read for the provider's message). 429 and 5xx
 ///    statuses are retried (see HttpSettings) because nothing of them reached `on_body`.
 ///  * A 2xx answer that is JSON instead of a stream is read whole: a provider error in it throws
-///    HttpError with that message, anything else HttpError("not_streaming").
+///    HttpError with that message, anything else HttpError("not_streaming") whose detail() is
+///    the document (a server that ignored `stream: true`: the caller may decode the answer).
+///  * A 2xx answer that is a web page or another type that is not an event stream (a captive
+///    portal, a login proxy, a wrong base URL) throws HttpError("not_streaming") saying so, with
+///    the page's title. text/plain whose first line is an SSE field is read as a stream.
+///  * A non-2xx web page is reported by its title, not its markup.
 HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& settings,
                               std::stop_token stop,
                               const std::function<void(std::string_view)>& on_body);

@@ -40,6 +40,7 @@ struct OpenAISettings {
   /// Members merged last into the request body, for server-specific knobs (e.g. llama.cpp's
   /// chat_template_kwargs). A null member removes the key.
   Json extra_body{};
+  /// Timeouts, retries, TLS and the response cap (max_response_bytes, 64 MiB by default).
   HttpSettings http{};
 };
 

@@ -24,7 +24,10 @@ namespace aui {
 /// {"anthropic": {"redactedData": ...}}; `tool_use` → a tool-call part; `server_tool_use` and
 /// `mcp_tool_use` → a tool-call part marked {"anthropic": {"server": true}}, which gets the
 /// `result` of the matching `*_tool_result` block (that block adds no part of its own). Other
-/// block types add nothing but are listed in block_types(). `ping` is ignored.
+/// block types add nothing but are listed in block_types(). `ping` is ignored. A refusal whose
+/// stop_details give an `explanation` adds that text as a last text part marked
+/// {"anthropic": {"refusal": <stop_details>}} (the API's words: the adapter does not send it
+/// back as the model's), so a refused reply says why instead of being empty.
 ///
 /// The usage is message_start's, overlaid key by key with message_delta's. A repeated
 /// message_start for the same message is ignored; one for another message before message_stop
@@ -83,6 +86,7 @@ class AnthropicStreamDecoder {
   void set_signature(Block& block, std::string_view signature);
   void attach_result(const Json& block);
   void add_error(std::string message, Json detail);
+  void add_refusal_explanation();
 
   DeltaAccumulator accumulator_;
   std::vector<Block> blocks_;
@@ -97,6 +101,7 @@ class AnthropicStreamDecoder {
   bool started_ = false;
   bool done_ = false;
   bool failed_ = false;  // a protocol error: the rest of the stream is ignored
+  bool refusal_added_ = false;
 };
 
 }  // namespace aui

@@ -25,7 +25,9 @@ namespace aui {
 ///
 /// What it reads: choice 0 only (other choices are ignored); `delta.content` as a string or as
 /// Mistral's list of `text` / `thinking` parts; `delta.reasoning_content` and `delta.reasoning`
-/// as reasoning (the `reasoning_details` mirror is not read); `delta.refusal`; `delta.tool_calls`
+/// as reasoning (the `reasoning_details` mirror is not read); `delta.refusal` as a text part of
+/// its own marked {"openai": {"refusal": true}} (the model's refusal is its answer: shown, and
+/// sent back as the assistant's words); `delta.tool_calls`
 /// fragments (see DeltaAccumulator for how they are keyed and merged) and the legacy
 /// `delta.function_call`; the last non-empty `finish_reason`; the last non-null `usage` (else
 /// Groq's `x_groq.usage`). Unknown fields are ignored and `data: [DONE]` ends the stream:
@@ -45,7 +47,7 @@ class OpenAIStreamDecoder {
   const std::optional<std::string>& finish_reason() const noexcept { return finish_reason_; }
   /// The provider's usage object as sent (null when none came).
   const Json& usage() const noexcept { return usage_.is_null() ? groq_usage_ : usage_; }
-  /// The refusal text (OpenAI structured outputs); not part of the content.
+  /// The refusal text (OpenAI structured outputs), also in the content as its own text part.
   const std::string& refusal() const noexcept { return refusal_; }
   /// One message per error, in order.
   const std::vector<std::string>& errors() const noexcept { return errors_; }
@@ -61,7 +63,8 @@ class OpenAIStreamDecoder {
   ///   an error                      → incomplete/error with the first error as {code, message}
   ///   stop, tool_calls, function_call, or none after [DONE]
   ///                                 → requires-action/tool-calls when the answer has tool calls,
-  ///                                   else complete/stop
+  ///                                   else incomplete/content-filter when the model refused
+  ///                                   (delta.refusal), else complete/stop
   ///   length                        → incomplete/length
   ///   content_filter                → incomplete/content-filter
   ///   any other reason              → incomplete/other
@@ -78,6 +81,7 @@ class OpenAIStreamDecoder {
   Json usage_;
   Json groq_usage_;
   std::string refusal_;
+  std::size_t refusal_part_ = static_cast<std::size_t>(-1);  // its part, once it has one
   std::vector<std::string> errors_;
   std::vector<Json> error_details_;
   bool done_ = false;

@@ -107,6 +107,12 @@ ModelSuggestionAdapter::ModelSuggestionAdapter(ChatModelAdapter model,
 std::vector<ThreadSuggestion> ModelSuggestionAdapter::generate(
     const MessageList& messages, std::stop_token stop,
     const std::function<void(std::vector<ThreadSuggestion>)>&) {
+  // A reply that failed or was cancelled gets no follow-up questions: asking again would send
+  // the same (perhaps rejected) key to the same server, and there is nothing to follow up on.
+  if (!messages.empty()) {
+    const auto& last = messages[messages.size() - 1];
+    if (last->role == Role::Assistant && last->status.type == StatusType::Incomplete) return {};
+  }
   auto request = std::make_shared<ThreadMessage>();
   request->id = generate_id();
   request->created_at = now_timestamp();
@@ -140,7 +146,11 @@ std::vector<ThreadSuggestion> ModelSuggestionAdapter::generate(
   if (stop.stop_requested()) throw Cancelled("suggestion generation was aborted");
   if (!result) return {};
   if (result->status && result->status->type == StatusType::Incomplete) {
-    throw Error(ErrorKind::InvalidArgument, "the model did not finish its follow-up questions");
+    std::string why = "the model did not finish its follow-up questions";
+    const Json& error = result->status->error;
+    if (error.is_object() && error.contains("message") && error["message"].is_string())
+      why += ": " + error["message"].get<std::string>();
+    throw Error(ErrorKind::InvalidArgument, why);
   }
   return parse_follow_ups(text_of(*result), options_.count);
 }

@@ -106,11 +106,12 @@ std::string ThreadMessage::text() const {
 
 namespace {
 
+// Rule 5: the last part reports the message status with its reason (complete/stop and
+// complete/unknown stay apart); only a part's own status drops a complete reason (rule 3).
 PartStatus from_message_status(const MessageStatus& s) {
   PartStatus p;
   p.type = s.type;
   p.reason = s.type == StatusType::Running ? StatusReason::None : s.reason;
-  if (s.type == StatusType::Complete) p.reason = StatusReason::None;
   return p;
 }
 

@@ -81,6 +81,7 @@ void AnthropicStreamDecoder::read_event(const Json& event, const std::string& ty
       if (const Json* details = member(*delta, "stop_details"); details && !details->is_null()) {
         stop_details_ = *details;
       }
+      add_refusal_explanation();
     }
     if (const Json* usage = member(event, "usage"); usage && usage->is_object()) {
       // Later counts replace earlier ones key by key (a gateway may correct input_tokens here).
@@ -233,6 +234,22 @@ void AnthropicStreamDecoder::attach_result(const Json& block) {
     if (content && string_member(*content, "type").ends_with("_error")) edited.is_error = true;
     return;
   }
+}
+
+// A refusal's stop_details carry the API's explanation ("This request triggered restrictions
+// on ..."): it becomes a text part of its own, so the reply says why it is empty. The part is
+// marked {"anthropic": {"refusal": <stop_details>}}: these are the API's words, not the model's,
+// and the adapter does not send them back as the assistant's.
+void AnthropicStreamDecoder::add_refusal_explanation() {
+  if (refusal_added_ || stop_reason_ != "refusal" || !stop_details_.is_object()) return;
+  const std::string_view explanation = string_member(stop_details_, "explanation");
+  if (explanation.empty()) return;
+  refusal_added_ = true;
+  accumulator_.end_part();
+  TextPart part;
+  part.text = Text(explanation);
+  part.provider_metadata = Json{{"anthropic", {{"refusal", stop_details_}}}};
+  accumulator_.add_part(std::move(part));
 }
 
 void AnthropicStreamDecoder::add_error(std::string message, Json detail) {

@@ -233,7 +233,19 @@ void OpenAIStreamDecoder::read_delta(const Json& delta) {
     }
   }
 
-  refusal_.append(string_member(delta, "refusal"));
+  if (const std::string_view refusal = string_member(delta, "refusal"); !refusal.empty()) {
+    refusal_.append(refusal);
+    // The refusal is the answer the user must see: a text part of its own, marked as one.
+    if (refusal_part_ == static_cast<std::size_t>(-1)) {
+      TextPart part;
+      part.text = Text(refusal);
+      part.provider_metadata = Json{{"openai", {{"refusal", true}}}};
+      accumulator_.add_part(std::move(part));
+      refusal_part_ = accumulator_.part_count() - 1;
+    } else {
+      accumulator_.part(refusal_part_).edit<TextPart>().text.append(refusal);
+    }
+  }
 
   if (const Json* calls = member(delta, "tool_calls"); calls && calls->is_array()) {
     for (const Json& call : *calls) {
@@ -272,8 +284,10 @@ MessageStatus OpenAIStreamDecoder::status() const {
   const auto tool_calls_or_stop = [&] {
     // A model that called tools waits for their results, whatever reason the server gives
     // (some say "stop", some say nothing at all).
-    return has_tool_calls ? MessageStatus::requires_action(StatusReason::ToolCalls)
-                          : MessageStatus::complete(StatusReason::Stop);
+    if (has_tool_calls) return MessageStatus::requires_action(StatusReason::ToolCalls);
+    // OpenAI says "stop" after a refusal; the reply did not do what was asked.
+    if (!refusal_.empty()) return MessageStatus::incomplete(StatusReason::ContentFilter);
+    return MessageStatus::complete(StatusReason::Stop);
   };
   if (!finish_reason_) {
     if (done_) return tool_calls_or_stop();

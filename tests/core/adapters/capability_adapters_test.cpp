@@ -219,4 +219,36 @@ TEST_F(Adapters, AnAbortedModelGenerationIsDroppedQuietly) {
   EXPECT_TRUE(errors.empty());
 }
 
+// A reply that failed (a rejected key, say) or was cut off gets no follow-ups: the model is not
+// asked again, so the key is not sent a second time and nothing fails mid-chat.
+TEST_F(Adapters, NoFollowUpsAfterAFailedOrCancelledReply) {
+  std::atomic<int> follow_up_calls{0};
+  StatusReason ending = StatusReason::Error;
+  ChatModelAdapter model = [&](const ChatModelRunOptions& o, RunResultSink& sink) {
+    if (o.messages[0]->text().rfind("Here is a conversation:", 0) == 0) {
+      ++follow_up_calls;
+      sink.yield(T("Why?"));
+      return;
+    }
+    ChatModelRunResult r = T("partial");
+    r.status = MessageStatus::incomplete(
+        ending, ending == StatusReason::Error
+                    ? Json{{"code", "unauthorized"}, {"message", "Check the API key."}}
+                    : Json());
+    sink.yield(std::move(r));
+  };
+  make(model, ThreadAdapters{nullptr, nullptr, nullptr, nullptr,
+                             std::make_shared<ModelSuggestionAdapter>(model)});
+  thread->append(U("q"));
+  d->settle();
+  EXPECT_EQ(follow_up_calls.load(), 0);
+  EXPECT_TRUE(thread->suggestions().empty());
+  EXPECT_TRUE(errors.empty());
+  ending = StatusReason::Cancelled;
+  thread->append(U("again"));
+  d->settle();
+  EXPECT_EQ(follow_up_calls.load(), 0);
+  EXPECT_TRUE(errors.empty());
+}
+
 }  // namespace

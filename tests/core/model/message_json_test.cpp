@@ -351,6 +351,33 @@ TEST(PartStatus, Rules) {
   EXPECT_EQ(aui::part_status(u, 0).type, aui::StatusType::Complete);
 }
 
+// Rule 5 carries the message's reason to the last part; rule 3 drops a complete reason only
+// from a part's own status.
+TEST(PartStatus, LastPartKeepsTheMessageReason) {
+  aui::ThreadMessage m;
+  m.role = aui::Role::Assistant;
+  m.content = {aui::ReasoningPart{"r"}, aui::TextPart{"t"}};
+  m.status = aui::MessageStatus::complete(aui::StatusReason::Stop);
+  EXPECT_EQ(aui::part_status(m, 1),
+            (aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::Stop}));
+  EXPECT_EQ(aui::part_status(m, 0),
+            (aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::None}));
+  m.status = aui::MessageStatus::complete(aui::StatusReason::Unknown);
+  EXPECT_EQ(aui::part_status(m, 1),
+            (aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::Unknown}));
+  m.content.clear();
+  m.status = aui::MessageStatus::complete(aui::StatusReason::Stop);
+  EXPECT_EQ(aui::part_status(m, 0),
+            (aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::Stop}));
+  // A part's own complete status drops its reason while the message runs.
+  aui::TextPart own{"t"};
+  own.status = aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::Stop};
+  m.content = {own};
+  m.status = aui::MessageStatus::running();
+  EXPECT_EQ(aui::part_status(m, 0),
+            (aui::PartStatus{aui::StatusType::Complete, aui::StatusReason::None}));
+}
+
 TEST(AssistantError, Conversion) {
   EXPECT_EQ(
       aui::to_assistant_error(std::make_exception_ptr(std::runtime_error("Model unavailable"))),

@@ -188,6 +188,25 @@ TEST(AnthropicStream, StopReasonMapping) {
   EXPECT_TRUE(status_for("pause_turn").is(StatusType::Incomplete, StatusReason::Other));
 }
 
+// The API's explanation of a refusal is kept as a text part marked with the stop_details.
+TEST(AnthropicStream, ARefusalKeepsTheApisExplanation) {
+  const std::string details =
+      R"({"type":"refusal","category":"cyber","explanation":"Blocked under the Usage Policy."})";
+  Replay r(kStart +
+           ev("message_delta",
+              R"({"type":"message_delta","delta":{"stop_reason":"refusal","stop_details":)" +
+                  details + R"(},"usage":{"output_tokens":5}})") +
+           ev("message_stop", R"({"type":"message_stop"})"));
+  EXPECT_TRUE(r.decoder.status().is(StatusType::Incomplete, StatusReason::ContentFilter));
+  ASSERT_EQ(r.content().size(), 1u);
+  const auto* text = r.content()[0].get_if<TextPart>();
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->text, "Blocked under the Usage Policy.");
+  EXPECT_EQ(text->provider_metadata, (Json{{"anthropic", {{"refusal", Json::parse(details)}}}}));
+  // Without an explanation nothing is made up.
+  EXPECT_EQ(Replay(kStart + end("refusal")).content().size(), 0u);
+}
+
 TEST(AnthropicStream, NothingCountsAfterMessageStop) {
   Replay r(kStart + text_block(0, "done") + end("end_turn") + text_block(1, "late") +
            ev("error", R"({"type":"error","error":{"type":"api_error","message":"late"}})"));

@@ -195,12 +195,25 @@ TEST(OpenAIStream, UsageIsTheLastNonNullOne) {
   EXPECT_EQ(r.decoder.usage(), (Json{{"prompt_tokens", 3}, {"completion_tokens", 1}}));
 }
 
-TEST(OpenAIStream, RefusalIsKeptApart) {
+// A refusal is the reply the user must see: its own text part, marked as a refusal, and the
+// message ends incomplete/content-filter although OpenAI says "stop".
+TEST(OpenAIStream, RefusalIsShownAsItsOwnTextPart) {
   Replay r(chunk(R"({"role":"assistant","content":null,"refusal":""})") +
            chunk(R"({"refusal":"I can't"})") + chunk(R"({"refusal":" help."})", "\"stop\"") +
            "data: [DONE]\n\n");
   EXPECT_EQ(r.decoder.refusal(), "I can't help.");
-  EXPECT_TRUE(r.content().empty());
+  ASSERT_EQ(r.content().size(), 1u);
+  const auto* text = r.content()[0].get_if<TextPart>();
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(text->text, "I can't help.");
+  EXPECT_EQ(text->provider_metadata, (Json{{"openai", {{"refusal", true}}}}));
+  EXPECT_TRUE(r.decoder.status().is(StatusType::Incomplete, StatusReason::ContentFilter));
+  // Text before the refusal stays a part of its own.
+  Replay mixed(chunk(R"({"content":"Sure. "})") + chunk(R"({"refusal":"No."})", "\"stop\"") +
+               "data: [DONE]\n\n");
+  ASSERT_EQ(mixed.content().size(), 2u);
+  EXPECT_EQ(mixed.content()[0].get_if<TextPart>()->text, "Sure. ");
+  EXPECT_EQ(mixed.content()[1].get_if<TextPart>()->text, "No.");
 }
 
 }  // namespace

@@ -152,12 +152,43 @@ struct Decoded {
   std::size_t comments = 0;
 };
 
-std::string text_of(const Content& content) {
+// A text part that holds a refusal (OpenAI's delta.refusal, Anthropic's stop_details
+// explanation) rather than the answer's text.
+bool is_refusal_part(const TextPart& t) {
+  const Json& m = t.provider_metadata;
+  if (!m.is_object()) return false;
+  for (const char* provider : {"openai", "anthropic"}) {
+    const auto it = m.find(provider);
+    if (it != m.end() && it->is_object() && it->contains("refusal")) return true;
+  }
+  return false;
+}
+
+std::string answer_text_of(const Content& content) {
   std::string out;
   for (const auto& part : content) {
-    if (const auto* text = part.get_if<TextPart>()) out.append(text->text.view());
+    if (const auto* t = part.get_if<TextPart>(); t && !is_refusal_part(*t))
+      out.append(t->text.view());
   }
   return out;
+}
+
+std::string refusal_of(const Content& content) {
+  std::string out;
+  for (const auto& part : content) {
+    if (const auto* t = part.get_if<TextPart>(); t && is_refusal_part(*t))
+      out.append(t->text.view());
+  }
+  return out;
+}
+
+// What the decoders show as the refusal: OpenAI's refusal text; Anthropic's explanation.
+std::string expected_refusal(const std::string& wire, const Json& e) {
+  if (wire == "openai") return e["refusal"].is_string() ? e["refusal"].get<std::string>() : "";
+  if (e["finish_reason"] == "refusal" && e.contains("stop_details") &&
+      e["stop_details"].is_object() && e["stop_details"].contains("explanation"))
+    return e["stop_details"]["explanation"].get<std::string>();
+  return "";
 }
 
 std::string reasoning_of(const Content& content) {
@@ -191,7 +222,7 @@ Decoded run(Decoder& decoder, const Slices& slices, const std::optional<std::str
     parser.feed(slice);
     if (final_text) {
       const ChatModelRunResult snapshot = decoder.accumulator().snapshot();
-      const std::string so_far = text_of(*snapshot.content);
+      const std::string so_far = answer_text_of(*snapshot.content);
       EXPECT_TRUE(std::string_view(*final_text).starts_with(so_far))
           << "not cumulative: " << so_far;
     }
@@ -254,10 +285,17 @@ MessageStatus expected_status(const StreamCase& c, const Json& e) {
     if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
     return MessageStatus::incomplete(StatusReason::Other);
   }
+  // OpenAI ends a refusal with "stop"; aui shows it as incomplete/content-filter.
+  const auto refused_or = [&](const MessageStatus& s) {
+    return !client_calls && e["refusal"].is_string()
+               ? MessageStatus::incomplete(StatusReason::ContentFilter)
+               : s;
+  };
   if (reason.empty()) {
-    return end == "[DONE]" ? tool_or_stop : MessageStatus::incomplete(StatusReason::Error);
+    return end == "[DONE]" ? refused_or(tool_or_stop)
+                           : MessageStatus::incomplete(StatusReason::Error);
   }
-  if (reason == "stop" || reason == "tool_calls") return tool_or_stop;
+  if (reason == "stop" || reason == "tool_calls") return refused_or(tool_or_stop);
   if (reason == "length") return MessageStatus::incomplete(StatusReason::Length);
   if (reason == "content_filter") return MessageStatus::incomplete(StatusReason::ContentFilter);
   return MessageStatus::incomplete(StatusReason::Other);
@@ -281,8 +319,10 @@ void check(const StreamCase& c, const Decoded& d) {
     return;
   }
 
-  const std::string text = text_of(d.content);
+  // The refusal is a text part of its own; the rest is the answer's text.
+  const std::string text = answer_text_of(d.content);
   EXPECT_EQ(text, e["text"].get<std::string>());
+  EXPECT_EQ(refusal_of(d.content), expected_refusal(c.wire, e));
   EXPECT_EQ(text.size(), e["text_bytes"].get<std::size_t>());
   EXPECT_EQ(code_points(text), e["text_chars"].get<std::size_t>());
 
