@@ -30,8 +30,10 @@
 #include "aui/runtime/optimistic_state.hpp"
 #include "aui/runtime/thread_list_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "aui/support/persistent_vector.hpp"
 #include "runtime/listener_list.hpp"
+#include "runtime/notifier.hpp"
 
 namespace aui::detail {
 
@@ -88,6 +90,10 @@ std::function<void(std::exception_ptr)> forward_to(Completion done);
 
 /// Everything a ThreadListRuntime holds. Owner thread only; adapter calls run on workers and
 /// come back through the dispatcher (call()).
+///
+/// Every way in — a public call (enter()), a result from the dispatcher, a callback from a thread
+/// runtime or a completion (guarded()) — is one Operation of the notifier, so the subscribers and
+/// on_thread_id_change hear of a change only once it is complete (issue 15, item 5).
 struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   struct SlotInfo {
     std::string local_id;
@@ -102,10 +108,11 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
     Subscription init_sub;
   };
 
+  OwnerThread owner;
   ThreadListRuntimeOptions options;
   bool single = false;
   std::shared_ptr<RemoteThreadListAdapter> adapter;
-  std::uint64_t adapter_epoch = 0;
+  Lifetime adapter_lifetime;    // reset when the adapter is replaced: late results are stale
   bool adapter_inline = false;  // the in-memory adapter: calls run on the owner, at once
   bool replacing = false;       // the replacement adapter's first list is still loading
 
@@ -121,22 +128,56 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   std::optional<std::string> cursor;
   std::optional<Completion> load_completion;
   std::optional<Completion> more_completion;
-  std::uint64_t load_epoch = 0;
-  std::uint64_t replacement_load_epoch = 0;
+  Lifetime load_lifetime;  // reset by each load: the responses of superseded loads are ignored
 
-  std::uint64_t switch_epoch = 0;
+  Lifetime switch_lifetime;  // reset by each switch: the latest switch wins
   std::optional<Slot> draft_initializing;
   std::optional<std::string> emitted_remote_id;
   bool has_controlled = false;
   std::optional<std::string> controlled;
 
   std::shared_ptr<ListenerList<>> listeners = std::make_shared<ListenerList<>>();
+  Notifier notifier{[this] { emit_changed(); }};
+  Lifetime lifetime;  // callbacks from elsewhere run only while the list lives (guarded())
 
   ~ThreadListImpl();
 
+  // ---- operations ----
+
+  /// One operation in progress (see Notifier). The outermost one keeps the list alive until its
+  /// notifications are delivered: a subscriber may drop the list.
+  class Op {
+   public:
+    explicit Op(ThreadListImpl& im)
+        : keep_(im.notifier.idle() ? im.weak_from_this().lock() : nullptr), op_(im.notifier) {}
+
+   private:
+    std::shared_ptr<ThreadListImpl> keep_;
+    Notifier::Operation op_;  // declared last: delivers before keep_ lets go
+  };
+
+  /// A public entry point: checks the owner thread (naming `operation`) and opens an Op.
+  Op enter(const char* operation) {
+    owner.check(operation);
+    return Op(*this);
+  }
+
+  /// `fn` as a callback from elsewhere (the dispatcher, a completion, a thread runtime): it runs
+  /// as one operation, and only while the list lives.
+  template <class F>
+  auto guarded(F fn) const {
+    auto* self = const_cast<ThreadListImpl*>(this);
+    return lifetime.guard([self, fn = std::move(fn)](auto&&... args) mutable {
+      Op op(*self);
+      fn(std::forward<decltype(args)>(args)...);
+    });
+  }
+
   // ---- the list state (thread_list_state.cpp) ----
   void report(const std::string& message) const;
-  void notify();
+  /// The list state changed: the subscribers hear of it when the operation is complete.
+  void notify() { notifier.changed(); }
+  void emit_changed();
   const ListState& view() const noexcept { return state.value(); }
   std::optional<Slot> find(const std::string& id) const;
   const ItemData& data(Slot s) const { return *view().items[s]; }
@@ -173,12 +214,14 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   Slot place_fetched(const RemoteThreadMetadata& meta);
   Completion switch_to(const std::string& id, SwitchOptions opts, bool echo);
   Completion switch_to_draft(bool echo);
-  Completion open_draft(std::uint64_t my, bool echo);
+  Completion open_draft(std::weak_ptr<const void> my, bool echo);
 
   // ---- loading (thread_list_loading.cpp) ----
   /// Applies a page: `replace` replaces both lanes (the first page), else new ids are appended.
   ListUpdate merge_page(const RemoteThreadListPage& page, bool replace);
   Completion start_load();
+  /// The first load, or the one in flight.
+  Completion load_threads();
   Completion load_more();
   void drop_unlisted(const RemoteThreadListPage& page);
   void replace_adapter(std::shared_ptr<RemoteThreadListAdapter> next);
@@ -208,7 +251,6 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   void call(std::function<R(RemoteThreadListAdapter&)> job,
             std::function<void(std::exception_ptr, std::shared_ptr<R>)> done) {
     auto target = adapter;
-    const auto epoch = adapter_epoch;
     if (adapter_inline) {
       // The in-memory adapter never blocks: its answer is known at once, so it skips the worker
       // (a lone LocalRuntime behaves as before: nothing waits for a worker before the first run).
@@ -216,22 +258,23 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
       done(error, std::move(result));
       return;
     }
-    std::weak_ptr<ThreadListImpl> weak = weak_from_this();
+    auto on_owner = guarded([current = adapter_lifetime.token(), done = std::move(done)](
+                                std::exception_ptr error, std::shared_ptr<R> result) {
+      if (!error && current.expired()) {
+        error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
+      }
+      done(error, std::move(result));
+    });
     auto dispatcher = options.thread.dispatcher;
     options.thread.executor->execute(
-        [target, epoch, weak, dispatcher, job = std::move(job), done = std::move(done)]() mutable {
+        [target, dispatcher, job = std::move(job), on_owner = std::move(on_owner)]() mutable {
           auto [error, result] = attempt(job, *target);
           job = nullptr;
           // The failure moves to the owner: the worker keeps no reference, so the exception is
           // freed where it is read (libstdc++'s reference count is invisible to ThreadSanitizer).
-          dispatcher->post([weak, epoch, error = std::move(error), result = std::move(result),
-                            done = std::move(done)]() mutable {
-            auto self = weak.lock();
-            if (!self) return;
-            if (!error && epoch != self->adapter_epoch) {
-              error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
-            }
-            done(error, std::move(result));
+          dispatcher->post([error = std::move(error), result = std::move(result),
+                            on_owner = std::move(on_owner)]() mutable {
+            on_owner(std::move(error), std::move(result));
           });
         });
   }

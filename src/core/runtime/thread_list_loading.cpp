@@ -34,8 +34,16 @@ ListUpdate ThreadListImpl::merge_page(const RemoteThreadListPage& page, bool rep
   };
 }
 
+Completion ThreadListImpl::load_threads() {
+  if (single) return Completion::succeeded();
+  if (load_completion) return *load_completion;
+  return start_load();
+}
+
 Completion ThreadListImpl::start_load() {
-  const auto my = ++load_epoch;
+  load_lifetime.reset();  // a load in flight is superseded
+  // The latest load started while the adapter is being replaced ends the replacement.
+  const bool replacement = replacing;
   loading = true;
   cursor.reset();
   more_completion.reset();
@@ -48,14 +56,13 @@ Completion ThreadListImpl::start_load() {
   notify();
   call<RemoteThreadListPage>(
       [](RemoteThreadListAdapter& a) { return a.list(std::nullopt); },
-      [this, my, ticket, done](std::exception_ptr error,
-                               std::shared_ptr<RemoteThreadListPage> page) {
-        if (my != load_epoch) {  // superseded by a reload
+      [this, latest = load_lifetime.token(), replacement, ticket, done](
+          std::exception_ptr error, std::shared_ptr<RemoteThreadListPage> page) {
+        if (latest.expired()) {  // superseded by a reload
           state.fail(ticket);
           return done.resolve();
         }
         loading = false;
-        const bool replacement = replacing && my == replacement_load_epoch;
         if (replacement) replacing = false;
         if (error) {
           state.fail(ticket);
@@ -77,7 +84,6 @@ Completion ThreadListImpl::start_load() {
 Completion ThreadListImpl::load_more() {
   if (single || !cursor || loading) return Completion::succeeded();
   if (more_completion) return *more_completion;
-  const auto my = load_epoch;
   loading_more = true;
   Completion done;
   more_completion = done;
@@ -86,9 +92,9 @@ Completion ThreadListImpl::load_more() {
   const std::string after = *cursor;
   call<RemoteThreadListPage>(
       [after](RemoteThreadListAdapter& a) { return a.list(after); },
-      [this, my, ticket, done](std::exception_ptr error,
-                               std::shared_ptr<RemoteThreadListPage> page) {
-        if (my != load_epoch) {
+      [this, latest = load_lifetime.token(), ticket, done](
+          std::exception_ptr error, std::shared_ptr<RemoteThreadListPage> page) {
+        if (latest.expired()) {  // the list was reloaded meanwhile
           state.fail(ticket);
           return done.resolve();
         }
@@ -146,11 +152,10 @@ void ThreadListImpl::drop_unlisted(const RemoteThreadListPage& page) {
 void ThreadListImpl::replace_adapter(std::shared_ptr<RemoteThreadListAdapter> next) {
   adapter = next ? std::move(next) : std::make_shared<InMemoryThreadListAdapter>();
   adapter_inline = dynamic_cast<InMemoryThreadListAdapter*>(adapter.get()) != nullptr;
-  ++adapter_epoch;
+  adapter_lifetime.reset();
   // Effects of calls to the old adapter are dropped; their late results fail AdapterChanged.
   state.reset(state.base());
   replacing = true;
-  replacement_load_epoch = load_epoch + 1;  // the load started next
   start_load();
 }
 

@@ -18,6 +18,7 @@ ThreadListRuntime::ThreadListRuntime(std::shared_ptr<ThreadListImpl> impl)
 ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options)
     : impl_(std::make_shared<ThreadListImpl>()) {
   auto& im = *impl_;
+  auto op = im.enter("ThreadListRuntime::ThreadListRuntime");
   if (!options.thread.dispatcher) {
     throw Error(ErrorKind::InvalidArgument, "ThreadListRuntimeOptions: a dispatcher is required");
   }
@@ -29,12 +30,10 @@ ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options)
   im.start_runtime(im.main);
   im.start_load();
   if (im.options.initial_thread_id) {
-    std::weak_ptr<ThreadListImpl> weak = impl_;
-    im.switch_to(*im.options.initial_thread_id, {}, true).then([weak](std::exception_ptr e) {
-      auto self = weak.lock();
-      if (self && e)
-        self->report("opening the initial thread failed: " + detail::describe_exception(e));
-    });
+    im.switch_to(*im.options.initial_thread_id, {}, true)
+        .then(im.guarded([&im](std::exception_ptr e) {
+          if (e) im.report("opening the initial thread failed: " + detail::describe_exception(e));
+        }));
   }
 }
 
@@ -44,6 +43,7 @@ std::unique_ptr<ThreadListRuntime> ThreadListRuntime::single(ThreadRuntimeOption
     throw Error(ErrorKind::InvalidArgument, "ThreadRuntimeOptions: a dispatcher is required");
   }
   if (!options.executor) options.executor = default_executor();
+  auto op = impl->enter("ThreadListRuntime::single");
   impl->single = true;
   impl->options.thread = std::move(options);
   auto item = std::make_shared<ItemData>();
@@ -54,68 +54,99 @@ std::unique_ptr<ThreadListRuntime> ThreadListRuntime::single(ThreadRuntimeOption
   return std::unique_ptr<ThreadListRuntime>(new ThreadListRuntime(std::move(impl)));
 }
 
-ThreadListRuntime::~ThreadListRuntime() = default;
+ThreadListRuntime::~ThreadListRuntime() {
+  impl_->owner.check("ThreadListRuntime::~ThreadListRuntime");
+}
 
-bool ThreadListRuntime::is_loading() const noexcept { return impl_->loading; }
-bool ThreadListRuntime::is_loading_more() const noexcept { return impl_->loading_more; }
-bool ThreadListRuntime::has_more() const noexcept { return impl_->cursor.has_value(); }
+bool ThreadListRuntime::is_loading() const noexcept {
+  impl_->owner.check("ThreadListRuntime::is_loading");
+  return impl_->loading;
+}
+bool ThreadListRuntime::is_loading_more() const noexcept {
+  impl_->owner.check("ThreadListRuntime::is_loading_more");
+  return impl_->loading_more;
+}
+bool ThreadListRuntime::has_more() const noexcept {
+  impl_->owner.check("ThreadListRuntime::has_more");
+  return impl_->cursor.has_value();
+}
 
 std::vector<std::string> ThreadListRuntime::thread_ids() const {
+  impl_->owner.check("ThreadListRuntime::thread_ids");
   return impl_->ids_of(impl_->view().regular);
 }
 
 std::vector<std::string> ThreadListRuntime::archived_thread_ids() const {
+  impl_->owner.check("ThreadListRuntime::archived_thread_ids");
   return impl_->ids_of(impl_->view().archived);
 }
 
 std::optional<std::string> ThreadListRuntime::new_thread_id() const {
+  impl_->owner.check("ThreadListRuntime::new_thread_id");
   const auto& draft = impl_->view().draft;
   if (!draft) return std::nullopt;
   return impl_->data(*draft).id;
 }
 
-std::string ThreadListRuntime::main_thread_id() const { return impl_->slots[impl_->main].local_id; }
+std::string ThreadListRuntime::main_thread_id() const {
+  impl_->owner.check("ThreadListRuntime::main_thread_id");
+  return impl_->slots[impl_->main].local_id;
+}
 
 std::optional<ThreadListItem> ThreadListRuntime::item(const std::string& id) const {
+  impl_->owner.check("ThreadListRuntime::item");
   auto s = impl_->find(id);
   if (!s) return std::nullopt;
   return impl_->to_item(*s);
 }
 
-ThreadRuntime& ThreadListRuntime::main_thread() { return impl_->start_runtime(impl_->main); }
+ThreadRuntime& ThreadListRuntime::main_thread() {
+  auto op = impl_->enter("ThreadListRuntime::main_thread");
+  return impl_->start_runtime(impl_->main);
+}
 
 ThreadRuntime* ThreadListRuntime::thread(const std::string& id) {
+  impl_->owner.check("ThreadListRuntime::thread");
   auto s = impl_->find(id);
   if (!s) return nullptr;
   return impl_->runtime(*s);
 }
 
 std::size_t ThreadListRuntime::size() const noexcept {
+  impl_->owner.check("ThreadListRuntime::size");
   std::size_t n = 0;
   for (const auto& item : impl_->view().items) n += item ? 1 : 0;
   return n;
 }
 
 Completion ThreadListRuntime::load_threads() {
-  if (impl_->single) return Completion::succeeded();
-  if (impl_->load_completion) return *impl_->load_completion;
-  return impl_->start_load();
+  auto op = impl_->enter("ThreadListRuntime::load_threads");
+  return impl_->load_threads();
 }
 
-Completion ThreadListRuntime::load_more() { return impl_->load_more(); }
+Completion ThreadListRuntime::load_more() {
+  auto op = impl_->enter("ThreadListRuntime::load_more");
+  return impl_->load_more();
+}
 
 Completion ThreadListRuntime::reload() {
+  auto op = impl_->enter("ThreadListRuntime::reload");
   if (impl_->single) return Completion::succeeded();
   return impl_->start_load();
 }
 
 Completion ThreadListRuntime::switch_to_thread(const std::string& id, SwitchOptions options) {
+  auto op = impl_->enter("ThreadListRuntime::switch_to_thread");
   return impl_->switch_to(id, options, true);
 }
 
-Completion ThreadListRuntime::switch_to_new_thread() { return impl_->switch_to_draft(true); }
+Completion ThreadListRuntime::switch_to_new_thread() {
+  auto op = impl_->enter("ThreadListRuntime::switch_to_new_thread");
+  return impl_->switch_to_draft(true);
+}
 
 Completion ThreadListRuntime::initialize(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::initialize");
   auto& im = *impl_;
   if (im.single) return Completion::succeeded();  // { remoteId: id } (spec §14.1)
   auto s = im.find(id);
@@ -124,6 +155,7 @@ Completion ThreadListRuntime::initialize(const std::string& id) {
 }
 
 Completion ThreadListRuntime::rename(const std::string& id, const std::string& title) {
+  auto op = impl_->enter("ThreadListRuntime::rename");
   auto& im = *impl_;
   if (im.single) return im.unsupported("rename");
   auto s = im.find(id);
@@ -141,6 +173,7 @@ Completion ThreadListRuntime::rename(const std::string& id, const std::string& t
 }
 
 Completion ThreadListRuntime::update_custom(const std::string& id, std::optional<Json> custom) {
+  auto op = impl_->enter("ThreadListRuntime::update_custom");
   auto& im = *impl_;
   if (im.single) return im.unsupported("updateCustom");
   auto s = im.find(id);
@@ -162,21 +195,18 @@ Completion ThreadListRuntime::update_custom(const std::string& id, std::optional
 }
 
 Completion ThreadListRuntime::archive(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::archive");
   auto& im = *impl_;
   if (im.single) return im.unsupported("archive");
   auto s = im.find(id);
   if (!s) return im.not_found(id, "archive");
   if (im.data(*s).status != ThreadStatus::Regular) return im.bad_status(*s, id, "archive");
   const Slot slot = *s;
-  std::weak_ptr<ThreadListImpl> weak = impl_;
-  return im.leave_main(slot, [weak, slot]() -> Completion {
-    auto self = weak.lock();
-    if (!self) return Completion::succeeded();
-    return self->archive_slot(slot);
-  });
+  return im.leave_main(slot, [&im, slot] { return im.archive_slot(slot); });
 }
 
 Completion ThreadListRuntime::unarchive(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::unarchive");
   auto& im = *impl_;
   if (im.single) return im.unsupported("unarchive");
   auto s = im.find(id);
@@ -186,35 +216,32 @@ Completion ThreadListRuntime::unarchive(const std::string& id) {
 }
 
 Completion ThreadListRuntime::remove(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::remove");
   auto& im = *impl_;
   if (im.single) return im.unsupported("delete");
   auto s = im.find(id);
   if (!s) return im.not_found(id, "delete");
   if (im.data(*s).status == ThreadStatus::New) return im.bad_status(*s, id, "delete");
   const Slot slot = *s;
-  std::weak_ptr<ThreadListImpl> weak = impl_;
-  return im.leave_main(slot, [weak, slot]() -> Completion {
-    auto self = weak.lock();
-    if (!self) return Completion::succeeded();
-    return self->remove_slot(slot);
-  });
+  return im.leave_main(slot, [&im, slot] { return im.remove_slot(slot); });
 }
 
 Completion ThreadListRuntime::detach(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::detach");
   auto& im = *impl_;
   if (im.single) return im.unsupported("detach");
   auto s = im.find(id);
   if (!s) return im.not_found(id, "detach");
   if (im.data(*s).status == ThreadStatus::New) return im.bad_status(*s, id, "detach");
   const Slot slot = *s;
-  std::weak_ptr<ThreadListImpl> weak = impl_;
-  return im.leave_main(slot, [weak, slot]() -> Completion {
-    if (auto self = weak.lock()) self->stop_runtime(slot);
+  return im.leave_main(slot, [&im, slot] {
+    im.stop_runtime(slot);
     return Completion::succeeded();
   });
 }
 
 Completion ThreadListRuntime::generate_title(const std::string& id) {
+  auto op = impl_->enter("ThreadListRuntime::generate_title");
   auto& im = *impl_;
   if (im.single) return im.unsupported("generateTitle");
   auto s = im.find(id);
@@ -224,6 +251,7 @@ Completion ThreadListRuntime::generate_title(const std::string& id) {
 }
 
 Completion ThreadListRuntime::reload_main_thread() {
+  auto op = impl_->enter("ThreadListRuntime::reload_main_thread");
   auto& im = *impl_;
   if (im.data(im.main).status == ThreadStatus::New) return Completion::succeeded();
   im.stop_runtime(im.main);
@@ -233,6 +261,7 @@ Completion ThreadListRuntime::reload_main_thread() {
 }
 
 Completion ThreadListRuntime::set_thread_id(const std::optional<std::string>& remote_id) {
+  auto op = impl_->enter("ThreadListRuntime::set_thread_id");
   auto& im = *impl_;
   if (im.has_controlled && im.controlled == remote_id) return Completion::succeeded();
   im.has_controlled = true;
@@ -242,11 +271,13 @@ Completion ThreadListRuntime::set_thread_id(const std::optional<std::string>& re
 }
 
 void ThreadListRuntime::set_adapter(std::shared_ptr<RemoteThreadListAdapter> adapter) {
+  auto op = impl_->enter("ThreadListRuntime::set_adapter");
   if (impl_->single) return;
   impl_->replace_adapter(std::move(adapter));
 }
 
 Subscription ThreadListRuntime::subscribe(std::function<void()> on_change) {
+  impl_->owner.check("ThreadListRuntime::subscribe");
   return impl_->listeners->subscribe(std::move(on_change));
 }
 

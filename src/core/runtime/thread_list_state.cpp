@@ -45,6 +45,7 @@ std::function<void(std::exception_ptr)> forward_to(Completion done) {
 }
 
 ThreadListImpl::~ThreadListImpl() {
+  lifetime.reset();  // nothing posted for the list runs while it is taken apart
   for (auto& info : slots) {
     info.state_sub = {};
     info.init_sub = {};
@@ -61,7 +62,7 @@ void ThreadListImpl::report(const std::string& message) const {
   }
 }
 
-void ThreadListImpl::notify() {
+void ThreadListImpl::emit_changed() {
   listeners->emit([this](const std::string& m) { report(m); });
 }
 
@@ -159,40 +160,37 @@ Completion ThreadListImpl::mutate(
   const auto ticket = state.start(std::move(optimistic));
   notify();
   Completion done;
-  const auto epoch = adapter_epoch;
-  std::weak_ptr<ThreadListImpl> weak = weak_from_this();
-  auto fail = [weak, ticket, done, on_failure](std::exception_ptr e) {
-    auto self = weak.lock();
-    if (self) {
-      self->state.fail(ticket);
-      self->notify();
+  // The callbacks below run only while the list lives (its lifetime token); a list that is gone
+  // still settles the completion, as a success.
+  auto fail = [this, alive = lifetime.token(), ticket, done, on_failure](std::exception_ptr e) {
+    if (!alive.expired()) {
+      state.fail(ticket);
+      notify();
       if (on_failure) on_failure();
     }
     done.reject(e);
   };
-  initialized.then(
-      [weak, s, ticket, done, epoch, send = std::move(send), fail](std::exception_ptr error) {
-        auto self = weak.lock();
-        if (!self) return done.resolve();
-        if (!error && epoch != self->adapter_epoch) {
-          error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
-        }
-        if (error) return fail(error);
-        const std::string remote_id = self->slots[s].remote_id.value_or(self->slots[s].local_id);
-        self->call<bool>(
-            [send, remote_id](RemoteThreadListAdapter& a) {
-              send(a, remote_id);
-              return true;
-            },
-            [weak, ticket, done, fail](std::exception_ptr e, std::shared_ptr<bool>) {
-              if (e) return fail(e);
-              if (auto me = weak.lock()) {
-                me->state.succeed(ticket);
-                me->notify();
-              }
-              done.resolve();
-            });
-      });
+  initialized.then([this, alive = lifetime.token(), current = adapter_lifetime.token(), s, ticket,
+                    done, send = std::move(send), fail](std::exception_ptr error) {
+    if (alive.expired()) return done.resolve();
+    Op op(*this);
+    if (!error && current.expired()) {
+      error = error_of(ErrorKind::AdapterChanged, "the thread list adapter was replaced");
+    }
+    if (error) return fail(error);
+    const std::string remote_id = slots[s].remote_id.value_or(slots[s].local_id);
+    call<bool>(
+        [send, remote_id](RemoteThreadListAdapter& a) {
+          send(a, remote_id);
+          return true;
+        },
+        [this, ticket, done, fail](std::exception_ptr e, std::shared_ptr<bool>) {
+          if (e) return fail(e);
+          state.succeed(ticket);
+          notify();
+          done.resolve();
+        });
+  });
   return done;
 }
 
@@ -212,7 +210,6 @@ Completion ThreadListImpl::archive_slot(Slot s) {
 }
 
 Completion ThreadListImpl::unarchive_slot(Slot s) {
-  std::weak_ptr<ThreadListImpl> weak = weak_from_this();
   return mutate(
       s,
       [s](ListState st) {
@@ -225,9 +222,8 @@ Completion ThreadListImpl::unarchive_slot(Slot s) {
         return st;
       },
       [](RemoteThreadListAdapter& a, const std::string& remote_id) { a.unarchive(remote_id); },
-      [weak, s] {
-        auto self = weak.lock();
-        if (self && self->main == s) self->switch_to_draft(true).then([](std::exception_ptr) {});
+      [this, s] {
+        if (main == s) switch_to_draft(true).then([](std::exception_ptr) {});
       });
 }
 
@@ -250,10 +246,13 @@ Completion ThreadListImpl::remove_slot(Slot s) {
 Completion ThreadListImpl::leave_main(Slot s, std::function<Completion()> then) {
   if (main != s) return then();
   Completion done;
-  switch_to_draft(true).then([done, then = std::move(then)](std::exception_ptr e) {
-    if (e) return done.reject(e);
-    then().then(forward_to(done));
-  });
+  switch_to_draft(true).then(
+      [this, alive = lifetime.token(), done, then = std::move(then)](std::exception_ptr e) {
+        if (e) return done.reject(e);
+        if (alive.expired()) return done.resolve();
+        Op op(*this);
+        then().then(forward_to(done));
+      });
   return done;
 }
 

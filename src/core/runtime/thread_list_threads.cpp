@@ -23,18 +23,19 @@ ThreadRuntime& ThreadListImpl::start_runtime(Slot s) {
   if (first_thread_started) o.initial_messages.clear();
   first_thread_started = true;
   if (options.adapters_for) o.adapters = options.adapters_for(to_item(s));
-  std::weak_ptr<ThreadListImpl> weak = weak_from_this();
   if (!single) {
     o.is_new_thread = data(s).status == ThreadStatus::New;
-    o.initialize_barrier = [weak, s]() -> Completion {
-      auto self = weak.lock();
-      if (!self) return Completion::succeeded();
-      return self->barrier(s);
+    // The thread runtime asks these of the list; they answer only while the list lives.
+    o.initialize_barrier = [this, alive = lifetime.token(), s]() -> Completion {
+      if (alive.expired()) return Completion::succeeded();
+      owner.check("ThreadListRuntime::initialize (the barrier of an append)");
+      Op op(*this);
+      return barrier(s);
     };
-    o.thread_id_provider = [weak, s]() -> std::optional<std::string> {
-      auto self = weak.lock();
-      if (!self) return std::nullopt;
-      return self->slots[s].remote_id;
+    o.thread_id_provider = [this, alive = lifetime.token(), s]() -> std::optional<std::string> {
+      if (alive.expired()) return std::nullopt;
+      owner.check("ThreadListRuntime (the thread id of a run)");
+      return slots[s].remote_id;
     };
   }
   info.runtime = std::make_unique<ThreadRuntime>(std::move(o));
@@ -42,20 +43,18 @@ ThreadRuntime& ThreadListImpl::start_runtime(Slot s) {
   info.running = false;
   info.titled = false;
   info.watch_title = false;
-  info.state_sub = info.runtime->subscribe([weak, s] {
-    if (auto self = weak.lock()) self->on_runtime_change(s);
-  });
+  info.state_sub = info.runtime->subscribe(guarded([this, s] { on_runtime_change(s); }));
   if (!single) {
-    info.init_sub = info.runtime->on(ThreadEvent::Initialize, [weak, s] {
-      auto self = weak.lock();
-      if (!self) return;
-      // The thread initialised (spec §5.17): a draft is created remotely. An append waits for
-      // this through the barrier and reports a failure itself.
-      const auto* item = self->view().items[s].get();
-      if (item && item->status == ThreadStatus::New && self->view().draft == s) {
-        self->initialize_slot(s).then([](std::exception_ptr) {});
-      }
-    });
+    info.init_sub =
+        info.runtime->on(ThreadEvent::Initialize, guarded([this, s] {
+                           // The thread initialised (spec §5.17): a draft is created remotely. An
+                           // append waits for this through the barrier and reports a failure
+                           // itself.
+                           const auto* item = view().items[s].get();
+                           if (item && item->status == ThreadStatus::New && view().draft == s) {
+                             initialize_slot(s).then([](std::exception_ptr) {});
+                           }
+                         }));
   }
   ThreadRuntime& rt = *info.runtime;
   if (options.on_thread_started) options.on_thread_started(rt, to_item(s));
@@ -162,11 +161,14 @@ void ThreadListImpl::emit_thread_id(bool echo) {
   if (current == emitted_remote_id) return;
   emitted_remote_id = current;
   if (echo && options.on_thread_id_change) {
-    try {
-      options.on_thread_id_change(current);
-    } catch (...) {
-      report("on_thread_id_change threw: " + describe_exception(std::current_exception()));
-    }
+    // Delivered with the subscribers' notification, once the change is complete.
+    notifier.post([this, current] {
+      try {
+        options.on_thread_id_change(current);
+      } catch (...) {
+        report("on_thread_id_change threw: " + describe_exception(std::current_exception()));
+      }
+    });
   }
 }
 
@@ -176,11 +178,9 @@ Completion ThreadListImpl::switch_known(Slot s, SwitchOptions opts, bool echo) {
   if (s == main) return Completion::succeeded();
   start_runtime(s);
   if (data(s).status == ThreadStatus::Archived && opts.unarchive) {
-    std::weak_ptr<ThreadListImpl> weak = weak_from_this();
-    unarchive_slot(s).then([weak](std::exception_ptr e) {
-      auto self = weak.lock();
-      if (self && e) self->report("unarchiving the thread failed: " + describe_exception(e));
-    });
+    unarchive_slot(s).then(guarded([this](std::exception_ptr e) {
+      if (e) report("unarchiving the thread failed: " + describe_exception(e));
+    }));
   }
   main = s;
   notify();
@@ -208,15 +208,15 @@ Slot ThreadListImpl::place_fetched(const RemoteThreadMetadata& meta) {
 
 Completion ThreadListImpl::switch_to(const std::string& id, SwitchOptions opts, bool echo) {
   if (single) return unsupported("switchToThread");
-  const auto my = ++switch_epoch;
+  switch_lifetime.reset();  // an earlier switch still fetching gives way
   if (auto s = find(id)) return switch_known(*s, opts, echo);
   Completion done;
   call<RemoteThreadMetadata>(
       [id](RemoteThreadListAdapter& a) { return a.fetch(id); },
-      [this, my, opts, echo, done](std::exception_ptr error,
-                                   std::shared_ptr<RemoteThreadMetadata> meta) {
-        if (error) return done.reject(error);           // nothing changed
-        if (my != switch_epoch) return done.resolve();  // the latest switch wins
+      [this, latest = switch_lifetime.token(), opts, echo, done](
+          std::exception_ptr error, std::shared_ptr<RemoteThreadMetadata> meta) {
+        if (error) return done.reject(error);         // nothing changed
+        if (latest.expired()) return done.resolve();  // the latest switch wins
         const Slot s = place_fetched(*meta);
         notify();
         switch_known(s, opts, echo).then(forward_to(done));
@@ -226,20 +226,20 @@ Completion ThreadListImpl::switch_to(const std::string& id, SwitchOptions opts, 
 
 Completion ThreadListImpl::switch_to_draft(bool echo) {
   if (single) return unsupported("switchToNewThread");
-  const auto my = ++switch_epoch;
-  return open_draft(my, echo);
+  switch_lifetime.reset();  // an earlier switch still fetching gives way
+  return open_draft(switch_lifetime.token(), echo);
 }
 
-Completion ThreadListImpl::open_draft(std::uint64_t my, bool echo) {
+Completion ThreadListImpl::open_draft(std::weak_ptr<const void> latest, bool echo) {
   if (draft_initializing) {
     // The draft is becoming a regular thread; if that fails it is the draft again.
     Completion done;
-    std::weak_ptr<ThreadListImpl> weak = weak_from_this();
-    slots[*draft_initializing].initializing->then([weak, my, echo, done](std::exception_ptr) {
-      auto self = weak.lock();
-      if (!self || my != self->switch_epoch) return done.resolve();
-      self->open_draft(my, echo).then(forward_to(done));
-    });
+    slots[*draft_initializing].initializing->then(
+        [this, alive = lifetime.token(), latest, echo, done](std::exception_ptr) {
+          if (alive.expired() || latest.expired()) return done.resolve();
+          Op op(*this);
+          open_draft(latest, echo).then(forward_to(done));
+        });
     return done;
   }
   const Slot s = view().draft ? *view().draft : create_draft();

@@ -26,45 +26,42 @@ void ThreadListImpl::request_auto_title(Slot s) {
 }
 
 void ThreadListImpl::auto_title(Slot s) {
-  std::weak_ptr<ThreadListImpl> weak = weak_from_this();
-  generate_title_slot(s).then([weak](std::exception_ptr e) {
-    auto self = weak.lock();
-    if (!self || !e || is_adapter_changed(e)) return;
-    self->report("generating a thread title failed: " + describe_exception(e));
-  });
+  generate_title_slot(s).then(guarded([this](std::exception_ptr e) {
+    if (!e || is_adapter_changed(e)) return;
+    report("generating a thread title failed: " + describe_exception(e));
+  }));
 }
 
 Completion ThreadListImpl::generate_title_slot(Slot s) {
   Completion done;
-  std::weak_ptr<ThreadListImpl> weak = weak_from_this();
-  initialize_slot(s).then([weak, s, done](std::exception_ptr error) {
-    auto self = weak.lock();
-    if (!self) return done.resolve();
+  initialize_slot(s).then([this, alive = lifetime.token(), s, done](std::exception_ptr error) {
+    if (alive.expired()) return done.resolve();
     if (error) return done.reject(error);
-    ThreadRuntime* rt = self->runtime(s);
-    if (!rt || !self->slots[s].remote_id) return done.resolve();
+    Op op(*this);
+    ThreadRuntime* rt = runtime(s);
+    if (!rt || !slots[s].remote_id) return done.resolve();
     MessageList settled;
     for (const auto& m : rt->messages()) {
       if (m->role == Role::Assistant && m->status.type == StatusType::Running) continue;
       settled = settled.push_back(m);
     }
-    const std::string remote_id = *self->slots[s].remote_id;
-    const auto epoch = self->adapter_epoch;
-    auto dispatcher = self->options.thread.dispatcher;
-    TitleSink sink = [weak, dispatcher, s, epoch](const std::string& title) {
-      if (weak.expired()) return false;
-      dispatcher->post([weak, s, epoch, title] {
-        auto me = weak.lock();
-        if (!me || epoch != me->adapter_epoch) return;
-        // A direct change, not an optimistic one (spec §14.9).
-        me->state.update_base([s, &title](ListState st) {
-          return with_item(std::move(st), s, [&](ItemData& item) { item.title = title; });
-        });
-        me->notify();
+    const std::string remote_id = *slots[s].remote_id;
+    auto dispatcher = options.thread.dispatcher;
+    // Called on a worker: it posts each title to the owner, while the adapter is the same one.
+    auto apply = guarded([this, current = adapter_lifetime.token(), s](const std::string& title) {
+      if (current.expired()) return;
+      // A direct change, not an optimistic one (spec §14.9).
+      state.update_base([s, &title](ListState st) {
+        return with_item(std::move(st), s, [&](ItemData& item) { item.title = title; });
       });
+      notify();
+    });
+    TitleSink sink = [alive = lifetime.token(), dispatcher, apply](const std::string& title) {
+      if (alive.expired()) return false;
+      dispatcher->post([apply, title]() mutable { apply(title); });
       return true;
     };
-    self->call<bool>(
+    call<bool>(
         [remote_id, settled, sink](RemoteThreadListAdapter& a) {
           a.generate_title(remote_id, settled, sink);
           return true;
