@@ -25,9 +25,9 @@ class Notifier {
   /// Marks one operation in progress; notifications wait for the outermost one to close.
   class Operation {
    public:
-    explicit Operation(Notifier& n) noexcept : n_(n) { ++n_.depth_; }
+    explicit Operation(Notifier& n) noexcept : n_(n) { n_.enter(); }
     ~Operation() {
-      if (--n_.depth_ == 0 && !n_.delivering_) n_.deliver();
+      if (n_.leave()) n_.deliver();
     }
     Operation(const Operation&) = delete;
     Operation& operator=(const Operation&) = delete;
@@ -51,13 +51,12 @@ class Notifier {
   /// the others. A note must not throw (catch and report inside it).
   void post(std::function<void()> note) { queue_.push_back(std::move(note)); }
 
-  /// No operation is in progress and nothing is being delivered.
-  bool idle() const noexcept { return depth_ == 0 && !delivering_; }
+  /// The two halves of an Operation, for an owner that must do something around the delivery
+  /// (e.g. keep itself alive): leave() is true when the caller must now call deliver().
+  void enter() noexcept { ++depth_; }
+  bool leave() noexcept { return --depth_ == 0 && !delivering_ && !queue_.empty(); }
 
-  /// Something is queued for delivery.
-  bool pending() const noexcept { return !queue_.empty(); }
-
- private:
+  /// Delivers what is queued, in rounds, until nothing is (see above).
   void deliver() {
     // Cleared however the round ends (a note is not supposed to throw, but one must not leave the
     // notifier refusing to deliver for ever).
@@ -77,9 +76,14 @@ class Notifier {
           deliver_changed_();
         }
       }
+      // Keep the buffer for the next operation: most operations queue a note or two, and an
+      // allocation per operation shows in a switch that costs ~100 ns.
+      round.clear();
+      if (queue_.empty()) queue_.swap(round);
     }
   }
 
+ private:
   std::function<void()> deliver_changed_;
   std::vector<std::function<void()>> queue_;
   bool changed_queued_ = false;

@@ -130,7 +130,8 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   std::optional<Completion> more_completion;
   Lifetime load_lifetime;  // reset by each load: the responses of superseded loads are ignored
 
-  Lifetime switch_lifetime;  // reset by each switch: the latest switch wins
+  Lifetime switch_lifetime;     // reset by a switch while another waits: the latest switch wins
+  bool switch_waiting = false;  // a switch holds switch_lifetime's token (a fetch, a draft)
   std::optional<Slot> draft_initializing;
   std::optional<std::string> emitted_remote_id;
   bool has_controlled = false;
@@ -148,12 +149,17 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   /// notifications are delivered: a subscriber may drop the list.
   class Op {
    public:
-    explicit Op(ThreadListImpl& im)
-        : keep_(im.notifier.idle() ? im.weak_from_this().lock() : nullptr), op_(im.notifier) {}
+    explicit Op(ThreadListImpl& im) noexcept : im_(im) { im_.notifier.enter(); }
+    ~Op() {
+      if (!im_.notifier.leave()) return;
+      auto keep = im_.weak_from_this().lock();  // null only while the list is taken apart
+      im_.notifier.deliver();
+    }
+    Op(const Op&) = delete;
+    Op& operator=(const Op&) = delete;
 
    private:
-    std::shared_ptr<ThreadListImpl> keep_;
-    Notifier::Operation op_;  // declared last: delivers before keep_ lets go
+    ThreadListImpl& im_;
   };
 
   /// A public entry point: checks the owner thread (naming `operation`) and opens an Op.
@@ -214,7 +220,12 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   Slot place_fetched(const RemoteThreadMetadata& meta);
   Completion switch_to(const std::string& id, SwitchOptions opts, bool echo);
   Completion switch_to_draft(bool echo);
-  Completion open_draft(std::weak_ptr<const void> my, bool echo);
+  Completion open_draft(std::optional<std::weak_ptr<const void>> latest, bool echo);
+  /// Ends the switches still waiting (a fetch, a draft's initialisation): the latest one wins.
+  /// Cheap when none waits, so a switch to a known thread allocates nothing.
+  void supersede_switches();
+  /// The token a waiting switch holds.
+  std::weak_ptr<const void> switch_token();
 
   // ---- loading (thread_list_loading.cpp) ----
   /// Applies a page: `replace` replaces both lanes (the first page), else new ids are appended.

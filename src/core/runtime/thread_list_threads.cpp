@@ -208,12 +208,12 @@ Slot ThreadListImpl::place_fetched(const RemoteThreadMetadata& meta) {
 
 Completion ThreadListImpl::switch_to(const std::string& id, SwitchOptions opts, bool echo) {
   if (single) return unsupported("switchToThread");
-  switch_lifetime.reset();  // an earlier switch still fetching gives way
+  supersede_switches();  // an earlier switch still fetching gives way
   if (auto s = find(id)) return switch_known(*s, opts, echo);
   Completion done;
   call<RemoteThreadMetadata>(
       [id](RemoteThreadListAdapter& a) { return a.fetch(id); },
-      [this, latest = switch_lifetime.token(), opts, echo, done](
+      [this, latest = switch_token(), opts, echo, done](
           std::exception_ptr error, std::shared_ptr<RemoteThreadMetadata> meta) {
         if (error) return done.reject(error);         // nothing changed
         if (latest.expired()) return done.resolve();  // the latest switch wins
@@ -226,20 +226,32 @@ Completion ThreadListImpl::switch_to(const std::string& id, SwitchOptions opts, 
 
 Completion ThreadListImpl::switch_to_draft(bool echo) {
   if (single) return unsupported("switchToNewThread");
-  switch_lifetime.reset();  // an earlier switch still fetching gives way
-  return open_draft(switch_lifetime.token(), echo);
+  supersede_switches();  // an earlier switch still fetching gives way
+  return open_draft(std::nullopt, echo);
 }
 
-Completion ThreadListImpl::open_draft(std::weak_ptr<const void> latest, bool echo) {
+void ThreadListImpl::supersede_switches() {
+  if (!switch_waiting) return;  // no token out: there is nothing to end
+  switch_lifetime.reset();
+  switch_waiting = false;
+}
+
+std::weak_ptr<const void> ThreadListImpl::switch_token() {
+  switch_waiting = true;
+  return switch_lifetime.token();
+}
+
+Completion ThreadListImpl::open_draft(std::optional<std::weak_ptr<const void>> mine, bool echo) {
   if (draft_initializing) {
     // The draft is becoming a regular thread; if that fails it is the draft again.
     Completion done;
-    slots[*draft_initializing].initializing->then(
-        [this, alive = lifetime.token(), latest, echo, done](std::exception_ptr) {
-          if (alive.expired() || latest.expired()) return done.resolve();
-          Op op(*this);
-          open_draft(latest, echo).then(forward_to(done));
-        });
+    slots[*draft_initializing].initializing->then([this, alive = lifetime.token(),
+                                                   latest = mine ? *mine : switch_token(), echo,
+                                                   done](std::exception_ptr) {
+      if (alive.expired() || latest.expired()) return done.resolve();
+      Op op(*this);
+      open_draft(latest, echo).then(forward_to(done));
+    });
     return done;
   }
   const Slot s = view().draft ? *view().draft : create_draft();
