@@ -17,6 +17,10 @@
 
 namespace aui {
 
+namespace detail {
+struct ThreadListImpl;  // src/core/runtime/thread_list_impl.hpp
+}
+
 /// One thread of the list as readers see it (spec §14.4).
 struct ThreadListItem {
   /// The local id, fixed for the life of the item: "__LOCALID_…" for a thread created here, the
@@ -157,11 +161,9 @@ class ThreadListRuntime {
   /// item crossing running/not running), on the owner thread.
   [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
 
-  struct Impl;
-
  private:
-  explicit ThreadListRuntime(std::shared_ptr<Impl> impl);
-  std::shared_ptr<Impl> impl_;
+  explicit ThreadListRuntime(std::shared_ptr<detail::ThreadListImpl> impl);
+  std::shared_ptr<detail::ThreadListImpl> impl_;
 };
 
 /// The in-memory list adapter (spec §14.13): lists nothing, initialize(id) → remote id = id,

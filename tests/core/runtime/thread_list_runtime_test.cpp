@@ -10,10 +10,12 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "aui/local_runtime.hpp"
 #include "aui/runtime/thread_list_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {
@@ -1175,6 +1177,126 @@ TEST_F(ThreadList, ALateInitializeOfTheOldAdapterIsNotApplied) {
   EXPECT_EQ(l().item(local)->status, ThreadStatus::New);  // the unsent draft survives
   EXPECT_FALSE(l().item(local)->remote_id);
   EXPECT_EQ(l().main_thread_id(), local);
+}
+
+// ---- notifications never re-enter a half-done change (issue 15, item 5) ----
+
+TEST_F(ThreadList, ASubscriberHearsOfASwitchToAnArchivedThreadOnlyWhenItIsComplete) {
+  adapter->pages = {page({meta("t", ThreadStatus::Archived), meta("r")})};
+  make();
+  settle();
+  // What each notification shows: the main thread and the status of "t".
+  std::vector<std::string> seen;
+  auto watch = l().subscribe([&] {
+    seen.push_back(l().main_thread_id() + ":" + std::string(to_string(l().item("t")->status)));
+  });
+  auto c = l().switch_to_thread("t");
+  // The switch unarchives "t" and makes it the main thread: no notification shows one without
+  // the other.
+  ASSERT_FALSE(seen.empty());
+  for (const auto& s : seen) EXPECT_EQ(s, "t:regular");
+  settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  for (const auto& s : seen) EXPECT_EQ(s, "t:regular");
+}
+
+TEST_F(ThreadList, ASubscriberMayCallAnOperationWhoseNotificationsComeAfterTheCurrentRound) {
+  adapter->pages = {page({meta("a")})};
+  make();
+  settle();
+  std::vector<std::string> log;
+  int inside = 0;  // subscribers running now
+  Completion nested;
+  auto first = l().subscribe([&] {
+    ++inside;
+    const auto title = l().item("a")->title.value_or("");
+    log.push_back("first sees " + title);
+    if (title == "one") nested = l().rename("a", "two");  // runs at once, announced later
+    --inside;
+  });
+  auto second = l().subscribe([&] {
+    EXPECT_EQ(inside, 0) << "a notification was delivered inside another";
+    log.push_back("second sees " + l().item("a")->title.value_or(""));
+  });
+  auto c = l().rename("a", "one");
+  EXPECT_EQ(log, (std::vector<std::string>{"first sees one", "second sees two", "first sees two",
+                                           "second sees two"}));
+  settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_TRUE(nested.succeeded_ok());
+  EXPECT_EQ(l().item("a")->title, "two");
+  EXPECT_EQ(adapter->count("rename:a:two"), 1U);
+}
+
+TEST_F(ThreadList, OnThreadIdChangeMayCallTheListAndHearsTheLatestSwitchLast) {
+  adapter->pages = {page({meta("a"), meta("b")})};
+  make([this](ThreadListRuntimeOptions& o) {
+    o.on_thread_id_change = [this](const std::optional<std::string>& id) {
+      id_changes.push_back(id);
+      if (id == "a") l().switch_to_thread("b");  // e.g. a redirect
+    };
+  });
+  settle();
+  auto c = l().switch_to_thread("a");
+  EXPECT_EQ(id_changes, (std::vector<std::optional<std::string>>{"a", "b"}));
+  EXPECT_EQ(l().main_thread_id(), "b");
+  settle();
+  EXPECT_TRUE(c.succeeded_ok());
+}
+
+TEST_F(ThreadList, AReloadWhileTheAdapterIsReplacedStillEndsTheReplacement) {
+  adapter->pages = {page({meta("a")})};
+  make();
+  settle();
+  auto next = std::make_shared<ScriptedList>(*d);
+  next->pages = {page({meta("b")})};
+  next->defer = {"list"};
+  l().set_adapter(next);
+  auto reload = l().reload();  // supersedes the replacement's first list
+  settle();
+  next->resolve("list:");
+  next->resolve("list:");
+  settle();
+  EXPECT_TRUE(reload.succeeded_ok()) << failure_message(reload);
+  EXPECT_EQ(l().thread_ids(), std::vector<std::string>{"b"});  // "a" is not listed any more
+  auto c = l().rename("b", "x");
+  settle();
+  EXPECT_TRUE(c.succeeded_ok()) << failure_message(c);
+  next->release_all();
+}
+
+// ---- the owner-thread rule (issue 15, item 4) ----
+
+TEST(ThreadListDeathTest, ACallFromAnotherThreadStopsWithTheOperationsName) {
+  if (!owner_checks_enabled())
+    GTEST_SKIP() << "owner checks are compiled in debug and sanitizer builds only";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        auto d = std::make_shared<Driver>();
+        ThreadListRuntimeOptions o;
+        o.thread.chat_model = [](const ChatModelRunOptions&) { return T("x"); };
+        o.thread.dispatcher = d->dispatcher();
+        o.thread.executor = d->executor();
+        ThreadListRuntime list(std::move(o));
+        std::thread([&] { list.switch_to_new_thread(); }).join();
+      },
+      "ThreadListRuntime::switch_to_new_thread was called on thread .*, but this object belongs "
+      "to thread");
+}
+
+TEST(ThreadListOwner, TheOwnerIsTheThreadThatMadeTheList) {
+  auto d = std::make_shared<Driver>();
+  ThreadListRuntimeOptions o;
+  o.thread.chat_model = [](const ChatModelRunOptions&) { return T("x"); };
+  o.thread.dispatcher = d->dispatcher();
+  o.thread.executor = d->executor();
+  ThreadListRuntime list(std::move(o));
+  // Every operation on the owner thread passes the check, in every build.
+  auto c = list.switch_to_new_thread();
+  d->settle();
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_EQ(list.size(), 1U);
 }
 
 // ---- the ThreadRuntime hooks a list sets (spec §5.1 step 3, §14.7) ----
