@@ -14,6 +14,7 @@
 #include "aui/local_runtime.hpp"
 #include "aui/runtime/thread_list_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {
