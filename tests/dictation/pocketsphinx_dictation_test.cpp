@@ -12,6 +12,7 @@
 #include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/speech/espeak_speech_adapter.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

@@ -10,6 +10,7 @@
 #include "audio_probe.hpp"
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/speech/espeak_speech_adapter.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

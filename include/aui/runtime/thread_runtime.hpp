@@ -76,6 +76,14 @@ struct ThreadRuntimeOptions {
   /// of it. Zero (the default) writes a reply only when its run ends (spec §12.4); checkpoints
   /// need an adapter with update.
   std::chrono::milliseconds history_checkpoint_interval{0};
+  /// A user message is stored before the model sees it: when append() starts a run and a
+  /// history adapter is set, the run begins at once (its assistant message shows as running)
+  /// but the chat model is called only after the history adapter's append of the user message
+  /// has returned. A failed write does not stop the run (spec §12.4): the model is still called
+  /// and append() fails with the write's error after the run. A cancel meanwhile ends the run
+  /// as cancelled without a model call. The first token waits for the write (a local SQLite
+  /// write); false calls the model at once, beside the write, e.g. for a slow remote history.
+  bool write_user_message_before_model = true;
   /// The pace of a fast stream: while a reply's updates come faster than this, they are applied
   /// (and subscribers notified) at most once per interval, each time with the newest update,
   /// so a stream costs the owner thread a frame's work per frame however fast the backend
@@ -376,7 +384,8 @@ class ThreadRuntime {
   Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message);
   Completion send_appended(const MessagePtr& stored, AppendMessage message);
   Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
-                            ChatModelAdapter first_callback);
+                            ChatModelAdapter first_callback,
+                            std::optional<Completion> model_waits_for = std::nullopt);
   void run_loop(std::shared_ptr<Run> run);
   void start_roundtrip(std::shared_ptr<Run> run);
   void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);

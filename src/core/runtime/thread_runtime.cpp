@@ -198,6 +198,9 @@ struct ThreadRuntime::Run {
   RunConfig run_config;
   ChatModelAdapter first_callback;  // resumeRun's stream for the first roundtrip
   bool started_paused = false;      // continues a message that was paused: history rewrites it
+  // The history write of the user message this run answers: the first model call waits for it
+  // (ThreadRuntimeOptions::write_user_message_before_model).
+  std::optional<Completion> model_waits_for;
   Completion completion;
   std::exception_ptr failure;
 };
@@ -560,11 +563,15 @@ Completion ThreadRuntime::send_appended(const MessagePtr& stored, AppendMessage 
         false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
   }
 
-  // Step 5/6.
+  // Step 5/6. The run starts now; with write_user_message_before_model its model call waits
+  // for the write (a failed write does not stop it, spec §12.4).
   const bool start = message.start_run.value_or(message.role == Role::User);
   if (start) {
-    Completion ran =
-        start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), ChatModelAdapter{});
+    std::optional<Completion> model_waits_for;
+    if (options_.adapters.history && options_.write_user_message_before_model)
+      model_waits_for = written;
+    Completion ran = start_run_impl(stored->id, message.run_config.value_or(RunConfig{}),
+                                    ChatModelAdapter{}, std::move(model_waits_for));
     if (!options_.adapters.history) return ran;
     return when_all({std::move(ran), std::move(written)});  // the run's failure comes first
   }
@@ -617,7 +624,8 @@ Completion ThreadRuntime::resume_run(StartRunConfig config, ChatModelAdapter str
 }
 
 Completion ThreadRuntime::start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
-                                         ChatModelAdapter first_callback) {
+                                         ChatModelAdapter first_callback,
+                                         std::optional<Completion> model_waits_for) {
   initialize_once();
   auto m = std::make_shared<ThreadMessage>();
   m->id = generate_id();
@@ -633,6 +641,7 @@ Completion ThreadRuntime::start_run_impl(const std::optional<Id>& parent_id, Run
   run->message = std::move(m);
   run->run_config = std::move(run_config);
   run->first_callback = std::move(first_callback);
+  run->model_waits_for = std::move(model_waits_for);
   Completion completion = run->completion;
   run_loop(std::move(run));
   return completion;
@@ -878,10 +887,16 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
   channel->drain_due = make_drain(true);
   rt->channel = channel;
 
-  options_.executor->execute([channel, adapter = std::move(adapter), options = std::move(options)] {
+  // The user message is stored before the model sees it: the call starts once the history
+  // adapter's append returned (the completion settles on the owner thread), whatever its outcome.
+  std::optional<Completion> wait = std::exchange(run->model_waits_for, std::nullopt);
+  const bool waits = wait && !wait->ready();
+  auto call = [channel, adapter = std::move(adapter), options = std::move(options), waits] {
     std::exception_ptr failure;
     std::optional<ChatModelRunResult> plain;
     try {
+      // A run stopped while its user message was being written never calls the model.
+      if (waits && options->stop_token.stop_requested()) throw Cancelled();
       switch (adapter.form()) {
         case ChatModelAdapter::Form::Plain: plain = adapter.plain()(*options); break;
         case ChatModelAdapter::Form::Streaming: {
@@ -912,7 +927,14 @@ void ThreadRuntime::start_roundtrip(std::shared_ptr<Run> run) {
     channel->ended.store(true, std::memory_order_release);
     channel->posted.store(true, std::memory_order_release);
     channel->dispatcher->post(channel->drain);
-  });
+  };
+  if (waits) {
+    wait->then([executor = options_.executor, call = std::move(call)](std::exception_ptr) mutable {
+      executor->execute(std::move(call));
+    });
+    return;
+  }
+  options_.executor->execute(std::move(call));
 }
 
 void ThreadRuntime::run_approved_tools(const std::shared_ptr<Roundtrip>& rt,

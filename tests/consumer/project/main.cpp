@@ -1,5 +1,6 @@
 // A program that uses an installed aui through find_package(aui).
 #include <aui/local_runtime.hpp>
+#include <aui/testing.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -22,6 +23,20 @@ int main() {
   const auto reply = rt.thread().messages().back()->text();
   std::cout << reply << '\n';
   if (reply != "echo: hi") return 1;
+  {
+    // aui::testing: a scripted reply through the deterministic driver.
+    aui::testing::Driver driver;
+    aui::testing::ScriptedAdapter model(driver);
+    model.reply("scripted");
+    aui::ThreadRuntimeOptions o;
+    o.chat_model = model;
+    o.dispatcher = driver.dispatcher();
+    o.executor = driver.executor();
+    aui::ThreadRuntime thread(std::move(o));
+    thread.append("hi");
+    driver.settle();
+    if (thread.messages().back()->text() != "scripted" || model.call_count() != 1) return 3;
+  }
 #ifdef AUI_CONSUMER_SQLITE
   const std::string path = "aui_consumer_" + std::to_string(std::rand()) + ".db";
   {

@@ -12,6 +12,7 @@
 #include "aui/model/json.hpp"
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {

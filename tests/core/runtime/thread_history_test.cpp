@@ -8,6 +8,7 @@
 #include "aui/adapters/thread_history_adapter.hpp"
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {
@@ -271,6 +272,88 @@ TEST_F(History, TheTerminalWriteCarriesTheLastRunConfig) {
   }
   ASSERT_TRUE(written.has_value());
   EXPECT_EQ(*written, (RunConfig{Json{{"run", "B"}}}));
+}
+
+// ---- Durable before the run starts (DESIGN, Persistence; ThreadRuntimeOptions::
+// write_user_message_before_model) ----
+
+// Holds the history's append of user messages at `gate`; `outcome` runs once it opens.
+void hold_user_writes(RecordingHistory& history, Gate& gate, Driver& d,
+                      std::function<void()> outcome = {}) {
+  history.hook = [&gate, &d, outcome](const std::string& kind,
+                                      const ExportedMessageRepositoryItem& item) {
+    if (kind != "append" || item.message->role != Role::User) return;
+    gate.wait(d);
+    if (outcome) outcome();
+  };
+}
+
+TEST_F(History, TheModelIsCalledOnlyAfterTheUserMessageIsStored) {
+  Gate write;
+  hold_user_writes(*history, write, *d);
+  make(plain({T("hi there")}));
+  auto c = t().append(U("hello"));
+  settle();
+  // The run has begun (spec §5.1 step 5: the reply shows as running) but the model waits.
+  EXPECT_EQ(calls.size(), 0u);
+  EXPECT_TRUE(t().is_running());
+  EXPECT_EQ(branch(), R"([u"hello", a[]·run])");
+  EXPECT_FALSE(c.ready());
+  write.release();
+  settle();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls.at(1).options.messages.size(), 1u);
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_EQ(branch(), R"([u"hello", a"hi there"·cu])");
+  // The user message was the first write, the reply the second.
+  auto appends = history->calls("append");
+  ASSERT_EQ(appends.size(), 2u);
+  EXPECT_EQ(appends[0].item.message->role, Role::User);
+}
+
+TEST_F(History, AFailedUserWriteStillCallsTheModelOnceItReturned) {
+  Gate write;
+  hold_user_writes(*history, write, *d, [] { throw std::runtime_error("disk full"); });
+  make(plain({T("hi there")}));
+  auto c = t().append(U("hello"));
+  settle();
+  EXPECT_EQ(calls.size(), 0u);
+  write.release();
+  settle();
+  EXPECT_EQ(calls.size(), 1u);  // spec §12.4: a failed user write does not abandon the run
+  ASSERT_TRUE(c.failed());
+  EXPECT_EQ(failure_message(c), "disk full");
+  EXPECT_EQ(message_string(*last()), R"(a"hi there"·cu)");
+}
+
+TEST_F(History, ARunCancelledWhileItsUserMessageIsWrittenNeverCallsTheModel) {
+  Gate write;
+  hold_user_writes(*history, write, *d);
+  make(plain({T("hi there")}));
+  auto c = t().append(U("hello"));
+  settle();
+  t().cancel_run();
+  write.release();
+  settle();
+  EXPECT_EQ(calls.size(), 0u);
+  EXPECT_TRUE(c.succeeded_ok());
+  EXPECT_EQ(branch(), R"([u"hello", a[]·ic])");
+  EXPECT_EQ(history->calls("append").size(), 2u);  // the user message and the cancelled reply
+}
+
+TEST_F(History, WithoutTheWaitTheModelIsCalledBesideTheWrite) {
+  Gate write;
+  hold_user_writes(*history, write, *d);
+  make(plain({T("hi there")}),
+       [](ThreadRuntimeOptions& o) { o.write_user_message_before_model = false; });
+  auto c = t().append(U("hello"));
+  settle();
+  EXPECT_EQ(calls.size(), 1u);
+  EXPECT_EQ(message_string(*last()), R"(a"hi there"·cu)");
+  EXPECT_FALSE(c.ready());  // append still waits for the write (spec §5.1 step 5)
+  write.release();
+  settle();
+  EXPECT_TRUE(c.succeeded_ok());
 }
 
 // ---- S-119 ----

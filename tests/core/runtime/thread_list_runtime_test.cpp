@@ -16,6 +16,7 @@
 #include "aui/runtime/thread_list_runtime.hpp"
 #include "aui/support/errors.hpp"
 #include "aui/support/owner_thread.hpp"
+#include "aui/testing.hpp"
 #include "support/runtime_driver.hpp"
 
 namespace {
