@@ -16,13 +16,14 @@
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/model/message_like.hpp"
 #include "support/http_test_server.hpp"
+#include "support/source_paths.hpp"
 
 namespace aui::backend_test {
 
 using aui::testing::HttpTestServer;
 
 inline const std::filesystem::path kStreamsDir =
-    std::filesystem::path(AUI_SOURCE_DIR) / "tests" / "fixtures" / "streams";
+    aui::testing::source_dir() / "tests" / "fixtures" / "streams";
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

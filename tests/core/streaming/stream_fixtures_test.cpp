@@ -18,12 +18,13 @@
 #include "aui/streaming/anthropic_stream.hpp"
 #include "aui/streaming/openai_stream.hpp"
 #include "aui/streaming/sse_parser.hpp"
+#include "support/source_paths.hpp"
 
 namespace aui {
 namespace {
 
 const std::filesystem::path kStreamsDir =
-    std::filesystem::path(AUI_SOURCE_DIR) / "tests" / "fixtures" / "streams";
+    aui::testing::source_dir() / "tests" / "fixtures" / "streams";
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,0 +1,7 @@
+#include "support/source_paths.hpp"
+
+namespace aui::testing {
+
+std::filesystem::path source_dir() { return AUI_SOURCE_DIR; }
+
+}  // namespace aui::testing
