@@ -16,6 +16,7 @@
 #include "aui/demo/demo_adapter.hpp"
 #include "aui/demo/demo_tools.hpp"
 #include "aui/model/message_json.hpp"
+#include "aui/support/errors.hpp"
 #include "terminal_text.hpp"
 
 namespace aui::chat {
@@ -90,6 +91,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
           << "  --db FILE              keep the threads in FILE (default: "
              "$XDG_DATA_HOME/aui/aui.db)\n"
           << "  --memory               keep the threads in memory only\n"
+          << "  --recover-db           if the threads file is damaged, copy what can be read into "
+             "a new file\n"
+          << "                         (the damaged file is kept beside it, unchanged)\n"
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
           << "  " << capability_usage() << "\n\n"
           << kHelp << ChatThreads::help() << capability_help();
@@ -97,6 +101,10 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     }
     if (arg == "--memory") {
       options.memory = true;
+      continue;
+    }
+    if (arg == "--recover-db") {
+      options.recover_db = true;
       continue;
     }
     if (arg == "--db") {
@@ -300,9 +308,22 @@ void ChatApp::send(const std::string& text) {
   if (!sent) sent = thread_->append(text);
   // Until the reply starts (a new thread is first created in the store) the lines after it wait.
   ++pending_;
-  sent->then([this, alive = alive_](std::exception_ptr) {
+  sent->then([this, alive = alive_](std::exception_ptr failure) {
     if (!*alive) return;
     --pending_;
+    // A reply shows its own failure; a message that never went out (its thread could not be
+    // created in the store) would otherwise vanish without a word.
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::MessageNotSent) {
+          out_ << "error: " << sanitize_terminal_text(one_line(e.what(), 300), true).text << '\n';
+          if (!busy()) prompt();
+        }
+      } catch (...) {
+      }
+    }
     schedule_drain();
   });
 }
@@ -358,7 +379,18 @@ void ChatApp::on_change() {
   }
   out_ << '\n';
   cancel_requested_ = false;
+  for (; !notices_.empty(); notices_.pop_front()) out_ << notices_.front() << '\n';
   prompt();
+}
+
+void ChatApp::notice(const std::string& line) {
+  const std::string safe = sanitize_terminal_text(line, true).text;
+  if (!finished_ && replying()) {
+    notices_.push_back(safe);
+    return;
+  }
+  out_ << '\n' << safe << '\n';
+  if (!quit_) prompt();
 }
 
 // Prints the parts of the reply from where the last call stopped: text as it grows, a tool call

@@ -22,6 +22,9 @@ struct ChatOptions {
   std::string db_path{};
   /// --memory: keep threads in memory only.
   bool memory = false;
+  /// --recover-db: when the thread store's file is damaged, copy what can be read into a new
+  /// file (the damaged one is kept beside it, unchanged) and go on with that.
+  bool recover_db = false;
   /// Pause between the demo adapter's chunks.
   int demo_delay_ms = 30;
   /// --provider, --base-url, --model, ... (backend_options.hpp).
@@ -73,6 +76,9 @@ class ChatApp {
   void hold_until(const Completion& c);
   /// Shows another thread: follows its replies from now on and prints its current branch.
   void show_thread(ThreadRuntime& thread);
+  /// Prints a line about the app itself (e.g. that saving failed) on a line of its own: at once
+  /// when no reply is streaming, else right after the reply, before the prompt.
+  void notice(const std::string& line);
 
  private:
   void quit();
@@ -109,6 +115,7 @@ class ChatApp {
   bool quit_ = false;
   std::deque<std::string> waiting_;       // command lines typed while a reply streamed
   std::deque<std::string> queued_texts_;  // messages the runtime's queue holds, oldest first
+  std::deque<std::string> notices_;       // notice() lines waiting for the reply to end
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

@@ -22,6 +22,7 @@
 
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
+#include "save_status.hpp"
 #include "terminal_text.hpp"
 #include "thread_commands.hpp"
 #ifdef AUI_CHAT_HAS_SQLITE
@@ -53,26 +54,63 @@ int main(int argc, char** argv) {
     std::cerr << "aui-chat: " << aui::chat::sanitize_terminal_text(e.what(), true).text << '\n';
     return 2;
   }
-  // The threads: kept in the SQLite store when it opens; a store that cannot be opened (a
-  // corrupt file, a newer schema, a directory without access) is reported and left untouched,
-  // and the chat goes on in memory.
+  // The threads: kept in the SQLite store when it opens. A store that cannot be opened (a damaged
+  // file, a newer schema, a read-only file, a directory without access) is reported and left
+  // untouched, and the chat goes on in memory; a damaged file can be recovered (--recover-db).
   std::shared_ptr<aui::ThreadStore> store;
   std::string store_line = "threads are kept in memory only (--memory)";
+  std::string store_problem;  // why the threads cannot be saved, for /threads
 #ifdef AUI_CHAT_HAS_SQLITE
   if (!options.memory) {
-    try {
-      aui::SqliteStoreOptions store_options;
-      if (!options.db_path.empty()) store_options.path = options.db_path;
+    aui::SqliteStoreOptions store_options;
+    if (!options.db_path.empty()) store_options.path = options.db_path;
+    auto open_store = [&] {
       auto sqlite = aui::SqliteStore::open(store_options);
+      // The integrity check, so that a damaged file is reported now, not at the first save.
+      sqlite->verify();
       store_line = "threads are kept in " + sqlite->path().string() + " (/threads lists them)";
       store = std::move(sqlite);
+    };
+    try {
+      open_store();
+    } catch (const aui::SqliteDamagedError& e) {
+      const std::string path = e.path().string();
+      const std::string why = aui::chat::storage_error_text(e.what());
+      if (options.recover_db) {
+        try {
+          const auto r = aui::SqliteStore::recover(e.path());
+          open_store();
+          store_line = "The damaged thread file " + path +
+                       " was recovered: " + std::to_string(r.threads) + " threads and " +
+                       std::to_string(r.messages) + " messages could be read and are in a new " +
+                       path + (r.unreadable ? " (some parts could not be read and are lost)" : "") +
+                       ".\nThe damaged file is kept, unchanged, as " + r.damaged_kept_as.string() +
+                       ".\n" + store_line;
+        } catch (const std::exception& failed) {
+          store_problem = why;
+          store_line = "The thread file " + path + " is damaged, and recovering it failed: " +
+                       aui::chat::storage_error_text(failed.what()) +
+                       ".\nThe file was left as it was. Threads are kept in memory only: nothing "
+                       "of this session is saved.";
+        }
+      } else {
+        store_problem = why;
+        store_line = "The thread file " + path + " is damaged: " + why +
+                     ".\nIt was not changed. Threads are kept in memory only: nothing of this "
+                     "session is saved.\nTo copy what can still be read into a new file (the "
+                     "damaged one is kept beside it), start aui-chat again with --recover-db.";
+      }
     } catch (const std::exception& e) {
-      store_line = std::string("threads are kept in memory only: ") + e.what();
+      store_problem = aui::chat::storage_error_text(e.what());
+      store_line = "Threads cannot be saved: " + store_problem +
+                   ".\nThreads are kept in memory only: nothing of this session is saved.";
     }
   }
 #else
   store_line = "threads are kept in memory only (built without SQLite)";
 #endif
+  // Every failed save is said in the chat (and the thread marked unsaved), not only on stderr.
+  auto save_status = std::make_shared<aui::chat::SaveStatus>();
 
   aui::ThreadListRuntimeOptions list_options;
   auto& runtime_options = list_options.thread;
@@ -93,12 +131,17 @@ int main(int argc, char** argv) {
   runtime_options.adapters = capabilities;
   // The list's calls are counted so that /quit lets a rename or a title finish first.
   std::shared_ptr<aui::chat::TrackedThreadList> tracked_list;
-  if (store)
-    list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(store);
   if (store) {
-    list_options.adapters_for = [store, capabilities](const aui::ThreadListItem& item) {
+    list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(
+        store, [save_status](const std::string& what, const std::string& why) {
+          save_status->report(aui::chat::SaveStatus::Event::ListFailed, {},
+                              what + ": " + aui::chat::storage_error_text(why));
+        });
+    list_options.adapters_for = [store, capabilities,
+                                 save_status](const aui::ThreadListItem& item) {
       aui::ThreadAdapters adapters = capabilities;
-      adapters.history = store->history(item.remote_id.value_or(item.id));
+      adapters.history =
+          save_status->watch(store->history(item.remote_id.value_or(item.id)), item.id);
       return adapters;
     };
   }
@@ -125,8 +168,31 @@ int main(int argc, char** argv) {
   });
   aui::chat::ChatThreads threads(rt.threads(), store, std::cout);
   app.set_threads(&threads);
-  // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it.
-  app.hold_until(rt.threads().load_threads());
+  threads.set_store_problem(store_problem);
+  threads.set_save_status(save_status);
+  save_status->set_post([loop](std::function<void()> task) { loop->post(std::move(task)); });
+  save_status->set_listener([&app, &rt](aui::chat::SaveStatus::Event event,
+                                        const std::string& thread, const std::string& detail) {
+    std::string line = aui::chat::SaveStatus::describe(event, detail);
+    if (!thread.empty() && thread != rt.threads().main_thread_id())
+      line = "(another thread, not the one shown) " + line;
+    app.notice(line);
+  });
+  // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it. A list
+  // that cannot be read makes /threads say so, not "no saved threads yet".
+  aui::Completion listed = rt.threads().load_threads();
+  listed.then([&threads](std::exception_ptr failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      threads.set_store_problem("the thread list cannot be read: " +
+                                aui::chat::storage_error_text(e.what()));
+    } catch (...) {
+      threads.set_store_problem("the thread list cannot be read");
+    }
+  });
+  app.hold_until(listed);
 
   std::cout << aui::chat::sanitize_terminal_text(chosen.banner, true).text << '\n'
             << aui::chat::sanitize_terminal_text(store_line, true).text << '\n';

@@ -63,12 +63,19 @@ std::string ChatThreads::describe(const std::string& id) const {
       item->title && !item->title->empty() ? first_line(*item->title, 60) : "(untitled)";
   if (item->status == ThreadStatus::Archived) text += " [archived]";
   if (item->is_running) text += " [replying]";
+  if (save_status_ && save_status_->unsaved(id)) text += " [not saved]";
   return safe(text);
 }
 
 void ChatThreads::list_threads() {
   const auto ids = listing();
-  if (ids.empty()) out_ << "(no saved threads yet: send a message to start one)\n";
+  if (!store_problem_.empty()) {
+    // Not "no saved threads": there may well be some, in a store that cannot be used.
+    out_ << "(the saved threads are unavailable: " << safe(first_line(store_problem_, 300))
+         << ". Threads of this session are kept in memory only.)\n";
+  } else if (ids.empty()) {
+    out_ << "(no saved threads yet: send a message to start one)\n";
+  }
   const std::string main = list_.main_thread_id();
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto item = list_.item(ids[i]);
@@ -178,7 +185,7 @@ void ChatThreads::run(const std::string& command, const std::string& args,
 namespace aui::chat {
 
 template <class F>
-decltype(auto) TrackedThreadList::track(F&& f) {
+decltype(auto) TrackedThreadList::track(const char* what, F&& f) {
   {
     std::lock_guard lock(mutex_);
     ++in_flight_;
@@ -190,7 +197,12 @@ decltype(auto) TrackedThreadList::track(F&& f) {
       if (--self.in_flight_ == 0) self.idle_.notify_all();
     }
   } done{*this};
-  return f();
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (on_failure_ && e.kind() == ErrorKind::Storage) on_failure_(what, e.what());
+    throw;
+  }
 }
 
 bool TrackedThreadList::wait_idle(std::chrono::milliseconds timeout) {
@@ -199,33 +211,33 @@ bool TrackedThreadList::wait_idle(std::chrono::milliseconds timeout) {
 }
 
 RemoteThreadListPage TrackedThreadList::list(const std::optional<std::string>& after) {
-  return track([&] { return inner_->list(after); });
+  return track("reading the thread list", [&] { return inner_->list(after); });
 }
 RemoteThreadInitializeResult TrackedThreadList::initialize(const std::string& local_thread_id) {
-  return track([&] { return inner_->initialize(local_thread_id); });
+  return track("creating a thread", [&] { return inner_->initialize(local_thread_id); });
 }
 void TrackedThreadList::rename(const std::string& remote_id, const std::string& new_title) {
-  track([&] { inner_->rename(remote_id, new_title); });
+  track("renaming a thread", [&] { inner_->rename(remote_id, new_title); });
 }
 void TrackedThreadList::update_custom(const std::string& remote_id,
                                       const std::optional<Json>& custom) {
-  track([&] { inner_->update_custom(remote_id, custom); });
+  track("updating a thread", [&] { inner_->update_custom(remote_id, custom); });
 }
 void TrackedThreadList::archive(const std::string& remote_id) {
-  track([&] { inner_->archive(remote_id); });
+  track("archiving a thread", [&] { inner_->archive(remote_id); });
 }
 void TrackedThreadList::unarchive(const std::string& remote_id) {
-  track([&] { inner_->unarchive(remote_id); });
+  track("unarchiving a thread", [&] { inner_->unarchive(remote_id); });
 }
 void TrackedThreadList::remove(const std::string& remote_id) {
-  track([&] { inner_->remove(remote_id); });
+  track("deleting a thread", [&] { inner_->remove(remote_id); });
 }
 void TrackedThreadList::generate_title(const std::string& remote_id, const MessageList& messages,
                                        const TitleSink& sink) {
-  track([&] { inner_->generate_title(remote_id, messages, sink); });
+  track("titling a thread", [&] { inner_->generate_title(remote_id, messages, sink); });
 }
 RemoteThreadMetadata TrackedThreadList::fetch(const std::string& thread_id) {
-  return track([&] { return inner_->fetch(thread_id); });
+  return track("reading a thread", [&] { return inner_->fetch(thread_id); });
 }
 
 }  // namespace aui::chat

@@ -15,6 +15,7 @@
 
 #include "aui/adapters/thread_store.hpp"
 #include "aui/runtime/thread_list_runtime.hpp"
+#include "save_status.hpp"
 
 namespace aui::chat {
 
@@ -41,12 +42,20 @@ class ChatThreads {
   /// The numbered listing /threads prints (regular threads newest first, then archived ones).
   std::vector<std::string> listing() const;
 
+  /// Why threads cannot be saved at all (the store failed to open, or its list cannot be read):
+  /// /threads says so instead of "no saved threads yet". Empty: no such problem.
+  void set_store_problem(std::string problem) { store_problem_ = std::move(problem); }
+  /// Where /threads learns which threads are not saved (marked [not saved]); may be null.
+  void set_save_status(std::shared_ptr<SaveStatus> status) { save_status_ = std::move(status); }
+
  private:
   std::string describe(const std::string& id) const;
   void list_threads();
   ThreadListRuntime& list_;
   std::shared_ptr<ThreadStore> store_;
   std::ostream& out_;
+  std::string store_problem_;
+  std::shared_ptr<SaveStatus> save_status_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
@@ -58,8 +67,12 @@ namespace aui::chat {
 /// before the process exits (a rename or a title must not be cut off by /quit).
 class TrackedThreadList final : public RemoteThreadListAdapter {
  public:
-  explicit TrackedThreadList(std::shared_ptr<RemoteThreadListAdapter> inner)
-      : inner_(std::move(inner)) {}
+  /// `on_failure` (may be empty) hears, on the calling worker, each call that failed with a
+  /// Storage error: what failed and why. The error still reaches the caller.
+  explicit TrackedThreadList(
+      std::shared_ptr<RemoteThreadListAdapter> inner,
+      std::function<void(const std::string& what, const std::string& why)> on_failure = {})
+      : inner_(std::move(inner)), on_failure_(std::move(on_failure)) {}
   /// Waits until no call is in progress, at most `timeout`; false when it ran out.
   bool wait_idle(std::chrono::milliseconds timeout);
 
@@ -77,8 +90,9 @@ class TrackedThreadList final : public RemoteThreadListAdapter {
 
  private:
   template <class F>
-  decltype(auto) track(F&& f);
+  decltype(auto) track(const char* what, F&& f);
   std::shared_ptr<RemoteThreadListAdapter> inner_;
+  std::function<void(const std::string& what, const std::string& why)> on_failure_;
   std::mutex mutex_;
   std::condition_variable idle_;
   int in_flight_ = 0;

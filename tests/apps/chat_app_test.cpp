@@ -6,16 +6,20 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "aui/demo/demo_adapter.hpp"
 #include "aui/demo/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
+#include "aui/support/errors.hpp"
+#include "save_status.hpp"
 
 namespace {
 
@@ -390,6 +394,99 @@ TEST(ChatApp, AMessageTypedDuringAReplyIsQueuedAndSentAfterIt) {
     if (m->role == aui::Role::User) users.push_back(m->text());
   }
   EXPECT_EQ(users, (std::vector<std::string>{"hi", "second"}));
+}
+
+// A history adapter whose writes fail while `failing` is set, as a damaged file or a full disk
+// makes them fail; it records what was written.
+struct FlakyHistory : aui::ThreadHistoryAdapter {
+  std::mutex mutex;
+  bool failing = true;
+  std::vector<std::string> written;  // message ids, in write order
+
+  aui::ThreadHistoryLoadResult load() override { return {}; }
+  void append(const aui::ExportedMessageRepositoryItem& item) override { write(item); }
+  bool has_update() const override { return true; }
+  void update(const aui::ExportedMessageRepositoryItem& item) override { write(item); }
+  void write(const aui::ExportedMessageRepositoryItem& item) {
+    std::lock_guard lock(mutex);
+    if (failing) {
+      throw aui::Error(aui::ErrorKind::Storage,
+                       "sqlite store /home/me/aui.db: cannot write a message: the disk is full");
+    }
+    written.push_back(item.message->id);
+  }
+  bool was_written(const std::string& id) {
+    std::lock_guard lock(mutex);
+    return std::find(written.begin(), written.end(), id) != written.end();
+  }
+};
+
+TEST(ChatAppSaving, AFailedSaveIsSaidInTheChatAndRetriedWithTheNextMessage) {
+  auto flaky = std::make_shared<FlakyHistory>();
+  auto status = std::make_shared<aui::chat::SaveStatus>();
+  aui::ThreadRuntimeOptions options;
+  options.chat_model = demo();
+  options.adapters.history = status->watch(flaky, "main");
+  options.on_error = [](const std::string&) {};  // the runtime's own report (stderr in the app)
+  Chat chat(std::move(options));
+  status->set_post(
+      [loop = chat.rt.event_loop()](std::function<void()> task) { loop->post(std::move(task)); });
+  status->set_listener(
+      [&](aui::chat::SaveStatus::Event event, const std::string&, const std::string& detail) {
+        chat.app.notice(aui::chat::SaveStatus::describe(event, detail));
+      });
+  auto flushed = [&] {
+    auto done = chat.rt.thread().history_flushed();
+    chat.rt.event_loop()->run_until(done);
+    chat.rt.event_loop()->run_pending();
+  };
+
+  chat.app.on_line("first message");
+  chat.settle();
+  flushed();
+  const std::string out = chat.out.str();
+  EXPECT_TRUE(contains(out,
+                       "(not saved: sqlite store /home/me/aui.db: cannot write a message: the "
+                       "disk is full. This conversation is kept in memory only"))
+      << out;
+  EXPECT_EQ(out.find("(not saved"), out.rfind("(not saved"))
+      << "said once, though the message and its reply both failed: " << out;
+  EXPECT_TRUE(contains(out, "assistant> ")) << "the reply is shown all the same";
+  EXPECT_TRUE(status->unsaved("main"));
+  ASSERT_EQ(chat.rt.thread().messages().size(), 2u);
+  const std::string first = chat.rt.thread().messages()[0]->id;
+  const std::string reply = chat.rt.thread().messages()[1]->id;
+
+  // Room again: the next message saves what was missed, first, and the chat says so.
+  {
+    std::lock_guard lock(flaky->mutex);
+    flaky->failing = false;
+  }
+  chat.out.str("");
+  chat.app.on_line("second message");
+  chat.settle();
+  flushed();
+  EXPECT_TRUE(contains(chat.out.str(), "(saved again")) << chat.out.str();
+  EXPECT_FALSE(status->unsaved("main"));
+  EXPECT_TRUE(flaky->was_written(first));
+  EXPECT_TRUE(flaky->was_written(reply));
+  EXPECT_EQ(flaky->written.size(), 4u) << "every message of the thread is saved, each once";
+}
+
+TEST(ChatAppSaving, ANoticeDuringAReplyWaitsForItsEnd) {
+  TwoStepAdapter two;
+  Chat chat(two.adapter());
+  chat.app.on_line("hi");
+  chat.rt.event_loop()->run_until([&] { return contains(chat.out.str(), "assistant> Hel"); });
+  chat.app.notice("(not saved: the disk is full)");
+  EXPECT_FALSE(contains(chat.out.str(), "not saved")) << "not in the middle of the reply";
+  two.release();
+  chat.settle();
+  EXPECT_TRUE(contains(chat.out.str(), "assistant> Hello\n(not saved: the disk is full)\n\nyou> "))
+      << chat.out.str();
+  chat.out.str("");
+  chat.app.notice("(saved again)");
+  EXPECT_EQ(chat.out.str(), "\n(saved again)\n\nyou> ");
 }
 
 }  // namespace

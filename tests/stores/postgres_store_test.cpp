@@ -174,6 +174,56 @@ TEST(PostgresStore, TwoInstancesSeeEachOthersThreads) {
   EXPECT_EQ(b->search("instances").size(), 1u);
 }
 
+TEST(PostgresStore, ALostConnectionIsMadeAgainAndNoWriteIsLost) {
+  const std::string schema = fresh_schema();
+  PostgresStoreOptions o = options_for(schema);
+  o.conninfo += " application_name=aui_" + schema;
+  auto store = PostgresStore::open(o);
+  store->history("t")->append(item(user("u1", "before the server dropped us")));
+  // The server ends the store's session, as a restart or a network cut would.
+  auto drop = [&] {
+    EXPECT_EQ(pg_query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                       "application_name = 'aui_" +
+                       schema + "'"),
+              "1");
+  };
+  drop();
+  store->history("t")->append(item(user("u2", "after it", 1), Id("u1")));  // a transaction
+  drop();
+  EXPECT_EQ(store->history("t")->load().messages.size(), 2u);  // a single statement
+  drop();
+  const auto id = store->initialize("draft").remote_id;
+  EXPECT_EQ(pg_query("SELECT count(*) FROM \"" + schema + "\".threads"), "2");
+  EXPECT_EQ(pg_query("SELECT count(*) FROM \"" + schema + "\".messages"), "2");
+  EXPECT_EQ(store->fetch(id).remote_id, id);
+}
+
+TEST(PostgresStore, AServerThatIsGoneMidSessionIsAStorageErrorSayingSo) {
+  const std::string schema = fresh_schema();
+  // Every new connection is refused from now on (the database does not accept connections),
+  // and the current one is dropped: the store cannot reconnect.
+  pg_query("CREATE DATABASE \"" + schema + "\"");
+  PostgresStoreOptions other = options_for(schema);
+  other.conninfo = server_conninfo() + " dbname=" + schema + " application_name=aui_gone_" + schema;
+  auto gone = PostgresStore::open(other);
+  pg_query("ALTER DATABASE \"" + schema + "\" ALLOW_CONNECTIONS false");
+  pg_query(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+      "application_name = 'aui_gone_" +
+      schema + "'");
+  try {
+    gone->history("t")->append(item(user("u1", "not saved")));
+    ADD_FAILURE() << "a write succeeded without a server";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Storage);
+    EXPECT_NE(std::string(e.what()).find("the connection to the database server was lost"),
+              std::string::npos)
+        << e.what();
+  }
+  gone.reset();
+  pg_query("DROP DATABASE \"" + schema + "\"");
+}
+
 }  // namespace
 }  // namespace aui::store_testing
 

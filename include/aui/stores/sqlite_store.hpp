@@ -8,6 +8,7 @@
 #include <string>
 
 #include "aui/adapters/thread_store.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui {
 
@@ -26,6 +27,32 @@ struct SqliteStoreOptions {
   bool recover_interrupted = true;
   /// Threads per list() page.
   std::size_t page_size = 50;
+  /// How long the check of an existing file for damage (PRAGMA quick_check, see verify()) may
+  /// take. A bigger file is checked in part; damage in the rest is reported by the call that
+  /// meets it. Zero skips the check.
+  std::chrono::milliseconds integrity_check_budget{2000};
+};
+
+/// The error of a store whose file is damaged (or not a database at all): a Storage error that
+/// also names the file, so that an app can offer SqliteStore::recover(). The file was not
+/// written to.
+class SqliteDamagedError : public Error {
+ public:
+  SqliteDamagedError(std::filesystem::path path, const std::string& message)
+      : Error(ErrorKind::Storage, message), path_(std::move(path)) {}
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// What SqliteStore::recover() saved.
+struct SqliteRecovery {
+  std::size_t threads = 0;     // thread rows copied (or rebuilt from their messages)
+  std::size_t messages = 0;    // message rows copied
+  std::size_t unreadable = 0;  // places where reading stopped at damage and skipped ahead
+  /// Where the damaged file (with its -wal file, if any) now is, unchanged.
+  std::filesystem::path damaged_kept_as{};
 };
 
 /// $XDG_DATA_HOME/aui/aui.db, or ~/.local/share/aui/aui.db when XDG_DATA_HOME is unset or not
@@ -40,13 +67,21 @@ std::filesystem::path default_sqlite_path();
 ///     auto store = aui::SqliteStore::open();               // ~/.local/share/aui/aui.db
 ///     options.adapters.history = store->history("main");   // the thread's messages persist
 ///
-/// A file that is not an aui database, is corrupt, cannot be created or read, or has a schema
-/// newer than this build knows fails open() (or the call that meets the damage) with
-/// aui::Error(Storage) naming the path; such a file is never overwritten.
+/// A file that is not an aui database, is damaged (found by open(), or by the integrity check:
+/// see verify()), is read-only, cannot be created or read, or has a schema newer than
+/// this build knows fails open() with aui::Error(Storage) naming the path and saying why in
+/// words (SqliteDamagedError for damage); such a file is never written to. Damage met later, a
+/// full disk or a lost lock fails the call that meets it the same way. docs/storage-damage.md
+/// lists what each kind of damage does.
 class SqliteStore final : public ThreadStore {
  public:
   /// Opens (creating if needed) and migrates the database. Storage on failure.
   static std::shared_ptr<SqliteStore> open(SqliteStoreOptions options = {});
+  /// Copies what can still be read from a damaged database at `path` (threads and messages, row
+  /// by row, skipping what cannot be read) into a new file, then moves the damaged file aside
+  /// (to PATH.damaged-YYYYMMDD-HHMMSS, its bytes unchanged) and puts the new file at `path`. The
+  /// damaged file is only read. Storage when nothing could be done; then `path` is as it was.
+  static SqliteRecovery recover(const std::filesystem::path& path);
   /// The schema version this build writes.
   static constexpr int schema_version = 2;
 
@@ -56,6 +91,13 @@ class SqliteStore final : public ThreadStore {
 
   /// The file this store uses.
   const std::filesystem::path& path() const noexcept;
+  /// Runs the integrity check of an existing file (PRAGMA quick_check on a connection of its
+  /// own, within integrity_check_budget; some 20 ms of CPU for 10,000 messages) unless it ran
+  /// already, and throws SqliteDamagedError if it found damage. open() does not run it, so that
+  /// opening and loading a thread stay fast; the first write does, so a damaged file is never
+  /// written to (the write fails with the same error). An app calls it after open() to report
+  /// damage at once.
+  void verify();
 
   // ThreadStore
   std::vector<ThreadSearchHit> search(const std::string& query, std::size_t limit = 20) override;

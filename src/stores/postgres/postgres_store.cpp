@@ -116,21 +116,50 @@ struct PostgresStore::Impl {
     PQsetClientEncoding(conn, "UTF8");
   }
 
+  int depth = 0;  // > 0 inside transaction(): a lost connection fails the whole transaction
+
+  bool lost() const { return PQstatus(conn) != CONNECTION_OK; }
+
+  /// Reconnects a connection the server dropped (a restart, a network cut, an idle timeout);
+  /// Storage saying so when the server cannot be reached again.
+  void reconnect(const char* what) {
+    PQreset(conn);
+    if (!lost()) return;
+    std::string detail = PQerrorMessage(conn);
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    fail(what, "the connection to the database server was lost and cannot be made again (" +
+                   detail + ")");
+  }
+
   Result exec(const std::string& text, const std::vector<Param>& params, const char* what) {
-    if (PQstatus(conn) != CONNECTION_OK) PQreset(conn);  // a dropped connection is retried once
+    if (lost()) reconnect(what);
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    Result r(PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, 0));
+    auto run = [&] {
+      return Result(PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0));
+    };
+    Result r = run();
+    // A statement of its own that met a dropped connection is run again once on a new one; in
+    // a transaction, transaction() runs the whole transaction again.
+    if (depth == 0 && lost() && !ok(r)) {
+      reconnect(what);
+      return check(run(), what);
+    }
     return check(std::move(r), what);
   }
 
-  Result check(Result r, const char* what) {
+  static bool ok(const Result& r) {
     const auto status = PQresultStatus(r.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  }
+
+  Result check(Result r, const char* what) {
+    if (!ok(r)) {
       std::string detail = r.get() ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn);
       while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+      if (lost()) detail = "the connection to the database server was lost (" + detail + ")";
       fail(what, detail);
     }
     return r;
@@ -141,8 +170,28 @@ struct PostgresStore::Impl {
     check(Result(PQexec(conn, text.c_str())), what);
   }
 
+  /// Runs `f` in a transaction. One that failed because the connection was lost is run again,
+  /// once, on a new connection: every transaction of this store can be repeated (upserts, deletes
+  /// by id, a thread created once per local id).
   template <class F>
   auto transaction(const char* what, F&& f) {
+    try {
+      return transaction_once(what, f);
+    } catch (const Error&) {
+      if (!lost() || depth > 0) throw;
+    }
+    reconnect(what);
+    return transaction_once(what, f);
+  }
+
+  template <class F>
+  auto transaction_once(const char* what, F& f) {
+    if (lost()) reconnect(what);
+    struct Depth {
+      int& d;
+      explicit Depth(int& depth) : d(depth) { ++d; }
+      ~Depth() { --d; }
+    } in_transaction(depth);
     exec("BEGIN", {}, what);
     try {
       if constexpr (std::is_void_v<decltype(f())>) {
@@ -154,7 +203,7 @@ struct PostgresStore::Impl {
         return result;
       }
     } catch (...) {
-      PQclear(PQexec(conn, "ROLLBACK"));
+      if (!lost()) PQclear(PQexec(conn, "ROLLBACK"));
       throw;
     }
   }

@@ -1,10 +1,18 @@
 #include "aui/stores/sqlite_store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <functional>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <system_error>
 #include <utility>
@@ -83,6 +91,31 @@ CREATE INDEX messages_by_thread ON messages(thread_id, seq);
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
+/// What an SQLite result code means for the person whose file it is; empty when the code says
+/// nothing more than SQLite's own message.
+std::string explain_sqlite_code(int code) {
+  switch (code & 0xff) {
+    case SQLITE_CORRUPT: return "the database file is damaged";
+    case SQLITE_NOTADB: return "the file is not a database, or its first page is damaged";
+    case SQLITE_FULL: return "the disk is full";
+    case SQLITE_READONLY:
+      return "the database file cannot be written (it, or its disk, is read-only)";
+    case SQLITE_IOERR: return "the disk reported an error while reading or writing the file";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "another program keeps the database locked";
+    case SQLITE_CANTOPEN: return "the file cannot be opened";
+    case SQLITE_PERM:
+    case SQLITE_AUTH: return "permission denied";
+    default: return {};
+  }
+}
+
+bool is_damage(int code) {
+  return (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB;
+}
+
+bool is_busy(int code) { return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED; }
+
 std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp from_millis(std::int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
 
@@ -100,9 +133,28 @@ struct SqliteStore::Impl {
     if (db) sqlite3_close_v2(db);
   }
 
-  [[noreturn]] void fail(const std::string& what, int rc = SQLITE_ERROR) const {
+  int last_code = SQLITE_OK;  // the extended result code of the last failure
+
+  [[noreturn]] void fail(const std::string& what, int rc = SQLITE_ERROR) {
+    const int code = db ? sqlite3_extended_errcode(db) : rc;
+    last_code = code == SQLITE_OK ? rc : code;
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw Error(ErrorKind::Storage, where + ": " + what + ": " + detail);
+    raise(what, last_code, detail);
+  }
+
+  /// Throws Storage (or SqliteDamagedError for a damaged file) saying what failed in words, with
+  /// SQLite's own message in parentheses for the log.
+  [[noreturn]] void raise(const std::string& what, int code, const std::string& detail) const {
+    const std::string words = explain_sqlite_code(code);
+    std::string message = where + ": " + what + ": ";
+    message += words.empty() ? detail : words + " (" + detail + ")";
+    if (is_damage(code)) {
+      // A connection that met damage does not checkpoint on close: no page of a WAL left
+      // behind is copied into the damaged file.
+      if (db) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      throw SqliteDamagedError(options.path, message);
+    }
+    throw Error(ErrorKind::Storage, message);
   }
 
   /// A prepared statement, finalized when it goes out of scope. Statements are cheap to prepare
@@ -186,7 +238,9 @@ struct SqliteStore::Impl {
     if (rc != SQLITE_OK) {
       std::string detail = err ? err : sqlite3_errstr(rc);
       sqlite3_free(err);
-      throw Error(ErrorKind::Storage, where + ": " + what + ": " + detail);
+      const int code = sqlite3_extended_errcode(db);
+      last_code = code == SQLITE_OK ? rc : code;
+      raise(what, last_code, detail);
     }
   }
 
@@ -195,6 +249,7 @@ struct SqliteStore::Impl {
   /// upgraded to a write.
   template <class F>
   auto write(const char* what, F&& f) {
+    await_check();  // a damaged file is never written to
     exec("BEGIN IMMEDIATE", what);
     try {
       if constexpr (std::is_void_v<decltype(f())>) {
@@ -223,15 +278,61 @@ struct SqliteStore::Impl {
     }
     if (fs::is_directory(path, ec))
       throw Error(ErrorKind::Storage, where + ": is a directory, not a database file");
+    // A file (or folder, which must take the -wal and -shm files) this process may not write is
+    // refused before SQLite would open it read-only and fail at the first save.
+    if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0) {
+      const int err = errno;
+      throw Error(ErrorKind::Storage,
+                  where + ": the database file cannot be written (" + std::strerror(err) +
+                      "; it, or its disk, is read-only); it was left untouched");
+    }
+    if (fs::exists(path, ec) && ::access(dir.empty() ? "." : dir.c_str(), W_OK) != 0) {
+      const int err = errno;
+      throw Error(ErrorKind::Storage, where + ": the folder " + dir.string() +
+                                          " cannot be written (" + std::strerror(err) +
+                                          "); the database was left untouched");
+    }
     const int rc =
         sqlite3_open_v2(path.c_str(), &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) fail("cannot open the database", rc);
-    sqlite3_extended_result_codes(db, 1);
+    // The busy timeout comes before any statement, so that every one of them waits for another
+    // process opening the same file.
     sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+    sqlite3_extended_result_codes(db, 1);
+    try {
+      // Some locks taken while another process switches a new file to WAL are not waited for by
+      // the busy handler (SQLite returns SQLITE_BUSY at once): the reads and the switch are
+      // retried until busy_timeout has passed.
+      const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+      int version = 0;
+      for (int attempt = 0;; ++attempt) {
+        try {
+          last_code = SQLITE_OK;
+          version = check_and_switch_to_wal();
+          break;
+        } catch (const Error&) {
+          if (!is_busy(last_code) || std::chrono::steady_clock::now() >= deadline) throw;
+          sqlite3_sleep(std::min(1 + attempt, 20));
+        }
+      }
+      exec(options.sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+           "cannot set synchronous");
+      check_due = version > 0;  // a new file has nothing to check
+      // A file at the current version needs no write at all to open.
+      if (version < schema_version) migrate();
+    } catch (...) {
+      // Closing the last connection would checkpoint a WAL left behind into the file: a file
+      // that failed to open is not written to.
+      sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      throw;
+    }
+  }
 
-    // Read before writing anything: a file that is not a database (or is damaged) fails here,
-    // and one from a newer aui is refused before it could be touched.
+  // Read before writing anything: a file that is not a database (or is damaged) fails here, one
+  // from a newer aui is refused before it could be touched, and a read-only file is refused
+  // before a write would fail in the middle of a conversation.
+  int check_and_switch_to_wal() {
     int version = 0;
     {
       Stmt s(*this, "SELECT count(*) FROM sqlite_schema");
@@ -246,11 +347,87 @@ struct SqliteStore::Impl {
                       "); it was left untouched");
     }
     if (version > 0) check_is_ours();
+    if (sqlite3_db_readonly(db, "main") == 1) {
+      last_code = SQLITE_READONLY;
+      raise("cannot open the database for writing", SQLITE_READONLY,
+            "opened read-only; it was left untouched");
+    }
     if (version == 0) check_is_empty();  // before WAL mode, which would rewrite the header
-    exec("PRAGMA journal_mode=WAL", "cannot switch to write-ahead logging");
-    exec(options.sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-         "cannot set synchronous");
-    migrate();
+    Stmt wal(*this, "PRAGMA journal_mode=WAL");
+    if (wal.step() && wal.text(0) != "wal") {
+      last_code = SQLITE_BUSY;  // another connection is in the way: try again
+      raise("cannot switch to write-ahead logging", SQLITE_BUSY, "journal mode " + wal.text(0));
+    }
+    return version;
+  }
+
+  // ---- the integrity check: PRAGMA quick_check on a connection of its own ----
+  //
+  // It reads every page of the file, which costs about as much as loading every thread (some
+  // 20 ms of CPU for 10,000 messages): it runs before the first write of this connection (or at
+  // verify()), not in open(), so that opening and loading a thread are not slowed down, and a
+  // damaged file is never written to. A damaged page of a table, an index or the full-text index
+  // is found before the first save instead of failing it in the middle of a conversation.
+
+  std::mutex check_mutex;
+  bool check_due = false;             // an existing file that was not checked yet
+  std::optional<std::string> damage;  // what the check found
+
+  /// Runs the check if it is due; SqliteDamagedError when it found damage (then and later).
+  void await_check() {
+    std::lock_guard lock(check_mutex);
+    if (check_due) {
+      check_due = false;
+      if (options.integrity_check_budget.count() > 0) damage = run_check();
+    }
+    if (damage) {
+      sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      throw SqliteDamagedError(options.path, *damage);
+    }
+  }
+
+  /// PRAGMA quick_check within integrity_check_budget; what it found wrong, if anything. A file
+  /// too big to check in the budget is checked in part: damage in the rest is reported by the
+  /// call that meets it.
+  std::optional<std::string> run_check() {
+    sqlite3* c = nullptr;
+    if (sqlite3_open_v2(options.path.c_str(), &c, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(c);
+      return std::nullopt;  // the store's own connection meets whatever is wrong
+    }
+    sqlite3_busy_timeout(c, static_cast<int>(options.busy_timeout.count()));
+    auto deadline = std::chrono::steady_clock::now() + options.integrity_check_budget;
+    sqlite3_progress_handler(
+        c, 1000,
+        [](void* p) {
+          const auto* d = static_cast<const std::chrono::steady_clock::time_point*>(p);
+          return std::chrono::steady_clock::now() >= *d ? 1 : 0;
+        },
+        &deadline);
+    std::string problems;
+    int code = SQLITE_OK;
+    sqlite3_stmt* stmt = nullptr;
+    code = sqlite3_prepare_v2(c, "PRAGMA quick_check(5)", -1, &stmt, nullptr);
+    while (code == SQLITE_OK) {
+      const int step = sqlite3_step(stmt);
+      if (step != SQLITE_ROW) {
+        code = step == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(c);
+        break;
+      }
+      const auto* text = sqlite3_column_text(stmt, 0);
+      const std::string line = text ? reinterpret_cast<const char*>(text) : "";
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += line;
+    }
+    const std::string detail = sqlite3_errmsg(c);
+    sqlite3_finalize(stmt);
+    sqlite3_close_v2(c);
+    if (problems.empty() && is_damage(code)) problems = detail;
+    if (problems.empty()) return std::nullopt;
+    return where + ": the integrity check failed: " + explain_sqlite_code(SQLITE_CORRUPT) + " (" +
+           problems + "); nothing was written to it";
   }
 
   /// A file with a user_version but none of our tables belongs to another program.
@@ -339,6 +516,8 @@ std::shared_ptr<SqliteStore> SqliteStore::open(SqliteStoreOptions options) {
 
 const std::filesystem::path& SqliteStore::path() const noexcept { return impl_->options.path; }
 
+void SqliteStore::verify() { impl_->await_check(); }
+
 namespace {
 
 const char* const thread_columns = "remote_id, external_id, status, title, custom, last_message_at";
@@ -388,6 +567,12 @@ std::vector<ThreadSearchHit> SqliteStore::search(const std::string& query, std::
 
 std::size_t SqliteStore::recover_interrupted() {
   std::lock_guard lock(impl_->mutex);
+  {
+    // Most opens find nothing to recover: they need no write (which would wait for the
+    // integrity check).
+    Impl::Stmt any(*impl_, "SELECT 1 FROM messages WHERE status = 'running' LIMIT 1");
+    if (!any.step()) return 0;
+  }
   return impl_->write("cannot recover interrupted messages", [&] {
     std::vector<std::pair<std::int64_t, std::string>> rows;
     {
@@ -646,6 +831,208 @@ RemoteThreadMetadata SqliteStore::fetch(const std::string& thread_id) {
   s.bind(1, thread_id);
   if (!s.step()) throw Error(ErrorKind::ThreadNotFound, "no thread with id " + thread_id);
   return impl_->read_thread(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery of a damaged file
+
+namespace {
+
+/// Reads a table of a damaged file row by row in rowid order, skipping ahead past what cannot be
+/// read (further each time it fails again); `row` gets each statement positioned on a row whose
+/// first column is the rowid. Returns how many places were skipped.
+std::size_t read_readable_rows(sqlite3* db, const std::string& select,
+                               const std::function<void(sqlite3_stmt*)>& row) {
+  std::size_t skipped = 0;
+  std::int64_t after = std::numeric_limits<std::int64_t>::min();
+  std::int64_t jump = 0;  // 0: read on from `after`; else how far past it the next try starts
+  for (;;) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, (select + " WHERE rowid > ?1 ORDER BY rowid").c_str(), -1, &s,
+                           nullptr) != SQLITE_OK) {
+      sqlite3_finalize(s);
+      return skipped + 1;  // the table itself cannot be found
+    }
+    const std::int64_t from =
+        jump == 0 || after > std::numeric_limits<std::int64_t>::max() - jump ? after : after + jump;
+    sqlite3_bind_int64(s, 1, from);
+    int rc = SQLITE_OK;
+    bool any = false;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      any = true;
+      after = sqlite3_column_int64(s, 0);
+      row(s);
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_DONE) return skipped;
+    if (any || jump == 0) {
+      ++skipped;  // a new damaged place: skip just past it first
+      jump = 1;
+    } else {
+      if (jump > (std::int64_t{1} << 40)) return skipped;  // nothing readable past this point
+      jump *= 2;
+    }
+  }
+}
+
+std::string column_text(sqlite3_stmt* s, int col) {
+  const auto* p = sqlite3_column_text(s, col);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
+           : std::string();
+}
+
+std::optional<std::string> column_opt_text(sqlite3_stmt* s, int col) {
+  if (sqlite3_column_type(s, col) == SQLITE_NULL) return std::nullopt;
+  return column_text(s, col);
+}
+
+std::optional<std::int64_t> column_opt_int(sqlite3_stmt* s, int col) {
+  if (sqlite3_column_type(s, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(s, col);
+}
+
+std::string time_stamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &local);
+  return buf;
+}
+
+}  // namespace
+
+SqliteRecovery SqliteStore::recover(const std::filesystem::path& path) {
+  const std::string where = "sqlite store " + path.string();
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw Error(ErrorKind::Storage, where + ": cannot recover: there is no such file");
+  const std::string stamp = time_stamp();
+  fs::path fresh = path;
+  fresh += ".recovering-" + stamp;
+  fs::path kept = path;
+  kept += ".damaged-" + stamp;
+  auto remove_fresh = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      fs::path p = fresh;
+      p += suffix;
+      fs::remove(p, ec);
+    }
+  };
+  remove_fresh();
+
+  SqliteRecovery result;
+  try {
+    // Read-only: the damaged file (and a WAL left beside it) is read, never written.
+    sqlite3* src = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> src_guard(src, sqlite3_close_v2);
+    if (rc != SQLITE_OK) {
+      throw Error(ErrorKind::Storage, where + ": cannot recover: cannot open the damaged file: " +
+                                          (src ? sqlite3_errmsg(src) : sqlite3_errstr(rc)));
+    }
+    sqlite3_busy_timeout(src, 5000);
+
+    SqliteStoreOptions o;
+    o.path = fresh;
+    o.recover_interrupted = false;
+    o.integrity_check_budget = std::chrono::milliseconds(0);
+    {
+      auto out = SqliteStore::open(o);
+      Impl& impl = *out->impl_;
+      std::lock_guard lock(impl.mutex);
+      impl.write("cannot write the recovered file", [&] {
+        Impl::Stmt t(impl,
+                     "INSERT OR IGNORE INTO threads(remote_id, local_id, external_id, status, "
+                     "title, custom, created_at, last_message_at, sort_at) VALUES (?1, ?2, ?3, "
+                     "?4, ?5, ?6, ?7, ?8, ?9)");
+        result.unreadable += read_readable_rows(
+            src,
+            "SELECT rowid, remote_id, local_id, external_id, status, title, custom, created_at, "
+            "last_message_at, sort_at FROM threads",
+            [&](sqlite3_stmt* s) {
+              if (sqlite3_column_type(s, 1) == SQLITE_NULL) return;
+              const std::string status = column_text(s, 4) == "archived" ? "archived" : "regular";
+              t.bind(1, column_text(s, 1))
+                  .bind(2, column_opt_text(s, 2))
+                  .bind(3, column_opt_text(s, 3))
+                  .bind(4, status)
+                  .bind(5, column_opt_text(s, 5));
+              // Custom metadata that no longer parses is dropped, not copied.
+              std::optional<std::string> custom = column_opt_text(s, 6);
+              if (custom && !Json::accept(*custom)) custom.reset();
+              t.bind(6, custom)
+                  .bind(7, static_cast<std::int64_t>(sqlite3_column_int64(s, 7)))
+                  .bind(8, column_opt_int(s, 8))
+                  .bind(9, static_cast<std::int64_t>(sqlite3_column_int64(s, 9)));
+              t.run();
+              result.threads += static_cast<std::size_t>(sqlite3_changes(impl.db));
+              t.reset();
+            });
+        Impl::Stmt m(impl,
+                     "INSERT OR IGNORE INTO messages(thread_id, id, parent_id, role, status, "
+                     "created_at, body, message, run_config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                     "?8, ?9)");
+        result.unreadable += read_readable_rows(
+            src,
+            "SELECT seq, thread_id, id, parent_id, role, status, created_at, body, message, "
+            "run_config FROM messages",
+            [&](sqlite3_stmt* s) {
+              // A row from a damaged page may read but hold garbage: only messages that still
+              // parse are kept.
+              const std::string message = column_text(s, 8);
+              try {
+                (void)message_from_json_text(message, where + " message");
+              } catch (const std::exception&) {
+                ++result.unreadable;
+                return;
+              }
+              std::optional<std::string> run_config = column_opt_text(s, 9);
+              if (run_config && !Json::accept(*run_config)) run_config.reset();
+              m.bind(1, column_text(s, 1))
+                  .bind(2, column_text(s, 2))
+                  .bind(3, column_opt_text(s, 3))
+                  .bind(4, column_text(s, 4))
+                  .bind(5, column_text(s, 5));
+              m.bind(6, static_cast<std::int64_t>(sqlite3_column_int64(s, 6)))
+                  .bind(7, column_text(s, 7))
+                  .bind(8, message)
+                  .bind(9, run_config);
+              m.run();
+              result.messages += static_cast<std::size_t>(sqlite3_changes(impl.db));
+              m.reset();
+            });
+        // Messages whose thread row was lost get a thread again (untitled).
+        impl.exec(
+            "INSERT INTO threads(remote_id, status, created_at, last_message_at, sort_at) "
+            "SELECT thread_id, 'regular', min(created_at), max(created_at), max(created_at) "
+            "FROM messages WHERE thread_id NOT IN (SELECT remote_id FROM threads) "
+            "GROUP BY thread_id",
+            "cannot write the recovered file");
+        result.threads += static_cast<std::size_t>(sqlite3_changes(impl.db));
+      });
+    }  // the new file is complete and closed (its WAL checkpointed) before anything moves
+
+    // Move the damaged file aside — renamed, its bytes unchanged — and put the new one in place.
+    fs::rename(path, kept);
+    for (const char* suffix : {"-wal", "-shm"}) {
+      fs::path from = path;
+      from += suffix;
+      fs::path to = kept;
+      to += suffix;
+      if (fs::exists(from, ec)) fs::rename(from, to);
+    }
+    fs::rename(fresh, path);
+    result.damaged_kept_as = kept;
+  } catch (const fs::filesystem_error& e) {
+    remove_fresh();
+    throw Error(ErrorKind::Storage, where + ": cannot recover: " + e.what());
+  } catch (...) {
+    remove_fresh();
+    throw;
+  }
+  return result;
 }
 
 }  // namespace aui
