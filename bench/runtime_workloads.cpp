@@ -118,6 +118,11 @@ void W2_2000_turns(benchmark::State& state) {
     std::size_t text_bytes = 0;
     double export_ms = 0;
     double import_ms = 0;
+    double import_read_ms = 0;
+    double export_dom_ms = 0;
+    double export_dom_text_ms = 0;
+    double import_dom_ms = 0;
+    double import_dom_text_ms = 0;
     double total_ms = 0;
     std::size_t heap_after = 0;
     {
@@ -136,17 +141,39 @@ void W2_2000_turns(benchmark::State& state) {
       total_ms = ns_since(all) / 1e6;
       heap_after = heap_in_use();
 
+      // Export and import as an app saving a thread to a file and loading it back: the thread
+      // to assistant-ui JSON text, and the text into a fresh thread.
       auto start = Clock::now();
-      aui::Json exported = aui::to_json(thread.export_repository());
+      const std::string text = aui::to_json_text(thread.export_repository());
       export_ms = ns_since(start) / 1e6;
       aui::LocalRuntime fresh(
           [](const aui::ChatModelRunOptions&) { return aui::ChatModelRunResult{}; });
       start = Clock::now();
-      fresh.thread().import_repository(aui::repository_from_json(exported));
+      auto repo = aui::repository_from_json_text(text);
+      import_read_ms = ns_since(start) / 1e6;
+      fresh.thread().import_repository(repo);
       import_ms = ns_since(start) / 1e6;
       if (fresh.thread().messages().size() != static_cast<std::size_t>(2 * kTurns)) {
         state.SkipWithError("import lost messages");
       }
+
+      // The same through an nlohmann document, as before to_json_text: to_json alone (what
+      // export_ms measured until 12-07), then its dump; parse, then repository_from_json.
+      start = Clock::now();
+      const aui::Json exported = aui::to_json(thread.export_repository());
+      export_dom_ms = ns_since(start) / 1e6;
+      const std::string dumped = exported.dump();
+      export_dom_text_ms = ns_since(start) / 1e6;
+      if (dumped != text) state.SkipWithError("to_json_text differs from to_json().dump()");
+      aui::LocalRuntime fresh2(
+          [](const aui::ChatModelRunOptions&) { return aui::ChatModelRunResult{}; });
+      start = Clock::now();
+      const aui::Json parsed = aui::parse_json(text);
+      const auto parse_ms = ns_since(start) / 1e6;
+      start = Clock::now();
+      fresh2.thread().import_repository(aui::repository_from_json(parsed));
+      import_dom_ms = ns_since(start) / 1e6;
+      import_dom_text_ms = parse_ms + import_dom_ms;
     }
     double first = 0;
     double last = 0;
@@ -166,6 +193,11 @@ void W2_2000_turns(benchmark::State& state) {
     state.counters["heap_over_text_per_msg"] = (heap - static_cast<double>(text_bytes)) / messages;
     state.counters["export_ms"] = export_ms;
     state.counters["import_ms"] = import_ms;
+    state.counters["import_read_ms"] = import_read_ms;
+    state.counters["export_dom_ms"] = export_dom_ms;
+    state.counters["export_dom_text_ms"] = export_dom_text_ms;
+    state.counters["import_dom_ms"] = import_dom_ms;
+    state.counters["import_dom_text_ms"] = import_dom_text_ms;
   }
 }
 

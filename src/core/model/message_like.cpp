@@ -5,19 +5,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
 #include "model/json_reader.hpp"
+#include "model/message_json_internal.hpp"
 
 namespace aui {
-
-namespace detail {
-ContentPart part_from(const Reader& r, Role role, bool lenient);
-MessageStatus status_from(const Reader& r);
-Attachment attachment_from(const Reader& r, bool lenient);
-MessageMetadata metadata_from(const Reader& r, Role role, bool* has_steps);
-}  // namespace detail
-
-Timestamp parse_timestamp(std::string_view s, const std::string& path);
 
 ThreadMessageLike ThreadMessageLike::text(Role role, std::string text) {
   ThreadMessageLike m;

@@ -39,6 +39,9 @@ class JsonScanner {
     skip_ws();
     return p_ < s_.size() && s_[p_] == c;
   }
+  /// The offset of the next byte to read; seek() goes back to an offset pos() gave.
+  std::size_t pos() const noexcept { return p_; }
+  void seek(std::size_t at) noexcept { p_ = at; }
   /// Only whitespace is left.
   bool at_end() {
     skip_ws();

@@ -9,6 +9,7 @@
 
 #include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/tree/message_repository.hpp"
 
 namespace aui {
 namespace {
@@ -131,6 +132,122 @@ TEST(MessageJsonText, DocumentsOnTheEdgeOfTheCommonShapeGiveTheSameOutcome) {
       "",
   };
   for (const auto& text : cases) expect_same(text);
+}
+
+// repository_from_json_text against repository_from_json(parse_json(text)): the same items (the
+// same messages, parents and run configs, in order) and head, or the same error.
+using RepoOutcome = std::variant<ExportedMessageRepository, std::string>;
+
+RepoOutcome full_repository_reader(const std::string& text) {
+  try {
+    return repository_from_json(parse_json(text));
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidJson) << text;
+    return std::string(e.what());
+  }
+}
+
+RepoOutcome text_repository_reader(const std::string& text) {
+  try {
+    return repository_from_json_text(text);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidJson) << text;
+    return std::string(e.what());
+  }
+}
+
+void expect_same_repository(const std::string& text) {
+  const RepoOutcome want = full_repository_reader(text);
+  const RepoOutcome got = text_repository_reader(text);
+  ASSERT_EQ(want.index(), got.index()) << text << "\n"
+                                       << (got.index() ? std::get<1>(got) : std::get<1>(want));
+  if (want.index() == 1) {
+    EXPECT_EQ(std::get<1>(want), std::get<1>(got)) << text;
+    return;
+  }
+  const auto& a = std::get<0>(want);
+  const auto& b = std::get<0>(got);
+  EXPECT_EQ(a.head_id, b.head_id) << text;
+  ASSERT_EQ(a.messages.size(), b.messages.size()) << text;
+  for (std::size_t i = 0; i < a.messages.size(); ++i) {
+    EXPECT_TRUE(*a.messages[i].message == *b.messages[i].message) << text << " item " << i;
+    EXPECT_EQ(a.messages[i].parent_id, b.messages[i].parent_id) << text << " item " << i;
+    EXPECT_EQ(a.messages[i].run_config, b.messages[i].run_config) << text << " item " << i;
+  }
+  EXPECT_EQ(to_json_text(a), to_json_text(b)) << text;
+}
+
+std::string repo_of(const std::vector<std::string>& items, const std::string& head = "null") {
+  std::string out = R"({"headId":)" + head + R"(,"messages":[)";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out + "]}";
+}
+
+TEST(MessageJsonText, AnExportedThreadReadsAsTheDocumentReaderReadsIt) {
+  const std::string tool =
+      R"({"content":[{"args":{"q":1},"argsText":"{\"q\":1}","toolCallId":"c","toolName":"t","type":"tool-call"}],"createdAt":"2026-05-28T20:26:42.000Z","id":"a2","metadata":{"custom":{},"steps":[],"unstable_annotations":[],"unstable_data":[],"unstable_state":null},"role":"assistant","status":{"type":"requires-action","reason":"tool-calls"}})";
+  const std::string cases[] = {
+      repo_of({}),
+      repo_of({R"({"message":)" + user + R"(,"parentId":null})"}),
+      // plain messages, one the document reader reads (a tool call), run configs
+      repo_of({R"({"message":)" + user + R"(,"parentId":null,"runConfig":{}})",
+               R"({"message":)" + assistant + R"(,"parentId":"u1","runConfig":{"custom":{"t":1}}})",
+               R"({"parentId":"a1","message":)" + tool + "}"},
+              R"("a2")"),
+      // whitespace, unknown keys, no headId, key order
+      " {\"messages\" : [ {\"x\":[1,2], \"message\" : " + user + " } ] , \"v\":1 } ",
+      // errors, each as the document reader reports it
+      repo_of({R"({"message":)" + user + R"(,"parentId":7})"}),
+      repo_of({R"({"parentId":null})"}),
+      repo_of({R"({"message":)" + user + R"(,"runConfig":{"custom":5}})"}),
+      repo_of(
+          {R"({"message":{"id":"u","role":"robot","content":[],"createdAt":"2026-01-01T00:00:00Z"}})"}),
+      repo_of(
+          {R"({"message":)" + user + "}",
+           R"({"message":{"id":"a","role":"assistant","content":[{"type":"widget"}],"createdAt":"2026-01-01T00:00:00Z"}})"}),
+      // an error in a message and a bad headId after it: the document reader reports the headId
+      R"({"messages":[{"message":{"id":7}}],"headId":5})",
+      repo_of({R"({"message":)" + user + "}"}, "5"),
+      R"({"headId":null})",
+      R"({"messages":{}})",
+      R"({"messages":[1]})",
+      // repeated keys: the document reader keeps the last
+      R"({"headId":"a","headId":null,"messages":[]})",
+      R"({"messages":[],"messages":[{"message":)" + user + "}]}",
+      repo_of({R"({"message":)" + assistant + R"(,"message":)" + user + "}"}),
+      repo_of({R"({"message":)" + user + R"(,"parentId":"x","parentId":null})"}),
+      // not JSON, or not all of it
+      repo_of({R"({"message":)" + user + "}"}) + " x",
+      R"({"messages":[{"message":{"id":"u","n":1e999}}]})",
+      R"({"messages":[)",
+      "[]",
+      "",
+  };
+  for (const auto& text : cases) expect_same_repository(text);
+}
+
+TEST(MessageJsonText, AWrittenThreadReadsBackExactly) {
+  ExportedMessageRepository repo;
+  for (int i = 0; i < 50; ++i) {
+    auto m = std::make_shared<ThreadMessage>();
+    m->id = "m" + std::to_string(i);
+    m->role = i % 2 ? Role::Assistant : Role::User;
+    m->created_at = parse_timestamp("2026-05-28T20:26:40.000Z") + std::chrono::seconds(i);
+    m->content.push_back(TextPart{Text("line \"" + std::to_string(i) + "\"\n\xC3\xA9")});
+    if (i % 2 && i % 7 == 3) m->content.push_back(ReasoningPart{Text("why")});  // the document path
+    if (i % 2) m->status = MessageStatus::complete(StatusReason::Stop);
+    ExportedMessageRepositoryItem item{m, std::nullopt, std::nullopt};
+    if (i) item.parent_id = "m" + std::to_string(i - 1);
+    if (i % 5 == 1) item.run_config = RunConfig{};
+    repo.messages.push_back(item);
+  }
+  repo.head_id = "m49";
+  const std::string text = to_json_text(repo);
+  expect_same_repository(text);
+  const auto back = repository_from_json_text(text);
+  EXPECT_EQ(to_json_text(back), text);
+  ASSERT_EQ(back.messages.size(), 50u);
+  EXPECT_TRUE(*back.messages[7].message == *repo.messages[7].message);
 }
 
 }  // namespace
