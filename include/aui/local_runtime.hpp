@@ -8,6 +8,7 @@
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/support/completion.hpp"
 #include "aui/support/dispatcher.hpp"
+#include "aui/support/owner_thread.hpp"
 
 namespace aui {
 
@@ -34,9 +35,15 @@ class LocalRuntime {
   ~LocalRuntime();
 
   /// The main thread: the one shown (it changes when the list switches threads).
-  ThreadRuntime& thread() { return threads_->main_thread(); }
+  ThreadRuntime& thread() {
+    owner_.check("LocalRuntime::thread");
+    return threads_->main_thread();
+  }
   /// The list of threads.
-  ThreadListRuntime& threads() noexcept { return *threads_; }
+  ThreadListRuntime& threads() noexcept {
+    owner_.check("LocalRuntime::threads");
+    return *threads_;
+  }
   /// The runtime's own loop, or nullptr when the host supplied a dispatcher.
   EventLoop* event_loop() noexcept { return loop_.get(); }
   /// Runs the own loop until `completion` settles, then rethrows its failure if any. With a host
@@ -44,6 +51,7 @@ class LocalRuntime {
   void wait(const Completion& completion);
 
  private:
+  OwnerThread owner_;  // owner thread only (checked in debug and sanitizer builds)
   std::shared_ptr<EventLoop> loop_;
   std::unique_ptr<ThreadListRuntime> threads_;
 };

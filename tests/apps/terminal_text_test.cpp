@@ -135,31 +135,33 @@ TEST(TerminalText, OneLineCutsAtACharacterBoundary) {
   // "é" is two bytes; a cut after 6 bytes (9 minus the "...") would split the first one.
   EXPECT_EQ(one_line("aaaaaééé", 9), "aaaaa...");
   EXPECT_EQ(one_line("a\nb\tc", 20), "a b c");
-  EXPECT_EQ(one_line("short", 2// Bidi overrides, isolates and marks would let text show in another order than it is stored
-// (Trojan Source): each becomes a visible marker, also when it arrives split over two slices.
-TEST(TerminalText, BidiControlsBecomeVisibleMarkers) {
-    const std::pair<const char*, const char*> cases[] = {
-        {"\u202A", "<U+202A>"}, {"\u202B", "<U+202B>"}, {"\u202C", "<U+202C>"},
-        {"\u202D", "<U+202D>"}, {"\u202E", "<U+202E>"}, {"\u2066", "<U+2066>"},
-        {"\u2067", "<U+2067>"}, {"\u2068", "<U+2068>"}, {"\u2069", "<U+2069>"},
-        {"\u200E", "<U+200E>"}, {"\u200F", "<U+200F>"}, {"\u061C", "<U+061C>"}};
-    for (const auto& [raw, marker] : cases) {
-      const std::string text = std::string("a") + raw + "b";
-      EXPECT_EQ(sanitize_terminal_text(text, true).text, std::string("a") + marker + "b") << marker;
-    }
-    // Neighbours pass: U+2029, U+2065 (unassigned), U+206A, U+200D (the emoji joiner), U+061B.
-    const std::string neighbours = "\u2029\u2065\u206A\u200D\u061B";
-    EXPECT_EQ(sanitize_terminal_text(neighbours, true).text, neighbours);
-    // The classic Trojan Source shape: an override and an isolate around code. The markers show it.
-    const std::string trojan = "if (admin) { \u202E } \u2066// check\u2069";
-    EXPECT_EQ(sanitize_terminal_text(trojan, true).text,
-              "if (admin) { <U+202E> } <U+2066>// check<U+2069>");
-    // Split mid-character while streaming: nothing is let through until the character is whole.
-    const std::string rlo = "x\u202E";
-    auto first = sanitize_terminal_text(rlo.substr(0, 3), false);
-    EXPECT_EQ(first.text, "x");
-    EXPECT_EQ(first.consumed, 1u);
-    EXPECT_EQ(sanitize_terminal_text(rlo.substr(first.consumed), false).text, "<U+202E>");
+  EXPECT_EQ(one_line("short", 20), "short");
 }
 
-}  // namespace
+// Bidi overrides, isolates and marks would let text show in another order than it is stored
+// (Trojan Source): each becomes a visible marker, also when it arrives split over two slices.
+TEST(TerminalText, BidiControlsBecomeVisibleMarkers) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"\u202A", "<U+202A>"}, {"\u202B", "<U+202B>"}, {"\u202C", "<U+202C>"},
+      {"\u202D", "<U+202D>"}, {"\u202E", "<U+202E>"}, {"\u2066", "<U+2066>"},
+      {"\u2067", "<U+2067>"}, {"\u2068", "<U+2068>"}, {"\u2069", "<U+2069>"},
+      {"\u200E", "<U+200E>"}, {"\u200F", "<U+200F>"}, {"\u061C", "<U+061C>"}};
+  for (const auto& [raw, marker] : cases) {
+    const std::string text = std::string("a") + raw + "b";
+    EXPECT_EQ(sanitize_terminal_text(text, true).text, std::string("a") + marker + "b") << marker;
+  }
+  // Neighbours pass: U+2029, U+2065 (unassigned), U+206A, U+200D (the emoji joiner), U+061B.
+  const std::string neighbours = "\u2029\u2065\u206A\u200D\u061B";
+  EXPECT_EQ(sanitize_terminal_text(neighbours, true).text, neighbours);
+  // The classic Trojan Source shape: an override and an isolate around code. The markers show it.
+  const std::string trojan = "if (admin) { \u202E } \u2066// check\u2069";
+  EXPECT_EQ(sanitize_terminal_text(trojan, true).text,
+            "if (admin) { <U+202E> } <U+2066>// check<U+2069>");
+  // Split mid-character while streaming: nothing is let through until the character is whole.
+  const std::string rlo = "x\u202E";
+  auto first = sanitize_terminal_text(rlo.substr(0, 3), false);
+  EXPECT_EQ(first.text, "x");
+  EXPECT_EQ(first.consumed, 1u);
+  EXPECT_EQ(sanitize_terminal_text(rlo.substr(first.consumed), false).text, "<U+202E>");
+}
+

@@ -70,6 +70,11 @@ struct ChatModelRunResult {
 };
 
 /// Where a streaming adapter yields its cumulative results.
+///
+/// One producer: a sink belongs to one call of the adapter, and yield() must not be called from
+/// two threads at once. An adapter may hand the sink from thread to thread (e.g. yield from a
+/// network callback), as long as one yield() returns before the next begins. Debug and
+/// sanitizer builds check this and stop the program with a message when two yields overlap.
 class RunResultSink {
  public:
   virtual ~RunResultSink() = default;

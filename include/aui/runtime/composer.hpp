@@ -12,11 +12,14 @@
 #include "aui/model/message.hpp"
 #include "aui/runtime/message_queue.hpp"
 #include "aui/support/completion.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "aui/support/subscription.hpp"
 
 namespace aui {
 
-class ThreadRuntime;
+namespace detail {
+class ComposerHost;
+}
 
 /// A quote of part of a message, carried on the next user message as metadata.custom.quote.
 struct Quote {
@@ -68,7 +71,8 @@ struct DictationState {
   friend bool operator==(const DictationState&, const DictationState&) = default;
 };
 
-/// Behaviour shared by the thread composer and edit composers. Owner thread only.
+/// Behaviour shared by the thread composer and edit composers. Owner thread only: operations
+/// check it in debug and sanitizer builds (see OwnerThread).
 class Composer {
  public:
   virtual ~Composer();
@@ -143,14 +147,14 @@ class Composer {
       std::function<void(const AttachmentAddError&)> listener);
 
  protected:
-  explicit Composer(ThreadRuntime& thread);
+  explicit Composer(detail::ComposerHost& thread);
   /// Hands the built message to the thread; returns the dispatch's completion.
   virtual Completion dispatch(ThreadMessage draft, SendOptions options) = 0;
   void notify();
   /// Asks the attachment adapter to release the pending attachments among `dropped`.
   void discard_pending(const std::vector<Attachment>& dropped);
 
-  ThreadRuntime& thread_;
+  detail::ComposerHost& thread_;
   std::string text_;
   Role role_ = Role::User;
   RunConfig run_config_;
@@ -158,12 +162,12 @@ class Composer {
   std::vector<Attachment> attachments_;
   int sending_ = 0;
   RunConfig draft_run_config_;  // the run config snapshot of the send being dispatched
+  OwnerThread owner_;           // checked by every operation (debug and sanitizer builds)
 
  private:
-  friend class ThreadRuntime;
+  friend class detail::ComposerHost;  // notify_composer()
   struct Listeners;
   std::shared_ptr<Listeners> listeners_;
-  std::uint64_t generation_ = 0;  // bumped by reset(): invalidates sends in flight
   std::uint64_t send_counter_ = 0;
   std::vector<Id> removed_during_send_;
   std::vector<std::pair<Id, std::shared_ptr<bool>>> adding_;  // additions in flight
@@ -175,12 +179,15 @@ class Composer {
   std::string dictation_base_;               // the text transcripts are appended to
   std::uint64_t dictation_epoch_ = 0;        // bumped per session: events of older ones are ignored
   std::vector<Completion> dictation_stops_;  // stop_dictation() calls waiting for the end
+  Lifetime draft_;                           // reset() ends it: the sends in flight are abandoned
+  Lifetime lifetime_;  // ends with the composer: work in flight stops touching it
 };
 
 /// The composer of the next message (spec §8).
 class ThreadComposer final : public Composer {
  public:
-  explicit ThreadComposer(ThreadRuntime& thread);
+  /// Made by the thread runtime (ThreadRuntime::composer()).
+  explicit ThreadComposer(detail::ComposerHost& thread);
   /// The messages waiting in the thread's queue, steer lane first (empty when the queue is off).
   std::vector<QueueItem> queue() const;
   bool can_send() const override;
@@ -196,7 +203,8 @@ class ThreadComposer final : public Composer {
 /// thread and destroyed when the edit closes (send or cancel).
 class EditComposer final : public Composer {
  public:
-  EditComposer(ThreadRuntime& thread, const ThreadMessage& message, std::optional<Id> parent_id);
+  EditComposer(detail::ComposerHost& thread, const ThreadMessage& message,
+               std::optional<Id> parent_id);
   bool can_send() const override;
   bool can_cancel() const override { return true; }
   bool is_editing() const override { return open_; }

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "aui/model/message.hpp"
+#include "aui/runtime/append_message.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "aui/support/subscription.hpp"
 
 namespace aui {
-
-struct AppendMessage;
 
 /// Steer items go out before queue items (spec §9.2). In LocalRuntime steering never interrupts
 /// the running turn: it only means "next".
@@ -68,8 +68,9 @@ struct QueueMove {
   }
 };
 
-/// The two lanes and their items. Owned by a ThreadRuntime (owner thread only); the runtime
-/// decides when to dispatch (ThreadRuntime::queue()).
+/// The two lanes and their items. Owned by a ThreadRuntime; owner thread only (checked in debug
+/// and sanitizer builds, see OwnerThread); the runtime decides when to dispatch
+/// (ThreadRuntime::queue()).
 class MessageQueue {
  public:
   MessageQueue();
@@ -113,7 +114,8 @@ class MessageQueue {
   std::unique_ptr<std::deque<Entry>> queue_;
   std::vector<std::pair<std::uint64_t, std::shared_ptr<std::function<void()>>>> listeners_;
   std::uint64_t next_listener_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  OwnerThread owner_;
+  Lifetime lifetime_;  // ends with the queue: a late unsubscribe does nothing
 };
 
 /// The view of a message as a queue item (spec §9.2), without id and lane.

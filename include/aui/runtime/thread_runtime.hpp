@@ -20,6 +20,7 @@
 #include "aui/adapters/thread_history_adapter.hpp"
 #include "aui/model/message.hpp"
 #include "aui/model/message_like.hpp"
+#include "aui/runtime/append_message.hpp"
 #include "aui/runtime/composer.hpp"
 #include "aui/runtime/message_queue.hpp"
 #include "aui/runtime/model_context.hpp"
@@ -31,10 +32,6 @@
 #include "aui/tree/message_repository.hpp"
 
 namespace aui {
-
-namespace detail {
-class HistoryWriter;
-}
 
 /// The optional capability adapters of a thread. Replacing them while the thread lives
 /// recomputes the capabilities and notifies (spec §10).
@@ -141,48 +138,6 @@ struct SpeechState {
   friend bool operator==(const SpeechState&, const SpeechState&) = default;
 };
 
-/// Who the new message hangs under: the tail of the current branch (the default), a new root,
-/// or a given message.
-class Parent {
- public:
-  static Parent tail() { return Parent(Kind::Tail, {}); }
-  static Parent root() { return Parent(Kind::Root, {}); }
-  static Parent message(Id id) { return Parent(Kind::Message, std::move(id)); }
-  Parent() : Parent(Kind::Tail, {}) {}
-  Parent(Id id) : Parent(Kind::Message, std::move(id)) {}    // NOLINT
-  Parent(const char* id) : Parent(Kind::Message, Id(id)) {}  // NOLINT
-  Parent(std::optional<Id> id)                               // NOLINT
-      : Parent(id ? Kind::Message : Kind::Root, id.value_or(Id())) {}
-  enum class Kind { Tail, Root, Message };
-  Kind kind() const noexcept { return kind_; }
-  const Id& id() const noexcept { return id_; }
-
- private:
-  Parent(Kind k, Id id) : kind_(k), id_(std::move(id)) {}
-  Kind kind_;
-  Id id_;
-};
-
-/// What append() takes (spec §2.8, §15).
-struct AppendMessage {
-  Role role = Role::User;
-  Content content{};
-  std::vector<Attachment> attachments{};  // user only
-  Json custom{};                          // metadata.custom (an object or null)
-  std::optional<Timestamp> created_at{};
-  std::optional<MessageStatus> status{};  // assistant only
-  Parent parent{};
-  std::optional<Id> source_id{};
-  std::optional<RunConfig> run_config{};
-  std::optional<bool> start_run{};  // default: true for user messages
-  /// With the message queue on: true → the steer lane, false → the queue lane, unset → steer
-  /// only while a queued message's run is in flight (spec §9.3).
-  std::optional<bool> steer{};
-
-  /// A user message with one text part, under the tail.
-  static AppendMessage user(std::string text);
-};
-
 /// What start_run() and resume_run() take (spec §5.2).
 struct StartRunConfig {
   std::optional<Id> parent_id{};  // nullopt = a new root-level assistant message
@@ -243,20 +198,18 @@ class ThreadRuntime {
   /// initialisation barrier to start its run. Unlike is_running() it stays true between the
   /// roundtrips of a tool loop, while the message briefly shows requires-action; a run that
   /// paused for a person or ended makes it false (and emits RunEnd).
-  bool is_run_in_progress() const noexcept {
-    return !live_roundtrips_.empty() || runs_at_barrier_ > 0;
-  }
+  bool is_run_in_progress() const noexcept;
   /// A history load is in flight (spec §12.2).
-  bool is_loading() const noexcept { return is_loading_; }
+  bool is_loading() const noexcept;
   /// No messages and no history load in flight: an empty state may show (spec §4).
-  bool is_empty() const noexcept { return messages().empty() && !is_loading_; }
+  bool is_empty() const noexcept;
   /// unstable_state of the last assistant message on the branch, or null.
   Json state() const;
-  Capabilities capabilities() const noexcept { return capabilities_; }
-  const std::vector<ThreadSuggestion>& suggestions() const noexcept { return suggestions_; }
+  Capabilities capabilities() const noexcept;
+  const std::vector<ThreadSuggestion>& suggestions() const noexcept;
   /// The message being spoken and its status, or nullopt when nothing is (spec §13.2).
-  const std::optional<SpeechState>& speech() const noexcept { return speech_; }
-  ThreadComposer& composer() noexcept { return *composer_; }
+  const std::optional<SpeechState>& speech() const noexcept;
+  ThreadComposer& composer() noexcept;
   /// The message at `index` of the current branch with its derived state. InvalidArgument when
   /// negative, nullopt when past the end.
   std::optional<MessageState> message_state(long index) const;
@@ -265,7 +218,7 @@ class ThreadRuntime {
   std::optional<MessageLocation> get_message_by_id(const Id& id) const;
   /// MessageNotFound.
   std::vector<Id> get_branches(const Id& id) const;
-  const MessageRepository& repository() const noexcept { return repository_; }
+  const MessageRepository& repository() const noexcept;
 
   // ---- operations (spec §5) ----
   /// The single entry point for adding a message (spec §5.1). Completes after the whole run.
@@ -338,8 +291,8 @@ class ThreadRuntime {
 
   // ---- message queue (spec §9) ----
   /// The queue, or nullptr when it is off. Its items can be removed, edited and moved.
-  MessageQueue* queue() noexcept { return queue_.get(); }
-  const MessageQueue* queue() const noexcept { return queue_.get(); }
+  MessageQueue* queue() noexcept;
+  const MessageQueue* queue() const noexcept;
   /// Turns the queue on or off; off drops it with its items (spec §9.1).
   void set_message_queue_enabled(bool enabled);
 
@@ -358,10 +311,10 @@ class ThreadRuntime {
   /// Replaces the capability adapters; capabilities follow. A history adapter arriving while
   /// the thread is empty and a load was asked for loads now (spec §12.2).
   void set_adapters(ThreadAdapters adapters);
-  const ThreadAdapters& adapters() const noexcept { return options_.adapters; }
+  const ThreadAdapters& adapters() const noexcept;
   /// The chat model adapter for roundtrips that start from now on.
   void set_chat_model(ChatModelAdapter adapter);
-  const ThreadRuntimeOptions& options() const noexcept { return options_; }
+  const ThreadRuntimeOptions& options() const noexcept;
 
   // ---- subscriptions (spec §11) ----
   /// Called after state changes, on the owner thread. Throwing callbacks are isolated.
@@ -370,91 +323,11 @@ class ThreadRuntime {
   [[nodiscard]] Subscription on(ThreadEvent event, std::function<void()> listener);
 
   /// Where the runtime posts its owner work.
-  Dispatcher& dispatcher() const noexcept { return *options_.dispatcher; }
+  Dispatcher& dispatcher() const noexcept;
 
  private:
-  friend class Composer;
-  friend class ThreadComposer;
-  friend class EditComposer;
-  struct Run;
-  struct Roundtrip;
-  struct Listeners;
-
-  Completion run_append(AppendMessage message, bool composer_metadata);
-  Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message);
-  Completion send_appended(const MessagePtr& stored, AppendMessage message);
-  Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
-                            ChatModelAdapter first_callback,
-                            std::optional<Completion> model_waits_for = std::nullopt);
-  void run_loop(std::shared_ptr<Run> run);
-  void start_roundtrip(std::shared_ptr<Run> run);
-  void finish_roundtrip(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
-  void drain(const std::shared_ptr<Roundtrip>& rt, bool due);
-  std::chrono::steady_clock::time_point now() const;
-  void run_approved_tools(const std::shared_ptr<Roundtrip>& rt,
-                          std::shared_ptr<ChatModelRunOptions> options);
-  void consume(Roundtrip& rt, const struct ChatModelRunResult& result);
-  void end_run(const std::shared_ptr<Run>& run, std::exception_ptr failure);
-  void apply_result(Roundtrip& rt, const struct ChatModelRunResult& result);
-  bool store_owned(Roundtrip& rt, MessagePtr message);
-  bool should_cancel(const Roundtrip& rt) const;
-  bool should_continue(const ThreadMessage& message) const;
-  void initialize_once();
-  void emit(ThreadEvent event);
-  void notify();
-  void recompute_capabilities();
-  void start_suggestions();
-  void abort_suggestions();
-  void report(const std::string& message) const;
-  void stop_utterance();
-  void close_edit(const Id& message_id);
-  void continue_run(const Id& message_id);
-  void replace_message(const MessageLocation& loc, MessagePtr next);
-  MessagePtr apply_approval_policy(const MessagePtr& message) const;
-  bool addressed_to_tail(const Parent& parent) const;
-  void advance_queue();
-  void release_queue_later();
-  Completion write_history(bool update, ExportedMessageRepositoryItem item);
-  void write_partial_decision(const MessageLocation& loc);
-  void end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
-  void maybe_checkpoint(Roundtrip& rt);
-  void run_history_load();
-  void apply_history_load(ThreadHistoryLoadResult result);
-
-  ThreadRuntimeOptions options_;
-  MessageRepository repository_;
-  std::unique_ptr<ThreadComposer> composer_;
-  std::map<Id, std::unique_ptr<EditComposer>> edits_;
-  std::vector<std::unique_ptr<EditComposer>> closed_edits_;
-  Capabilities capabilities_;
-  std::vector<ThreadSuggestion> suggestions_;
-  std::optional<SpeechState> speech_;
-  std::shared_ptr<Utterance> utterance_;
-  std::function<void()> utterance_unsubscribe_;
-  std::shared_ptr<Listeners> listeners_;
-  std::shared_ptr<Roundtrip> current_;  // the roundtrip holding the current signal
-  std::shared_ptr<Run> active_run_;     // the most recently started run loop
-  std::vector<std::shared_ptr<Roundtrip>> live_roundtrips_;  // started, not yet finished
-  std::shared_ptr<struct SuggestionJob> suggestion_job_;
-  RunConfig last_run_config_;
-  std::shared_ptr<ToolCallLedger> tool_ledger_;
-  std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
-  std::unique_ptr<MessageQueue> queue_;
-  Subscription queue_shown_;          // the thread composer shows the queue (spec §11.1)
-  bool queue_busy_ = false;           // a run loop is in progress (spec §9.4)
-  bool queue_paused_ = false;         // a cancel kept the items (queue_clear_on_cancel false)
-  bool queue_run_in_flight_ = false;  // the current run was dispatched by the queue
-  bool dispatching_ = false;          // inside a dispatch: the append bypasses the queue
-  std::uint64_t queue_epoch_ = 0;     // run loop starts; a stale release does nothing
-  std::uint64_t generation_ = 0;      // lifecycle generation (bumped by detach)
-  bool initialized_ = false;
-  bool detached_ = false;
-  std::unique_ptr<detail::HistoryWriter> history_writer_;
-  int runs_at_barrier_ = 0;                 // appends waiting for the thread to be created
-  std::optional<Completion> history_load_;  // requested (spec §12.2)
-  bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
-  bool is_loading_ = false;
-  std::shared_ptr<bool> alive_;  // weak handle checked by posted tasks
+  struct Impl;  // src/core/runtime/thread_runtime_impl.hpp
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace aui

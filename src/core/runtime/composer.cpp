@@ -1,4 +1,8 @@
 // Composers (spec §8) and the edit composer of spec §5.8.
+//
+// Over 600 lines on purpose: one class's state machine — the draft, its attachments (added,
+// uploaded, removed while a send is in flight) and dictation all read and write the same
+// fields and the same send in flight; split, each part would need the others' private state.
 
 #include "aui/runtime/composer.hpp"
 
@@ -7,6 +11,7 @@
 
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "runtime/composer_host.hpp"
 #include "runtime/listener_list.hpp"
 
 namespace aui {
@@ -23,6 +28,22 @@ std::exception_ptr make_error(ErrorKind kind, const std::string& message) {
 
 bool is_complete(const Attachment& a) { return a.status.type == AttachmentStatusType::Complete; }
 
+/// A composer operation: checks the owner thread (checked builds) and holds the thread's
+/// notifications until the outermost operation is complete (spec §11).
+class Operation {
+ public:
+  Operation(const OwnerThread& owner, detail::ComposerHost& host, const char* name) : host_(host) {
+    owner.check(name);
+    host_.begin_operation();
+  }
+  ~Operation() { host_.end_operation(); }
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+
+ private:
+  detail::ComposerHost& host_;
+};
+
 }  // namespace
 
 struct Composer::Listeners {
@@ -32,32 +53,41 @@ struct Composer::Listeners {
       std::make_shared<detail::ListenerList<const Attachment&>>();
   std::shared_ptr<detail::ListenerList<const AttachmentAddError&>> attachment_error =
       std::make_shared<detail::ListenerList<const AttachmentAddError&>>();
-  /// Cleared when the composer is destroyed, so work in flight stops touching it.
-  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
-Composer::Composer(ThreadRuntime& thread)
+Composer::Composer(detail::ComposerHost& thread)
     : thread_(thread), listeners_(std::make_shared<Listeners>()) {}
 
 Composer::~Composer() {
-  *listeners_->alive = false;
+  lifetime_.reset();  // work in flight stops touching the composer
   if (dictation_session_) dictation_session_->cancel();
 }
 
 std::string Composer::attachment_accept() const {
+  owner_.check("Composer::attachment_accept");
   const auto& adapter = thread_.adapters().attachments;
   return adapter ? adapter->accept() : "*";
 }
 
-bool Composer::is_empty() const { return is_blank(text_) && attachments_.empty(); }
+bool Composer::is_empty() const {
+  owner_.check("Composer::is_empty");
+  return is_blank(text_) && attachments_.empty();
+}
 
-bool Composer::can_send() const { return !is_empty() && !is_sending(); }
+bool Composer::can_send() const {
+  owner_.check("Composer::can_send");
+  return !is_empty() && !is_sending();
+}
 
 void Composer::notify() {
-  listeners_->change->emit([this](const std::string& m) { thread_.report(m); });
+  // Through the thread: delivered once the operation under way is complete, in order with the
+  // thread's own notifications (spec §11).
+  thread_.notify_later(lifetime_.guard(
+      [this] { listeners_->change->emit([this](const std::string& m) { thread_.report(m); }); }));
 }
 
 void Composer::set_text(std::string text) {
+  const Operation op(owner_, thread_, "Composer::set_text");
   if (text == text_) return;
   text_ = std::move(text);
   if (dictation_) {
@@ -72,6 +102,7 @@ void Composer::set_text(std::string text) {
 // Dictation (spec §13.3)
 
 void Composer::start_dictation() {
+  const Operation op(owner_, thread_, "Composer::start_dictation");
   auto adapter = thread_.adapters().dictation;
   if (!adapter) throw Error(ErrorKind::AdapterMissing, "dictation needs a dictation adapter");
   if (dictation_session_) {
@@ -88,8 +119,8 @@ void Composer::start_dictation() {
                               adapter->disable_input_during_dictation()};
   // Session events may come from any thread; they run on the owner thread, and only while this
   // session is still the composer's.
-  auto dispatcher = thread_.options_.dispatcher;
-  std::weak_ptr<bool> alive = listeners_->alive;
+  auto dispatcher = thread_.owner_dispatcher();
+  auto alive = lifetime_.token();
   auto on_owner = [this, dispatcher, alive, epoch](std::function<void()> f) {
     dispatcher->post([this, alive, epoch, f = std::move(f)] {
       if (alive.expired() || epoch != dictation_epoch_ || !dictation_) return;
@@ -144,6 +175,7 @@ void Composer::end_dictation() {
 }
 
 Completion Composer::stop_dictation() {
+  const Operation op(owner_, thread_, "Composer::stop_dictation");
   if (!dictation_session_) return Completion::succeeded();
   Completion done;
   dictation_stops_.push_back(done);
@@ -152,6 +184,7 @@ Completion Composer::stop_dictation() {
 }
 
 void Composer::cancel_dictation() {
+  const Operation op(owner_, thread_, "Composer::cancel_dictation");
   if (!dictation_session_) return;
   dictation_session_->cancel();
   end_dictation();
@@ -159,34 +192,41 @@ void Composer::cancel_dictation() {
 }
 
 void Composer::set_role(Role role) {
+  const Operation op(owner_, thread_, "Composer::set_role");
   if (role == role_) return;
   role_ = role;
   notify();
 }
 
 void Composer::set_run_config(RunConfig config) {
+  const Operation op(owner_, thread_, "Composer::set_run_config");
   if (config == run_config_) return;
   run_config_ = std::move(config);
   notify();
 }
 
 void Composer::set_quote(std::optional<Quote> quote) {
+  const Operation op(owner_, thread_, "Composer::set_quote");
   if (quote == quote_) return;
   quote_ = std::move(quote);
   notify();
 }
 
 Subscription Composer::subscribe(std::function<void()> on_change) {
+  owner_.check("Composer::subscribe");
   return listeners_->change->subscribe(std::move(on_change));
 }
 Subscription Composer::on_send(std::function<void()> listener) {
+  owner_.check("Composer::on_send");
   return listeners_->send->subscribe(std::move(listener));
 }
 Subscription Composer::on_attachment_add(std::function<void(const Attachment&)> listener) {
+  owner_.check("Composer::on_attachment_add");
   return listeners_->attachment_add->subscribe(std::move(listener));
 }
 Subscription Composer::on_attachment_add_error(
     std::function<void(const AttachmentAddError&)> listener) {
+  owner_.check("Composer::on_attachment_add_error");
   return listeners_->attachment_error->subscribe(std::move(listener));
 }
 
@@ -207,6 +247,7 @@ struct UploadBatch {
 }  // namespace
 
 Completion Composer::send(SendOptions options) {
+  const Operation op(owner_, thread_, "Composer::send");
   if (!can_send()) return Completion::succeeded();
   // Step 2: sending ends a dictation; what it had shown stays in the text being sent.
   if (dictation_session_) {
@@ -219,16 +260,16 @@ Completion Composer::send(SendOptions options) {
   const Role role = role_;
   const RunConfig run_config = run_config_;
   const std::vector<Attachment> attachments = attachments_;
-  const std::uint64_t generation = generation_;
+  auto generation = draft_.token();  // expires when reset() abandons this send
   const std::uint64_t send_id = ++send_counter_;
   removed_during_send_.clear();
 
   auto batch = std::make_shared<UploadBatch>();
   batch->results.resize(attachments.size());
   auto adapter = thread_.adapters().attachments;
-  auto executor = thread_.options_.executor;
-  auto dispatcher = thread_.options_.dispatcher;
-  std::weak_ptr<bool> alive = listeners_->alive;
+  auto executor = thread_.executor();
+  auto dispatcher = thread_.owner_dispatcher();
+  auto alive = lifetime_.token();
   Completion result;
 
   // Step 4: clear the draft, lock the composer.
@@ -240,7 +281,7 @@ Completion Composer::send(SendOptions options) {
   auto finish = [this, alive, batch, attachments, text, quote, role, run_config, generation,
                  send_id, options, result]() {
     if (alive.expired()) return;
-    if (generation != generation_) {
+    if (generation.expired()) {
       // reset() ran meanwhile: it already released the lock; nothing is appended.
       result.resolve();
       return;
@@ -280,8 +321,8 @@ Completion Composer::send(SendOptions options) {
     RunConfig config = run_config;
 
     // Step 10: dispatch, not awaited. Step 11: a MessageNotSent failure puts the draft back.
-    std::weak_ptr<bool> alive2 = listeners_->alive;
-    const std::uint64_t gen = generation_;
+    auto alive2 = lifetime_.token();
+    auto gen = draft_.token();
     draft_run_config_ = std::move(config);
     Completion dispatched = dispatch(std::move(draft), opts);
     dispatched.then([this, alive2, gen, send_id, restore](std::exception_ptr e) {
@@ -289,8 +330,7 @@ Completion Composer::send(SendOptions options) {
       try {
         std::rethrow_exception(e);
       } catch (const Error& err) {
-        if (err.kind() == ErrorKind::MessageNotSent && gen == generation_ &&
-            send_id == send_counter_) {
+        if (err.kind() == ErrorKind::MessageNotSent && !gen.expired() && send_id == send_counter_) {
           (void)restore_draft(restore);
         }
       } catch (...) {
@@ -328,7 +368,7 @@ Completion Composer::send(SendOptions options) {
           batch->first_error = error;
           // Restore at the first failure, unless the composer was reset or the user typed or
           // quoted meanwhile.
-          if (generation == generation_ && is_blank(text_) && !quote_) {
+          if (!generation.expired() && is_blank(text_) && !quote_) {
             text_ = text;
             quote_ = quote;
             notify();
@@ -357,16 +397,17 @@ Completion Composer::send(SendOptions options) {
 // reset, attachments (spec §8.5–§8.7)
 
 Completion Composer::reset() {
+  const Operation op(owner_, thread_, "Composer::reset");
   for (auto& [id, cancelled] : adding_) *cancelled = true;
   adding_.clear();
   if (sending_ > 0) {
-    ++generation_;  // invalidates the send in flight
+    draft_.reset();  // invalidates the send in flight
     sending_ = 0;
   }
   const bool initial = attachments_.empty() && text_.empty() && role_ == Role::User &&
                        run_config_ == RunConfig{} && !quote_;
   if (initial) return Completion::succeeded();
-  ++generation_;
+  draft_.reset();
   auto dropped = std::move(attachments_);
   role_ = Role::User;
   run_config_ = RunConfig{};
@@ -379,6 +420,7 @@ Completion Composer::reset() {
 }
 
 Completion Composer::clear_attachments() {
+  const Operation op(owner_, thread_, "Composer::clear_attachments");
   for (auto& [id, cancelled] : adding_) *cancelled = true;
   adding_.clear();
   if (attachments_.empty()) return Completion::succeeded();
@@ -397,7 +439,7 @@ void Composer::discard_pending(const std::vector<Attachment>& dropped) {
   }
   auto adapter = thread_.adapters().attachments;
   if (!adapter || pending.empty()) return;
-  thread_.options_.executor->execute([adapter, pending] {
+  thread_.executor()->execute([adapter, pending] {
     for (const auto& a : pending) {
       try {
         adapter->remove(a);
@@ -409,6 +451,7 @@ void Composer::discard_pending(const std::vector<Attachment>& dropped) {
 }
 
 Completion Composer::add_attachment(CreateAttachment create) {
+  const Operation op(owner_, thread_, "Composer::add_attachment");
   const auto& adapter = thread_.adapters().attachments;
   if (adapter && !attachment_accepted(adapter->accept(), create.name, create.content_type)) {
     AttachmentAddError ev{
@@ -432,6 +475,7 @@ Completion Composer::add_attachment(CreateAttachment create) {
 }
 
 Completion Composer::add_attachment(HostFile file) {
+  const Operation op(owner_, thread_, "Composer::add_attachment");
   auto adapter = thread_.adapters().attachments;
   auto report = [this](const std::string& m) { thread_.report(m); };
   if (!adapter) {
@@ -448,8 +492,8 @@ Completion Composer::add_attachment(HostFile file) {
   }
   auto cancelled = std::make_shared<bool>(false);
   auto last_id = std::make_shared<std::optional<Id>>();
-  auto dispatcher = thread_.options_.dispatcher;
-  std::weak_ptr<bool> alive = listeners_->alive;
+  auto dispatcher = thread_.owner_dispatcher();
+  auto alive = lifetime_.token();
   Completion result;
 
   // Each state is upserted by id on the owner thread.
@@ -467,8 +511,8 @@ Completion Composer::add_attachment(HostFile file) {
     notify();
   };
 
-  thread_.options_.executor->execute([adapter, file = std::move(file), dispatcher, upsert, alive,
-                                      cancelled, last_id, result, this] {
+  thread_.executor()->execute([adapter, file = std::move(file), dispatcher, upsert, alive,
+                               cancelled, last_id, result, this] {
     std::optional<Attachment> final_state;
     std::exception_ptr error;
     try {
@@ -522,6 +566,7 @@ Completion Composer::add_attachment(HostFile file) {
 }
 
 Completion Composer::remove_attachment(const Id& id) {
+  const Operation op(owner_, thread_, "Composer::remove_attachment");
   auto it = std::find_if(attachments_.begin(), attachments_.end(),
                          [&](const Attachment& a) { return a.id == id; });
   if (it == attachments_.end()) {
@@ -545,9 +590,9 @@ Completion Composer::remove_attachment(const Id& id) {
                    "removing a pending attachment needs an attachment adapter"));
   }
   Completion result;
-  auto dispatcher = thread_.options_.dispatcher;
-  std::weak_ptr<bool> alive = listeners_->alive;
-  thread_.options_.executor->execute([adapter, dispatcher, alive, attachment = *it, result, this] {
+  auto dispatcher = thread_.owner_dispatcher();
+  auto alive = lifetime_.token();
+  thread_.executor()->execute([adapter, dispatcher, alive, attachment = *it, result, this] {
     std::exception_ptr error;
     try {
       adapter->remove(attachment);
@@ -581,6 +626,7 @@ Completion Composer::remove_attachment(const Id& id) {
 // Drafts (spec §8.4)
 
 bool Composer::restore_draft(Draft draft) {
+  const Operation op(owner_, thread_, "Composer::restore_draft");
   if (!is_blank(text_) || quote_ || !attachments_.empty()) return false;
   text_ = std::move(draft.text);
   quote_ = std::move(draft.quote);
@@ -590,6 +636,7 @@ bool Composer::restore_draft(Draft draft) {
 }
 
 void Composer::retract_draft(const Draft& draft) {
+  const Operation op(owner_, thread_, "Composer::retract_draft");
   if (text_ != draft.text || quote_ != draft.quote || attachments_ != draft.attachments) return;
   text_.clear();
   quote_.reset();
@@ -600,20 +647,25 @@ void Composer::retract_draft(const Draft& draft) {
 // ---------------------------------------------------------------------------------------------
 // ThreadComposer
 
-ThreadComposer::ThreadComposer(ThreadRuntime& thread) : Composer(thread) {}
+ThreadComposer::ThreadComposer(detail::ComposerHost& thread) : Composer(thread) {}
 
 bool ThreadComposer::can_send() const { return Composer::can_send(); }
 
 std::vector<QueueItem> ThreadComposer::queue() const {
+  owner_.check("ThreadComposer::queue");
   const MessageQueue* q = thread_.queue();
   return q ? q->items() : std::vector<QueueItem>{};
 }
 
 bool ThreadComposer::can_cancel() const {
-  return thread_.capabilities().cancel && thread_.is_running();
+  owner_.check("ThreadComposer::can_cancel");
+  return thread_.can_cancel_run();
 }
 
-void ThreadComposer::cancel() { thread_.cancel_run(); }
+void ThreadComposer::cancel() {
+  const Operation op(owner_, thread_, "ThreadComposer::cancel");
+  thread_.cancel_run();
+}
 
 Completion ThreadComposer::dispatch(ThreadMessage draft, SendOptions options) {
   AppendMessage m;
@@ -662,12 +714,12 @@ Attachment attachment_for_part(const ContentPart& part) {
 
 }  // namespace
 
-EditComposer::EditComposer(ThreadRuntime& thread, const ThreadMessage& message,
+EditComposer::EditComposer(detail::ComposerHost& thread, const ThreadMessage& message,
                            std::optional<Id> parent_id)
     : Composer(thread), source_id_(message.id), parent_id_(std::move(parent_id)) {
   text_ = message.text();
   role_ = message.role;
-  run_config_ = thread.composer().run_config();
+  run_config_ = thread.thread_composer_run_config();
   attachments_ = message.attachments;
   for (const auto& part : message.content) {
     if (part.is<TextPart>()) continue;
@@ -679,9 +731,13 @@ EditComposer::EditComposer(ThreadRuntime& thread, const ThreadMessage& message,
   }
 }
 
-bool EditComposer::can_send() const { return !is_empty() && !is_sending(); }
+bool EditComposer::can_send() const {
+  owner_.check("EditComposer::can_send");
+  return !is_empty() && !is_sending();
+}
 
 void EditComposer::cancel() {
+  const Operation op(owner_, thread_, "EditComposer::cancel");
   open_ = false;
   thread_.close_edit(source_id_);
 }
@@ -703,5 +759,11 @@ Completion EditComposer::dispatch(ThreadMessage draft, SendOptions options) {
   thread_.close_edit(source_id_);
   return c;
 }
+
+namespace detail {
+
+void ComposerHost::notify_composer(Composer& composer) { composer.notify(); }
+
+}  // namespace detail
 
 }  // namespace aui

@@ -39,6 +39,7 @@ LocalRuntime::~LocalRuntime() {
 }
 
 void LocalRuntime::wait(const Completion& completion) {
+  owner_.check("LocalRuntime::wait");
   if (loop_) loop_->run_until(completion);
   completion.rethrow_if_failed();
 }

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "aui/runtime/thread_runtime.hpp"
+#include "aui/runtime/append_message.hpp"
 #include "aui/support/errors.hpp"
 
 namespace aui {
@@ -53,13 +53,14 @@ MessageQueue::MessageQueue()
     : steer_(std::make_unique<std::deque<Entry>>()),
       queue_(std::make_unique<std::deque<Entry>>()) {}
 
-MessageQueue::~MessageQueue() { *alive_ = false; }
+MessageQueue::~MessageQueue() = default;
 
 std::deque<MessageQueue::Entry>& MessageQueue::lane(QueueLane l) {
   return l == QueueLane::Steer ? *steer_ : *queue_;
 }
 
 std::vector<QueueItem> MessageQueue::items() const {
+  owner_.check("MessageQueue::items");
   std::vector<QueueItem> out;
   out.reserve(size());
   for (QueueLane l : {QueueLane::Steer, QueueLane::Queue}) {
@@ -73,9 +74,13 @@ std::vector<QueueItem> MessageQueue::items() const {
   return out;
 }
 
-std::size_t MessageQueue::size() const noexcept { return steer_->size() + queue_->size(); }
+std::size_t MessageQueue::size() const noexcept {
+  owner_.check("MessageQueue::size");
+  return steer_->size() + queue_->size();
+}
 
 Id MessageQueue::add(AppendMessage message, QueueLane l) {
+  owner_.check("MessageQueue::add");
   Id id = generate_id();
   lane(l).push_back(Entry{id, std::move(message)});
   changed();
@@ -83,6 +88,7 @@ Id MessageQueue::add(AppendMessage message, QueueLane l) {
 }
 
 std::optional<AppendMessage> MessageQueue::take_next() {
+  owner_.check("MessageQueue::take_next");
   for (auto* l : {steer_.get(), queue_.get()}) {
     if (l->empty()) continue;
     AppendMessage m = std::move(l->front().message);
@@ -94,6 +100,7 @@ std::optional<AppendMessage> MessageQueue::take_next() {
 }
 
 void MessageQueue::clear() {
+  owner_.check("MessageQueue::clear");
   if (empty()) return;
   steer_->clear();
   queue_->clear();
@@ -101,6 +108,7 @@ void MessageQueue::clear() {
 }
 
 const AppendMessage* MessageQueue::message(const Id& id) const {
+  owner_.check("MessageQueue::message");
   for (const auto* l : {steer_.get(), queue_.get()}) {
     for (const auto& e : *l) {
       if (e.id == id) return &e.message;
@@ -110,6 +118,7 @@ const AppendMessage* MessageQueue::message(const Id& id) const {
 }
 
 void MessageQueue::remove(const Id& id) {
+  owner_.check("MessageQueue::remove");
   for (auto* l : {steer_.get(), queue_.get()}) {
     auto it = std::find_if(l->begin(), l->end(), [&](const Entry& e) { return e.id == id; });
     if (it != l->end()) {
@@ -121,6 +130,7 @@ void MessageQueue::remove(const Id& id) {
 }
 
 void MessageQueue::edit(const Id& id, AppendMessage message) {
+  owner_.check("MessageQueue::edit");
   for (auto* l : {steer_.get(), queue_.get()}) {
     for (auto& e : *l) {
       if (e.id == id) {
@@ -134,6 +144,7 @@ void MessageQueue::edit(const Id& id, AppendMessage message) {
 }
 
 void MessageQueue::move(const Id& id, const QueueMove& where) {
+  owner_.check("MessageQueue::move");
   QueueLane from = QueueLane::Queue;
   std::deque<Entry>* source = nullptr;
   for (QueueLane l : {QueueLane::Steer, QueueLane::Queue}) {
@@ -213,12 +224,11 @@ void MessageQueue::move(const Id& id, const QueueMove& where) {
 }
 
 Subscription MessageQueue::subscribe(std::function<void()> on_change) {
+  owner_.check("MessageQueue::subscribe");
   const auto key = ++next_listener_;
   listeners_.emplace_back(key, std::make_shared<std::function<void()>>(std::move(on_change)));
-  return Subscription([this, key, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.expired()) return;
-    std::erase_if(listeners_, [key](const auto& l) { return l.first == key; });
-  });
+  return Subscription(lifetime_.guard(
+      [this, key] { std::erase_if(listeners_, [key](const auto& l) { return l.first == key; }); }));
 }
 
 void MessageQueue::changed() {
