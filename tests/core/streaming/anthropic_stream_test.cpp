@@ -198,8 +198,9 @@ TEST(AnthropicStream, ARefusalKeepsTheApisExplanation) {
                   details + R"(},"usage":{"output_tokens":5}})") +
            ev("message_stop", R"({"type":"message_stop"})"));
   EXPECT_TRUE(r.decoder.status().is(StatusType::Incomplete, StatusReason::ContentFilter));
-  ASSERT_EQ(r.content().size(), 1u);
-  const auto* text = r.content()[0].get_if<TextPart>();
+  const Content content = r.content();  // a copy: the pointer below points into it
+  ASSERT_EQ(content.size(), 1u);
+  const auto* text = content[0].get_if<TextPart>();
   ASSERT_NE(text, nullptr);
   EXPECT_EQ(text->text, "Blocked under the Usage Policy.");
   EXPECT_EQ(text->provider_metadata, (Json{{"anthropic", {{"refusal", Json::parse(details)}}}}));

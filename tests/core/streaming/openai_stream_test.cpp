@@ -202,8 +202,9 @@ TEST(OpenAIStream, RefusalIsShownAsItsOwnTextPart) {
            chunk(R"({"refusal":"I can't"})") + chunk(R"({"refusal":" help."})", "\"stop\"") +
            "data: [DONE]\n\n");
   EXPECT_EQ(r.decoder.refusal(), "I can't help.");
-  ASSERT_EQ(r.content().size(), 1u);
-  const auto* text = r.content()[0].get_if<TextPart>();
+  const Content content = r.content();  // a copy: the pointer below points into it
+  ASSERT_EQ(content.size(), 1u);
+  const auto* text = content[0].get_if<TextPart>();
   ASSERT_NE(text, nullptr);
   EXPECT_EQ(text->text, "I can't help.");
   EXPECT_EQ(text->provider_metadata, (Json{{"openai", {{"refusal", true}}}}));

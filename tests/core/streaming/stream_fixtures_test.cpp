@@ -57,7 +57,7 @@ std::vector<StreamCase> load_cases() {
   return cases;
 }
 
-std::string test_name(const testing::TestParamInfo<StreamCase>& info) {
+std::string test_name(const ::testing::TestParamInfo<StreamCase>& info) {
   std::string name;
   for (char c : info.param.file) {
     name.push_back(
@@ -394,7 +394,7 @@ void check(const StreamCase& c, const Decoded& d) {
 
 // ---------------------------------------------------------------------------------------------
 
-class StreamFixture : public testing::TestWithParam<StreamCase> {};
+class StreamFixture : public ::testing::TestWithParam<StreamCase> {};
 
 TEST_P(StreamFixture, ReplaysToTheExpectedMessage) {
   const StreamCase& c = GetParam();
@@ -438,7 +438,7 @@ TEST_P(StreamFixture, ReplaysToTheExpectedMessage) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Recorded, StreamFixture, testing::ValuesIn(load_cases()), test_name);
+INSTANTIATE_TEST_SUITE_P(Recorded, StreamFixture, ::testing::ValuesIn(load_cases()), test_name);
 
 TEST(StreamFixtures, EveryRecordedStreamHasAnExpectation) {
   const std::vector<StreamCase> cases = load_cases();
