@@ -164,4 +164,3 @@ TEST(TerminalText, BidiControlsBecomeVisibleMarkers) {
   EXPECT_EQ(first.consumed, 1u);
   EXPECT_EQ(sanitize_terminal_text(rlo.substr(first.consumed), false).text, "<U+202E>");
 }
-
