@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "aui/support/errors.hpp"
+#include "aui/support/owner_thread.hpp"
 
 namespace aui::detail {
 
@@ -45,7 +47,6 @@ void keep_what_is_absent(ChatModelRunResult& newer, ChatModelRunResult&& older) 
   if (!to.custom) to.custom = std::move(from.custom);
 }
 
-#if defined(AUI_OWNER_CHECKS) && AUI_OWNER_CHECKS
 // The sink's one-producer rule (RunResultSink): two yields that overlap would both fill the
 // one-slot mailbox, and one result would be lost. Checked builds stop at once and say so.
 class OneProducer {
@@ -65,14 +66,12 @@ class OneProducer {
  private:
   std::atomic<bool>& flag_;
 };
-#endif
 
 }  // namespace
 
 void ChannelSink::yield(ChatModelRunResult result) {
-#if defined(AUI_OWNER_CHECKS) && AUI_OWNER_CHECKS
-  OneProducer one_producer(channel_->yielding);
-#endif
+  std::optional<OneProducer> one_producer;
+  if (owner_checks_enabled()) one_producer.emplace(channel_->yielding);
   if (channel_->closed.load(std::memory_order_acquire) || channel_->stop.stop_requested()) {
     throw StreamClosed{};
   }
