@@ -415,7 +415,8 @@ struct AttemptResult {
 
 // One request, start to end. Throws aui::Cancelled when `stop` fires.
 void perform(const HttpRequest& request, const HttpSettings& settings, const std::stop_token& stop,
-             const std::function<void(std::string_view)>& on_body, AttemptResult& r) {
+             const std::function<void(std::string_view)>& on_body, AttemptResult& r,
+             bool post = true) {
   CurlCleanup c;
   c.easy = curl_easy_init();
   c.multi = curl_multi_init();
@@ -436,9 +437,13 @@ void perform(const HttpRequest& request, const HttpSettings& settings, const std
 
   CURL* e = c.easy;
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(e, CURLOPT_POST, 1L);
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  if (post) {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, c.headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
@@ -602,6 +607,64 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
                       t.status, body);
     }
     return HttpStreamInfo{t.status, t.content_type, attempt};
+  }
+}
+
+Json get_json(const HttpRequest& request, const HttpSettings& settings, std::stop_token stop) {
+  init_curl_once();
+  const std::string host = url_host(request.url);
+  const std::function<void(std::string_view)> no_stream = [](std::string_view) {};
+  for (int attempt = 1;; ++attempt) {
+    auto r = std::make_unique<AttemptResult>();
+    perform(request, settings, stop, no_stream, *r, /*post=*/false);
+    Transfer& t = r->transfer;
+    if (t.error) std::rethrow_exception(t.error);
+    if (t.too_large) {
+      throw HttpError("too_large",
+                      "The response from " + host + " was larger than " +
+                          std::to_string(settings.max_response_bytes / 1024) + " KiB.",
+                      t.status);
+    }
+    if (r->idle) {
+      throw HttpError(
+          "idle_timeout",
+          host + " sent nothing for " + seconds_text(settings.idle_timeout) + "; gave up waiting.",
+          t.status);
+    }
+    const bool ok = t.status >= 200 && t.status < 300;
+    if (r->code != CURLE_OK && (ok || t.status == 0)) {
+      throw curl_error(host, r->code, r->errbuf, settings, t.status != 0);
+    }
+    if (!ok) {
+      if (retriable(t.status) && attempt <= settings.max_retries) {
+        auto delay = retry_after_delay(t.retry_after);
+        if (delay.count() < 0)
+          delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
+        delay = std::min(delay, settings.max_retry_delay);
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested())
+          throw Cancelled();
+        continue;
+      }
+      const Json body =
+          is_page_type(t.content_type) ? Json(page_title(t.collected)) : parse_body(t.collected);
+      throw status_error(host, t.status, body, attempt);
+    }
+    // A JSON body sent as text/plain still counts; a web page does not.
+    Json body = is_page_type(t.content_type) ? Json(Json::value_t::discarded)
+                                             : Json::parse(t.collected, nullptr, false);
+    if (!body.is_discarded()) return body;
+    std::string what = "something that is not JSON";
+    if (is_page_type(t.content_type)) {
+      const std::string title = page_title(t.collected);
+      what = "a web page" + (title.empty() ? std::string() : " (\"" + title + "\")");
+    }
+    throw HttpError("invalid_json",
+                    host + " answered with " + what +
+                        ". Check the base URL: it should point at the model's API.",
+                    t.status);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include "aui/backends/openai_adapter.hpp"
 
+#include <algorithm>
+#include <initializer_list>
 #include <utility>
 
 #include "aui/streaming/openai_stream.hpp"
@@ -138,6 +140,50 @@ OpenAISettings openai_settings_from_environment() {
   if (auto v = backends_detail::env("OPENAI_BASE_URL"); !v.empty()) s.base_url = std::move(v);
   if (auto v = backends_detail::env("OPENAI_MODEL"); !v.empty()) s.model = std::move(v);
   return s;
+}
+
+std::vector<std::string> list_openai_models(const OpenAISettings& settings, std::stop_token stop) {
+  HttpRequest request;
+  std::string base = settings.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  request.url = base + "/models";
+  if (!settings.api_key.empty())
+    request.headers.emplace_back("Authorization", "Bearer " + settings.api_key);
+  for (const auto& [name, value] : settings.headers) request.headers.emplace_back(name, value);
+  Json body;
+  try {
+    body = get_json(request, settings.http, std::move(stop));
+  } catch (const HttpError& e) {
+    throw HttpError(e.code(), redact(e.what(), settings.api_key), e.http_status(), e.detail());
+  }
+  std::vector<std::string> ids;
+  const auto add = [&ids](const Json& entry, std::initializer_list<const char*> keys) {
+    if (!entry.is_object()) return;
+    for (const char* key : keys) {
+      const auto it = entry.find(key);
+      if (it == entry.end() || !it->is_string()) continue;
+      std::string id = it->get<std::string>();
+      if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(std::move(id));
+      return;
+    }
+  };
+  bool listed = false;
+  if (body.is_object()) {
+    if (const auto it = body.find("data"); it != body.end() && it->is_array()) {
+      listed = true;
+      for (const auto& entry : *it) add(entry, {"id"});
+    }
+    if (const auto it = body.find("models"); it != body.end() && it->is_array()) {
+      listed = true;
+      for (const auto& entry : *it) add(entry, {"model", "name", "id"});
+    }
+  }
+  if (!listed) {
+    throw HttpError("invalid_json",
+                    url_host(request.url) + " answered GET /models without a list of models.");
+  }
+  return ids;
 }
 
 Json build_openai_request(const ChatModelRunOptions& options, const OpenAISettings& settings) {

@@ -99,6 +99,11 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
                               std::stop_token stop,
                               const std::function<void(std::string_view)>& on_body);
 
+/// GETs `request.url` (its body is ignored) and returns the JSON document the server answered
+/// with. Failures and cancellation as for post_streaming (retries of 429/5xx included); a 2xx
+/// answer that is not JSON (a web page, say) throws HttpError("invalid_json") saying so.
+Json get_json(const HttpRequest& request, const HttpSettings& settings, std::stop_token stop);
+
 /// The host (and port, if given) of `url`, for messages: "api.openai.com", "127.0.0.1:8080".
 std::string url_host(std::string_view url);
 

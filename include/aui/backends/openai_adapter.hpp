@@ -7,7 +7,9 @@
 
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
+#include <vector>
 
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/backends/http_stream.hpp"
@@ -67,5 +69,13 @@ Json build_openai_request(const ChatModelRunOptions& options, const OpenAISettin
 /// content received so far; the call itself then returns normally. Cancelling ends the transfer
 /// at once and throws aui::Cancelled.
 ChatModelAdapter make_openai_adapter(OpenAISettings settings);
+
+/// The ids of the models the server offers (GET <base_url>/models: OpenAI's `data[].id`, plus
+/// the `models[].model`/`name` some local servers list instead), in the server's order, without
+/// duplicates. A local server (llama.cpp, Ollama, vLLM, LM Studio) lists the model it runs.
+/// Throws HttpError as the adapter's requests fail (the key is never in a message), and
+/// HttpError("invalid_json") when the answer holds no model list.
+std::vector<std::string> list_openai_models(const OpenAISettings& settings,
+                                            std::stop_token stop = {});
 
 }  // namespace aui
