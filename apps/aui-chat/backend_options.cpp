@@ -2,6 +2,8 @@
 
 #include "backend_options.hpp"
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <ostream>
 #include <stdexcept>
@@ -21,6 +23,11 @@ const char* backend_usage() {
          "  --base-url URL         the server, e.g. http://localhost:8080/v1 (llama-server),\n"
          "                         http://localhost:11434/v1 (Ollama); overrides *_BASE_URL\n"
          "  --model NAME           the model; overrides OPENAI_MODEL / ANTHROPIC_MODEL\n"
+         "  --system TEXT          a system prompt sent before every conversation (/system "
+         "changes it)\n"
+         "  --temperature X        sampling temperature (0 to 2; the server's default when not "
+         "given)\n"
+         "  --max-tokens N         the most tokens a reply may hold\n"
          "  --demo-tools           offer the demo tools (weather, time, calculate, ...) to the "
          "model\n"
          "  --insecure             do not verify TLS certificates (a local server you trust)\n"
@@ -60,6 +67,40 @@ int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions&
     options.model = v;
     return 1;
   }
+  if (arg == "--system") {
+    if (i + 1 >= argc) {
+      err << "aui-chat: --system needs the text of the system prompt\n";
+      return -1;
+    }
+    options.system_prompt = argv[++i];
+    return 1;
+  }
+  if (arg == "--temperature") {
+    const char* v = value("a number from 0 to 2");
+    if (!v) return -1;
+    char* end = nullptr;
+    errno = 0;
+    const double t = std::strtod(v, &end);
+    if (errno != 0 || *end != '\0' || !(t >= 0.0 && t <= 2.0)) {
+      err << "aui-chat: --temperature needs a number from 0 to 2, not " << v << '\n';
+      return -1;
+    }
+    options.temperature = t;
+    return 1;
+  }
+  if (arg == "--max-tokens") {
+    const char* v = value("a number of tokens");
+    if (!v) return -1;
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 1 || n > 10'000'000) {
+      err << "aui-chat: --max-tokens needs a positive number of tokens, not " << v << '\n';
+      return -1;
+    }
+    options.max_tokens = static_cast<int>(n);
+    return 1;
+  }
   if (arg == "--demo-tools") {
     options.demo_tools = true;
     return 1;
@@ -76,7 +117,29 @@ std::string process_env(const char* name) {
   return v ? std::string(v) : std::string();
 }
 
-std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const EnvLookup& env) {
+std::vector<std::string> server_models(const std::string& base_url, const std::string& api_key,
+                                       bool verify_tls) {
+#ifdef AUI_CHAT_HAS_BACKENDS
+  OpenAISettings s;
+  s.base_url = base_url;
+  s.api_key = api_key;
+  s.http.verify_tls = verify_tls;
+  // Asked at start-up and by /model: a server that does not answer must not hold the chat.
+  s.http.connect_timeout = std::chrono::seconds(3);
+  s.http.idle_timeout = std::chrono::seconds(5);
+  s.http.max_retries = 0;
+  s.http.max_response_bytes = 4 * 1024 * 1024;
+  return list_openai_models(s);
+#else
+  (void)base_url;
+  (void)api_key;
+  (void)verify_tls;
+  throw std::invalid_argument("this aui-chat was built without backends");
+#endif
+}
+
+std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const EnvLookup& env,
+                                            const ServerModelLister& lister) {
   std::string provider = options.provider;
   if (provider.empty()) {
     if (!options.base_url.empty() || !env("OPENAI_API_KEY").empty() ||
@@ -106,11 +169,38 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
   if (provider == "openai") {
     OpenAISettings s;
     if (!base_url.empty()) s.base_url = base_url;
-    if (!model.empty()) s.model = model;
     s.api_key = key;
     s.http.verify_tls = !options.insecure;
+    std::string model_note;
+    if (!model.empty()) {
+      s.model = model;
+    } else if (!base_url.empty() && lister) {
+      // A server of the user's own: the model it runs, not OpenAI's default name.
+      try {
+        const auto models = lister(s.base_url, key, s.http.verify_tls);
+        if (!models.empty()) {
+          s.model = models.front();
+          model_note = models.size() == 1
+                           ? " (the server's model)"
+                           : " (the server's first of " + std::to_string(models.size()) +
+                                 "; /model lists them)";
+        } else {
+          model_note = " (the server lists no models; name one with --model)";
+        }
+      } catch (const std::exception& e) {
+        model_note = std::string(" (the server's models could not be listed: ") + e.what() +
+                     " Name one with --model)";
+      }
+    }
     chosen.banner = "aui-chat — OpenAI-compatible backend at " + url_host(s.base_url) + ", model " +
-                    s.model + " (" + key_note + ").";
+                    s.model + model_note + " (" + key_note + ").";
+    chosen.provider = "openai";
+    chosen.model = s.model;
+    if (lister) {
+      chosen.list_models = [lister, url = s.base_url, key, tls = s.http.verify_tls] {
+        return lister(url, key, tls);
+      };
+    }
     chosen.adapter = make_openai_adapter(std::move(s));
   } else {
     AnthropicSettings s;
@@ -120,6 +210,8 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
     s.http.verify_tls = !options.insecure;
     chosen.banner = "aui-chat — Anthropic backend at " + url_host(s.base_url) + ", model " +
                     s.model + " (" + key_note + ").";
+    chosen.provider = "anthropic";
+    chosen.model = s.model;
     chosen.adapter = make_anthropic_adapter(std::move(s));
   }
   if (options.insecure) chosen.banner += " TLS verification is OFF.";

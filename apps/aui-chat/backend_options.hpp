@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/runtime/tool.hpp"
@@ -17,8 +18,11 @@ struct BackendOptions {
   std::string provider{};  // "" (choose by the environment), "openai", "anthropic", "demo"
   std::string base_url{};
   std::string model{};
-  bool demo_tools = false;  // offer the demo toolkit to a real model too
-  bool insecure = false;    // no TLS verification
+  bool demo_tools = false;              // offer the demo toolkit to a real model too
+  bool insecure = false;                // no TLS verification
+  std::string system_prompt{};          // --system: sent before every conversation
+  std::optional<double> temperature{};  // --temperature
+  std::optional<int> max_tokens{};      // --max-tokens: the most a reply may hold
 };
 
 /// The help lines of the backend flags.
@@ -29,12 +33,28 @@ const char* backend_usage();
 int parse_backend_arg(int argc, const char* const* argv, int& i, BackendOptions& options,
                       std::ostream& err);
 
+/// Lists the models a server offers (GET /models), for /model. Blocks; throws on failure.
+using ModelLister = std::function<std::vector<std::string>()>;
+
 /// A backend with its banner line and the tools to register.
 struct ChosenBackend {
   ChatModelAdapter adapter;
   std::string banner;
   Toolkit tools{};
+  /// "openai" or "anthropic", and the model the adapter sends when no /model was chosen.
+  std::string provider{};
+  std::string model{};
+  /// The server's model list (OpenAI-compatible servers), empty when the provider has none.
+  ModelLister list_models{};
 };
+
+/// How choose_backend asks an OpenAI-compatible server for its models: the settings as built
+/// from the options (base URL, key, TLS). Tests pass their own.
+using ServerModelLister = std::function<std::vector<std::string>(
+    const std::string& base_url, const std::string& api_key, bool verify_tls)>;
+/// The real one: GET <base_url>/models, giving up after a few seconds.
+std::vector<std::string> server_models(const std::string& base_url, const std::string& api_key,
+                                       bool verify_tls);
 
 /// Reads an environment variable ("" when unset); tests pass their own.
 using EnvLookup = std::function<std::string(const char*)>;
@@ -44,8 +64,13 @@ std::string process_env(const char* name);
 /// --provider picks one; without it, --base-url or an OpenAI key or base URL in the environment
 /// picks OpenAI-compatible, else an Anthropic key or base URL picks Anthropic, else the demo.
 /// The banner names the provider, host and model and where the key came from — never the key.
+/// With a base URL of its own and no model named (neither --model nor *_MODEL), an
+/// OpenAI-compatible server is asked for its models and the first is used — a local server
+/// (llama-server, Ollama) names the model it runs; when it cannot be asked, the banner says why
+/// and which model is sent instead.
 /// Throws std::invalid_argument when the build has no backends but one was asked for.
 std::optional<ChosenBackend> choose_backend(const BackendOptions& options,
-                                            const EnvLookup& env = process_env);
+                                            const EnvLookup& env = process_env,
+                                            const ServerModelLister& lister = server_models);
 
 }  // namespace aui::chat

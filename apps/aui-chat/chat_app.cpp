@@ -143,7 +143,8 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
 
 ChosenAdapter choose_adapter(const ChatOptions& options) {
   if (auto backend = choose_backend(options.backend)) {
-    return {std::move(backend->adapter), std::move(backend->banner), std::move(backend->tools)};
+    return {std::move(backend->adapter), std::move(backend->banner), std::move(backend->tools),
+            std::move(backend->model), std::move(backend->list_models)};
   }
   return {make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3}),
           "aui-chat — offline demo adapter (no backend configured), with demo tools. /help lists "
@@ -531,6 +532,7 @@ void ChatApp::command(const std::string& line) {
   if (cmd == "/help") {
     out_ << kHelp;
     if (threads_) out_ << ChatThreads::help();
+    if (session_) out_ << SessionCommands::help();
     out_ << capability_help();
     prompt();
   } else if (threads_ && ChatThreads::handles(cmd)) {
@@ -545,6 +547,19 @@ void ChatApp::command(const std::string& line) {
           if (!busy()) prompt();
           schedule_drain();
         });
+  } else if (session_ && SessionCommands::handles(cmd)) {
+    ++pending_;  // the lines after it wait until the listing is printed
+    try {
+      session_->run(cmd, rest_of(in), [this, alive = alive_] {
+        if (!*alive) return;
+        --pending_;
+        if (!busy()) prompt();
+        schedule_drain();
+      });
+    } catch (...) {
+      --pending_;  // a mistake in the command: nothing is running
+      throw;
+    }
   } else if (cmd == "/quit" || cmd == "/exit") {
     quit();
   } else if (cmd == "/history") {

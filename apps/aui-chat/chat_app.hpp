@@ -13,6 +13,7 @@
 #include "aui/support/completion.hpp"
 #include "backend_options.hpp"
 #include "capability_commands.hpp"
+#include "session_settings.hpp"
 #include "thread_commands.hpp"
 
 namespace aui::chat {
@@ -47,6 +48,9 @@ struct ChosenAdapter {
   std::string banner;
   /// The tools to register (the demo's toolkit with the demo adapter).
   Toolkit tools{};
+  /// The model the backend sends (empty for the demo) and how to list the server's models.
+  std::string model{};
+  ModelLister list_models{};
 };
 ChosenAdapter choose_adapter(const ChatOptions& options);
 
@@ -72,6 +76,8 @@ class ChatApp {
   void on_end_of_input();
   /// Turns on the thread commands (/threads, /new, /switch, ...); null turns them off.
   void set_threads(ChatThreads* threads) noexcept { threads_ = threads; }
+  /// Turns on /model and /system; null turns them off.
+  void set_session(SessionCommands* session) noexcept { session_ = session; }
   /// Holds the lines typed from now on until `c` settles (e.g. the thread list's first load).
   void hold_until(const Completion& c);
   /// Shows another thread: follows its replies from now on and prints its current branch.
@@ -100,6 +106,7 @@ class ChatApp {
 
   ThreadRuntime* thread_;
   ChatThreads* threads_ = nullptr;
+  SessionCommands* session_ = nullptr;
   int pending_ = 0;  // thread commands (and holds) not finished: lines wait for them
   std::ostream& out_;
   std::function<void()> on_quit_;

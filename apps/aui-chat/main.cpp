@@ -23,6 +23,7 @@
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
 #include "save_status.hpp"
+#include "session_settings.hpp"
 #include "terminal_text.hpp"
 #include "thread_commands.hpp"
 #ifdef AUI_CHAT_HAS_SQLITE
@@ -148,10 +149,14 @@ int main(int argc, char** argv) {
   // Every thread gets the tools. The list loads a stored thread's messages when it opens; a new
   // thread has none, and loading it anyway would race the first message: the empty answer
   // arriving after that message was typed would clear it (spec §12.2).
+  // The session's model, system prompt and call settings go with every run of every thread.
+  aui::chat::SessionSettings session = aui::chat::SessionSettings::from(options.backend);
   std::vector<aui::Subscription> tool_registrations;
-  list_options.on_thread_started = [&tool_registrations, tools = chosen.tools](
+  list_options.on_thread_started = [&tool_registrations, &session, tools = chosen.tools](
                                        aui::ThreadRuntime& thread, const aui::ThreadListItem&) {
     tool_registrations.push_back(thread.register_tools(tools));
+    tool_registrations.push_back(
+        thread.register_model_context_provider([&session] { return session.context(); }));
   };
   aui::LocalRuntime rt(std::move(list_options));
   aui::EventLoop* loop = rt.event_loop();
@@ -168,6 +173,10 @@ int main(int argc, char** argv) {
   });
   aui::chat::ChatThreads threads(rt.threads(), store, std::cout);
   app.set_threads(&threads);
+  aui::chat::SessionCommands session_commands(
+      session, std::cout, chosen.model, chosen.list_models,
+      [loop](std::function<void()> task) { loop->post(std::move(task)); });
+  app.set_session(&session_commands);
   threads.set_store_problem(store_problem);
   threads.set_save_status(save_status);
   save_status->set_post([loop](std::function<void()> task) { loop->post(std::move(task)); });

@@ -489,4 +489,61 @@ TEST(ChatAppSaving, ANoticeDuringAReplyWaitsForItsEnd) {
   EXPECT_EQ(chat.out.str(), "\n(saved again)\n\nyou> ");
 }
 
+// What the adapter was given on each run: the session settings travel in the model context.
+struct ContextRecorder {
+  std::vector<aui::ModelContext> seen;
+  aui::ChatModelAdapter adapter() {
+    return [this](const aui::ChatModelRunOptions& o, aui::RunResultSink& sink) {
+      seen.push_back(o.context);
+      sink.yield(aui::ChatModelRunResult::text(aui::Text("ok")));
+    };
+  }
+};
+
+TEST(ChatAppSession, SystemAndModelCommandsReachEveryRunAndModelListsTheServers) {
+  ContextRecorder recorder;
+  Chat chat(recorder.adapter());
+  aui::chat::SessionSettings session;
+  session.temperature = 0.25;
+  auto provider =
+      chat.rt.thread().register_model_context_provider([&session] { return session.context(); });
+  int listed = 0;
+  aui::chat::SessionCommands commands(
+      session, chat.out, "base-model",
+      [&listed] {
+        ++listed;
+        return std::vector<std::string>{"base-model", "big-model", "evil\x1b]0;title\x07"};
+      },
+      [&chat](std::function<void()> task) { chat.rt.event_loop()->post(std::move(task)); });
+  chat.app.set_session(&commands);
+
+  EXPECT_TRUE(contains(chat.line("/system"), "There is no system prompt"));
+  EXPECT_TRUE(contains(chat.line("/system Answer in one word."), "system prompt is set"));
+  chat.line("hello");
+  ASSERT_EQ(recorder.seen.size(), 1u);
+  EXPECT_EQ(recorder.seen[0].system, "Answer in one word.");
+  EXPECT_FALSE(recorder.seen[0].config.model_name.has_value()) << "the backend's own model";
+  EXPECT_EQ(recorder.seen[0].call_settings.temperature, 0.25);
+
+  EXPECT_TRUE(contains(chat.line("/model big-model"), "The model is big-model"));
+  chat.line("/system off");
+  chat.line("again");
+  ASSERT_EQ(recorder.seen.size(), 2u);
+  EXPECT_EQ(recorder.seen[1].config.model_name, "big-model");
+  EXPECT_EQ(recorder.seen[1].system, "");
+
+  chat.out.str("");
+  chat.app.on_line("/model");
+  chat.rt.event_loop()->run_until([&] { return contains(chat.out.str(), "/model NAME switches"); });
+  const std::string listing = chat.out.str();
+  EXPECT_EQ(listed, 1);
+  EXPECT_TRUE(contains(listing, "The model is big-model.")) << listing;
+  EXPECT_TRUE(contains(listing, "  * big-model\n")) << listing;
+  EXPECT_TRUE(contains(listing, "    base-model\n")) << listing;
+  EXPECT_FALSE(contains(listing, "\x1b")) << "a server's model names are untrusted";
+
+  EXPECT_TRUE(contains(chat.line("/model two words"), "error: a model name has no spaces"));
+  EXPECT_TRUE(contains(chat.line("/help"), "/model NAME"));
+}
+
 }  // namespace
