@@ -23,10 +23,12 @@ namespace aui::chat {
 
 namespace {
 
+const char* kVersion = "0.1.0";
+
 const char* kUsage =
-    "usage: aui-chat [--provider openai|anthropic|demo] [--base-url URL] [--model NAME] [--db FILE "
-    "| --memory]\n"
-    "                [--demo-delay-ms N] [--help]\n";
+    "usage: aui-chat [OPTIONS]                  the chat (reads lines; /help lists commands)\n"
+    "       aui-chat [OPTIONS] QUESTION...      one question, the reply on stdout\n"
+    "       COMMAND | aui-chat [OPTIONS] -p QUESTION   the piped text is the question's context\n";
 
 const char* kHelp =
     "Type a message and press Enter to send it. Commands:\n"
@@ -95,7 +97,17 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
              "a new file\n"
           << "                         (the damaged file is kept beside it, unchanged)\n"
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
-          << "  " << capability_usage() << "\n\n"
+          << "  -p, --prompt TEXT      ask TEXT and print only the reply (also: the words after "
+             "the options)\n"
+          << "  --json                 with a question: print the final message as assistant-ui "
+             "JSON\n"
+          << "  --plain                the line-mode chat even on a terminal\n"
+          << "  --version              print the version and exit\n"
+          << "  -h, --help             this text\n"
+          << "  " << capability_usage() << "\n"
+          << "A question's exit status: 0 answered, 1 failed, 3 stopped at a tool call that needs "
+             "a person,\n130 cancelled (Ctrl-C). Only the reply goes to stdout; notes go to "
+             "stderr.\n\n"
           << kHelp << ChatThreads::help() << capability_help();
       return ParseOutcome::Exit;
     }
@@ -135,7 +147,46 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       err << "aui-chat: " << e.what() << '\n';
       return ParseOutcome::Fail;
     }
+    if (arg == "-p" || arg == "--prompt") {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+        err << "aui-chat: " << arg << " needs the question to ask\n";
+        return ParseOutcome::Fail;
+      }
+      if (!options.question.empty()) options.question += ' ';
+      options.question += argv[++i];
+      continue;
+    }
+    if (arg == "--json") {
+      options.json = true;
+      continue;
+    }
+    if (arg == "--plain") {
+      options.plain = true;
+      continue;
+    }
+    if (arg == "--version") {
+      out << "aui-chat " << kVersion << '\n';
+      return ParseOutcome::Exit;
+    }
+    if (arg == "--") {
+      for (++i; i < argc; ++i) {
+        if (!options.question.empty()) options.question += ' ';
+        options.question += argv[i];
+      }
+      break;
+    }
+    if (!arg.empty() && arg[0] != '-') {
+      // The words of a one-shot question: aui-chat what is a monad
+      if (!options.question.empty()) options.question += ' ';
+      options.question += arg;
+      continue;
+    }
     err << "aui-chat: unknown argument " << arg << " (try --help)\n";
+    return ParseOutcome::Fail;
+  }
+  if (options.json && options.question.empty()) {
+    err << "aui-chat: --json prints the reply to one question: give the question too, e.g. "
+           "aui-chat --json \"hello\"\n";
     return ParseOutcome::Fail;
   }
   return ParseOutcome::Run;

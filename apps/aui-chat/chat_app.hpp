@@ -32,6 +32,12 @@ struct ChatOptions {
   BackendOptions backend{};
   /// Attachments, speech, feedback and suggestions (capability_commands.hpp).
   CapabilityOptions capabilities{};
+  /// A one-shot question (-p TEXT, or the words after the options): answered on stdout.
+  std::string question{};
+  /// --json: the one-shot's final message as assistant-ui JSON.
+  bool json = false;
+  /// --plain: the line mode even on a terminal.
+  bool plain = false;
 };
 
 enum class ParseOutcome { Run, Exit, Fail };

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <clocale>
@@ -22,6 +23,7 @@
 
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
+#include "one_shot.hpp"
 #include "save_status.hpp"
 #include "session_settings.hpp"
 #include "terminal_text.hpp"
@@ -29,6 +31,63 @@
 #ifdef AUI_CHAT_HAS_SQLITE
 #include "aui/stores/sqlite_store.hpp"
 #endif
+
+namespace {
+
+// The most of piped standard input sent as a question's context.
+constexpr std::size_t kMaxContextBytes = 8 * 1024 * 1024;
+
+// aui-chat QUESTION: one reply on stdout, in memory (nothing is saved), no suggestions (they
+// would cost requests nobody reads). Ctrl-C cancels the reply.
+int run_question(const aui::chat::ChatOptions& options, aui::chat::ChosenAdapter chosen,
+                 sigset_t sigint) {
+  aui::chat::OneShot shot;
+  shot.question = options.question;
+  shot.json = options.json;
+  shot.out_is_terminal = isatty(STDOUT_FILENO) == 1;
+  if (isatty(STDIN_FILENO) != 1) {
+    std::string context;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
+      context.append(buffer, n);
+      if (context.size() > kMaxContextBytes) {
+        std::cerr << "aui-chat: the piped input is larger than " << kMaxContextBytes / (1024 * 1024)
+                  << " MiB; send a part of it (e.g. through head -c).\n";
+        return 2;
+      }
+    }
+    shot.context = std::move(context);
+  }
+  aui::ThreadRuntimeOptions thread_options;
+  thread_options.chat_model = std::move(chosen.adapter);
+  thread_options.human_tool_names = aui::human_tool_names(chosen.tools);
+  thread_options.max_steps = 8;
+  thread_options.on_error = [](const std::string& m) {
+    std::cerr << "aui: " << aui::chat::sanitize_terminal_text(m, true).text << '\n';
+  };
+  aui::LocalRuntime rt(std::move(thread_options));
+  aui::EventLoop* loop = rt.event_loop();
+  const aui::chat::SessionSettings session = aui::chat::SessionSettings::from(options.backend);
+  auto tools = rt.thread().register_tools(chosen.tools);
+  auto context =
+      rt.thread().register_model_context_provider([&session] { return session.context(); });
+  std::thread([loop, &rt, sigint] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&sigint, &sig) == 0) loop->post([&rt] { rt.thread().cancel_run(); });
+    }
+  }).detach();
+  const auto outcome =
+      aui::chat::run_one_shot(rt.thread(), shot, std::cout, std::cerr,
+                              [loop](const std::function<bool()>& done) { loop->run_until(done); });
+  std::cout.flush();
+  std::fflush(stdout);
+  // The signal thread is blocked in sigwait() and cannot be woken portably.
+  std::_Exit(static_cast<int>(outcome));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "");
@@ -55,6 +114,8 @@ int main(int argc, char** argv) {
     std::cerr << "aui-chat: " << aui::chat::sanitize_terminal_text(e.what(), true).text << '\n';
     return 2;
   }
+  if (!options.question.empty()) return run_question(options, std::move(chosen), sigint);
+
   // The threads: kept in the SQLite store when it opens. A store that cannot be opened (a damaged
   // file, a newer schema, a read-only file, a directory without access) is reported and left
   // untouched, and the chat goes on in memory; a damaged file can be recovered (--recover-db).
