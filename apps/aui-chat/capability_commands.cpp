@@ -122,7 +122,8 @@ const char* capability_usage() {
 const char* capability_help() {
   return "  /attach PATH           attach a text/code file or an image to your next message\n"
          "  /speak [N]             read message N (default: the last reply) aloud; /stop stops it\n"
-         "  /good [N], /bad [N]    rate message N (default: the last reply)\n"
+         "  /good [N] [comment], /bad [N] [comment]\n"
+         "                         rate reply N (default: the last), with an optional comment\n"
          "  /1, /2, /3             send the suggestion with that number (listed after a reply)\n";
 }
 
@@ -223,11 +224,27 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
     return true;
   }
   if (cmd == "/good" || cmd == "/bad") {
-    const Id id = message_at(args, true);
+    // /good [N] [comment]: a leading number picks the message, the rest is the comment.
+    std::string number;
+    std::string comment = args;
+    if (const auto end = args.find_first_of(" \t");
+        !args.empty() && args.find_first_not_of("0123456789") != 0) {
+      number = args.substr(0, end);
+      comment = end == std::string::npos ? std::string() : trimmed(args.substr(end));
+    }
+    const Id id = message_at(number, true);
+    for (const auto& m : thread_->messages()) {
+      if (m->id == id && m->role != Role::Assistant) {
+        throw std::runtime_error("message " + number_of(id) +
+                                 " is not a reply; feedback is for the assistant's replies");
+      }
+    }
     const auto type = cmd == "/good" ? FeedbackType::Positive : FeedbackType::Negative;
-    thread_->submit_feedback(id, type);
+    thread_->submit_feedback(id, type,
+                             comment.empty() ? std::nullopt : std::optional<std::string>(comment));
     out_ << "recorded " << (type == FeedbackType::Positive ? "positive" : "negative")
-         << " feedback on message " << number_of(id) << '\n';
+         << " feedback on message " << number_of(id)
+         << (comment.empty() ? "" : ", with your comment") << '\n';
     prompt();
     return true;
   }

@@ -43,9 +43,10 @@ const char* kHelp =
     "  /answer TEXT           answer the tool call waiting for you (JSON or plain text)\n"
     "  /queue, /unqueue N     list the messages typed during a reply (queued), drop one\n"
     "  /help                  this text\n"
-    "  /quit                  exit (also Ctrl-D; Ctrl-C when no reply is streaming)\n"
+    "  /quit                  exit (also Ctrl-D, or Ctrl-C twice when no reply is streaming)\n"
     "A message typed while a reply streams is queued and sent when the reply ends.\n"
-    "Ctrl-C while a reply streams cancels it (and empties the queue); a second Ctrl-C exits.\n";
+    "Ctrl-C while a reply streams cancels it (and empties the queue); at the prompt, two Ctrl-C "
+    "exit.\n";
 
 // A user mistake: printed as one line, the chat goes on.
 struct UsageError : std::runtime_error {
@@ -259,6 +260,7 @@ void ChatApp::hold_until(const Completion& c) {
 }
 
 void ChatApp::on_line(const std::string& line) {
+  quit_armed_ = false;
   if (quit_) return;
   // With the runtime's message queue, a message typed during a reply is queued by the runtime
   // (and shown as queued); /queue and /unqueue act at once. Other commands wait for the reply.
@@ -329,7 +331,14 @@ void ChatApp::on_interrupt() {
     queued_texts_.clear();
     return;
   }
-  quit();
+  // Idle: one Ctrl-C must not end the session (and lose a half-typed line); two in a row do.
+  if (busy() || quit_armed_) {
+    quit();
+    return;
+  }
+  quit_armed_ = true;
+  out_ << "\n(Press Ctrl-C again to quit, or type /quit.)\n";
+  prompt();
 }
 
 void ChatApp::on_end_of_input() {

@@ -75,8 +75,8 @@ class ChatApp {
   /// One line the user typed: a message to send or a /command. While a reply streams, lines wait
   /// and run in order once it has ended (typed ahead, or piped in).
   void on_line(const std::string& line);
-  /// Ctrl-C: cancels the reply being streamed; when there is none (or it was already
-  /// cancelled), quits.
+  /// Ctrl-C: cancels the reply being streamed (a second one while it ends quits); when idle,
+  /// the first one says how to quit and the second in a row quits.
   void on_interrupt();
   /// End of input: quits once the reply streaming and the lines waiting are done.
   void on_end_of_input();
@@ -126,6 +126,7 @@ class ChatApp {
   bool finished_ = true;
   bool cancel_requested_ = false;
   bool quit_ = false;
+  bool quit_armed_ = false;               // an idle Ctrl-C was pressed: the next one quits
   std::deque<std::string> waiting_;       // command lines typed while a reply streamed
   std::deque<std::string> queued_texts_;  // messages the runtime's queue holds, oldest first
   std::deque<std::string> notices_;       // notice() lines waiting for the reply to end

@@ -128,6 +128,11 @@ wait_for "error: unknown command /nope (try /help)"
 send "/branch 9 next"
 wait_for "error: no message \"9\""
 
+# One Ctrl-C at an idle prompt does not end the session; it says how to.
+tm send-keys -t "$session" C-c
+wait_for "Press Ctrl-C again to quit"
+screen | grep -qF "bye" && fail "one Ctrl-C at the prompt quit"
+
 tm send-keys -t "$session" -l -- "/quit"
 tm send-keys -t "$session" Enter
 wait_for "bye"

@@ -113,23 +113,30 @@ TEST_F(Caps, AFileThatCannotBeAttachedSaysWhyAndChangesNothing) {
   EXPECT_TRUE(contains(usage, "error: usage: /attach PATH")) << usage;
 }
 
-TEST_F(Caps, FeedbackIsRecorded) {
+TEST_F(Caps, FeedbackIsRecordedOnRepliesWithAComment) {
   chat->reply("hello");
   const auto good = chat->line("/good", [] { return true; });
   EXPECT_TRUE(contains(good, "recorded positive feedback on message 2")) << good;
-  const auto bad = chat->line("/bad 1", [] { return true; });
-  EXPECT_TRUE(contains(bad, "recorded negative feedback on message 1")) << bad;
+  const auto own = chat->line("/bad 1", [] { return true; });
+  EXPECT_TRUE(contains(own, "error: message 1 is not a reply")) << own;
+  const auto bad = chat->line("/bad 2 too vague, and \"wrong\"", [] { return true; });
+  EXPECT_TRUE(contains(bad, "recorded negative feedback on message 2, with your comment")) << bad;
   const auto wrong = chat->line("/bad 9", [] { return true; });
   EXPECT_TRUE(contains(wrong, "error: no message 9 (1 to 2, see /history)")) << wrong;
+  const auto words = chat->line("/good nice one", [] { return true; });
+  EXPECT_TRUE(contains(words, "recorded positive feedback on message 2, with your comment"))
+      << words;
   std::ifstream in(dir / "feedback.jsonl");
-  std::string first, second, third;
+  std::string first, second, third, fourth;
   std::getline(in, first);
   std::getline(in, second);
-  EXPECT_FALSE(std::getline(in, third));
+  std::getline(in, third);
+  EXPECT_FALSE(std::getline(in, fourth));
   EXPECT_TRUE(contains(first, "\"type\":\"positive\"")) << first;
   EXPECT_TRUE(contains(first, "\"role\":\"assistant\"")) << first;
   EXPECT_TRUE(contains(second, "\"type\":\"negative\"")) << second;
-  EXPECT_TRUE(contains(second, "\"text\":\"hello\"")) << second;
+  EXPECT_TRUE(contains(second, "too vague, and \\\"wrong\\\"")) << second;
+  EXPECT_TRUE(contains(third, "nice one")) << third;
   EXPECT_EQ(chat->rt.thread().messages()[1]->metadata.submitted_feedback,
             aui::FeedbackType::Positive);
 }

@@ -136,7 +136,7 @@ TEST(ChatApp, AFailedReplyShowsItsError) {
   EXPECT_FALSE(chat.quit);
 }
 
-TEST(ChatApp, CtrlCCancelsTheReplyAndCtrlCWhenIdleQuits) {
+TEST(ChatApp, CtrlCCancelsTheReplyAndTwoCtrlCsWhenIdleQuit) {
   Chat chat(aui::make_demo_adapter({milliseconds(3600 * 1000), 3}));  // stuck in a pause
   chat.app.on_line("tell me a long story");
   ASSERT_TRUE(chat.rt.thread().is_running());
@@ -145,6 +145,12 @@ TEST(ChatApp, CtrlCCancelsTheReplyAndCtrlCWhenIdleQuits) {
   EXPECT_TRUE(contains(chat.out.str(), " [cancelled]\n")) << chat.out.str();
   EXPECT_TRUE(chat.rt.thread().messages().back()->status.is(aui::StatusType::Incomplete,
                                                             aui::StatusReason::Cancelled));
+  EXPECT_FALSE(chat.quit);
+  chat.app.on_interrupt();
+  EXPECT_FALSE(chat.quit) << "one Ctrl-C at an idle prompt does not end the session";
+  EXPECT_TRUE(contains(chat.out.str(), "Press Ctrl-C again to quit")) << chat.out.str();
+  chat.line("/history");  // anything typed in between disarms it
+  chat.app.on_interrupt();
   EXPECT_FALSE(chat.quit);
   chat.app.on_interrupt();
   EXPECT_TRUE(chat.quit);
