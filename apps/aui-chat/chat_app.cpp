@@ -102,6 +102,8 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
              "the options)\n"
           << "  --json                 with a question: print the final message as assistant-ui "
              "JSON\n"
+          << "  -c, --continue         reopen the last thread (the default on a terminal)\n"
+          << "  --new                  start with a new thread\n"
           << "  --plain                the line-mode chat even on a terminal\n"
           << "  --version              print the version and exit\n"
           << "  -h, --help             this text\n"
@@ -161,6 +163,14 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       options.json = true;
       continue;
     }
+    if (arg == "--continue" || arg == "-c") {
+      options.continue_last = true;
+      continue;
+    }
+    if (arg == "--new") {
+      options.new_thread = true;
+      continue;
+    }
     if (arg == "--plain") {
       options.plain = true;
       continue;
@@ -183,6 +193,15 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
       continue;
     }
     err << "aui-chat: unknown argument " << arg << " (try --help)\n";
+    return ParseOutcome::Fail;
+  }
+  if (options.continue_last && options.new_thread) {
+    err << "aui-chat: --continue and --new contradict each other; give one\n";
+    return ParseOutcome::Fail;
+  }
+  if (options.continue_last && !options.question.empty()) {
+    err << "aui-chat: --continue reopens the last thread in the chat; a one-shot question is not "
+           "saved in a thread\n";
     return ParseOutcome::Fail;
   }
   if (options.json && options.question.empty()) {

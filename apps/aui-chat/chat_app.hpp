@@ -36,6 +36,10 @@ struct ChatOptions {
   std::string question{};
   /// --json: the one-shot's final message as assistant-ui JSON.
   bool json = false;
+  /// --continue: reopen the most recent thread (the default when stdin is a terminal); --new:
+  /// start with a new one (the default for piped input).
+  bool continue_last = false;
+  bool new_thread = false;
   /// --plain: the line mode even on a terminal.
   bool plain = false;
 };

@@ -251,8 +251,14 @@ int main(int argc, char** argv) {
   // Lines wait for the stored list, so that a /threads typed (or piped) at once sees it. A list
   // that cannot be read makes /threads say so, not "no saved threads yet".
   aui::Completion listed = rt.threads().load_threads();
-  listed.then([&threads](std::exception_ptr failure) {
-    if (!failure) return;
+  // A restart goes on where the user left off: the most recent thread, with its messages.
+  // Piped input (a script) starts a new thread unless --continue says otherwise.
+  const bool reopen = options.continue_last || (!options.new_thread && isatty(STDIN_FILENO) == 1);
+  listed.then([&threads, &app, &rt, reopen](std::exception_ptr failure) {
+    if (!failure) {
+      if (reopen && !rt.threads().thread_ids().empty()) app.on_line("/switch 1");
+      return;
+    }
     try {
       std::rethrow_exception(failure);
     } catch (const std::exception& e) {

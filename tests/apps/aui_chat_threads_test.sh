@@ -31,6 +31,12 @@ out="$(chat "the pelican is a bird" "/rename Birds" "/new" "a question about ott
 expect "$out" "threads are kept in $db" "(renamed)" "(a new thread)"
 [ -f "$db" ] || fail "no database file at $db"
 
+# 1b. --continue reopens the most recent thread with its messages; piped input alone starts anew.
+out="$(chat "/history" "/quit")"
+grep -qF "a question about otters" <<<"$out" && fail "piped input reopened a thread without --continue"
+out="$(printf '%s\n' "/history" "/quit" | timeout 60 "$app" --db "$db" --demo-delay-ms 0 --suggestions off --continue 2>&1)"
+expect "$out" "1. user: a question about otters"
+
 # 2. A restart lists both, opens the first, searches every thread, exports Markdown.
 out="$(chat "/threads" "/switch 2" "/search pelican" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
 expect "$out" "Birds" "(thread 2: Birds)" "the pelican is a bird" "[archived]"
