@@ -12,6 +12,7 @@
 #include "aui/adapters/json_lines_feedback.hpp"
 #include "aui/adapters/model_suggestion_adapter.hpp"
 #include "terminal_text.hpp"
+#include "user_errors.hpp"
 #if AUI_CHAT_WITH_ATTACHMENTS
 #include "aui/attachments/file_attachments.hpp"
 #endif
@@ -199,7 +200,7 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
         try {
           std::rethrow_exception(error);
         } catch (const std::exception& e) {
-          out_ << "error: " << safe(e.what(), 300) << '\n';
+          out_ << "error: " << safe(user_error_text(e), 300) << '\n';
         }
       } else {
         out_ << "attached " << safe(name) << " (" << thread_->composer().attachments().size()
@@ -276,7 +277,7 @@ std::optional<Completion> CapabilityCommands::send_with_attachments(const std::s
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      out_ << "error: sending the attachments failed: " << safe(e.what(), 300) << '\n';
+      out_ << "error: sending the attachments failed: " << safe(user_error_text(e), 300) << '\n';
     }
   });
   out_ << "  (with " << count << (count == 1 ? " attachment" : " attachments") << ")\n";

@@ -18,6 +18,7 @@
 #include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
 #include "terminal_text.hpp"
+#include "user_errors.hpp"
 
 namespace aui::chat {
 
@@ -337,7 +338,8 @@ void ChatApp::run_line(const std::string& raw) {
     }
   } catch (const std::exception& e) {
     // aui's errors (BranchNotFound, ...) and the app's own: one line, then carry on.
-    out_ << "error: " << sanitize_terminal_text(one_line(e.what(), 300), true).text << '\n';
+    out_ << "error: " << sanitize_terminal_text(one_line(user_error_text(e), 300), true).text
+         << '\n';
     if (!busy()) prompt();  // during a reply, the reply's end prompts
   }
 }
@@ -680,20 +682,38 @@ void ChatApp::command(const std::string& line) {
     in >> number;
     const auto id = message_at(number);
     const auto state = thread_->message_state(id);
-    out_ << "message " << number << " is branch " << state->branch_number << "/"
-         << state->branch_count << ":";
+    out_ << "message " << number << " is branch " << state->branch_number << " of "
+         << state->branch_count << ":\n";
+    std::size_t n = 0;
     for (const auto& sibling : thread_->get_branches(id)) {
-      out_ << ' ' << sanitize_terminal_text(sibling, true).text << (sibling == id ? "*" : "");
+      const auto found = thread_->get_message_by_id(sibling);
+      const std::string preview = found ? found->message->text() : std::string();
+      out_ << "  " << ++n << ". "
+           << sanitize_terminal_text(
+                  one_line(preview.empty() ? std::string("(no text)") : preview, 70), true)
+                  .text
+           << (sibling == id ? "   <- shown" : "") << '\n';
     }
-    out_ << '\n';
+    if (state->branch_count > 1) out_ << "/branch " << number << " prev|next switches.\n";
     prompt();
   } else if (cmd == "/branch") {
     std::string number;
     std::string direction;
     in >> number >> direction;
     if (direction != "prev" && direction != "next") throw UsageError("usage: /branch N prev|next");
-    thread_->switch_to_branch(message_at(number), direction == "prev"
-                                                      ? ThreadRuntime::BranchPosition::Previous
+    const Id at = message_at(number);
+    if (const auto state = thread_->message_state(at)) {
+      const bool prev = direction == "prev";
+      if (prev ? state->branch_number <= 1 : state->branch_number >= state->branch_count) {
+        throw UsageError(state->branch_count <= 1
+                             ? "message " + number + " has no other branches"
+                             : "message " + number + " has no " + (prev ? "previous" : "next") +
+                                   " branch (it shows branch " +
+                                   std::to_string(state->branch_number) + " of " +
+                                   std::to_string(state->branch_count) + ")");
+      }
+    }
+    thread_->switch_to_branch(at, direction == "prev" ? ThreadRuntime::BranchPosition::Previous
                                                       : ThreadRuntime::BranchPosition::Next);
     history();
     prompt();

@@ -5,6 +5,7 @@
 
 #include "aui/support/errors.hpp"
 #include "terminal_text.hpp"
+#include "user_errors.hpp"
 
 namespace aui::chat {
 
@@ -14,9 +15,9 @@ std::string error_text(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
-    return ex.what();
+    return user_error_text(ex);
   } catch (...) {
-    return "unknown error";
+    return "something went wrong that aui-chat cannot describe";
   }
 }
 

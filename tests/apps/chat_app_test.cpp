@@ -20,6 +20,7 @@
 #include "aui/local_runtime.hpp"
 #include "aui/support/errors.hpp"
 #include "save_status.hpp"
+#include "user_errors.hpp"
 
 namespace {
 
@@ -190,9 +191,11 @@ TEST(ChatApp, RegenerateEditAndSwitchBranches) {
   EXPECT_TRUE(contains(out, "2. assistant [branch 2/2]: ")) << out;
 
   out = chat.line("/branches 2");
-  EXPECT_TRUE(contains(out, "message 2 is branch 2/2: ")) << out;
+  EXPECT_TRUE(contains(out, "message 2 is branch 2 of 2:\n")) << out;
+  EXPECT_TRUE(contains(out, "  1. *aui offline demo")) << out;
+  EXPECT_TRUE(contains(out, "   <- shown\n")) << out;
   for (const auto& id : chat.rt.thread().get_branches(chat.rt.thread().messages()[1]->id)) {
-    EXPECT_TRUE(contains(out, id)) << out;
+    EXPECT_FALSE(contains(out, id)) << "previews, not ids: " << out;
   }
 
   out = chat.line("/branch 2 prev");
@@ -201,7 +204,9 @@ TEST(ChatApp, RegenerateEditAndSwitchBranches) {
 
   // There is no branch before the first: a one-line error, and the chat goes on.
   out = chat.line("/branch 2 prev");
-  EXPECT_TRUE(contains(out, "error: ")) << out;
+  EXPECT_TRUE(contains(out, "error: message 2 has no previous branch (it shows branch 1 of 2)"))
+      << out;
+  EXPECT_FALSE(contains(out, "BranchNotFound")) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;  // the error line, the prompt's
   out = chat.line("/branch 2 next");
   EXPECT_TRUE(contains(out, "2. assistant [branch 2/2]: ")) << out;
@@ -550,6 +555,21 @@ TEST(ChatAppSession, SystemAndModelCommandsReachEveryRunAndModelListsTheServers)
 
   EXPECT_TRUE(contains(chat.line("/model two words"), "error: a model name has no spaces"));
   EXPECT_TRUE(contains(chat.line("/help"), "/model NAME"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(UserErrors, KindsAndAcceptListsStayOutOfTheSentence) {
+  using aui::chat::user_error_text;
+  EXPECT_EQ(user_error_text(aui::Error(aui::ErrorKind::NotSpeaking, "nothing is being spoken")),
+            "nothing is being spoken");
+  EXPECT_EQ(user_error_text(aui::Error(aui::ErrorKind::NotAccepted,
+                                       "\"x.bin\" is not accepted (accept: text/*,.md,image/*)")),
+            "\"x.bin\" cannot be attached: this chat takes text files, source code, and PNG, "
+            "JPEG, GIF or WebP images");
+  EXPECT_EQ(user_error_text(std::runtime_error("plain words")), "plain words");
 }
 
 }  // namespace
