@@ -374,7 +374,39 @@ void ChatApp::quit() {
   if (on_quit_) on_quit_();
 }
 
+bool ChatApp::waiting_for_person() const {
+  if (replying()) return false;
+  const auto reply = last_reply();
+  if (!reply || !reply->status.is(StatusType::RequiresAction)) return false;
+  for (const auto& part : reply->content) {
+    const auto* call = part.get_if<ToolCallPart>();
+    if (call && !call->result) return true;
+  }
+  return false;
+}
+
+void ChatApp::send_held() {
+  auto held = std::move(held_for_person_);
+  held_for_person_.clear();
+  for (auto& text : held) {
+    // Without the runtime's queue a message now would supersede the run the answer started.
+    if (replying() && !thread_->queue()) {
+      waiting_.push_back(std::move(text));
+    } else {
+      send(text);
+    }
+  }
+}
+
 void ChatApp::send(const std::string& text) {
+  if (waiting_for_person()) {
+    // A new message now would leave the tool call waiting for good: it waits for the answer.
+    held_for_person_.push_back(text);
+    out_ << "  (this message is sent once you have answered the tool call above: /allow, "
+            "/deny [reason] or /always — or /answer TEXT when it asks you something)\n";
+    prompt();
+    return;
+  }
   if (thread_->queue() && replying()) {
     // The runtime queues it; it goes out when the reply ends (one per reply).
     thread_->append(text).then([](std::exception_ptr) {});
@@ -565,6 +597,7 @@ void ChatApp::decide(bool approved, bool always, const std::string& reason) {
       response.always = always;
       cancel_requested_ = false;
       thread_->respond_to_tool_approval(std::move(response));
+      send_held();
       if (always) {
         out_ << (approved ? "allowed " : "denied ")
              << sanitize_terminal_text(call->tool_name, true).text
@@ -588,6 +621,7 @@ void ChatApp::answer(const std::string& text) {
       if (result.is_discarded()) result = text;
       cancel_requested_ = false;
       thread_->add_tool_result({reply->id, call->tool_call_id, call->tool_name, std::move(result)});
+      send_held();
       if (!busy()) prompt();
       return;
     }

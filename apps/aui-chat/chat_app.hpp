@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/runtime/thread_runtime.hpp"
@@ -110,6 +111,8 @@ class ChatApp {
   bool print_tool_call(const ToolCallPart& call, bool running);
   MessagePtr last_reply() const;
   void decide(bool approved, bool always, const std::string& reason);
+  bool waiting_for_person() const;  // the reply paused at a tool call for an approval/answer
+  void send_held();                 // sends the messages typed while it waited
   void answer(const std::string& text);
   void history();
   Id message_at(const std::string& number) const;
@@ -130,10 +133,11 @@ class ChatApp {
   bool finished_ = true;
   bool cancel_requested_ = false;
   bool quit_ = false;
-  bool quit_armed_ = false;               // an idle Ctrl-C was pressed: the next one quits
-  std::deque<std::string> waiting_;       // command lines typed while a reply streamed
-  std::deque<std::string> queued_texts_;  // messages the runtime's queue holds, oldest first
-  std::deque<std::string> notices_;       // notice() lines waiting for the reply to end
+  bool quit_armed_ = false;                   // an idle Ctrl-C was pressed: the next one quits
+  std::deque<std::string> waiting_;           // command lines typed while a reply streamed
+  std::deque<std::string> queued_texts_;      // messages the runtime's queue holds, oldest first
+  std::deque<std::string> notices_;           // notice() lines waiting for the reply to end
+  std::vector<std::string> held_for_person_;  // messages typed while a tool call waited
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

@@ -363,6 +363,23 @@ TEST(ChatApp, AsksForApprovalAndTakesAllowDenyAndAlways) {
   EXPECT_TRUE(contains(out, "Deployed web to production")) << out;
 }
 
+TEST(ChatApp, AMessageTypedWhileAToolCallWaitsIsSentAfterTheAnswer) {
+  ToolChat chat;
+  chat.line("deploy to staging");
+  const auto count = chat.rt.thread().messages().size();
+  auto out = chat.line("are you still there?");
+  EXPECT_TRUE(contains(out, "sent once you have answered the tool call above")) << out;
+  EXPECT_EQ(chat.rt.thread().messages().size(), count) << "nothing was sent past the tool call";
+  EXPECT_EQ(chat.rt.thread().messages().back()->status.type, aui::StatusType::RequiresAction);
+  out = chat.line("/allow");
+  EXPECT_TRUE(contains(out, "Deployed web to staging")) << out;
+  const auto& messages = chat.rt.thread().messages();
+  ASSERT_GE(messages.size(), count + 2);
+  EXPECT_EQ(messages[count]->text(), "are you still there?") << "sent after the answered call";
+  EXPECT_EQ(messages.back()->role, aui::Role::Assistant);
+  EXPECT_EQ(messages.back()->status.type, aui::StatusType::Complete);
+}
+
 TEST(ChatApp, AnswersAHumanTool) {
   ToolChat chat;
   auto out = chat.line("send an email to bob@example.com");
