@@ -807,6 +807,26 @@ void ChatApp::command(const std::string& line) {
     if (!file_out.flush()) throw UsageError("writing " + file + " failed");
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
+  } else if (cmd == "/attach") {
+    std::string rest;
+    std::getline(in, rest);
+    // The lines after it wait for the file: a message typed next takes it along, and an error
+    // is shown even when input ends right after.
+    ++pending_;
+    try {
+      capabilities_->command(
+          cmd, rest,
+          [this, alive = alive_] {
+            if (!*alive) return;
+            --pending_;
+            if (!busy()) prompt();
+            schedule_drain();
+          },
+          [this](const std::string& t) { send(t); });
+    } catch (...) {
+      --pending_;
+      throw;
+    }
   } else if (std::string rest;
              std::getline(in, rest),
              capabilities_->command(

@@ -99,6 +99,32 @@ TEST_F(Caps, AnAttachedFileGoesWithTheNextMessage) {
   EXPECT_TRUE(chat->rt.thread().composer().attachments().empty());
 }
 
+TEST_F(Caps, AMessageTypedRightAfterAttachTakesTheFile) {
+  { std::ofstream(dir / "notes.md") << "# Notes\nbuy milk\n"; }
+  chat->out.str("");
+  // Both lines arrive before the file has been read (piped input, or a fast typist).
+  chat->app.on_line("/attach " + (dir / "notes.md").string());
+  chat->app.on_line("summarise my notes");
+  chat->rt.event_loop()->run_until(
+      [&] { return chat->rt.thread().messages().size() >= 2 && chat->idle(); });
+  const auto& user = *chat->rt.thread().messages()[0];
+  EXPECT_EQ(user.text(), "summarise my notes");
+  ASSERT_EQ(user.attachments.size(), 1u) << chat->out.str();
+  EXPECT_EQ(user.attachments[0].name, "notes.md");
+}
+
+TEST_F(Caps, AnAttachErrorIsShownWhenInputEndsRightAfter) {
+  bool quit = false;
+  aui::chat::ChatApp app(chat->rt.thread(), chat->out, [&] { quit = true; });
+  chat->out.str("");
+  app.on_line("/attach " + (dir / "nope.txt").string());
+  app.on_end_of_input();
+  chat->rt.event_loop()->run_until([&] { return quit; });
+  const std::string out = chat->out.str();
+  EXPECT_TRUE(contains(out, "cannot attach")) << out;
+  EXPECT_LT(out.find("cannot attach"), out.find("bye")) << out;
+}
+
 TEST_F(Caps, AFileThatCannotBeAttachedSaysWhyAndChangesNothing) {
   const auto missing = chat->line("/attach " + (dir / "nope.txt").string(),
                                   [&] { return contains(chat->out.str(), "error:"); });
