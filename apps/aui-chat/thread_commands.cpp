@@ -91,10 +91,15 @@ void ChatThreads::run(const std::string& command, const std::string& args,
                       const std::function<void(ThreadRuntime&)>& show,
                       std::function<void(const std::string& error)> done) {
   // Completes an asynchronous list operation: shows the (maybe new) main thread, then reports.
-  auto after = [this, alive = alive_, show, done](Completion c, std::string success) {
-    c.then([this, alive, show, done, success](std::exception_ptr e) {
+  auto after = [this, alive = alive_, show, done](Completion c, std::string success,
+                                                  bool same_thread = false) {
+    c.then([this, alive, show, done, success, same_thread](std::exception_ptr e) {
       if (!*alive) return;
       if (e) return done(error_text(e));
+      if (same_thread) {  // e.g. a rename: the thread shown is unchanged, not printed again
+        out_ << success << '\n';
+        return done({});
+      }
       // The thread shows once its stored messages are loaded (a failed load leaves it empty).
       list_.main_thread().load_history().then(
           [this, alive, show, done, success](std::exception_ptr) {
@@ -133,7 +138,7 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     auto item = list_.item(main);
     if (item && item->status == ThreadStatus::New)
       return done("this thread is new: send a message first");
-    return after(list_.rename(main, args), "(renamed)");
+    return after(list_.rename(main, args), "(renamed)", true);
   }
   if (command == "/archive" || command == "/delete") {
     auto item = list_.item(main);

@@ -29,6 +29,7 @@ expect() {  # expect OUTPUT TEXT...: each TEXT occurs in OUTPUT
 # 1. Two threads, one renamed, one archived.
 out="$(chat "the pelican is a bird" "/rename Birds" "/new" "a question about otters" "/threads" "/quit")"
 expect "$out" "threads are kept in $db" "(renamed)" "(a new thread)"
+grep -qF "1. user: the pelican is a bird" <<<"$out" && { echo "$out"; fail "/rename printed the thread again"; }
 [ -f "$db" ] || fail "no database file at $db"
 
 # 1b. --continue reopens the most recent thread with its messages; piped input alone starts anew.
