@@ -112,8 +112,19 @@ void ChatThreads::run(const std::string& command, const std::string& args,
   };
   const std::string main = list_.main_thread_id();
   if (command == "/threads") {
-    list_threads();
-    return done({});
+    if (!store_ || !store_problem_.empty()) {
+      list_threads();
+      return done({});
+    }
+    // The store may have threads this process has not seen (another aui-chat on the same
+    // file): the list is read again before it is shown.
+    list_.reload().then([this, alive = alive_, done](std::exception_ptr e) {
+      if (!*alive) return;
+      if (e) out_ << "(the saved threads could not be read again: " << safe(error_text(e)) << ")\n";
+      list_threads();
+      done({});
+    });
+    return;
   }
   if (command == "/new") {
     return after(list_.switch_to_new_thread(), "(a new thread)");
@@ -152,38 +163,46 @@ void ChatThreads::run(const std::string& command, const std::string& args,
   if (command == "/search") {
     if (args.empty()) return done("usage: /search TEXT");
     if (!store_) return done("search needs the thread store (aui-chat was started with --memory)");
-    // The store may block on disk: search on a worker, print on the owner.
-    auto dispatcher = list_.main_thread().options().dispatcher;
-    auto executor = list_.main_thread().options().executor;
-    executor->execute([this, alive = alive_, store = store_, dispatcher, args, done] {
-      std::vector<ThreadSearchHit> hits;
-      std::exception_ptr failure;
-      try {
-        hits = store->search(args, 10);
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      dispatcher->post([this, alive, hits = std::move(hits), failure = std::move(failure), done] {
-        if (!*alive) return;
-        if (failure) return done(error_text(failure));
-        if (hits.empty()) out_ << "(no matches)\n";
-        const auto ids = listing();
-        for (const auto& hit : hits) {
-          std::string where = "?";
-          if (auto item = list_.item(hit.thread_id)) {
-            for (std::size_t i = 0; i < ids.size(); ++i) {
-              if (ids[i] == item->id) where = std::to_string(i + 1);
-            }
-          }
-          out_ << "  thread " << where << " (" << describe(hit.thread_id)
-               << "): " << safe(first_line(hit.snippet, 120)) << '\n';
-        }
-        done({});
-      });
+    // Hits may be in threads another process made: the list learns them first.
+    list_.reload().then([this, alive = alive_, args, done](std::exception_ptr) {
+      if (*alive) search(args, done);
     });
     return;
   }
   done("unknown command " + command);
+}
+
+void ChatThreads::search(const std::string& args,
+                         const std::function<void(const std::string& error)>& done) {
+  // The store may block on disk: search on a worker, print on the owner.
+  auto dispatcher = list_.main_thread().options().dispatcher;
+  auto executor = list_.main_thread().options().executor;
+  executor->execute([this, alive = alive_, store = store_, dispatcher, args, done] {
+    std::vector<ThreadSearchHit> hits;
+    std::exception_ptr failure;
+    try {
+      hits = store->search(args, 10);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    dispatcher->post([this, alive, hits = std::move(hits), failure = std::move(failure), done] {
+      if (!*alive) return;
+      if (failure) return done(error_text(failure));
+      if (hits.empty()) out_ << "(no matches)\n";
+      const auto ids = listing();
+      for (const auto& hit : hits) {
+        std::string where = "?";
+        if (auto item = list_.item(hit.thread_id)) {
+          for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (ids[i] == item->id) where = std::to_string(i + 1);
+          }
+        }
+        out_ << "  thread " << where << " (" << describe(hit.thread_id)
+             << "): " << safe(first_line(hit.snippet, 120)) << '\n';
+      }
+      done({});
+    });
+  });
 }
 
 }  // namespace aui::chat

@@ -51,6 +51,7 @@ class ChatThreads {
  private:
   std::string describe(const std::string& id) const;
   void list_threads();
+  void search(const std::string& args, const std::function<void(const std::string& error)>& done);
   ThreadListRuntime& list_;
   std::shared_ptr<ThreadStore> store_;
   std::ostream& out_;

@@ -96,4 +96,22 @@ con = sqlite3.connect(sys.argv[1])
 n = con.execute("SELECT count(*) FROM messages WHERE status='running'").fetchone()[0]
 sys.exit(1 if n else 0)
 PY
+# 5. Two aui-chat on one file: the first sees, in /threads and /search, a thread the second made
+#    while it was running.
+fifo2="$work/second.fifo"
+mkfifo "$fifo2"
+"$app" --db "$db" --demo-delay-ms 0 --suggestions off <"$fifo2" >"$work/first.out" 2>&1 &
+first=$!
+exec 4>"$fifo2"
+echo "/threads" >&4
+chat "kingfishers dive for fish" "/quit" >/dev/null
+echo "/threads" >&4
+echo "/search kingfishers" >&4
+echo "/quit" >&4
+exec 4>&-
+wait "$first" || true
+out="$(cat "$work/first.out")"
+[ -n "${AUI_TEST_VERBOSE:-}" ] && echo "$out"
+expect "$out" "  1  kingfishers dive for fish" "thread 1 (kingfishers dive for fish)"
+grep -qF "(gone)" <<<"$out" && { echo "$out"; fail "/search listed a thread of the other process as gone"; }
 echo "PASSED"
