@@ -11,6 +11,7 @@
 
 #include "aui/adapters/json_lines_feedback.hpp"
 #include "aui/adapters/model_suggestion_adapter.hpp"
+#include "paths.hpp"
 #include "terminal_text.hpp"
 #include "user_errors.hpp"
 #if AUI_CHAT_WITH_ATTACHMENTS
@@ -102,9 +103,9 @@ bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityO
     return argv[++i];
   };
   if (arg == "--speech-wav") {
-    options.speech_wav = value();
+    options.speech_wav = expand_user_path(value());
   } else if (arg == "--feedback-file") {
-    options.feedback_file = value();
+    options.feedback_file = expand_user_path(value());
   } else if (arg == "--suggestions") {
     options.suggestions = value();
     if (options.suggestions != "model" && options.suggestions != "off") {
@@ -193,7 +194,7 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
     if (!thread_->capabilities().attachments)
       throw std::runtime_error("attachments are not available in this build");
 #if AUI_CHAT_WITH_ATTACHMENTS
-    const auto file = attachments::host_file_from_path(args);
+    const auto file = attachments::host_file_from_path(expand_user_path(args));
     const std::string name = file.name;
     thread_->composer().add_attachment(file).then([this, name, prompt](std::exception_ptr error) {
       if (error) {

@@ -17,6 +17,7 @@
 #include "aui/demo/demo_tools.hpp"
 #include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
+#include "paths.hpp"
 #include "terminal_text.hpp"
 #include "user_errors.hpp"
 
@@ -128,7 +129,7 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
         err << "aui-chat: --db needs a file name\n";
         return ParseOutcome::Fail;
       }
-      options.db_path = argv[++i];
+      options.db_path = expand_user_path(argv[++i]);
       continue;
     }
     if (arg == "--demo-delay-ms") {
@@ -798,13 +799,11 @@ void ChatApp::command(const std::string& line) {
                              : file.find_first_not_of(' ', space));
     }
     if (file.empty()) throw UsageError("usage: /export [md|json] FILE");
+    file = expand_user_path(file);
     const auto exported = thread_->export_repository();
     const std::string text =
         format == "md" ? to_markdown(exported) : to_json(exported).dump(2) + "\n";
-    std::ofstream file_out(file, std::ios::binary | std::ios::trunc);
-    if (!file_out) throw UsageError("cannot write " + file);
-    file_out << text;
-    if (!file_out.flush()) throw UsageError("writing " + file + " failed");
+    write_text_file(file, text);
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
   } else if (cmd == "/attach") {

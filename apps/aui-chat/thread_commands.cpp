@@ -39,7 +39,7 @@ ChatThreads::~ChatThreads() { *alive_ = false; }
 bool ChatThreads::handles(const std::string& command) {
   return command == "/threads" || command == "/new" || command == "/switch" ||
          command == "/rename" || command == "/archive" || command == "/delete" ||
-         command == "/search";
+         command == "/search" || command == "/unarchive";
 }
 
 const char* ChatThreads::help() {
@@ -48,6 +48,7 @@ const char* ChatThreads::help() {
          "  /switch N              show thread N of /threads\n"
          "  /rename TEXT           rename this thread\n"
          "  /archive, /delete      archive or delete this thread\n"
+         "  /unarchive N           bring archived thread N of /threads back\n"
          "  /search TEXT           search every thread's messages\n";
 }
 
@@ -143,6 +144,31 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     const std::string id = ids[static_cast<std::size_t>(n - 1)];
     return after(list_.switch_to_thread(id),
                  "(thread " + std::to_string(n) + ": " + describe(id) + ")");
+  }
+  if (command == "/unarchive") {
+    const auto ids = listing();
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(args.c_str(), &end, 10);
+    if (args.empty() || *end != '\0' || errno != 0 || n < 1 ||
+        static_cast<std::size_t>(n) > ids.size()) {
+      return done(ids.empty() ? "there are no saved threads yet"
+                              : "usage: /unarchive N (1 to " + std::to_string(ids.size()) +
+                                    ", see /threads)");
+    }
+    const std::string id = ids[static_cast<std::size_t>(n - 1)];
+    const auto item = list_.item(id);
+    if (!item || item->status != ThreadStatus::Archived)
+      return done("thread " + args + " is not archived");
+    const std::string name =
+        item->title && !item->title->empty() ? safe(first_line(*item->title, 60)) : "(untitled)";
+    list_.unarchive(id).then([this, alive = alive_, done, name](std::exception_ptr e) {
+      if (!*alive) return;
+      if (e) return done(error_text(e));
+      out_ << "(unarchived " << name << ")\n";
+      done({});
+    });
+    return;
   }
   if (command == "/rename") {
     if (args.empty()) return done("usage: /rename TEXT");

@@ -96,6 +96,16 @@ con = sqlite3.connect(sys.argv[1])
 n = con.execute("SELECT count(*) FROM messages WHERE status='running'").fetchone()[0]
 sys.exit(1 if n else 0)
 PY
+# 4b. /unarchive brings an archived thread back.
+out="$(chat "/threads" "/unarchive 1" "/unarchive 9" "/threads" "/quit")"
+expect "$out" "is not archived" "usage: /unarchive N"
+archived="$(chat "/threads" "/quit" | grep -F "[archived]" | head -1 | awk '{print $1}')"
+[ -n "$archived" ] || fail "no archived thread to bring back"
+out="$(chat "/unarchive $archived" "/threads" "/quit")"
+expect "$out" "(unarchived "
+out="$(chat "/threads" "/quit")"
+grep -qF "[archived]" <<<"$out" && { echo "$out"; fail "the thread is still archived"; }
+
 # 5. Two aui-chat on one file: the first sees, in /threads and /search, a thread the second made
 #    while it was running.
 fifo2="$work/second.fifo"

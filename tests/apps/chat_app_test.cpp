@@ -19,6 +19,7 @@
 #include "aui/demo/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
 #include "aui/support/errors.hpp"
+#include "paths.hpp"
 #include "save_status.hpp"
 #include "user_errors.hpp"
 
@@ -587,6 +588,36 @@ TEST(UserErrors, KindsAndAcceptListsStayOutOfTheSentence) {
             "\"x.bin\" cannot be attached: this chat takes text files, source code, and PNG, "
             "JPEG, GIF or WebP images");
   EXPECT_EQ(user_error_text(std::runtime_error("plain words")), "plain words");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Paths, TildeMeansHomeAndWriteErrorsSayWhy) {
+  const char* home = std::getenv("HOME");
+  ASSERT_NE(home, nullptr);
+  EXPECT_EQ(aui::chat::expand_user_path("~/notes.md"), std::string(home) + "/notes.md");
+  EXPECT_EQ(aui::chat::expand_user_path("~"), std::string(home));
+  EXPECT_EQ(aui::chat::expand_user_path("~bob/x"), "~bob/x");
+  EXPECT_EQ(aui::chat::expand_user_path("a/~/b"), "a/~/b");
+  try {
+    aui::chat::write_text_file("/nonexistent-dir-aui/x.json", "{}");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot write /nonexistent-dir-aui/x.json: No such file or directory");
+  }
+}
+
+TEST(ChatApp, ExportSaysWhyItCannotWrite) {
+  Chat chat(demo());
+  chat.line("hello");
+  const auto out = chat.line("/export md /nonexistent-dir-aui/t.md");
+  EXPECT_TRUE(contains(out,
+                       "error: cannot write /nonexistent-dir-aui/t.md: No such file or "
+                       "directory"))
+      << out;
 }
 
 }  // namespace
