@@ -247,8 +247,11 @@ void Terminal::reenter() {
 }
 
 void Terminal::suspend() {
-  ::raise(SIGTSTP);  // on_stop_signal restores, stops; SIGCONT tells the loop
+  ::raise(SIGTSTP);  // on_stop_signal restores and stops; we are continued here
+  reenter();
 }
+
+bool Terminal::active() const noexcept { return !restored_ && g_raw_mode != 0; }
 
 void Terminal::restore() {
   if (restored_) return;

@@ -191,10 +191,11 @@ TEST(Terminal, StopRestoresAndContinueReenters) {
   Pty pty;
   const int status = in_child(pty, [&] {
     Terminal term(on(pty));
-    term.suspend();  // as Ctrl-Z: restored, stopped (the test continues it)
+    if (!term.active()) _exit(2);
+    term.suspend();  // as Ctrl-Z: restored, stopped (the test continues it), re-entered
+    if (!term.active()) _exit(5);
     pollfd p{term.signal_fd(), POLLIN, 0};
-    if (poll(&p, 1, 5000) != 1 || !term.take_signals().resumed) _exit(3);
-    term.reenter();
+    if (poll(&p, 1, 5000) != 1 || !term.take_signals().resumed) _exit(3);  // the loop is told too
     const char back[] = "back";
     if (write(pty.slave, back, 4) != 4) _exit(4);
     _exit(0);  // no restore: the output ends with the program's own bytes

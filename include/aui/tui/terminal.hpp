@@ -63,8 +63,13 @@ class Terminal {
   /// Does nothing while the process is in the background (a write would stop it again).
   void reenter();
   /// Restores the terminal and stops the process, as Ctrl-Z does in a shell (raw mode turns the
-  /// key into a byte, so the program calls this). Returns once the process has been continued.
+  /// key into a byte, so the program calls this). Returns once the process has been continued,
+  /// with the terminal re-entered: repaint everything (Renderer::invalidate()).
   void suspend();
+  /// Whether the terminal is in the program's mode now: false between a stop (SIGTSTP, or a
+  /// signal that ends the program) and reenter(). Draw only while it is true, or a frame drawn
+  /// just after a resume, before the loop has seen it, lands on the shell's screen.
+  bool active() const noexcept;
   /// Restores the terminal now (idempotent; the destructor calls it).
   void restore();
 
