@@ -370,10 +370,16 @@ void Renderer::render(const Screen& next, ByteSink& sink, std::optional<Point> c
     cx_ = cy_ = 0;
     front_.resize(w, h);  // blank: what the clear left
     valid_ = true;
+    drawn_id_ = 0;
   }
+  const bool same_screen = drawn_id_ == next.id();
+  drawn_versions_.resize(static_cast<std::size_t>(h));
 
   bool hid_cursor = false;
   for (int y = 0; y < h; ++y) {
+    const std::uint64_t version = next.row_version(y);
+    if (same_screen && drawn_versions_[static_cast<std::size_t>(y)] == version) continue;
+    drawn_versions_[static_cast<std::size_t>(y)] = version;
     int blank_from = w;  // the row is blank in the default style from here on (computed lazily)
     bool blank_known = false;
     for (int x = 0; x < w;) {
@@ -433,6 +439,7 @@ void Renderer::render(const Screen& next, ByteSink& sink, std::optional<Point> c
     out_ += "\x1b[?25l";
     cursor_visible_ = 0;
   }
+  drawn_id_ = next.id();
   stats_.bytes = out_.size();
   if (!out_.empty()) sink.write(out_);
 }

@@ -3,6 +3,7 @@
 #include "aui/tui/screen.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "aui/tui/sanitize.hpp"
 #include "aui/tui/text_width.hpp"
@@ -39,12 +40,39 @@ constexpr std::string_view kNewlineMarker = "\u2424";  // ␤
 
 // --- Screen -----------------------------------------------------------------------------------
 
-Screen::Screen(int width, int height) { resize(width, height); }
+std::uint64_t Screen::next_id() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+
+Screen::Screen(int width, int height) : id_(next_id()) { resize(width, height); }
+
+Screen::Screen(const Screen& other)
+    : width_(other.width_),
+      height_(other.height_),
+      cells_(other.cells_),
+      id_(next_id()),
+      version_(other.version_),
+      row_versions_(other.row_versions_) {}
+
+Screen& Screen::operator=(const Screen& other) {
+  if (this != &other) {
+    width_ = other.width_;
+    height_ = other.height_;
+    cells_ = other.cells_;
+    id_ = next_id();
+    version_ = other.version_;
+    row_versions_ = other.row_versions_;
+  }
+  return *this;
+}
 
 void Screen::resize(int width, int height) {
   width_ = std::max(0, width);
   height_ = std::max(0, height);
   cells_.assign(static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_), Cell{});
+  row_versions_.assign(static_cast<std::size_t>(height_), 0);
+  for (int y = 0; y < height_; ++y) touch(y);
 }
 
 void Screen::clear(const Style& style) {
@@ -53,6 +81,7 @@ void Screen::clear(const Style& style) {
     c.width = 1;
     c.style = style;
   }
+  for (int y = 0; y < height_; ++y) touch(y);
 }
 
 Canvas Screen::canvas() { return Canvas(*this, Rect{0, 0, width_, height_}); }
@@ -77,6 +106,7 @@ std::string Screen::text() const {
 }
 
 void Screen::write(int x, int y, std::string_view text, int width, const Style& style) {
+  touch(y);
   Cell& c = cell(x, y);
   if (c.width == 0 && x > 0) {  // the right half of a wide cell: its left half is cut off
     Cell& head = cell(x - 1, y);
@@ -205,6 +235,7 @@ void Canvas::restyle(Rect r, const Style& style) {
     if (x0 > 0 && screen_->cell(x0, sy).continuation()) --x0;
     if (x1 < screen_->width() && screen_->cell(x1, sy).continuation()) ++x1;
     for (int x = x0; x < x1; ++x) screen_->cell(x, sy).style = style;
+    screen_->touch(sy);
   }
 }
 

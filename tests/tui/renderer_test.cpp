@@ -339,7 +339,7 @@ struct RandomFrames {
     auto root = s.canvas();
     const int changes = 1 + pick(6);
     for (int i = 0; i < changes; ++i) {
-      switch (pick(6)) {
+      switch (pick(7)) {
         case 0:
           root.fill(Rect{pick(s.width()), pick(s.height()), 1 + pick(s.width()), 1 + pick(3)},
                     style());
@@ -349,6 +349,9 @@ struct RandomFrames {
               .put(0, 0, text(), style());
           break;
         case 2: root.fill(Rect{0, pick(s.height()), s.width(), 1}); break;  // a cleared row
+        case 4:  // a highlight: the style of cells changes, their text stays
+          root.restyle(Rect{pick(s.width()), pick(s.height()), 1 + pick(8), 1 + pick(2)}, style());
+          break;
         case 3: {  // text ending at the right edge, where terminals defer the wrap
           const std::string t = text();
           root.put(s.width() - static_cast<int>(aui::tui::display_width(t)), pick(s.height()), t,
@@ -501,6 +504,45 @@ TEST(Renderer, WritingTheLastColumnLeavesTheCursorColumnUnknown) {
     ASSERT_TRUE(shows(term, s));
     EXPECT_EQ(term.cursor(), (Point{x, 1}));
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Renderer, ARestyleAloneIsDrawn) {
+  Screen s(20, 4);
+  s.canvas().put(0, 2, "highlight me");
+  Renderer r(true_color());
+  StringSink sink;
+  Emulator term(20, 4);
+  r.render(s, sink);
+  term.feed(sink.take());
+  s.canvas().restyle(Rect{0, 2, 9, 1}, Style{}.with(Attr::Reverse));
+  r.render(s, sink);
+  EXPECT_EQ(r.last_frame().cells_written, 9u);
+  term.feed(sink.take());
+  EXPECT_TRUE(shows(term, s));
+}
+
+TEST(Renderer, RowsUnchangedSinceTheLastFrameAreSkippedCopiesAreNot) {
+  Screen s(20, 4);
+  s.canvas().put(0, 0, "one");
+  Renderer r(true_color());
+  StringSink sink;
+  Emulator term(20, 4);
+  r.render(s, sink);
+  r.render(s, sink);
+  EXPECT_EQ(r.last_frame().bytes, 0u);
+  Screen copy = s;  // another screen: compared cell by cell, not trusted by its versions
+  EXPECT_NE(copy.id(), s.id());
+  copy.canvas().put(0, 1, "two");
+  r.render(copy, sink);
+  EXPECT_EQ(r.last_frame().cells_written, 3u);
+  r.render(s, sink);  // back to the first: row 1 differs from what the terminal shows
+  EXPECT_GT(r.last_frame().bytes, 0u);
+  term.feed(sink.take());
+  EXPECT_TRUE(shows(term, s));
 }
 
 }  // namespace

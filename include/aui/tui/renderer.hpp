@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "aui/tui/screen.hpp"
 #include "aui/tui/terminal_caps.hpp"
@@ -80,7 +81,11 @@ class Renderer {
   const Style& effective(const Style& style) const;
 
   TerminalCaps caps_;
-  Screen front_;        // what the terminal shows
+  Screen front_;  // what the terminal shows
+  // The screen drawn last and the versions of its rows then: rows it has not changed since are
+  // skipped without comparing their cells.
+  std::uint64_t drawn_id_ = 0;
+  std::vector<std::uint64_t> drawn_versions_;
   bool valid_ = false;  // front_ is known to be on the terminal
   std::string out_;     // the frame being built
   // Terminal state while building a frame: cursor (x = -1 when its column is unknown, e.g. after

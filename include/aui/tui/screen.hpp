@@ -50,8 +50,13 @@ class Canvas;
 /// width-2 cell.
 class Screen {
  public:
-  Screen() = default;
+  Screen() : id_(next_id()) {}
   Screen(int width, int height);
+  /// A copy has the same cells but is another screen (the renderer tells screens apart).
+  Screen(const Screen& other);
+  Screen& operator=(const Screen& other);
+  Screen(Screen&&) noexcept = default;
+  Screen& operator=(Screen&&) noexcept = default;
 
   int width() const noexcept { return width_; }
   int height() const noexcept { return height_; }
@@ -71,6 +76,11 @@ class Screen {
   /// Every row's text joined by newlines: for tests.
   std::string text() const;
 
+  /// Which screen this is, and the version of row `y`: a row whose version did not change since
+  /// a renderer last drew this screen has not changed (what lets the renderer skip it).
+  std::uint64_t id() const noexcept { return id_; }
+  std::uint64_t row_version(int y) const { return row_versions_[static_cast<std::size_t>(y)]; }
+
  private:
   friend class Canvas;
   friend class Renderer;
@@ -78,11 +88,15 @@ class Screen {
   // Writes a cluster of `width` columns at (x, y) keeping the wide-cell invariant: a wide cell
   // that the write cuts in half becomes a blank.
   void write(int x, int y, std::string_view text, int width, const Style& style);
-  void blank_broken_wide(int x, int y);
+  void touch(int y) { row_versions_[static_cast<std::size_t>(y)] = ++version_; }
+  static std::uint64_t next_id() noexcept;
 
   int width_ = 0;
   int height_ = 0;
   std::vector<Cell> cells_;
+  std::uint64_t id_;
+  std::uint64_t version_ = 0;
+  std::vector<std::uint64_t> row_versions_;
 };
 
 /// A rectangular region of a Screen that a component draws into without knowing where it is:
