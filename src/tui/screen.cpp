@@ -162,6 +162,15 @@ int Canvas::put(int x, int y, std::string_view text, const Style& style) {
   // Writes the clusters of safe text; false when one did not fit before the right edge.
   const auto put_safe = [&](std::string_view safe, const Style& s) {
     for (std::size_t pos = 0; pos < safe.size();) {
+      // ASCII not followed by a combining character (the common case) is a cluster of its own.
+      if (static_cast<unsigned char>(safe[pos]) < 0x80 &&
+          (pos + 1 == safe.size() || static_cast<unsigned char>(safe[pos + 1]) < 0x80)) {
+        if (col + 1 > area_.width) return false;
+        write_cluster(col, y, safe.substr(pos, 1), 1, s);
+        ++col;
+        ++pos;
+        continue;
+      }
       const Grapheme g = next_grapheme(safe, pos);
       if (g.width > 0) {
         if (col + g.width > area_.width) return false;
