@@ -8,6 +8,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -118,6 +119,8 @@ int in_child(Pty& pty, Body body) {
   const pid_t pid = fork();
   if (pid == 0) {
     close(pty.master);
+    const rlimit no_core{0, 0};  // SIGQUIT, SIGSEGV and SIGABRT would leave a core file
+    setrlimit(RLIMIT_CORE, &no_core);
     try {
       body();
     } catch (...) {
