@@ -3,6 +3,7 @@
 
 #include "aui/tui/terminal.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
@@ -121,6 +122,9 @@ int in_child(Pty& pty, Body body) {
     close(pty.master);
     const rlimit no_core{0, 0};  // SIGQUIT, SIGSEGV and SIGABRT would leave a core file
     setrlimit(RLIMIT_CORE, &no_core);
+    // Quiet: "terminate called ..." and a sanitizer's report of the raised SIGSEGV are expected.
+    const int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDERR_FILENO);
     try {
       body();
     } catch (...) {
