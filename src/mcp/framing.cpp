@@ -70,8 +70,12 @@ void LineSplitter::finish() {
 }
 
 std::optional<Json> find_id_hint(std::string_view head, std::string_view tail) {
+  // The value after `"id"`, optional blanks and a colon at `at`, if it is a number or a string.
   auto parse_at = [](std::string_view text, std::size_t at) -> std::optional<Json> {
-    std::size_t i = at + 5;  // after "id":
+    std::size_t i = at + 4;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i >= text.size() || text[i] != ':') return std::nullopt;
+    ++i;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
     std::size_t j = i;
     if (j < text.size() && text[j] == '"') {
@@ -88,10 +92,12 @@ std::optional<Json> find_id_hint(std::string_view head, std::string_view tail) {
       return std::nullopt;
     }
   };
-  if (const auto at = tail.rfind("\"id\":"); at != std::string_view::npos) {
+  for (auto at = tail.rfind("\"id\""); at != std::string_view::npos;
+       at = at == 0 ? std::string_view::npos : tail.rfind("\"id\"", at - 1)) {
     if (auto id = parse_at(tail, at)) return id;
   }
-  if (const auto at = head.find("\"id\":"); at != std::string_view::npos) {
+  for (auto at = head.find("\"id\""); at != std::string_view::npos;
+       at = head.find("\"id\"", at + 1)) {
     if (auto id = parse_at(head, at)) return id;
   }
   return std::nullopt;

@@ -60,7 +60,7 @@ struct McpConfigProblem {
 };
 
 struct McpConfig {
-  /// The servers that can be started, in the file's order.
+  /// The servers that can be started, by name.
   std::vector<McpServerConfig> servers{};
   /// The servers (or the file) that cannot; the other servers are unaffected.
   std::vector<McpConfigProblem> problems{};
