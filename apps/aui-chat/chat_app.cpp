@@ -18,6 +18,9 @@
 #include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
 #include "terminal_text.hpp"
+#if AUI_CHAT_WITH_MCP
+#include "mcp_commands.hpp"
+#endif
 
 namespace aui::chat {
 
@@ -95,7 +98,11 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
              "a new file\n"
           << "                         (the damaged file is kept beside it, unchanged)\n"
           << "  --demo-delay-ms N      pause between the demo's chunks (default 30; 0: none)\n"
-          << "  " << capability_usage() << "\n\n"
+          << "  " << capability_usage() << "\n"
+#if AUI_CHAT_WITH_MCP
+          << mcp_usage() << McpCommands::help()
+#endif
+          << "\n"
           << kHelp << ChatThreads::help() << capability_help();
       return ParseOutcome::Exit;
     }
@@ -131,6 +138,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     }
     try {
       if (parse_capability_arg(argc, argv, i, options.capabilities)) continue;
+#if AUI_CHAT_WITH_MCP
+      if (parse_mcp_arg(argc, argv, i, options.mcp_config, options.no_mcp)) continue;
+#endif
     } catch (const std::invalid_argument& e) {
       err << "aui-chat: " << e.what() << '\n';
       return ParseOutcome::Fail;
@@ -430,7 +440,8 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
   auto show_call = [&] {
     if (call_shown_) return;
     call_shown_ = true;
-    out_ << "\n  [tool] " << sanitize_terminal_text(call.tool_name, true).text << ' '
+    const std::string name = tool_label_ ? tool_label_(call.tool_name) : call.tool_name;
+    out_ << "\n  [tool] " << sanitize_terminal_text(name, true).text << ' '
          << sanitize_terminal_text(one_line(call.args.dump(), 200), true).text;
   };
   if (call.result) {
@@ -532,6 +543,9 @@ void ChatApp::command(const std::string& line) {
     out_ << kHelp;
     if (threads_) out_ << ChatThreads::help();
     out_ << capability_help();
+#if AUI_CHAT_WITH_MCP
+    out_ << McpCommands::help();
+#endif
     prompt();
   } else if (threads_ && ChatThreads::handles(cmd)) {
     ++pending_;  // the lines after it wait until it has finished (a switch loads the thread)
@@ -664,6 +678,8 @@ void ChatApp::command(const std::string& line) {
              capabilities_->command(
                  cmd, rest, [this] { prompt(); }, [this](const std::string& t) { send(t); })) {
     // /attach, /speak, /stop, /good, /bad, /1 /2 /3 (capability_commands.cpp)
+  } else if (command_hook_ && command_hook_(cmd, rest)) {
+    prompt();  // /mcp, ... (mcp_commands.cpp)
   } else {
     throw UsageError("unknown command " + cmd + " (try /help)");
   }
