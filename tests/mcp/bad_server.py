@@ -9,6 +9,7 @@ changes, pings) or misbehaves on purpose, as its first argument says:
   wrong-version  answers initialize with protocol version 1999-01-01
   old-version    answers initialize with 2024-11-05
   flood-stderr   writes 20,000 long lines to stderr at start
+  slow-start     behaves, after half a second of getting ready (for the startup benchmark)
 
 Tools (mode ok): echo, add_tool (adds a tool, then notifies list_changed), crash (exits during
 the call), big (a text of `mb` megabytes), dup (answers twice with the same id), hang (never
@@ -163,6 +164,9 @@ def main():
             if not sys.stdin.readline():
                 # Its input closed; it still does not go (as a hung server would not).
                 signal.pause()
+    if mode == "slow-start":
+        import time
+        time.sleep(0.5)
     if mode == "flood-stderr":
         for i in range(20000):
             sys.stderr.write("noise %d %s\n" % (i, "y" * 5000))
