@@ -86,7 +86,11 @@ struct Scheduled {
 class HttpTransport final : public McpTransport {
  public:
   explicit HttpTransport(HttpServerParams params) : params_(std::move(params)) { global_init(); }
-  ~HttpTransport() override { close(); }
+  ~HttpTransport() override {
+    close();
+    // Here, not in close(): send() may still read multi_ after close() began (it then fails).
+    if (multi_) curl_multi_cleanup(multi_);
+  }
 
   std::string describe() const override { return host_of(params_.url); }
 
@@ -141,8 +145,6 @@ class HttpTransport final : public McpTransport {
     if (!io_.joinable()) return;
     curl_multi_wakeup(multi_);
     io_.join();
-    curl_multi_cleanup(multi_);
-    multi_ = nullptr;
   }
 
  private:
