@@ -333,8 +333,44 @@ void ChatApp::schedule_drain() {
   });
 }
 
+namespace {
+
+// A typed line without the escape sequences that keys such as the arrows put into it in this
+// line mode (the terminal's own line editing does not know them): CSI and SS3 forms dropped.
+std::string without_key_sequences(const std::string& line, bool& had_any) {
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '\x1b') {
+      out.push_back(line[i]);
+      continue;
+    }
+    had_any = true;
+    if (i + 1 < line.size() && (line[i + 1] == '[' || line[i + 1] == 'O')) {
+      std::size_t j = i + 2;
+      while (j < line.size() && (static_cast<unsigned char>(line[j]) < 0x40 ||
+                                 static_cast<unsigned char>(line[j]) > 0x7e))
+        ++j;
+      i = j;  // the final byte
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void ChatApp::run_line(const std::string& raw) {
-  std::string line = raw;
+  bool had_keys = false;
+  std::string line =
+      raw.find('\x1b') == std::string::npos ? raw : without_key_sequences(raw, had_keys);
+  if (had_keys) {
+    out_ << "(arrow and other special keys do not edit a line here; they were left out of it)\n";
+  }
+  if (line.size() >= 4095 && raw.size() == 4095) {
+    out_ << "(the terminal passes at most 4,095 characters in one typed line, so this one was "
+            "cut there; for longer text use /attach FILE or pipe it: COMMAND | aui-chat -p "
+            "QUESTION)\n";
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.find_first_not_of(" \t") == std::string::npos) {
     prompt();
