@@ -94,6 +94,8 @@ class Builder {
   void part(std::size_t index, const ContentPart& p) {
     switch (p.type()) {
       case PartType::Text:
+        // An empty part (a reply that has not started, or failed first) takes no row.
+        if (p.as<TextPart>().text.empty()) break;
         layout_text(p.as<TextPart>().text.view(), width_, o_.text, out_.lines);
         break;
       case PartType::Reasoning:
