@@ -98,12 +98,8 @@ class Builder {
         if (p.as<TextPart>().text.empty()) break;
         layout_text(p.as<TextPart>().text.view(), width_, o_.text, out_.lines);
         break;
-      case PartType::Reasoning:
-        reasoning(index, p.as<ReasoningPart>());
-        break;
-      case PartType::ToolCall:
-        tool_card(index, p.as<ToolCallPart>());
-        break;
+      case PartType::Reasoning: reasoning(index, p.as<ReasoningPart>()); break;
+      case PartType::ToolCall: tool_card(index, p.as<ToolCallPart>()); break;
       case PartType::Source: {
         const auto& s = p.as<SourcePart>();
         std::string title = s.title ? *s.title : std::string();
@@ -114,8 +110,8 @@ class Builder {
       }
       case PartType::Image: {
         const auto& img = p.as<ImagePart>();
-        wrapped_with_prefix("[image] " + (img.filename.empty() ? "(inline)" : img.filename),
-                            width_, "", o_.dim, o_.dim, out_.lines);
+        wrapped_with_prefix("[image] " + (img.filename.empty() ? "(inline)" : img.filename), width_,
+                            "", o_.dim, o_.dim, out_.lines);
         break;
       }
       case PartType::File: {
@@ -229,8 +225,7 @@ class Builder {
       for (auto& l : result) out_.lines.push_back(std::move(l));
     }
     if (approval && approval->reason && !approval->reason->empty()) {
-      wrapped_with_prefix("reason: " + *approval->reason, width_, bar, o_.card, o_.dim,
-                          out_.lines);
+      wrapped_with_prefix("reason: " + *approval->reason, width_, bar, o_.card, o_.dim, out_.lines);
     }
     if (pending_approval) choices(index, *approval);
     if (human) {

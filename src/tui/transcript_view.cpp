@@ -136,7 +136,7 @@ void TranscriptView::sync() {
   if (running_since_.size() > 64) {
     for (auto it = running_since_.begin(); it != running_since_.end();) {
       it = it->first == (n_new ? list[n_new - 1]->id : Id()) ? std::next(it)
-                                                              : running_since_.erase(it);
+                                                             : running_since_.erase(it);
     }
   }
   if (focus_) {
@@ -306,8 +306,7 @@ void TranscriptView::draw_header(Canvas& canvas, int y, std::size_t i) {
         status = "waiting for you";
         status_style = o.warn;
         break;
-      case StatusType::Complete:
-        break;
+      case StatusType::Complete: break;
       case StatusType::Incomplete:
         status_style = o.error;
         switch (m.status.reason) {
@@ -315,19 +314,13 @@ void TranscriptView::draw_header(Canvas& canvas, int y, std::size_t i) {
             status = "cancelled";
             status_style = o.warn;
             break;
-          case StatusReason::Error:
-            status = "error";
-            break;
+          case StatusReason::Error: status = "error"; break;
           case StatusReason::Length:
             status = "cut off at the length limit";
             status_style = o.warn;
             break;
-          case StatusReason::ContentFilter:
-            status = "stopped by the content filter";
-            break;
-          default:
-            status = "incomplete";
-            break;
+          case StatusReason::ContentFilter: status = "stopped by the content filter"; break;
+          default: status = "incomplete"; break;
         }
         break;
     }
@@ -351,12 +344,20 @@ void TranscriptView::draw_header(Canvas& canvas, int y, std::size_t i) {
       if (px > x + 1) {
         const Style arrow = o.choice;
         canvas.put(px, y, "\u2039", arrow);
-        hits_.push_back(Hit{Rect{canvas.area().x + px, canvas.area().y + y, 1, 1}, i,
-                            LayoutHitKind::None, 0, {}, -1});
+        hits_.push_back(Hit{Rect{canvas.area().x + px, canvas.area().y + y, 1, 1},
+                            i,
+                            LayoutHitKind::None,
+                            0,
+                            {},
+                            -1});
         canvas.put(px + 1, y, mid, o.dim);
         canvas.put(px + w - 1, y, "\u203a", arrow);
-        hits_.push_back(Hit{Rect{canvas.area().x + px + w - 1, canvas.area().y + y, 1, 1}, i,
-                            LayoutHitKind::None, 0, {}, +1});
+        hits_.push_back(Hit{Rect{canvas.area().x + px + w - 1, canvas.area().y + y, 1, 1},
+                            i,
+                            LayoutHitKind::None,
+                            0,
+                            {},
+                            +1});
       }
     }
   }
@@ -415,8 +416,8 @@ void TranscriptView::draw(Canvas& canvas) {
         const int end = canvas.put(x, ry, span.text, span.style);
         if (span.hit) {
           const LayoutHit& h = layout.hits[span.hit - 1];
-          hits_.push_back(Hit{Rect{area_.x + x, area_.y + ry, end - x, 1}, i, h.kind, h.part,
-                              h.option_id, 0});
+          hits_.push_back(
+              Hit{Rect{area_.x + x, area_.y + ry, end - x, 1}, i, h.kind, h.part, h.option_id, 0});
         }
         x = end;
       }
@@ -452,12 +453,8 @@ bool TranscriptView::act_on_focused(char32_t ch) {
     return nullptr;
   };
   switch (ch) {
-    case 'c':
-      emit(ViewActionKind::Copy, i);
-      return true;
-    case 'e':
-      emit(ViewActionKind::Edit, i);
-      return true;
+    case 'c': emit(ViewActionKind::Copy, i); return true;
+    case 'e': emit(ViewActionKind::Edit, i); return true;
     case 'r':
       if (!assistant) return false;
       emit(ViewActionKind::Regenerate, i);
@@ -475,13 +472,9 @@ bool TranscriptView::act_on_focused(char32_t ch) {
       if (!assistant) return false;
       emit(ch == '+' ? ViewActionKind::FeedbackPositive : ViewActionKind::FeedbackNegative, i);
       return true;
-    case 's':
-      emit(ViewActionKind::Speak, i);
-      return true;
-    case 't':
-      return toggle(kReasoningOpen);
-    case 'o':
-      return toggle(kResultsOpen);
+    case 's': emit(ViewActionKind::Speak, i); return true;
+    case 't': return toggle(kReasoningOpen);
+    case 'o': return toggle(kResultsOpen);
     case 'a':
     case 'A':
     case 'd': {
@@ -499,8 +492,7 @@ bool TranscriptView::act_on_focused(char32_t ch) {
       emit(ViewActionKind::Answer, i, call->tool_call_id);
       return true;
     }
-    default:
-      break;
+    default: break;
   }
   if (ch >= '1' && ch <= '9') {
     const ToolCallPart* call = pending_call(false);
@@ -517,15 +509,9 @@ bool TranscriptView::act_on_focused(char32_t ch) {
 bool TranscriptView::handle_key(const KeyEvent& key) {
   const std::int64_t page = std::max(1, height_ - 1);
   switch (key.key) {
-    case Key::PageUp:
-      scroll_by(-page);
-      return true;
-    case Key::PageDown:
-      scroll_by(page);
-      return true;
-    case Key::Home:
-      scroll_to_top();
-      return true;
+    case Key::PageUp: scroll_by(-page); return true;
+    case Key::PageDown: scroll_by(page); return true;
+    case Key::Home: scroll_to_top(); return true;
     case Key::End:
       focus(std::nullopt);
       scroll_to_bottom();
@@ -547,14 +533,10 @@ bool TranscriptView::handle_key(const KeyEvent& key) {
       if (!focus_) return false;
       focus(std::nullopt);
       return true;
-    case Key::Left:
-      return focus_ && act_on_focused('[');
-    case Key::Right:
-      return focus_ && act_on_focused(']');
-    case Key::Enter:
-      return act_on_focused('\r');
-    default:
-      return false;
+    case Key::Left: return focus_ && act_on_focused('[');
+    case Key::Right: return focus_ && act_on_focused(']');
+    case Key::Enter: return act_on_focused('\r');
+    default: return false;
   }
 }
 
@@ -580,8 +562,7 @@ bool TranscriptView::handle_mouse(const MouseEvent& mouse) {
     focus_ = h.message;
     focus_id_ = m.id;
     if (h.branch != 0) {
-      emit(h.branch < 0 ? ViewActionKind::PreviousBranch : ViewActionKind::NextBranch,
-           h.message);
+      emit(h.branch < 0 ? ViewActionKind::PreviousBranch : ViewActionKind::NextBranch, h.message);
       return true;
     }
     const ToolCallPart* call =
@@ -589,29 +570,20 @@ bool TranscriptView::handle_mouse(const MouseEvent& mouse) {
     const std::string call_id = call ? call->tool_call_id : std::string();
     const std::string approval_id = call && call->approval ? call->approval->id : std::string();
     switch (h.kind) {
-      case LayoutHitKind::ToggleReasoning:
-        ui_flags_[m.id] ^= kReasoningOpen;
-        break;
-      case LayoutHitKind::ToggleResults:
-        ui_flags_[m.id] ^= kResultsOpen;
-        break;
+      case LayoutHitKind::ToggleReasoning: ui_flags_[m.id] ^= kReasoningOpen; break;
+      case LayoutHitKind::ToggleResults: ui_flags_[m.id] ^= kResultsOpen; break;
       case LayoutHitKind::ApproveOnce:
         emit(ViewActionKind::ApproveOnce, h.message, call_id, approval_id);
         break;
       case LayoutHitKind::ApproveAlways:
         emit(ViewActionKind::ApproveAlways, h.message, call_id, approval_id);
         break;
-      case LayoutHitKind::Deny:
-        emit(ViewActionKind::Deny, h.message, call_id, approval_id);
-        break;
+      case LayoutHitKind::Deny: emit(ViewActionKind::Deny, h.message, call_id, approval_id); break;
       case LayoutHitKind::Option:
         emit(ViewActionKind::ChooseOption, h.message, call_id, approval_id, h.option_id);
         break;
-      case LayoutHitKind::Answer:
-        emit(ViewActionKind::Answer, h.message, call_id);
-        break;
-      case LayoutHitKind::None:
-        break;
+      case LayoutHitKind::Answer: emit(ViewActionKind::Answer, h.message, call_id); break;
+      case LayoutHitKind::None: break;
     }
     return true;
   }

@@ -144,7 +144,10 @@ TEST(TranscriptView, RolesAndWrappingWithWideCharactersAt40x12) {
       "  The quick brown fox jumps over the",
       "  lazy dog and keeps running far away.",
       "",
-      "", "", "", ""};
+      "",
+      "",
+      "",
+      ""};
   // The transcript is shorter than the screen: it starts at the top.
   EXPECT_EQ(r, expected);
 }
@@ -152,16 +155,15 @@ TEST(TranscriptView, RolesAndWrappingWithWideCharactersAt40x12) {
 TEST(TranscriptView, StatusesOfAssistantMessages) {
   Fixture f;
   Json err = {{"code", "http"}, {"message", "The server closed the connection."}};
-  f.chain({text("u1", Role::User, "hi"),
-           text("a1", Role::Assistant, "half",
-                MessageStatus::incomplete(StatusReason::Cancelled)),
-           text("u2", Role::User, "again"),
-           text("a2", Role::Assistant, "", MessageStatus::incomplete(StatusReason::Error, err)),
-           text("u3", Role::User, "more"),
-           text("a3", Role::Assistant, "long", MessageStatus::incomplete(StatusReason::Length)),
-           text("u4", Role::User, "filter"),
-           text("a4", Role::Assistant, "x",
-                MessageStatus::incomplete(StatusReason::ContentFilter))});
+  f.chain(
+      {text("u1", Role::User, "hi"),
+       text("a1", Role::Assistant, "half", MessageStatus::incomplete(StatusReason::Cancelled)),
+       text("u2", Role::User, "again"),
+       text("a2", Role::Assistant, "", MessageStatus::incomplete(StatusReason::Error, err)),
+       text("u3", Role::User, "more"),
+       text("a3", Role::Assistant, "long", MessageStatus::incomplete(StatusReason::Length)),
+       text("u4", Role::User, "filter"),
+       text("a4", Role::Assistant, "x", MessageStatus::incomplete(StatusReason::ContentFilter))});
   const auto r = rows(f.render(80, 40));
   EXPECT_EQ(r[3], "  Assistant · cancelled");
   EXPECT_EQ(r[9], "  Assistant · error");
@@ -241,9 +243,9 @@ TEST(TranscriptView, AToolCardShowsNameArgumentsStatusAndACollapsedResult) {
 
 TEST(TranscriptView, AnApprovalCardShowsTheChoicesAndReportsThePickedOne) {
   Fixture f;
-  f.chain({text("u1", Role::User, "weather?"),
-           make("a1", Role::Assistant, {weather_call(false, true)},
-                MessageStatus::requires_action())});
+  f.chain(
+      {text("u1", Role::User, "weather?"),
+       make("a1", Role::Assistant, {weather_call(false, true)}, MessageStatus::requires_action())});
   const auto r = rows(f.render(80, 24));
   EXPECT_EQ(r[3], "  Assistant · waiting for you");
   EXPECT_EQ(r[4], "  ╭─ get_weather · waiting for approval");
@@ -300,10 +302,10 @@ TEST(TranscriptView, FocusedMessageActionsAreReportedNotPerformed) {
   EXPECT_FALSE(f.view.handle_text("r"));  // not an assistant message
   std::vector<ViewActionKind> kinds;
   for (const auto& a : f.actions) kinds.push_back(a.kind);
-  EXPECT_EQ(kinds, (std::vector<ViewActionKind>{
-                       ViewActionKind::Copy, ViewActionKind::Regenerate,
-                       ViewActionKind::FeedbackPositive, ViewActionKind::FeedbackNegative,
-                       ViewActionKind::Speak, ViewActionKind::Edit}));
+  EXPECT_EQ(kinds,
+            (std::vector<ViewActionKind>{
+                ViewActionKind::Copy, ViewActionKind::Regenerate, ViewActionKind::FeedbackPositive,
+                ViewActionKind::FeedbackNegative, ViewActionKind::Speak, ViewActionKind::Edit}));
   EXPECT_EQ(f.actions.back().message_id, "u1");
   EXPECT_EQ(f.thread->messages().size(), 2u);  // nothing happened to the thread
 }
@@ -461,10 +463,16 @@ TEST(TranscriptView, HostileContentIsShownAsVisibleReplacements) {
   ToolCallPart call;
   call.tool_call_id = "c";
   call.tool_name = "evil\x1b]0;pwned\x07";
-  call.args = Json{{"cmd", "\x1b[2J\xe2\x80\xae" "evil"}};
+  call.args = Json{{"cmd",
+                    "\x1b[2J\xe2\x80\xae"
+                    "evil"}};
   call.result = Json("\x1b]52;c;aGk=\x07ok");
-  f.chain({text("u1", Role::User, "x\x1b[31mred\x1b[0m \xe2\x80\xae" "desrever"),
-           make("a1", Role::Assistant, {call, TextPart{Text("bell\x07 csi\xc2\x9b" "2J")}})});
+  f.chain({text("u1", Role::User,
+                "x\x1b[31mred\x1b[0m \xe2\x80\xae"
+                "desrever"),
+           make("a1", Role::Assistant,
+                {call, TextPart{Text("bell\x07 csi\xc2\x9b"
+                                     "2J")}})});
   const std::string screen = f.render(80, 24);
   EXPECT_EQ(screen.find('\x1b'), std::string::npos);
   EXPECT_EQ(screen.find('\x07'), std::string::npos);

@@ -83,7 +83,8 @@ enum LayoutFlag : std::uint32_t {
 
 /// Lays out `text` (a message's text part) at `width` columns, appending to `out`. Plain text
 /// wrapped by display width for now; the one place where Markdown layout plugs in.
-void layout_text(std::string_view text, int width, const Style& style, std::vector<LayoutLine>& out);
+void layout_text(std::string_view text, int width, const Style& style,
+                 std::vector<LayoutLine>& out);
 
 /// Lays out the body of `message` at `width` columns (≥ 1) with the open blocks in `flags`.
 MessageLayout layout_message(const ThreadMessage& message, int width, std::uint32_t flags,

@@ -147,9 +147,9 @@ class TranscriptView {
   Rect area_{};
   bool follow_bottom_ = true;
   bool new_below_ = false;
-  std::size_t anchor_ = 0;         // the message at the top of the view when not following
-  std::int64_t anchor_offset_ = 0; // rows of it above the view
-  std::size_t last_visible_ = 0;   // the last message drawn
+  std::size_t anchor_ = 0;          // the message at the top of the view when not following
+  std::int64_t anchor_offset_ = 0;  // rows of it above the view
+  std::size_t last_visible_ = 0;    // the last message drawn
   std::optional<std::size_t> focus_;
   Id focus_id_;
   std::vector<Hit> hits_;  // clickable places of the last frame
