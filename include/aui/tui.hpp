@@ -10,12 +10,15 @@
 //  * InputDecoder       — bytes to keys, text, pastes, mouse and focus (input.hpp)
 //  * UiLoop             — the UI thread's loop and the runtime's Dispatcher (event_loop.hpp)
 
-#include "aui/tui/event_loop.hpp"     // IWYU pragma: export
-#include "aui/tui/input.hpp"          // IWYU pragma: export
-#include "aui/tui/renderer.hpp"       // IWYU pragma: export
-#include "aui/tui/sanitize.hpp"       // IWYU pragma: export
-#include "aui/tui/screen.hpp"         // IWYU pragma: export
-#include "aui/tui/style.hpp"          // IWYU pragma: export
-#include "aui/tui/terminal.hpp"       // IWYU pragma: export
-#include "aui/tui/terminal_caps.hpp"  // IWYU pragma: export
-#include "aui/tui/text_width.hpp"     // IWYU pragma: export
+#include "aui/tui/event_loop.hpp"         // IWYU pragma: export
+#include "aui/tui/height_index.hpp"       // IWYU pragma: export
+#include "aui/tui/input.hpp"              // IWYU pragma: export
+#include "aui/tui/renderer.hpp"           // IWYU pragma: export
+#include "aui/tui/sanitize.hpp"           // IWYU pragma: export
+#include "aui/tui/screen.hpp"             // IWYU pragma: export
+#include "aui/tui/style.hpp"              // IWYU pragma: export
+#include "aui/tui/terminal.hpp"           // IWYU pragma: export
+#include "aui/tui/terminal_caps.hpp"      // IWYU pragma: export
+#include "aui/tui/text_width.hpp"         // IWYU pragma: export
+#include "aui/tui/transcript_layout.hpp"  // IWYU pragma: export
+#include "aui/tui/transcript_view.hpp"    // IWYU pragma: export
