@@ -243,6 +243,19 @@ void insert_v1_row(const fs::path& path, const std::string& thread,
   sqlite3_close(db);
 }
 
+/// Rows an earlier version wrote, loaded back: the same messages, parents and run configs, in
+/// order, and no source id (those versions kept none).
+void expect_loaded_as_written(const ThreadHistoryLoadResult& loaded,
+                              const std::vector<ExportedMessageRepositoryItem>& rows) {
+  ASSERT_EQ(loaded.messages.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(*loaded.messages[i].message, *rows[i].message) << i;
+    EXPECT_EQ(loaded.messages[i].parent_id, rows[i].parent_id) << i;
+    EXPECT_EQ(loaded.messages[i].run_config, rows[i].run_config) << i;
+    EXPECT_EQ(loaded.messages[i].source_id, std::nullopt) << i;
+  }
+}
+
 TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
   TempDir dir;
   const auto path = dir.path() / "v1.db";
@@ -290,12 +303,7 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
             "1");
   EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
   const auto loaded = store->history("t")->load();
-  ASSERT_EQ(loaded.messages.size(), rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    EXPECT_EQ(*loaded.messages[i].message, *rows[i].message) << i;
-    EXPECT_EQ(loaded.messages[i].parent_id, rows[i].parent_id) << i;
-    EXPECT_EQ(loaded.messages[i].run_config, rows[i].run_config) << i;
-  }
+  expect_loaded_as_written(loaded, rows);
   EXPECT_EQ(loaded.head_id, "a-last");
   EXPECT_EQ(store->fetch("t").title, "Old thread");
   EXPECT_EQ(store->search("Salut", 10).size(), 1u) << "the search index still answers";
@@ -304,6 +312,39 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
   store.reset();
   EXPECT_EQ(ids_of(SqliteStore::open(SqliteStoreOptions{path})->history("t")->load()),
             (std::vector<std::string>{"z-first", "m-reply", "b-rich", "c-att", "a-last", "n-new"}));
+}
+
+TEST(SqliteStoreSchema, AVersion2DatabaseMigratesAndKeepsSourceIdsFromThenOn) {
+  // Version 2 (before source ids): version 1 and its thread index, as that build left a file.
+  TempDir dir;
+  const auto path = dir.path() / "v2.db";
+  exec_sql(path, schema_v1);
+  exec_sql(path,
+           "PRAGMA journal_mode=WAL; CREATE INDEX messages_by_thread ON messages(thread_id, seq); "
+           "PRAGMA user_version = 2; INSERT INTO threads(remote_id, status, title, created_at, "
+           "sort_at) VALUES ('t', 'regular', 'Old thread', 1, 1)");
+  RunConfig rc;
+  rc.custom = Json{{"temperature", 0.5}};
+  const std::vector<ExportedMessageRepositoryItem> rows = {
+      item(user("u1", "Bonjour", 1)),
+      item(assistant("a1", "Salut !", MessageStatus::complete(StatusReason::Stop), 2), "u1", rc),
+  };
+  for (const auto& r : rows) insert_v1_row(path, "t", r);
+
+  {
+    auto store = SqliteStore::open(SqliteStoreOptions{path});
+    EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
+    EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
+    expect_loaded_as_written(store->history("t")->load(), rows);
+    auto regenerated = item(assistant("a2", "Coucou !", MessageStatus::complete(), 3), "u1");
+    regenerated.source_id = "a1";
+    store->history("t")->append(regenerated);
+  }
+  auto store = SqliteStore::open(SqliteStoreOptions{path});
+  const auto loaded = store->history("t")->load();
+  ASSERT_EQ(ids_of(loaded), (std::vector<std::string>{"u1", "a1", "a2"}));
+  EXPECT_EQ(loaded.messages[2].source_id, std::optional<Id>("a1"));
+  EXPECT_EQ(store->fetch("t").title, "Old thread");
 }
 
 TEST(SqliteStoreSchema, AThreadLoadsInWriteOrderWithoutASort) {
@@ -734,6 +775,40 @@ TEST(SqliteStoreDamage, RecoverCopiesWhatIsReadableAndKeepsTheDamagedFile) {
   // And it takes new messages.
   store->history("new")->append(item(user("n1", "saved after recovery")));
   EXPECT_EQ(store->search("recovery", 5).size(), 1u);
+}
+
+TEST(SqliteStoreDamage, RecoverKeepsSourceIdsAndReadsFilesOfEarlierVersions) {
+  TempDir dir;
+  // A current file: the source id is copied.
+  const auto current = dir.path() / "current.db";
+  {
+    auto store = SqliteStore::open(SqliteStoreOptions{current});
+    store->history("t")->append(item(user("u1", "first")));
+    auto edited = item(user("u2", "second"));
+    edited.source_id = "u1";
+    store->history("t")->append(edited);
+  }
+  SqliteRecovery r = SqliteStore::recover(current);
+  EXPECT_EQ(r.messages, 2u);
+  {
+    const auto loaded = SqliteStore::open(SqliteStoreOptions{current})->history("t")->load();
+    ASSERT_EQ(loaded.messages.size(), 2u);
+    EXPECT_EQ(loaded.messages[1].source_id, std::optional<Id>("u1"));
+  }
+  // A file of version 2, which has no source_id column: its messages are copied all the same.
+  const auto old = dir.path() / "v2.db";
+  exec_sql(old, schema_v1);
+  exec_sql(old,
+           "CREATE INDEX messages_by_thread ON messages(thread_id, seq); PRAGMA user_version = 2; "
+           "INSERT INTO threads(remote_id, status, created_at, sort_at) VALUES ('t', 'regular', "
+           "1, 1)");
+  insert_v1_row(old, "t", item(user("u1", "from version 2")));
+  r = SqliteStore::recover(old);
+  EXPECT_EQ(r.messages, 1u);
+  const auto loaded = SqliteStore::open(SqliteStoreOptions{old})->history("t")->load();
+  ASSERT_EQ(loaded.messages.size(), 1u);
+  EXPECT_EQ(loaded.messages[0].message->text(), "from version 2");
+  EXPECT_EQ(loaded.messages[0].source_id, std::nullopt);
 }
 
 TEST(SqliteStoreDamage, AWalLeftBehindByACrashIsReadNotLost) {

@@ -410,6 +410,39 @@ TYPED_TEST_P(StoreContract, AnImportedExportComesBackTheSame) {
   EXPECT_EQ(store->fetch("imported").last_message_at, parse_timestamp("2026-03-01T12:00:01.000Z"));
 }
 
+TYPED_TEST_P(StoreContract, TheSourceIdOfAMessageSurvivesARestart) {
+  auto store = this->factory.make();
+  auto h = store->history("t");
+  h->append(item(user("u1", "first try", 1)));
+  h->append(item(assistant("a1", "One.", MessageStatus::complete(StatusReason::Stop), 2), "u1"));
+  // An edit of u1 and its reply, both made with sourceId u1; a regenerated reply of a2.
+  auto edited = item(user("u2", "second try", 3));
+  edited.source_id = "u1";
+  h->append(edited);
+  auto reply = item(assistant("a2", "Tw", MessageStatus::running(), 4), "u2");
+  reply.source_id = "u1";
+  h->update(reply);
+  // A write that names no source id (an adapter that does not know it) keeps the stored one.
+  h->update(item(assistant("a2", "Two.", MessageStatus::complete(StatusReason::Stop), 4), "u2"));
+  auto regenerated = item(assistant("a3", "Two!", MessageStatus::complete(), 5), "u2");
+  regenerated.source_id = "a2";
+  h->append(regenerated);
+
+  auto again = this->factory.reopen();
+  const auto loaded = again->history("t")->load();
+  ASSERT_EQ(ids_of(loaded), (std::vector<std::string>{"u1", "a1", "u2", "a2", "a3"}));
+  EXPECT_EQ(loaded.messages[0].source_id, std::nullopt);
+  EXPECT_EQ(loaded.messages[1].source_id, std::nullopt);
+  EXPECT_EQ(loaded.messages[2].source_id, std::optional<Id>("u1"));
+  EXPECT_EQ(loaded.messages[3].source_id, std::optional<Id>("u1"));
+  EXPECT_EQ(loaded.messages[3].message->text(), "Two.");
+  EXPECT_EQ(loaded.messages[4].source_id, std::optional<Id>("a2"));
+  // Not part of assistant-ui's format: the JSON export has no such field.
+  const std::string text = again->export_json("t").dump();
+  EXPECT_EQ(text.find("sourceId"), std::string::npos);
+  EXPECT_EQ(text.find("source_id"), std::string::npos);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreContract, AnImportedExportComesBackTheSame,
     EmptyStoreListsNothingAndUnknownThreadLoadsEmpty,
@@ -419,6 +452,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     ARunningReplyLeftByACrashIsIncompleteAfterRestart, DeletingAMessageMovesItsChildrenUp,
     AChildWrittenBeforeItsParentLoadsAfterIt, SearchFindsWordsAcrossThreads,
     MarkdownExportShowsTheCurrentBranchUnderTheTitle, GenerateTitleUsesTheFirstUserLineAndStoresIt,
-    AGeneratedTitleNeverReplacesOneTheUserGave, TwoConnectionsWritingAtOnceLoseNothing);
+    AGeneratedTitleNeverReplacesOneTheUserGave, TwoConnectionsWritingAtOnceLoseNothing,
+    TheSourceIdOfAMessageSurvivesARestart);
 
 }  // namespace aui::store_testing

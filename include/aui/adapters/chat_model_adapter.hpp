@@ -34,6 +34,11 @@ struct ChatModelRunOptions {
   Id assistant_message_id{};               // unstable_assistantMessageId
   std::optional<std::string> thread_id{};  // unstable_threadId: the remote thread id, if any
   std::optional<Id> parent_id{};           // unstable_parentId
+  /// The sourceId of the run (spec §5.2), which upstream passes along and never reads: the
+  /// message this turn replaces — the edited message for a send from an edit, the regenerated
+  /// reply for reload() — or nullopt. Like run_config it is the thread's last one: continuations
+  /// after a tool result or an approval keep it. (Not in upstream's options: a native addition.)
+  std::optional<Id> source_id{};
   /// unstable_getMessage: the message as merged so far. Safe to call from the adapter's thread.
   std::function<MessagePtr()> get_message;
   /// The thread's record of executed tool calls, which execute_tool_calls() consults so a tool

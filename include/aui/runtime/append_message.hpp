@@ -43,6 +43,9 @@ struct AppendMessage {
   std::optional<Timestamp> created_at{};
   std::optional<MessageStatus> status{};  // assistant only
   Parent parent{};
+  /// The message this one replaces (an edit's original), or nullopt; informational (spec §2.8).
+  /// It reaches the history adapter with this message and, when it starts a run, the adapter
+  /// (ChatModelRunOptions::source_id) and the history item of the reply.
   std::optional<Id> source_id{};
   std::optional<RunConfig> run_config{};
   std::optional<bool> start_run{};  // default: true for user messages

@@ -145,6 +145,8 @@ struct SpeechState {
 /// What start_run() and resume_run() take (spec §5.2).
 struct StartRunConfig {
   std::optional<Id> parent_id{};  // nullopt = a new root-level assistant message
+  /// Informational (spec §5.2): passed to the adapter (ChatModelRunOptions::source_id) and to
+  /// the history adapter with the reply; the runtime never reads it.
   std::optional<Id> source_id{};
   RunConfig run_config{};
 };

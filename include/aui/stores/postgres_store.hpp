@@ -40,7 +40,7 @@ class PostgresStore final : public ThreadStore {
   /// Connects and migrates. Storage on failure.
   static std::shared_ptr<PostgresStore> open(PostgresStoreOptions options = {});
   /// The schema version this build writes.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   ~PostgresStore() override;
   PostgresStore(const PostgresStore&) = delete;

@@ -83,7 +83,7 @@ class SqliteStore final : public ThreadStore {
   /// damaged file is only read. Storage when nothing could be done; then `path` is as it was.
   static SqliteRecovery recover(const std::filesystem::path& path);
   /// The schema version this build writes.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;

@@ -18,11 +18,18 @@ namespace aui {
 /// The current branch, root first. A snapshot: O(1) to copy, safe to read on any thread.
 using MessageList = PersistentVector<MessagePtr>;
 
-/// One item of an exported repository (spec §3.9).
+/// One item of an exported repository (spec §3.9), and what a history adapter is given to keep
+/// (spec §12.1).
 struct ExportedMessageRepositoryItem {
   MessagePtr message{};
   std::optional<Id> parent_id{};  // nullopt = a root message
   std::optional<RunConfig> run_config{};
+  /// The sourceId the message was made with (spec §2.8, §5.1, §5.2): the message it replaces —
+  /// for an edit, the edited message (the new user message and the reply to it); for a
+  /// regenerated reply, the reply it replaces — or nullopt. Informational: the runtime never
+  /// reads it back. It is not part of assistant-ui's export format, so to_json leaves it out;
+  /// history adapters receive it and the stores keep it.
+  std::optional<Id> source_id{};
 };
 
 /// An exported repository (spec §3.9). `head_id` absent and null are both "not given".

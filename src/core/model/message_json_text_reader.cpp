@@ -18,15 +18,52 @@ using detail::status_type_from;
 
 namespace {
 
+// What both fast readers share: the scanner, objects read key by key, keys read once, strings
+// read as views of the text.
+class TextReader {
+ protected:
+  explicit TextReader(json_scan::JsonScanner& s) : s_(s) {}
+
+  // Reads `{ "key": value, ... }`, calling on_key(key) with the scanner at each value; on_key
+  // returns false to give up.
+  template <class F>
+  bool object(F&& on_key) {
+    if (!s_.eat('{')) return false;
+    if (s_.eat('}')) return true;
+    std::string_view key;
+    do {
+      if (!s_.string(key, key_buf_) || !s_.eat(':') || !on_key(key)) return false;
+    } while (s_.eat(','));
+    return s_.eat('}');
+  }
+
+  // Marks `bit` seen; false when it was seen already (a repeated key, which the fast readers
+  // leave to the document reader: it keeps the last).
+  static bool once(unsigned& seen, unsigned bit) {
+    if (seen & bit) return false;
+    seen |= bit;
+    return true;
+  }
+
+  // A string value, viewed (valid until the next value read).
+  bool string(std::string_view& out) { return s_.string(out, value_buf_); }
+
+  json_scan::JsonScanner& s_;
+
+ private:
+  std::string key_buf_;    // a key with escapes, unescaped
+  std::string value_buf_;  // a value with escapes, unescaped
+};
+
 // The fast reader of message_from_json_text. It reads the shape to_json writes for a message of
 // text parts with no custom or assistant metadata and no attachments — nearly every stored
 // message — and says "no" (nullopt) to anything else, valid or not, for message_from_json to
 // read. For the documents it accepts it builds exactly what message_from_json builds: keys the
 // full reader ignores are skipped, and a repeated key it reads is left to the full reader
 // (which keeps the last), as is every value that is not the plain form.
-class PlainMessageReader {
+class PlainMessageReader : TextReader {
  public:
-  explicit PlainMessageReader(json_scan::JsonScanner& s) : s_(s) {}
+  explicit PlainMessageReader(json_scan::JsonScanner& s) : TextReader(s) {}
 
   /// Reads one message object at the scanner's position; nullopt when it is not the plain form
   /// (the scanner is then somewhere inside it).
@@ -56,25 +93,6 @@ class PlainMessageReader {
     kSteps = 1u << 12,
   };
 
-  // Marks `bit` seen; false when it was seen already (a repeated key).
-  bool once(unsigned& seen, unsigned bit) {
-    if (seen & bit) return false;
-    seen |= bit;
-    return true;
-  }
-
-  // Reads `{ "key": value, ... }`, calling on_key(key) with the scanner at each value; on_key
-  // returns false to give up.
-  template <class F>
-  bool object(F&& on_key) {
-    if (!s_.eat('{')) return false;
-    if (s_.eat('}')) return true;
-    do {
-      if (!s_.string(key_) || !s_.eat(':') || !on_key(std::string_view(key_))) return false;
-    } while (s_.eat(','));
-    return s_.eat('}');
-  }
-
   bool empty_array() { return s_.eat('[') && s_.eat(']'); }
   bool empty_object() { return s_.eat('{') && s_.eat('}'); }
 
@@ -93,20 +111,22 @@ class PlainMessageReader {
   // {"type": "text", "text": "..."} with nothing else the full reader would read.
   bool text_part(Content& content) {
     unsigned seen = 0;
-    bool has_text = false;
+    std::string_view type;
+    Text text;
     const bool ok = object([&](std::string_view key) {
-      if (key == "type") {
-        return once(seen, 1) && s_.string(value_) && value_ == "text";
-      }
+      if (key == "type") return once(seen, 1) && string(type) && type == "text";
       if (key == "text") {
-        has_text = once(seen, 2) && s_.string(text_);
-        return has_text;
+        // Made a Text at once: a later string value may reuse the buffer the view points into.
+        std::string_view view;
+        if (!once(seen, 2) || !string(view)) return false;
+        text = Text(view);
+        return true;
       }
       if (key == "status" || key == "providerMetadata" || key == "parentId") return false;
       return s_.skip_value();
     });
     if (!ok || seen != 3) return false;
-    content.push_back(TextPart{Text(text_)});
+    content.push_back(TextPart{std::move(text)});
     return true;
   }
 
@@ -123,11 +143,16 @@ class PlainMessageReader {
   bool status(std::string& type, std::optional<std::string>& reason) {
     unsigned seen = 0;
     const bool ok = object([&](std::string_view key) {
-      if (key == "type") return once(seen, 1) && s_.string(type);
+      std::string_view value;
+      if (key == "type") {
+        if (!once(seen, 1) || !string(value)) return false;
+        type.assign(value);
+        return true;
+      }
       if (key == "reason") {
-        if (!once(seen, 2)) return false;
-        reason.emplace();
-        return s_.string(*reason);
+        if (!once(seen, 2) || !string(value)) return false;
+        reason.emplace(value);
+        return true;
       }
       if (key == "error") return false;
       return s_.skip_value();
@@ -159,14 +184,15 @@ class PlainMessageReader {
     std::optional<std::string> status_reason;
     const bool ok = object([&](std::string_view key) {
       if (key == "id") return once(seen, kId) && s_.string(m.id);
+      std::string_view value;
       if (key == "role") {
-        if (!once(seen, kRole) || !s_.string(value_)) return false;
-        m.role = role_from(value_, no_path, ErrorKind::InvalidJson);
+        if (!once(seen, kRole) || !string(value)) return false;
+        m.role = role_from(value, no_path, ErrorKind::InvalidJson);
         return true;
       }
       if (key == "createdAt") {
-        if (!once(seen, kCreatedAt) || !s_.string(value_)) return false;
-        m.created_at = parse_timestamp(value_, no_path);
+        if (!once(seen, kCreatedAt) || !string(value)) return false;
+        m.created_at = parse_timestamp(value, no_path);
         return true;
       }
       if (key == "content") return once(seen, kContent) && content(m.content);
@@ -200,11 +226,6 @@ class PlainMessageReader {
     if (m.role == Role::System && m.content.size() != 1) return std::nullopt;
     return m;
   }
-
-  json_scan::JsonScanner& s_;
-  std::string key_;
-  std::string value_;
-  std::string text_;
 };
 
 // The fast reader of repository_from_json_text. It reads the outer shape — {"headId": ...,
@@ -214,48 +235,30 @@ class PlainMessageReader {
 // (nullopt) to an outer shape it does not read, as PlainMessageReader does; an Error from the
 // document reader also goes back to the caller, which then reads the whole text as a document:
 // that reader checks the fields in its own order, so its first error is the one to report.
-class RepositoryReader {
+class RepositoryReader : TextReader {
  public:
-  explicit RepositoryReader(std::string_view text) : text_(text), s_(text), plain_(s_) {}
+  RepositoryReader(std::string_view text, json_scan::JsonScanner& s)
+      : TextReader(s), text_(text), plain_(s) {}
 
   std::optional<ExportedMessageRepository> read() {
     ExportedMessageRepository repo;
-    bool seen_head = false;
-    bool seen_messages = false;
+    unsigned seen = 0;
     const bool ok = object([&](std::string_view key) {
-      if (key == "headId") {
-        if (seen_head) return false;
-        seen_head = true;
-        return optional_string(repo.head_id);
-      }
-      if (key == "messages") {
-        if (seen_messages) return false;
-        seen_messages = true;
-        return messages(repo.messages);
-      }
+      if (key == "headId") return once(seen, 1) && optional_string(repo.head_id);
+      if (key == "messages") return once(seen, 2) && messages(repo.messages);
       return s_.skip_value();
     });
-    if (!ok || !seen_messages || !s_.at_end()) return std::nullopt;
+    if (!ok || !(seen & 2) || !s_.at_end()) return std::nullopt;
     return repo;
   }
 
  private:
-  template <class F>
-  bool object(F&& on_key) {
-    if (!s_.eat('{')) return false;
-    if (s_.eat('}')) return true;
-    do {
-      if (!s_.string(key_) || !s_.eat(':') || !on_key(std::string_view(key_))) return false;
-    } while (s_.eat(','));
-    return s_.eat('}');
-  }
-
   // null, or a string.
   bool optional_string(std::optional<std::string>& out) {
     if (s_.null()) return true;
-    std::string value;
-    if (!s_.string(value)) return false;
-    out = std::move(value);
+    std::string_view value;
+    if (!string(value)) return false;
+    out.emplace(value);
     return true;
   }
 
@@ -270,66 +273,56 @@ class RepositoryReader {
   }
 
   bool item(std::size_t index, ExportedMessageRepositoryItem& item) {
-    bool seen_message = false;
-    bool seen_parent = false;
-    bool seen_run_config = false;
+    unsigned seen = 0;
     const bool ok = object([&](std::string_view key) {
-      if (key == "message") {
-        if (seen_message) return false;
-        seen_message = true;
-        return message(index, item);
-      }
-      if (key == "parentId") {
-        if (seen_parent) return false;
-        seen_parent = true;
-        return optional_string(item.parent_id);
-      }
-      if (key == "runConfig") {
-        if (seen_run_config) return false;
-        seen_run_config = true;
-        return run_config(index, item);
-      }
+      if (key == "message") return once(seen, 1) && message(index, item);
+      if (key == "parentId") return once(seen, 2) && optional_string(item.parent_id);
+      if (key == "runConfig") return once(seen, 4) && run_config(index, item);
       return s_.skip_value();
     });
-    return ok && seen_message;
+    return ok && (seen & 1);
   }
 
   bool message(std::size_t index, ExportedMessageRepositoryItem& item) {
-    s_.skip_ws();
-    const std::size_t start = s_.pos();
-    if (auto m = plain_.read()) {
-      item.message = std::make_shared<const ThreadMessage>(std::move(*m));
-      return true;
-    }
-    s_.seek(start);
-    if (!s_.skip_value()) return false;
-    const std::string path = "messages[" + std::to_string(index) + "].message";
-    item.message = std::make_shared<const ThreadMessage>(
-        message_from_json(parse_json(since(start), path), path));
-    return true;
+    const auto plain = [&] {
+      auto m = plain_.read();
+      if (m) item.message = std::make_shared<const ThreadMessage>(std::move(*m));
+      return m.has_value();
+    };
+    const auto other = [&](const Json& j, const std::string& path) {
+      item.message = std::make_shared<const ThreadMessage>(message_from_json(j, path));
+    };
+    return value(index, "message", plain, other);
   }
 
   bool run_config(std::size_t index, ExportedMessageRepositoryItem& item) {
-    s_.skip_ws();
-    const std::size_t start = s_.pos();
-    if (s_.eat('{') && s_.eat('}')) {
+    const auto empty = [&] {
+      if (!s_.eat('{') || !s_.eat('}')) return false;
       item.run_config = RunConfig{};
       return true;
-    }
+    };
+    const auto other = [&](const Json& j, const std::string& path) {
+      item.run_config = run_config_from_json(j, path);
+    };
+    return value(index, "runConfig", empty, other);
+  }
+
+  // The value of `field` of messages[index]: read by `fast` (false: not the form it reads), or
+  // else handed to `slow` as a document of just that value, with its path for errors.
+  template <class Fast, class Slow>
+  bool value(std::size_t index, const char* field, const Fast& fast, const Slow& slow) {
+    s_.skip_ws();
+    const std::size_t start = s_.pos();
+    if (fast()) return true;
     s_.seek(start);
     if (!s_.skip_value()) return false;
-    const std::string path = "messages[" + std::to_string(index) + "].runConfig";
-    item.run_config = run_config_from_json(parse_json(since(start), path), path);
+    const std::string path = "messages[" + std::to_string(index) + "]." + field;
+    slow(parse_json(text_.substr(start, s_.pos() - start), path), path);
     return true;
   }
 
-  // The text from `start` to the scanner's position.
-  std::string_view since(std::size_t start) const { return text_.substr(start, s_.pos() - start); }
-
   std::string_view text_;
-  json_scan::JsonScanner s_;
   PlainMessageReader plain_;
-  std::string key_;
 };
 
 }  // namespace
@@ -343,7 +336,8 @@ ThreadMessage message_from_json_text(std::string_view text, const std::string& p
 
 ExportedMessageRepository repository_from_json_text(std::string_view text) {
   try {
-    if (auto repo = RepositoryReader(text).read()) return std::move(*repo);
+    json_scan::JsonScanner s(text);
+    if (auto repo = RepositoryReader(text, s).read()) return std::move(*repo);
   } catch (const Error&) {
     // The document reader below reports it, or the error it meets first.
   }

@@ -10,12 +10,12 @@
 
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 
 #include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
 #include "aui/tree/message_repository.hpp"
 #include "model/message_json_internal.hpp"
+#include "support/json_scan.hpp"
 
 namespace aui {
 
@@ -35,42 +35,8 @@ struct InvalidUtf8 {
   throw InvalidUtf8{std::move(detail)};
 }
 
-// The length of the valid UTF-8 sequence starting with the non-ASCII byte at s[i], or 0. Valid
-// means what nlohmann's dump accepts: no overlong forms, no surrogates, nothing past U+10FFFF.
-std::size_t utf8_length(const unsigned char* s, std::size_t i, std::size_t n) {
-  const std::size_t left = n - i;
-  const unsigned char c = s[i];
-  const auto cont = [&](std::size_t k) { return k < left && (s[i + k] & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && s[i + 1] < 0xA0) return 0;  // overlong
-    if (c == 0xED && s[i + 1] > 0x9F) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && s[i + 1] < 0x90) return 0;  // overlong
-    if (c == 0xF4 && s[i + 1] > 0x8F) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-// Whether any of the 8 bytes of `w` needs a look: a quote, a backslash, a control character or
-// a non-ASCII byte (the usual "has a byte less than n" word tricks, exact for "any").
-inline bool any_special(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  const std::uint64_t control = (w - kOnes * 0x20) & ~w;
-  const std::uint64_t q = w ^ (kOnes * '"');
-  const std::uint64_t quote = (q - kOnes) & ~q;
-  const std::uint64_t b = w ^ (kOnes * '\\');
-  const std::uint64_t backslash = (b - kOnes) & ~b;
-  return ((control | quote | backslash | w) & kHigh) != 0;
-}
-
-inline bool special(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
+using json_scan::plain_run_end;
+using json_scan::utf8_length;
 
 // Appends `s` as a JSON string (quoted and escaped); throws InvalidUtf8.
 void put_string(std::string& out, std::string_view sv) {
@@ -80,15 +46,7 @@ void put_string(std::string& out, std::string_view sv) {
   std::size_t i = 0;
   for (;;) {
     const std::size_t start = i;
-    // The plain run up to the next byte that needs a look, 8 bytes at a time.
-    for (;;) {
-      std::uint64_t w;
-      if (i + 8 > n) break;
-      std::memcpy(&w, s + i, 8);
-      if (any_special(w)) break;
-      i += 8;
-    }
-    while (i < n && !special(s[i])) ++i;
+    i = plain_run_end(sv.data(), i, n);  // up to the next byte that needs a look
     out.append(sv.data() + start, i - start);
     if (i >= n) break;
     const unsigned char c = s[i];
@@ -316,6 +274,15 @@ void put_content(std::string& out, const Content& content) {
   for (const auto& part : content) {
     if (!first) out.push_back(',');
     first = false;
+    // The common part — text and nothing else — in two appends around its text, rather than a
+    // key and a comma at a time (what most of a long export is made of).
+    const auto* t = part.get_if<TextPart>();
+    if (t && t->parent_id.get().empty() && t->provider_metadata.get().is_null() && !t->status) {
+      out.append(R"({"text":)");
+      put_string(out, t->text.view());
+      out.append(R"(,"type":"text"})");
+      continue;
+    }
     put_part(out, part);
   }
   out.push_back(']');
@@ -342,8 +309,22 @@ void put_json_list(std::string& out, const std::vector<Json>& list) {
 }
 
 void put_metadata(std::string& out, const ThreadMessage& m) {
-  Object o(out);
   const Json& custom = m.metadata.custom;
+  // The common metadata, nothing but defaults, in one append.
+  if (!custom.is_object() && !m.metadata.is_optimistic) {
+    if (m.role != Role::Assistant) {
+      out.append(R"({"custom":{}})");
+      return;
+    }
+    const auto& a = m.metadata.assistant_or_default();
+    if (a.steps.empty() && !m.metadata.submitted_feedback && !a.timing &&
+        a.unstable_annotations.empty() && a.unstable_data.empty() && a.unstable_state.is_null()) {
+      out.append(R"({"custom":{},"steps":[],"unstable_annotations":[],"unstable_data":[],)"
+                 R"("unstable_state":null})");
+      return;
+    }
+  }
+  Object o(out);
   if (custom.is_object()) {
     o.json(R"("custom":)", custom);
   } else {
@@ -385,18 +366,22 @@ void put_metadata(std::string& out, const ThreadMessage& m) {
 
 void put_message(std::string& out, const ThreadMessage& m) {
   Object o(out);
-  if (m.role == Role::User) {
-    std::string& list = o.key(R"("attachments":)");
-    list.push_back('[');
-    bool first = true;
-    for (const auto& a : m.attachments) {
-      if (!first) list.push_back(',');
-      first = false;
-      put_attachment(list, a);
+  if (m.role == Role::User && m.attachments.empty()) {
+    put_content(o.key(R"("attachments":[],"content":)"), m.content);  // two keys in one append
+  } else {
+    if (m.role == Role::User) {
+      std::string& list = o.key(R"("attachments":)");
+      list.push_back('[');
+      bool first = true;
+      for (const auto& a : m.attachments) {
+        if (!first) list.push_back(',');
+        first = false;
+        put_attachment(list, a);
+      }
+      list.push_back(']');
     }
-    list.push_back(']');
+    put_content(o.key(R"("content":)"), m.content);
   }
-  put_content(o.key(R"("content":)"), m.content);
   std::string& at = o.key(R"("createdAt":")");
   detail::append_timestamp(at, m.created_at);
   at.push_back('"');

@@ -122,8 +122,9 @@ Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMe
     std::optional<Id> parent_id;
     if (auto found = repository_.find(stored->id))
       parent_id = repository_.get(stored->id).parent_id;
-    written = write_history(
-        false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
+    written =
+        write_history(false, ExportedMessageRepositoryItem{stored, std::move(parent_id),
+                                                           message.run_config, message.source_id});
     if (!awaited) {
       written.then([this, alive = lifetime_.token()](std::exception_ptr failure) {
         if (failure && !alive.expired()) report_storage("saving the message failed", failure);
@@ -138,8 +139,9 @@ Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMe
     std::optional<Completion> model_waits_for;
     if (options_.adapters.history && options_.write_user_message_before_model)
       model_waits_for = written;
-    Completion ran = start_run_impl(stored->id, message.run_config.value_or(RunConfig{}),
-                                    ChatModelAdapter{}, std::move(model_waits_for), awaited);
+    Completion ran =
+        start_run_impl(stored->id, message.run_config.value_or(RunConfig{}), message.source_id,
+                       ChatModelAdapter{}, std::move(model_waits_for), awaited);
     if (!options_.adapters.history) return ran;
     return when_all({std::move(ran), std::move(written)});  // the run's failure comes first
   }
@@ -184,16 +186,18 @@ Completion ThreadRuntime::Impl::append_after_barrier(Completion barrier, Message
 // startRun / resumeRun / reload (spec §5.2, §5.3, §5.5)
 
 Completion ThreadRuntime::Impl::start_run(StartRunConfig config) {
-  return start_run_impl(config.parent_id, std::move(config.run_config), ChatModelAdapter{});
+  return start_run_impl(config.parent_id, std::move(config.run_config), std::move(config.source_id),
+                        ChatModelAdapter{});
 }
 
 Completion ThreadRuntime::Impl::resume_run(StartRunConfig config, ChatModelAdapter stream) {
   if (!stream) throw Error(ErrorKind::StreamRequired, "resumeRun needs a stream");
-  return start_run_impl(config.parent_id, std::move(config.run_config), std::move(stream));
+  return start_run_impl(config.parent_id, std::move(config.run_config), std::move(config.source_id),
+                        std::move(stream));
 }
 
 Completion ThreadRuntime::Impl::start_run_impl(const std::optional<Id>& parent_id,
-                                               RunConfig run_config,
+                                               RunConfig run_config, std::optional<Id> source_id,
                                                ChatModelAdapter first_callback,
                                                std::optional<Completion> model_waits_for,
                                                bool awaited) {
@@ -211,6 +215,7 @@ Completion ThreadRuntime::Impl::start_run_impl(const std::optional<Id>& parent_i
   run->parent_id = parent_id;
   run->message = std::move(m);
   run->run_config = std::move(run_config);
+  run->source_id = std::move(source_id);
   run->first_callback = std::move(first_callback);
   run->model_waits_for = std::move(model_waits_for);
   run->awaited = awaited;
@@ -232,7 +237,8 @@ Completion ThreadRuntime::Impl::reload(const Id& message_id, std::optional<RunCo
       run_config = composer_->run_config();
     }
   }
-  return start_run_impl(loc.parent_id, std::move(*run_config), ChatModelAdapter{});
+  // sourceId: the reply being regenerated (spec §5.5).
+  return start_run_impl(loc.parent_id, std::move(*run_config), message_id, ChatModelAdapter{});
 }
 
 void ThreadRuntime::Impl::cancel_run() {

@@ -80,7 +80,8 @@ void ThreadRuntime::Impl::write_partial_decision(const MessageLocation& loc) {
   auto history = options_.adapters.history;
   if (!history || !history->has_update() || loc.message->status.type != StatusType::RequiresAction)
     return;
-  write_history(true, ExportedMessageRepositoryItem{loc.message, loc.parent_id, last_run_config_})
+  write_history(true, ExportedMessageRepositoryItem{loc.message, loc.parent_id, last_run_config_,
+                                                    last_source_id_})
       .then([this, alive = lifetime_.token()](std::exception_ptr failure) {
         if (failure && !alive.expired()) report_storage("saving a tool decision failed", failure);
       });
@@ -102,8 +103,8 @@ void ThreadRuntime::Impl::end_run_after_write(const std::shared_ptr<Roundtrip>& 
   // A run that went on from a paused message rewrites it; anything else is new to the adapter.
   const bool update = run->started_paused && history->has_update();
   std::optional<Id> parent_id = repository_.get(message->id).parent_id;
-  write_history(update,
-                ExportedMessageRepositoryItem{message, std::move(parent_id), last_run_config_})
+  write_history(update, ExportedMessageRepositoryItem{message, std::move(parent_id),
+                                                      last_run_config_, run->source_id})
       .then([this, alive = lifetime_.token(), run, failure](std::exception_ptr write_failure) {
         if (alive.expired()) return;
         const Operation op(notifier_);
@@ -125,7 +126,8 @@ void ThreadRuntime::Impl::maybe_checkpoint(Roundtrip& rt) {
   if (rt.last_checkpoint && time - *rt.last_checkpoint < options_.history_checkpoint_interval)
     return;
   rt.last_checkpoint = time;
-  ExportedMessageRepositoryItem item{rt.message, rt.run->parent_id, rt.run->run_config};
+  ExportedMessageRepositoryItem item{rt.message, rt.run->parent_id, rt.run->run_config,
+                                     rt.run->source_id};
   // A checkpoint still waiting behind a slow write is replaced by this newer one.
   history_writer_
       ->submit_coalescing("checkpoint:" + rt.message->id, std::move(history),
@@ -199,7 +201,7 @@ void ThreadRuntime::Impl::apply_history_load(ThreadHistoryLoadResult result) {
   auto history = options_.adapters.history;
   if (result.unstable_resume && history && history->has_resume()) {
     // A live run reconnects as a new assistant message under the loaded head (spec §12.3).
-    start_run_impl(repository_.head_id(), RunConfig{}, history->resume());
+    start_run_impl(repository_.head_id(), RunConfig{}, std::nullopt, history->resume());
   }
 }
 

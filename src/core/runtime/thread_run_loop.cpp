@@ -152,6 +152,7 @@ void ThreadRuntime::Impl::start_roundtrip(std::shared_ptr<Run> run) {
 
   // Step 6.
   last_run_config_ = run->run_config;
+  last_source_id_ = run->source_id;
 
   // Step 7: the options; building the context can fail like the adapter.
   auto options = std::make_shared<ChatModelRunOptions>();
@@ -168,6 +169,7 @@ void ThreadRuntime::Impl::start_roundtrip(std::shared_ptr<Run> run) {
   options->assistant_message_id = rt->message->id;
   options->thread_id = options_.thread_id;
   options->parent_id = run->parent_id;
+  options->source_id = last_source_id_;
   if (options_.thread_id_provider)
     options->thread_id = options_.thread_id_provider();  // spec §14.7
   options->get_message = [live = rt->live] { return live->get(); };

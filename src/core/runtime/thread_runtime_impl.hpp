@@ -89,6 +89,7 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
     std::optional<Id> parent_id;
     MessagePtr message;  // as the run last saw it
     RunConfig run_config;
+    std::optional<Id> source_id;      // informational: passed to the adapter and the history
     ChatModelAdapter first_callback;  // resumeRun's stream for the first roundtrip
     bool started_paused = false;      // continues a message that was paused: history rewrites it
     // The history write of the user message this run answers: the first model call waits for it
@@ -235,7 +236,7 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
                                   bool awaited);
   Completion send_appended(const MessagePtr& stored, AppendMessage message, bool awaited);
   Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
-                            ChatModelAdapter first_callback,
+                            std::optional<Id> source_id, ChatModelAdapter first_callback,
                             std::optional<Completion> model_waits_for = std::nullopt,
                             bool awaited = true);
 
@@ -303,6 +304,7 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
   std::vector<std::shared_ptr<Roundtrip>> live_roundtrips_;  // started, not yet finished
   std::shared_ptr<detail::SuggestionJob> suggestion_job_;
   RunConfig last_run_config_;
+  std::optional<Id> last_source_id_;  // the source id of the last roundtrip, as last_run_config_
   std::shared_ptr<ToolCallLedger> tool_ledger_;
   std::map<std::string, bool> approval_policy_;  // tool name → always allow (true) / deny
   std::unique_ptr<MessageQueue> queue_;

@@ -68,6 +68,7 @@ void ThreadRuntime::Impl::continue_run(const Id& message_id) {
   run->parent_id = loc.parent_id;
   run->message = loc.message;
   run->run_config = last_run_config_;
+  run->source_id = last_source_id_;
   run->started_paused = loc.message->status.type == StatusType::RequiresAction;
   // Nobody awaits a continuation: its errors are recorded on the message (spec §6.8).
   run_loop(std::move(run));

@@ -8,14 +8,72 @@
 // up to a limit — so a caller that falls back to the full parser whenever this one says "no" sees
 // the same documents accepted either way.
 
+#include <bit>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace aui::json_scan {
+
+/// A mask of the bytes of `w` that need a look inside a JSON string — a quote, a backslash, a
+/// control character or a non-ASCII byte — in their high bits (the "has a byte less than n" word
+/// tricks). A borrow can mark a byte above a marked one too, never one below: the lowest mark is
+/// exact, which is all that finding the first such byte needs. What lets a reader or a writer
+/// pass over plain text 8 bytes at a time.
+inline std::uint64_t special_mask(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w;
+  const std::uint64_t q = w ^ (kOnes * '"');
+  const std::uint64_t quote = (q - kOnes) & ~q;
+  const std::uint64_t b = w ^ (kOnes * '\\');
+  const std::uint64_t backslash = (b - kOnes) & ~b;
+  return (control | quote | backslash | w) & kHigh;
+}
+
+/// The byte itself needs a look (see special_mask).
+inline bool special(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80; }
+
+/// The offset of the first byte of s[i, n) that needs a look, or n.
+inline std::size_t plain_run_end(const char* s, std::size_t i, std::size_t n) {
+  static_assert(std::endian::native == std::endian::little, "the first byte is the lowest");
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    if (const std::uint64_t m = special_mask(w)) {
+      return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
+    }
+  }
+  while (i < n && !special(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+/// The length of the valid UTF-8 sequence that starts with the non-ASCII byte s[i] (of n), or 0
+/// when it is not valid: overlong forms, surrogates and code points past U+10FFFF are invalid,
+/// as for nlohmann's parser and dump.
+inline std::size_t utf8_length(const unsigned char* s, std::size_t i, std::size_t n) {
+  const std::size_t left = n - i;
+  const unsigned char c = s[i];
+  const auto cont = [&](std::size_t k) { return k < left && (s[i + k] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && s[i + 1] < 0xA0) return 0;  // overlong
+    if (c == 0xED && s[i + 1] > 0x9F) return 0;  // surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && s[i + 1] < 0x90) return 0;  // overlong
+    if (c == 0xF4 && s[i + 1] > 0x8F) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
 
 class JsonScanner {
  public:
@@ -55,13 +113,9 @@ class JsonScanner {
     if (p_ >= s_.size() || s_[p_] != '"') return false;
     ++p_;
     for (;;) {
-      // Copy the plain run up to the next quote, backslash, control or non-ASCII byte at once.
+      // Copy the run of bytes that stand for themselves at once.
       const std::size_t start = p_;
-      while (p_ < s_.size()) {
-        const auto c = static_cast<unsigned char>(s_[p_]);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
+      skip_plain();
       out.append(s_.data() + start, p_ - start);
       if (p_ >= s_.size()) return false;
       const auto c = static_cast<unsigned char>(s_[p_]);
@@ -69,15 +123,7 @@ class JsonScanner {
         ++p_;
         return true;
       }
-      if (c < 0x20) return false;
-      if (c >= 0x80) {
-        const std::size_t n = utf8_length(p_);
-        if (n == 0) return false;
-        out.append(s_.data() + p_, n);
-        p_ += n;
-        continue;
-      }
-      // A backslash escape.
+      if (c != '\\') return false;  // a control character or invalid UTF-8
       if (++p_ >= s_.size()) return false;
       switch (s_[p_++]) {
         case '"': out.push_back('"'); break;
@@ -108,18 +154,41 @@ class JsonScanner {
     }
   }
 
+  /// Reads a string as string(), without copying it when it has no escapes: `out` views the
+  /// text itself, or else `buf`, which holds it unescaped. Valid while the text and `buf` are.
+  bool string(std::string_view& out, std::string& buf) {
+    skip_ws();
+    if (p_ >= s_.size() || s_[p_] != '"') return false;
+    const std::size_t quote = p_;
+    const std::size_t start = ++p_;
+    skip_plain();
+    if (p_ < s_.size() && s_[p_] == '"') {
+      out = s_.substr(start, p_ - start);
+      ++p_;
+      return true;
+    }
+    p_ = quote;  // an escape (or an error): unescape it into buf
+    if (!string(buf)) return false;
+    out = buf;
+    return true;
+  }
+
   /// Skips any value, checking it; false when it is not valid JSON.
   bool skip_value(int depth = 0) {
     if (depth > 64) return false;  // deeper than any chunk; let the full parser judge
     skip_ws();
     if (p_ >= s_.size()) return false;
     const char c = s_[p_];
-    if (c == '"') return string(scratch_);
+    if (c == '"') {
+      std::string_view ignored;
+      return string(ignored, scratch_);
+    }
     if (c == '{') {
       ++p_;
       if (eat('}')) return true;
       do {
-        if (!string(scratch_) || !eat(':') || !skip_value(depth + 1)) return false;
+        std::string_view key;
+        if (!string(key, scratch_) || !eat(':') || !skip_value(depth + 1)) return false;
       } while (eat(','));
       return eat('}');
     }
@@ -221,27 +290,18 @@ class JsonScanner {
     return true;
   }
 
-  // The length of the valid UTF-8 sequence at `at` (not ASCII), or 0 when it is not valid
-  // (overlong forms, surrogates and code points past U+10FFFF are invalid).
-  std::size_t utf8_length(std::size_t at) const {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s_[at + i]); };
-    const std::size_t left = s_.size() - at;
-    const unsigned char c = b(0);
-    const auto cont = [&](std::size_t i) { return i < left && (b(i) & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      if (!cont(1) || !cont(2)) return 0;
-      if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
-      if (c == 0xED && b(1) > 0x9F) return 0;  // surrogates
-      return 3;
+  // Advances past the bytes of a string that stand for themselves: all but the quote, the
+  // backslash and control characters, and only valid UTF-8. Stops at anything else (invalid
+  // UTF-8 included: the caller sees a byte it cannot take) or at the end.
+  void skip_plain() {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(s_.data());
+    for (;;) {
+      p_ = plain_run_end(s_.data(), p_, s_.size());
+      if (p_ >= s_.size() || bytes[p_] < 0x80) return;
+      const std::size_t n = utf8_length(bytes, p_, s_.size());
+      if (n == 0) return;
+      p_ += n;
     }
-    if (c >= 0xF0 && c <= 0xF4) {
-      if (!cont(1) || !cont(2) || !cont(3)) return 0;
-      if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
-      if (c == 0xF4 && b(1) > 0x8F) return 0;  // past U+10FFFF
-      return 4;
-    }
-    return 0;
   }
 
   static void append_utf8(std::string& out, std::uint32_t cp) {

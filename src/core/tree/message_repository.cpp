@@ -5,6 +5,8 @@
 #include "aui/tree/message_repository.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "aui/support/errors.hpp"
 
@@ -51,20 +53,27 @@ struct MessageRepository::Impl {
   static std::size_t hash_of(std::string_view id) noexcept { return StringHash{}(id); }
   std::string_view key_of(std::uint32_t n) const noexcept { return nodes[n].message->id; }
 
-  void index_insert(std::uint32_t n) {
-    if ((count + 1) * 4 > slots.size() * 3) {
-      std::vector<std::uint32_t> old = std::move(slots);
-      slots.assign(old.empty() ? 16 : old.size() * 2, kNone);
-      for (const std::uint32_t x : old) {
-        if (x != kNone) place(x);
-      }
-    }
-    place(n);
+  // `hash` is hash_of(the node's id), when the caller has it already.
+  void index_insert(std::uint32_t n) { index_insert(n, hash_of(key_of(n))); }
+  void index_insert(std::uint32_t n, std::size_t hash) {
+    grow_index(count + 1);
+    place(n, hash);
     ++count;
   }
-  void place(std::uint32_t n) {
+  // Makes room in the index for `entries` entries without growing again.
+  void grow_index(std::size_t entries) {
+    if (entries * 4 <= slots.size() * 3) return;
+    std::size_t size = slots.empty() ? 16 : slots.size() * 2;
+    while (entries * 4 > size * 3) size *= 2;
+    std::vector<std::uint32_t> old = std::move(slots);
+    slots.assign(size, kNone);
+    for (const std::uint32_t x : old) {
+      if (x != kNone) place(x, hash_of(key_of(x)));
+    }
+  }
+  void place(std::uint32_t n, std::size_t hash) {
     const std::size_t mask = slots.size() - 1;
-    std::size_t i = hash_of(key_of(n)) & mask;
+    std::size_t i = hash & mask;
     while (slots[i] != kNone) i = (i + 1) & mask;
     slots[i] = n;
   }
@@ -111,10 +120,11 @@ struct MessageRepository::Impl {
   std::uint32_t head = kNone;
   MessageList branch;
 
-  std::uint32_t lookup(std::string_view id) const {
+  std::uint32_t lookup(std::string_view id) const { return lookup(id, hash_of(id)); }
+  std::uint32_t lookup(std::string_view id, std::size_t hash) const {
     if (slots.empty()) return kNone;
     const std::size_t mask = slots.size() - 1;
-    for (std::size_t i = hash_of(id) & mask; slots[i] != kNone; i = (i + 1) & mask) {
+    for (std::size_t i = hash & mask; slots[i] != kNone; i = (i + 1) & mask) {
       if (key_of(slots[i]) == id) return slots[i];
     }
     return kNone;
@@ -168,19 +178,27 @@ struct MessageRepository::Impl {
       x = nodes[x].parent;
     }
     const std::size_t keep = (x == kRoot || x == kNone) ? 0 : nodes[x].level + 1;
-    branch = branch.take(keep);
-    for (auto it = path.rbegin(); it != path.rend(); ++it)
-      branch = branch.push_back(nodes[*it].message);
+    branch = extended(branch.take(keep), path);
   }
 
   // After a structural change the cached branch may name moved nodes: rebuild it from the head.
   void rebuild_branch() {
-    branch = MessageList();
     std::vector<std::uint32_t> path;
     for (std::uint32_t x = head == kNone ? kRoot : head; x != kRoot; x = nodes[x].parent)
       path.push_back(x);
-    for (auto it = path.rbegin(); it != path.rend(); ++it)
-      branch = branch.push_back(nodes[*it].message);
+    branch = extended(MessageList(), path);
+  }
+
+  // `base` followed by the messages of `path`, which lists nodes deepest first. One append for
+  // a long path: a push_back each copies the last leaf every time.
+  MessageList extended(const MessageList& base, const std::vector<std::uint32_t>& path) const {
+    if (path.empty()) return base;
+    if (path.size() == 1) return base.push_back(nodes[path[0]].message);
+    std::vector<MessagePtr> items;
+    items.reserve(path.size());
+    for (auto it = path.rbegin(); it != path.rend(); ++it) items.push_back(nodes[*it].message);
+    return base.append(std::make_move_iterator(items.begin()),
+                       std::make_move_iterator(items.end()));
   }
 
   void recompute_levels(std::uint32_t top) {
@@ -222,6 +240,26 @@ struct MessageRepository::Impl {
     } else if (nodes[to].selected == kNone) {
       nodes[to].selected = n;
     }
+  }
+
+  // Inserts a message whose id is not in the tree (hash = hash_of(its id)) as the last child of
+  // `parent`, spec §3.3; returns its node. When its parent was the head it becomes the head, and
+  // the caller puts it on `branch`.
+  std::uint32_t add_new(std::uint32_t parent, MessagePtr message, std::size_t hash) {
+    const std::uint32_t n = new_node();
+    auto& node = nodes[n];
+    node.parent = parent;
+    node.level = parent == kRoot ? 0 : nodes[parent].level + 1;
+    node.message = std::move(message);
+    index_insert(n, hash);
+    link_last(parent, n);
+    if (nodes[parent].selected == kNone) nodes[parent].selected = n;
+    const bool parent_is_head = parent == kRoot ? head == kNone : head == parent;
+    if (parent_is_head) {
+      nodes[parent].selected = n;
+      head = n;
+    }
+    return n;
   }
 
   std::uint32_t new_node() {
@@ -301,10 +339,8 @@ MessageList MessageRepository::messages_up_to(std::string_view id) const {
     path.push_back(x);
     x = impl_->nodes[x].parent;
   }
-  MessageList out = x == kRoot ? MessageList() : impl_->branch.take(impl_->nodes[x].level + 1);
-  for (auto it = path.rbegin(); it != path.rend(); ++it)
-    out = out.push_back(impl_->nodes[*it].message);
-  return out;
+  return impl_->extended(x == kRoot ? MessageList() : impl_->branch.take(impl_->nodes[x].level + 1),
+                         path);
 }
 
 std::optional<Id> MessageRepository::head_id() const {
@@ -382,7 +418,8 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
     if (parent == kNone)
       throw Error(ErrorKind::ParentNotFound, "parent message " + q(*parent_id) + " not found");
   }
-  const std::uint32_t existing = im.lookup(message->id);
+  const std::size_t hash = Impl::hash_of(message->id);
+  const std::uint32_t existing = im.lookup(message->id, hash);
   if (existing != kNone) {
     if (im.nodes[existing].parent != parent) {
       if (im.is_ancestor_or_self(existing, parent)) {
@@ -401,20 +438,8 @@ void MessageRepository::add_or_update(const std::optional<Id>& parent_id, Messag
       im.branch = im.branch.set(im.nodes[existing].level, im.nodes[existing].message);
     return;
   }
-  const std::uint32_t n = im.new_node();
-  auto& node = im.nodes[n];
-  node.parent = parent;
-  node.level = parent == kRoot ? 0 : im.nodes[parent].level + 1;
-  node.message = std::move(message);
-  im.index_insert(n);
-  im.link_last(parent, n);
-  if (im.nodes[parent].selected == kNone) im.nodes[parent].selected = n;
-  const bool parent_is_head = parent == kRoot ? im.head == kNone : im.head == parent;
-  if (parent_is_head) {
-    im.nodes[parent].selected = n;
-    im.head = n;
-    im.branch = im.branch.push_back(im.nodes[n].message);
-  }
+  const std::uint32_t n = im.add_new(parent, std::move(message), hash);
+  if (im.head == n) im.branch = im.branch.push_back(im.nodes[n].message);
 }
 
 bool MessageRepository::replace(MessagePtr message) {
@@ -520,17 +545,61 @@ ExportedMessageRepository MessageRepository::export_repository() const {
 }
 
 void MessageRepository::import_repository(const ExportedMessageRepository& data) {
-  Impl backup = *impl_;
+  auto& im = *impl_;
+  // On failure the tree goes back to what it was; an empty one needs no copy for that (a thread
+  // runtime always imports into a fresh tree).
+  std::optional<Impl> backup;
+  if (im.count > 0) backup.emplace(im);
   try {
+    // add_or_update of each item, in one pass: room for every node and index entry up front,
+    // each id hashed once, the parent found without a lookup when it is the item before (a
+    // branch), and the messages that extend the head put on the branch together.
+    im.nodes.reserve(im.nodes.size() + data.messages.size());
+    im.grow_index(im.count + data.messages.size());
+    std::vector<MessagePtr> extend;
+    extend.reserve(data.messages.size());
+    const auto put_on_branch = [&] {
+      if (extend.empty()) return;
+      im.branch = im.branch.append(std::make_move_iterator(extend.begin()),
+                                   std::make_move_iterator(extend.end()));
+      extend.clear();
+    };
+    std::uint32_t previous = kNone;
     for (const auto& item : data.messages) {
       if (!item.message) throw Error(ErrorKind::InvalidMessage, "an imported item has no message");
-      add_or_update(item.parent_id, item.message);
+      std::uint32_t parent = kRoot;
+      if (item.parent_id) {
+        if (previous != kNone && im.nodes[previous].message->id == *item.parent_id) {
+          parent = previous;
+        } else {
+          parent = im.lookup(*item.parent_id);
+          if (parent == kNone) {
+            throw Error(ErrorKind::ParentNotFound,
+                        "parent message " + q(*item.parent_id) + " not found");
+          }
+        }
+      }
+      const std::size_t hash = Impl::hash_of(item.message->id);
+      if (im.lookup(item.message->id, hash) != kNone) {
+        // An update or a move: the general path, which reads the branch.
+        put_on_branch();
+        add_or_update(item.parent_id, item.message);
+        previous = im.lookup(item.message->id, hash);
+        continue;
+      }
+      previous = im.add_new(parent, item.message, hash);
+      if (im.head == previous) extend.push_back(item.message);
     }
+    put_on_branch();
     std::optional<Id> head = data.head_id;
     if (!head && !data.messages.empty()) head = data.messages.back().message->id;
     reset_head(head);
   } catch (...) {
-    *impl_ = std::move(backup);
+    if (backup) {
+      im = std::move(*backup);
+    } else {
+      clear();
+    }
     throw;
   }
 }

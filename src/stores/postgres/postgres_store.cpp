@@ -265,6 +265,15 @@ INSERT INTO @aui_schema(version) VALUES (1);
 )sql"),
                     "cannot create the schema");
       }
+      if (version < 2) {
+        // The sourceId a message was made with (ExportedMessageRepositoryItem::source_id);
+        // rows of version 1 have none.
+        exec_script(sql(R"sql(
+ALTER TABLE @messages ADD COLUMN source_id text;
+INSERT INTO @aui_schema(version) VALUES (2);
+)sql"),
+                    "cannot migrate the schema");
+      }
     });
   }
 
@@ -354,8 +363,8 @@ std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(
     const std::string& remote_id) {
   std::vector<ExportedMessageRepositoryItem> items;
   std::lock_guard lock(impl_->mutex);
-  Result r = impl_->exec(impl_->sql("SELECT id, parent_id, message, run_config FROM @messages "
-                                    "WHERE thread_id = $1 ORDER BY seq"),
+  Result r = impl_->exec(impl_->sql("SELECT id, parent_id, message, run_config, source_id FROM "
+                                    "@messages WHERE thread_id = $1 ORDER BY seq"),
                          {remote_id}, "cannot read messages");
   items.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
@@ -367,6 +376,7 @@ std::vector<ExportedMessageRepositoryItem> PostgresStore::read_messages(
       item.parent_id = r.opt_text(i, 1);
       if (auto rc = r.opt_text(i, 3))
         item.run_config = run_config_from_json(parse_json(*rc, path), path + " runConfig");
+      item.source_id = r.opt_text(i, 4);
     } catch (const Error& e) {
       throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
     }
@@ -399,15 +409,16 @@ void PostgresStore::write_message(const std::string& remote_id,
     impl_->exec(
         impl_->sql(
             "INSERT INTO @messages AS m (thread_id, id, parent_id, role, status, created_at, body, "
-            "message, run_config) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+            "message, run_config, source_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
             "ON CONFLICT (thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = "
             "excluded.role, "
             "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
-            "message = excluded.message, run_config = coalesce(excluded.run_config, m.run_config) "
+            "message = excluded.message, run_config = coalesce(excluded.run_config, m.run_config), "
+            "source_id = coalesce(excluded.source_id, m.source_id) "
             "WHERE NOT (excluded.status = 'running' AND m.status IN ('complete', 'incomplete'))"),
         {remote_id, m.id, item.parent_id, std::string(to_string(m.role)), status, created, m.text(),
-         to_json(m).dump(), run_config},
+         to_json(m).dump(), run_config, item.source_id},
         "cannot write a message");
   });
 }

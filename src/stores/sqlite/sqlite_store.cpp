@@ -88,6 +88,12 @@ END;
     R"sql(
 CREATE INDEX messages_by_thread ON messages(thread_id, seq);
 )sql",
+    // 2 → 3: the sourceId a message was made with (an edit's original, a regenerated reply),
+    // which history items carry (ExportedMessageRepositoryItem::source_id). Rows of older
+    // versions have none (NULL).
+    R"sql(
+ALTER TABLE messages ADD COLUMN source_id TEXT;
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
@@ -599,7 +605,8 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(
   std::lock_guard lock(impl_->mutex);
   Impl::Stmt s(
       *impl_,
-      "SELECT id, parent_id, message, run_config FROM messages WHERE thread_id = ?1 ORDER BY seq");
+      "SELECT id, parent_id, message, run_config, source_id FROM messages WHERE thread_id = ?1 "
+      "ORDER BY seq");
   s.bind(1, remote_id);
   // Only the id changes from one row's error path to the next: one allocation per row.
   const std::string path_prefix = impl_->where + " thread " + remote_id + " message ";
@@ -612,6 +619,7 @@ std::vector<ExportedMessageRepositoryItem> SqliteStore::read_messages(
       item.parent_id = s.opt_text(1);
       if (!s.is_null(3))
         item.run_config = run_config_from_json(parse_json(s.view(3), path), path + " runConfig");
+      item.source_id = s.opt_text(4);
     } catch (const Error& e) {
       throw Error(ErrorKind::Storage, std::string("a stored message cannot be read: ") + e.what());
     }
@@ -648,13 +656,13 @@ void SqliteStore::write_messages(const std::string& remote_id,
     Impl::Stmt s(
         *impl_,
         "INSERT INTO messages(thread_id, id, parent_id, role, status, created_at, body, message, "
-        "run_config) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "run_config, source_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
         "ON CONFLICT(thread_id, id) DO UPDATE SET parent_id = excluded.parent_id, role = "
         "excluded.role, "
         "status = excluded.status, created_at = excluded.created_at, body = excluded.body, "
         "message = excluded.message, run_config = coalesce(excluded.run_config, "
-        "messages.run_config) "
+        "messages.run_config), source_id = coalesce(excluded.source_id, messages.source_id) "
         "WHERE NOT (excluded.status = 'running' AND messages.status IN ('complete', "
         "'incomplete'))");
     for (const auto& item : items) {
@@ -671,7 +679,8 @@ void SqliteStore::write_messages(const std::string& remote_id,
           .bind(6, to_millis(m.created_at))
           .bind(7, m.text())
           .bind(8, to_json(m).dump())
-          .bind(9, run_config);
+          .bind(9, run_config)
+          .bind(10, item.source_id);
       s.run();
       s.reset();
     }
@@ -972,12 +981,22 @@ SqliteRecovery SqliteStore::recover(const std::filesystem::path& path) {
             });
         Impl::Stmt m(impl,
                      "INSERT OR IGNORE INTO messages(thread_id, id, parent_id, role, status, "
-                     "created_at, body, message, run_config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                     "?8, ?9)");
+                     "created_at, body, message, run_config, source_id) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, ?8, ?9, ?10)");
+        // A file of schema version 2 or older has no source ids.
+        const bool has_source_id = [&] {
+          sqlite3_stmt* probe = nullptr;
+          const int prc =
+              sqlite3_prepare_v2(src, "SELECT source_id FROM messages", -1, &probe, nullptr);
+          sqlite3_finalize(probe);
+          return prc == SQLITE_OK;
+        }();
         result.unreadable += read_readable_rows(
             src,
-            "SELECT seq, thread_id, id, parent_id, role, status, created_at, body, message, "
-            "run_config FROM messages",
+            has_source_id ? "SELECT seq, thread_id, id, parent_id, role, status, created_at, body, "
+                            "message, run_config, source_id FROM messages"
+                          : "SELECT seq, thread_id, id, parent_id, role, status, created_at, body, "
+                            "message, run_config, NULL FROM messages",
             [&](sqlite3_stmt* s) {
               // A row from a damaged page may read but hold garbage: only messages that still
               // parse are kept.
@@ -998,7 +1017,8 @@ SqliteRecovery SqliteStore::recover(const std::filesystem::path& path) {
               m.bind(6, static_cast<std::int64_t>(sqlite3_column_int64(s, 6)))
                   .bind(7, column_text(s, 7))
                   .bind(8, message)
-                  .bind(9, run_config);
+                  .bind(9, run_config)
+                  .bind(10, column_opt_text(s, 10));
               m.run();
               result.messages += static_cast<std::size_t>(sqlite3_changes(impl.db));
               m.reset();

@@ -662,6 +662,85 @@ TEST_F(History, AMessageIsWrittenWithItsParentAndRunConfig) {
   EXPECT_EQ(appends[1].item.message->status.type, StatusType::Complete);
 }
 
+// ---- sourceId (spec §2.8, §5.1, §5.2, §5.5): passed to the adapter and the history ----
+
+TEST_F(History, AnEditPassesItsSourceIdToTheModelAndTheHistory) {
+  make(plain({T("r1"), T("r2")}));
+  t().append(U("one"));
+  settle();
+  const Id original = t().messages().at(0)->id;
+  EditComposer& edit = t().begin_edit(original);
+  edit.set_text("one, edited");
+  edit.send();
+  settle();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls.at(1).options.source_id, std::nullopt);  // a plain send replaces nothing
+  EXPECT_EQ(calls.at(2).options.source_id, std::optional<Id>(original));
+  const auto users = history->calls("append", Role::User);
+  const auto replies = history->calls("append", Role::Assistant);
+  ASSERT_EQ(users.size(), 2u);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(users[0].item.source_id, std::nullopt);
+  EXPECT_EQ(users[1].item.source_id, std::optional<Id>(original));
+  EXPECT_EQ(replies[1].item.source_id, std::optional<Id>(original));  // the reply to the edit
+}
+
+TEST_F(History, AReloadPassesTheReplyItRegeneratesAsSourceId) {
+  make(plain({T("r1"), T("r2")}));
+  t().append(U("one"));
+  settle();
+  const Id first_reply = last()->id;
+  t().reload(first_reply);
+  settle();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls.at(2).options.source_id, std::optional<Id>(first_reply));
+  const auto replies = history->calls("append", Role::Assistant);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].item.source_id, std::nullopt);
+  EXPECT_EQ(replies[1].item.message->id, last()->id);
+  EXPECT_EQ(replies[1].item.source_id, std::optional<Id>(first_reply));
+}
+
+TEST_F(History, StartRunAndResumeRunPassTheirSourceId) {
+  make(plain({T("started")}));
+  t().append(no_run("question"));
+  settle();
+  const Id question = last()->id;
+  t().start_run({.parent_id = question, .source_id = "replaced-1"});
+  settle();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls.at(1).options.source_id, std::optional<Id>("replaced-1"));
+  std::optional<Id> resumed_with;
+  t().resume_run({.parent_id = question, .source_id = "replaced-2"},
+                 [&](const ChatModelRunOptions& o) {
+                   resumed_with = o.source_id;
+                   return T("resumed");
+                 });
+  settle();
+  EXPECT_EQ(resumed_with, std::optional<Id>("replaced-2"));
+  const auto replies = history->calls("append", Role::Assistant);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].item.source_id, std::optional<Id>("replaced-1"));
+  EXPECT_EQ(replies[1].item.source_id, std::optional<Id>("replaced-2"));
+}
+
+TEST_F(History, AContinuationKeepsTheSourceIdOfItsRun) {
+  make(plain({RA({TC("send_email", "call-1")}), done("sent")}), [](ThreadRuntimeOptions& o) {
+    o.human_tool_names = std::vector<std::string>{"send_email"};
+  });
+  t().append(no_run("mail"));
+  settle();
+  t().start_run({.parent_id = last()->id, .source_id = "older-reply"});
+  settle();
+  t().add_tool_result({last()->id, "call-1", "send_email", Json{{"ok", true}}});
+  settle();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls.at(2).options.source_id, std::optional<Id>("older-reply"));
+  const auto replies = history->calls("append", Role::Assistant);
+  ASSERT_EQ(replies.size(), 1u);  // without update: written once, at the end
+  EXPECT_EQ(replies[0].item.source_id, std::optional<Id>("older-reply"));
+}
+
 TEST_F(History, AStreamingReplyIsCheckpointedAtMostOncePerInterval) {
   history->with_update = true;
   auto now = std::chrono::steady_clock::time_point{};

@@ -141,6 +141,41 @@ TEST(PersistentVector, LargeVectorsAndSnapshots) {
   EXPECT_EQ(cut.begin(), cut.end());
 }
 
+TEST(PersistentVector, AppendIsPushBackOfEachItem) {
+  std::mt19937 rng(7);
+  aui::PersistentVector<int> pv;
+  std::vector<int> v;
+  for (int round = 0; round < 400; ++round) {
+    // Lengths around the leaf width (32) and across several leaves, from every tail fill.
+    const std::size_t n = rng() % 4 == 0 ? rng() % 200 : rng() % 40;
+    std::vector<int> items(n);
+    for (auto& x : items) x = static_cast<int>(rng());
+    const auto snapshot = pv;
+    const std::vector<int> snapshot_items = v;
+    aui::PersistentVector<int> pushed = pv;
+    for (int x : items) pushed = pushed.push_back(x);
+    pv = pv.append(items.begin(), items.end());
+    v.insert(v.end(), items.begin(), items.end());
+    ASSERT_EQ(pv.size(), v.size());
+    ASSERT_TRUE(std::equal(pv.begin(), pv.end(), v.begin(), v.end())) << "round " << round;
+    ASSERT_TRUE(std::equal(pushed.begin(), pushed.end(), v.begin(), v.end()));
+    for (std::size_t i = 0; i < v.size(); i += 5) ASSERT_EQ(pv[i], v[i]);
+    // The vector appended to is untouched, and later pushes and sets work on the result.
+    ASSERT_TRUE(
+        std::equal(snapshot.begin(), snapshot.end(), snapshot_items.begin(), snapshot_items.end()));
+    if (!v.empty() && rng() % 3 == 0) {
+      const std::size_t i = rng() % v.size();
+      pv = pv.set(i, -1);
+      v[i] = -1;
+    }
+    if (rng() % 10 == 0) {
+      const std::size_t keep = v.empty() ? 0 : rng() % v.size();
+      pv = pv.take(keep);
+      v.resize(keep);
+    }
+  }
+}
+
 TEST(Boxed, CopyOnWrite) {
   aui::Boxed<std::vector<int>> a(std::vector<int>{1, 2});
   aui::Boxed<std::vector<int>> b = a;

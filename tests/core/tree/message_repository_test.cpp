@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "aui/support/errors.hpp"
@@ -581,6 +582,95 @@ TEST(Repository, IdIndexSurvivesManyAddsAndRemovals) {
   }
   EXPECT_EQ(r.size(), present.size() + 1);
   for (const auto& id : present) EXPECT_EQ(r.find(id)->id, id);
+}
+
+}  // namespace
+
+namespace {
+
+// import_repository is add_or_update of each item in order, then reset_head(head ?? last) (spec
+// §3.9); it does that in one pass (the branch built at the end, parents found without a lookup
+// when they come just before). This holds it to the plain definition on random imports into
+// empty and non-empty trees: new messages, updates, moves, branches, optimistic messages, heads
+// with children — then every observable: the branch, the children of each message, and where
+// switching to each message leads (which child each one selects).
+TEST(Repository, ImportDoesWhatAddOrUpdateOfEachItemDoes) {
+  std::mt19937 rng(77);
+  for (int round = 0; round < 300; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    // The tree before: a few messages (or none) made the same way in both.
+    std::vector<std::pair<std::optional<Id>, MessagePtr>> before;
+    std::vector<Id> known;
+    const int existing = static_cast<int>(rng() % 4) * static_cast<int>(rng() % 4);
+    for (int i = 0; i < existing; ++i) {
+      std::optional<Id> parent;
+      if (!known.empty() && rng() % 4 != 0) parent = known[rng() % known.size()];
+      const Id id = "old" + std::to_string(i);
+      before.emplace_back(parent, m(id, "", rng() % 8 == 0));
+      known.push_back(id);
+    }
+    aui::ExportedMessageRepository x;
+    const int items = static_cast<int>(rng() % 30);
+    for (int i = 0; i < items; ++i) {
+      const int kind = static_cast<int>(rng() % 10);
+      std::optional<Id> parent;
+      if (!known.empty() && rng() % 6 != 0) {
+        // Mostly a chain under the item just before, sometimes anywhere.
+        parent = kind < 6 ? known.back() : known[rng() % known.size()];
+      }
+      Id id = "n" + std::to_string(i);
+      if (kind == 9 && !known.empty()) id = known[rng() % known.size()];  // an update or a move
+      if (rng() % 40 == 0) parent = Id("missing");  // fails: nothing may change
+      x.messages.push_back({m(id, "v" + std::to_string(i), rng() % 8 == 0), parent, std::nullopt});
+      if (std::find(known.begin(), known.end(), id) == known.end()) known.push_back(id);
+    }
+    if (rng() % 3 == 0 && !known.empty()) x.head_id = known[rng() % known.size()];
+
+    MessageRepository fast;
+    MessageRepository plain;
+    for (const auto& [parent, msg] : before) {
+      fast.add_or_update(parent, msg);
+      plain.add_or_update(parent, msg);
+    }
+    std::optional<ErrorKind> fast_error;
+    std::optional<ErrorKind> plain_error;
+    try {
+      fast.import_repository(x);
+    } catch (const aui::Error& e) {
+      fast_error = e.kind();
+    }
+    MessageRepository plain_copy;  // the plain definition, all or nothing by hand
+    for (const auto& [parent, msg] : before) plain_copy.add_or_update(parent, msg);
+    try {
+      for (const auto& item : x.messages) plain.add_or_update(item.parent_id, item.message);
+      std::optional<Id> head = x.head_id;
+      if (!head && !x.messages.empty()) head = x.messages.back().message->id;
+      plain.reset_head(head);
+    } catch (const aui::Error& e) {
+      plain_error = e.kind();
+      plain = std::move(plain_copy);
+    }
+    ASSERT_EQ(fast_error, plain_error);
+    ASSERT_EQ(branch(fast), branch(plain));
+    ASSERT_EQ(fast.size(), plain.size());
+    std::vector<Id> all = ids(fast.messages());
+    for (const auto& id : known) {
+      if (plain.contains(id)) all.push_back(id);
+    }
+    ASSERT_EQ(fast.children(std::nullopt), plain.children(std::nullopt));
+    for (const auto& id : all) {
+      ASSERT_TRUE(fast.contains(id)) << id;
+      ASSERT_EQ(fast.children(id), plain.children(id)) << id;
+      ASSERT_EQ(fast.get(id).parent_id, plain.get(id).parent_id) << id;
+      ASSERT_EQ(fast.get(id).message, plain.get(id).message) << id;
+    }
+    for (const auto& id : all) {
+      if (!plain.contains(id)) continue;  // an optimistic message evicted by a switch
+      fast.switch_to_branch(id);
+      plain.switch_to_branch(id);
+      ASSERT_EQ(branch(fast), branch(plain)) << "after switching to " << id;
+    }
+  }
 }
 
 }  // namespace
