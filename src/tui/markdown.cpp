@@ -167,9 +167,12 @@ class Builder {
       case MD_BLOCK_TABLE: table_ = &new_block(BlockKind::Table); break;
       case MD_BLOCK_THEAD:
       case MD_BLOCK_TBODY: break;
-      case MD_BLOCK_TR: table_->rows.emplace_back(); break;
+      case MD_BLOCK_TR:
+        if (table_ != nullptr) table_->rows.emplace_back();
+        break;
       case MD_BLOCK_TH:
       case MD_BLOCK_TD: {
+        if (table_ == nullptr || table_->rows.empty()) break;
         if (table_->rows.size() == 1) {
           Align a = Align::Default;
           switch (static_cast<MD_BLOCK_TD_DETAIL*>(detail)->align) {
@@ -200,7 +203,16 @@ class Builder {
       case MD_BLOCK_H:
       case MD_BLOCK_P:
       case MD_BLOCK_TH:
-      case MD_BLOCK_TD: inlines_ = nullptr; break;
+      case MD_BLOCK_TD:
+        inlines_ = nullptr;
+        // md4c 0.4.8 can leave a span open at the end of a block (an emphasis around a
+        // permissive autolink: "*http://a.c*/" enters <em> and never leaves it); spans never
+        // cross blocks, so whatever is still open ends here.
+        counts_ = {};
+        links_.clear();
+        images_.clear();
+        code_ = 0;
+        break;
       case MD_BLOCK_CODE:
       case MD_BLOCK_HTML:
         // md4c ends every verbatim line with '\n'; the block's text does not end with one.
@@ -235,11 +247,14 @@ class Builder {
 
   int leave_span(MD_SPANTYPE type) {
     switch (type) {
-      case MD_SPAN_EM: --counts_[0]; break;
-      case MD_SPAN_STRONG: --counts_[1]; break;
-      case MD_SPAN_DEL: --counts_[2]; break;
-      case MD_SPAN_A: links_.pop_back(); break;
+      case MD_SPAN_EM: counts_[0] = std::max(counts_[0] - 1, 0); break;
+      case MD_SPAN_STRONG: counts_[1] = std::max(counts_[1] - 1, 0); break;
+      case MD_SPAN_DEL: counts_[2] = std::max(counts_[2] - 1, 0); break;
+      case MD_SPAN_A:
+        if (!links_.empty()) links_.pop_back();
+        break;
       case MD_SPAN_IMG: {
+        if (images_.empty()) break;
         std::string src = std::move(images_.back());
         images_.pop_back();
         InlineRun run;
@@ -250,7 +265,7 @@ class Builder {
         push(std::move(run));
         break;
       }
-      case MD_SPAN_CODE: --code_; break;
+      case MD_SPAN_CODE: code_ = std::max(code_ - 1, 0); break;
       default: break;
     }
     return 0;
@@ -359,6 +374,7 @@ bool is_safe_link(std::string_view url) {
 }
 
 MarkdownDocument parse_markdown(std::string_view markdown) {
+  constexpr std::size_t kPadding = 8;
   MD_PARSER parser{};
   parser.flags = MD_DIALECT_GITHUB;
   parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) {
@@ -376,8 +392,16 @@ MarkdownDocument parse_markdown(std::string_view markdown) {
   parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) {
     return static_cast<Builder*>(u)->text(t, std::string_view(s, n));
   };
+  // md4c 0.4.8 (Debian 12) reads past the end of its input when the input ends inside a link
+  // destination that its permissive autolinks scan ("[a](https://x" followed in memory by ")"
+  // gave a text callback of 3 GB). Streaming cuts text exactly there, in the middle of a larger
+  // buffer, so md4c gets a copy of its own that NUL bytes end. (md4c 0.5 reworked autolinks.)
+  std::string input;
+  input.reserve(markdown.size() + kPadding);
+  input.assign(markdown);
+  input.append(kPadding, '\0');
   Builder builder;
-  md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &builder);
+  md_parse(input.data(), static_cast<MD_SIZE>(markdown.size()), &parser, &builder);
   return std::move(builder.doc);
 }
 
