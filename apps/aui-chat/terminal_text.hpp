@@ -12,12 +12,12 @@ struct SanitizedText {
   std::size_t consumed;  // bytes of the input that `text` covers
 };
 
-/// Drops terminal escape sequences (CSI, OSC, DCS and other ESC forms), C0 controls other than
-/// newline and tab, DEL and C1 controls; invalid UTF-8 becomes U+FFFD; the bidirectional
-/// formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are shown as
-/// visible markers such as "<U+202E>". Model output is untrusted: printed raw it could move the
-/// cursor, rewrite the screen, set the window title or, through bidi overrides, show text in
-/// another order than it is stored ("Trojan Source").
+/// aui::tui::sanitize() (aui/tui/sanitize.hpp), the one rule for untrusted text on a terminal:
+/// escape sequences, C0 controls other than newline and tab, DEL, C1 controls and the
+/// bidirectional formatting characters are shown as visible replacements ("␛[2J", "␇",
+/// "⟨U+202E⟩"); invalid UTF-8 becomes U+FFFD; CR LF becomes a newline. Model output is untrusted:
+/// printed raw it could move the cursor, rewrite the screen, set the window title or, through
+/// bidi overrides, show text in another order than it is stored ("Trojan Source").
 ///
 /// For text that is still growing (`final` false), a trailing escape sequence or UTF-8 character
 /// that may be incomplete is left unconsumed, so the next call can finish it; call again with the

@@ -96,12 +96,12 @@ wait_for "1. user [branch 1/2]: hello from tmux"
 wait_for "4. assistant [branch 2/2]: "
 
 # Model output may carry terminal escapes; the demo echoes what it is given, so send some: the
-# window title must not change and no escape may reach the screen.
+# window title must not change and no escape may reach the terminal: they are shown instead.
 tm send-keys -t "$session" -l -- $'title \e]2;PWNED\a and \e[31mred\e[0m ok'
 before="$(prompts)"
 tm send-keys -t "$session" Enter
 wait_for_prompts $((before + 1))
-wait_for "title  and red ok"
+wait_for "title ␛]2;PWNED␇ and ␛[31mred␛[0m ok"
 [ "$(tm display-message -p -t "$session" '#{pane_title}')" != "PWNED" ] || fail "the model output set the window title"
 
 send "/export $export_file"

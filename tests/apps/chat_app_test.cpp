@@ -119,11 +119,13 @@ TEST(ChatApp, ModelOutputCannotControlTheTerminal) {
         "1m.\x1b");
   });
   const auto out = chat.line("anything");
-  EXPECT_TRUE(contains(out, "assistant> safe text end1m.\n")) << out;
+  // Shown, not obeyed (aui/tui/sanitize.hpp): every control is a visible replacement.
+  EXPECT_TRUE(contains(out, "assistant> safe␛]0;pwned␇ text␛[2J␍␇ end⟨U+009B⟩1m.␛\n")) << out;
   for (char c : {'\x1b', '\x07', '\r'}) EXPECT_FALSE(contains(out, std::string(1, c))) << int(c);
   chat.out.str("");
   chat.app.on_line("/history");
-  EXPECT_TRUE(contains(chat.out.str(), "2. assistant: safe text end1m.\n")) << chat.out.str();
+  EXPECT_TRUE(contains(chat.out.str(), "2. assistant: safe␛]0;pwned␇ text␛[2J␍␇ end⟨U+009B⟩1m.␛\n"))
+      << chat.out.str();
   EXPECT_FALSE(contains(chat.out.str(), "\x1b"));
 }
 
@@ -132,7 +134,7 @@ TEST(ChatApp, AFailedReplyShowsItsError) {
     throw std::runtime_error("backend down\x1b[31m");
   });
   const auto out = chat.line("hello");
-  EXPECT_TRUE(contains(out, "[error: backend down]")) << out;
+  EXPECT_TRUE(contains(out, "[error: backend down␛[31m]")) << out;
   EXPECT_FALSE(chat.quit);
 }
 

@@ -15,36 +15,41 @@ TEST(TerminalText, PlainTextAndUnicodePassThrough) {
   EXPECT_EQ(out.consumed, text.size());
 }
 
-TEST(TerminalText, EscapeSequencesAreRemoved) {
-  EXPECT_EQ(sanitize_terminal_text("\x1b[2J\x1b[Hred \x1b[31mtext\x1b[0m", true).text, "red text");
+// Escape sequences and controls are shown as visible replacements (the one rule of
+// aui/tui/sanitize.hpp): nothing reaches the terminal raw, and nothing is silently hidden.
+TEST(TerminalText, EscapeSequencesAreShownNotObeyed) {
+  EXPECT_EQ(sanitize_terminal_text("\x1b[2J\x1b[Hred \x1b[31mtext\x1b[0m", true).text,
+            "␛[2J␛[Hred ␛[31mtext␛[0m");
   EXPECT_EQ(sanitize_terminal_text("a\x1b]0;pwned title\x07"
                                    "b",
                                    true)
                 .text,
-            "ab");  // OSC, BEL
+            "a␛]0;pwned title␇b");  // OSC, BEL
   EXPECT_EQ(sanitize_terminal_text("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", true).text,
-            "alinkb");                                                             // OSC, ST
-  EXPECT_EQ(sanitize_terminal_text("a\x1bPq#0;2;0;0;0\x1b\\b", true).text, "ab");  // DCS
+            "a␛]8;;http://x␛\\link␛]8;;␛\\b");  // OSC, ST
+  EXPECT_EQ(sanitize_terminal_text("a\x1bPq#0;2;0;0;0\x1b\\b", true).text,
+            "a␛Pq#0;2;0;0;0␛\\b");  // DCS
   EXPECT_EQ(sanitize_terminal_text("a\x1b"
                                    "cb",
                                    true)
                 .text,
-            "ab");  // reset
+            "a␛cb");  // reset
 }
 
-TEST(TerminalText, ControlCharactersAreRemoved) {
+TEST(TerminalText, ControlCharactersAreShown) {
   const std::string raw(
       "a\rb\bc\x07"
       "d\x7f"
       "e\x00"
       "f",
       11);
-  EXPECT_EQ(sanitize_terminal_text(raw, true).text, "abcdef");
+  EXPECT_EQ(sanitize_terminal_text(raw, true).text, "a␍b␈c␇d␡e␀f");
+  EXPECT_EQ(sanitize_terminal_text("a\r\nb", true).text, "a\nb");  // CR LF is a newline
   EXPECT_EQ(sanitize_terminal_text("a\xc2\x9b"
                                    "31mb",
                                    true)
                 .text,
-            "a31mb");  // C1 CSI dropped
+            "a⟨U+009B⟩31mb");  // C1 CSI
 }
 
 TEST(TerminalText, InvalidUtf8BecomesReplacementCharacters) {
@@ -54,7 +59,8 @@ TEST(TerminalText, InvalidUtf8BecomesReplacementCharacters) {
                 .text,
             "a\xEF\xBF\xBD"
             "b");
-  EXPECT_EQ(sanitize_terminal_text("a\xe4\xbd", true).text, "a\xEF\xBF\xBD\xEF\xBF\xBD");
+  // A truncated character is one replacement (Unicode's "maximal subpart").
+  EXPECT_EQ(sanitize_terminal_text("a\xe4\xbd", true).text, "a\xEF\xBF\xBD");
 }
 
 TEST(TerminalText, MalformedUtf8IsReplacedNotPassedOn) {
@@ -97,30 +103,30 @@ TEST(TerminalText, MalformedUtf8IsReplacedNotPassedOn) {
   EXPECT_EQ(bad_tail.consumed, 4u);
 }
 
-TEST(TerminalText, OtherEscapeFormsAreRemoved) {
-  EXPECT_EQ(sanitize_terminal_text("a\x1b(0b", true).text, "ab");  // character set switch
-  EXPECT_EQ(sanitize_terminal_text("a\x1b#8b", true).text, "ab");  // screen alignment test
+TEST(TerminalText, OtherEscapeFormsAreShown) {
+  EXPECT_EQ(sanitize_terminal_text("a\x1b(0b", true).text, "a␛(0b");  // character set switch
+  EXPECT_EQ(sanitize_terminal_text("a\x1b#8b", true).text, "a␛#8b");  // screen alignment test
   EXPECT_EQ(sanitize_terminal_text("a\x1b"
                                    "7b\x1b"
                                    "8c",
                                    true)
                 .text,
-            "abc");  // save/restore cursor
-  // ESC before a non-ASCII character: the ESC goes, the character stays.
-  EXPECT_EQ(sanitize_terminal_text("a\x1b\xc3\xa9", true).text, "a\xc3\xa9");
-  // An unterminated sequence at the very end of the reply is dropped, not printed.
-  EXPECT_EQ(sanitize_terminal_text("a\x1b]0;title", true).text, "a");
-  EXPECT_EQ(sanitize_terminal_text("a\x1b[12", true).text, "a");
-  EXPECT_EQ(sanitize_terminal_text("a\x1b", true).text, "a");
+            "a␛7b␛8c");  // save/restore cursor
+  // ESC before a non-ASCII character: the ESC is shown, the character stays.
+  EXPECT_EQ(sanitize_terminal_text("a\x1b\xc3\xa9", true).text, "a␛\xc3\xa9");
+  // An unterminated sequence at the very end of the reply is shown as far as it goes.
+  EXPECT_EQ(sanitize_terminal_text("a\x1b]0;title", true).text, "a␛]0;title");
+  EXPECT_EQ(sanitize_terminal_text("a\x1b[12", true).text, "a␛[12");
+  EXPECT_EQ(sanitize_terminal_text("a\x1b", true).text, "a␛");
 }
 
 TEST(TerminalText, IncompleteTailsWaitForTheRestWhileStreaming) {
-  // An escape sequence split across two chunks is still removed whole.
+  // An escape sequence split across two chunks is still shown whole.
   auto first = sanitize_terminal_text("text\x1b[3", false);
   EXPECT_EQ(first.text, "text");
   EXPECT_EQ(first.consumed, 4u);
   auto second = sanitize_terminal_text("\x1b[31mred", false);
-  EXPECT_EQ(second.text, "red");
+  EXPECT_EQ(second.text, "␛[31mred");
   // A UTF-8 character split across chunks is not replaced.
   auto part = sanitize_terminal_text("ok\xe4\xbd", false);
   EXPECT_EQ(part.text, "ok");
@@ -142,10 +148,10 @@ TEST(TerminalText, OneLineCutsAtACharacterBoundary) {
 // (Trojan Source): each becomes a visible marker, also when it arrives split over two slices.
 TEST(TerminalText, BidiControlsBecomeVisibleMarkers) {
   const std::pair<const char*, const char*> cases[] = {
-      {"\u202A", "<U+202A>"}, {"\u202B", "<U+202B>"}, {"\u202C", "<U+202C>"},
-      {"\u202D", "<U+202D>"}, {"\u202E", "<U+202E>"}, {"\u2066", "<U+2066>"},
-      {"\u2067", "<U+2067>"}, {"\u2068", "<U+2068>"}, {"\u2069", "<U+2069>"},
-      {"\u200E", "<U+200E>"}, {"\u200F", "<U+200F>"}, {"\u061C", "<U+061C>"}};
+      {"\u202A", "⟨U+202A⟩"}, {"\u202B", "⟨U+202B⟩"}, {"\u202C", "⟨U+202C⟩"},
+      {"\u202D", "⟨U+202D⟩"}, {"\u202E", "⟨U+202E⟩"}, {"\u2066", "⟨U+2066⟩"},
+      {"\u2067", "⟨U+2067⟩"}, {"\u2068", "⟨U+2068⟩"}, {"\u2069", "⟨U+2069⟩"},
+      {"\u200E", "⟨U+200E⟩"}, {"\u200F", "⟨U+200F⟩"}, {"\u061C", "⟨U+061C⟩"}};
   for (const auto& [raw, marker] : cases) {
     const std::string text = std::string("a") + raw + "b";
     EXPECT_EQ(sanitize_terminal_text(text, true).text, std::string("a") + marker + "b") << marker;
@@ -156,11 +162,11 @@ TEST(TerminalText, BidiControlsBecomeVisibleMarkers) {
   // The classic Trojan Source shape: an override and an isolate around code. The markers show it.
   const std::string trojan = "if (admin) { \u202E } \u2066// check\u2069";
   EXPECT_EQ(sanitize_terminal_text(trojan, true).text,
-            "if (admin) { <U+202E> } <U+2066>// check<U+2069>");
+            "if (admin) { ⟨U+202E⟩ } ⟨U+2066⟩// check⟨U+2069⟩");
   // Split mid-character while streaming: nothing is let through until the character is whole.
   const std::string rlo = "x\u202E";
   auto first = sanitize_terminal_text(rlo.substr(0, 3), false);
   EXPECT_EQ(first.text, "x");
   EXPECT_EQ(first.consumed, 1u);
-  EXPECT_EQ(sanitize_terminal_text(rlo.substr(first.consumed), false).text, "<U+202E>");
+  EXPECT_EQ(sanitize_terminal_text(rlo.substr(first.consumed), false).text, "⟨U+202E⟩");
 }

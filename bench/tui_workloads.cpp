@@ -1,0 +1,93 @@
+// The terminal UI's workloads (issue 17). Run:
+//
+//     build/default/bench/aui_bench --benchmark_filter='T0'
+//
+// T0_render_diff_120x40: a full 120×40 screen of text where one streamed line grows by a token
+// each frame (what a reply streaming at the bottom of a transcript costs the renderer): the time
+// of a frame (the line put into the screen, the diff rendered into a buffer) and its bytes.
+// T0_redraw_and_diff_120x40: the same, but each frame draws the whole screen again first (clear
+// and 40 lines put), as an immediate-mode view does, so it is the renderer plus the screen's
+// cost per frame.
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "aui/tui/renderer.hpp"
+#include "aui/tui/screen.hpp"
+
+namespace {
+
+using aui::tui::Renderer;
+using aui::tui::Screen;
+using aui::tui::StringSink;
+using aui::tui::Style;
+
+constexpr int kWidth = 120, kHeight = 40;
+
+std::string history_line(int y) {
+  std::string line = "message " + std::to_string(y) + ": ";
+  while (line.size() < 110) line += "lorem ipsum dolor sit amet ";
+  return line.substr(0, 110);
+}
+
+void draw_history(Screen& screen) {
+  auto c = screen.canvas();
+  const Style user = Style{}.with_fg(aui::tui::colors::cyan).with(aui::tui::Attr::Bold);
+  for (int y = 0; y < kHeight - 1; ++y) c.put(0, y, history_line(y), y % 3 == 0 ? user : Style{});
+}
+
+// The streamed line after `frame` tokens: the tail that fits the last row.
+std::string streamed(int frame) {
+  std::string line;
+  for (int i = 0; i <= frame % 28; ++i) line += "tok" + std::to_string(i % 10) + " ";
+  return line;
+}
+
+void T0_render_diff_120x40(benchmark::State& state) {
+  Screen screen(kWidth, kHeight);
+  draw_history(screen);
+  Renderer renderer;
+  StringSink sink;
+  renderer.render(screen, sink);
+  sink.take();
+  std::size_t bytes = 0, frames = 0;
+  int frame = 0;
+  for (auto _ : state) {
+    auto c = screen.canvas();
+    if (frame % 28 == 0) c.fill(aui::tui::Rect{0, kHeight - 1, kWidth, 1});  // a new line starts
+    c.put(0, kHeight - 1, streamed(frame));
+    renderer.render(screen, sink);
+    bytes += renderer.last_frame().bytes;
+    ++frames;
+    sink.take();
+    ++frame;
+  }
+  state.counters["bytes_per_frame"] = static_cast<double>(bytes) / static_cast<double>(frames);
+}
+BENCHMARK(T0_render_diff_120x40);
+
+void T0_redraw_and_diff_120x40(benchmark::State& state) {
+  Screen screen(kWidth, kHeight);
+  Renderer renderer;
+  StringSink sink;
+  draw_history(screen);
+  renderer.render(screen, sink);
+  sink.take();
+  std::size_t bytes = 0, frames = 0;
+  int frame = 0;
+  for (auto _ : state) {
+    screen.clear();
+    draw_history(screen);
+    screen.canvas().put(0, kHeight - 1, streamed(frame));
+    renderer.render(screen, sink);
+    bytes += renderer.last_frame().bytes;
+    ++frames;
+    sink.take();
+    ++frame;
+  }
+  state.counters["bytes_per_frame"] = static_cast<double>(bytes) / static_cast<double>(frames);
+}
+BENCHMARK(T0_redraw_and_diff_120x40);
+
+}  // namespace
