@@ -33,6 +33,11 @@ void StyledLine::append(std::string_view text, const Style& style) {
   }
 }
 
+int put_line(Canvas& canvas, int x, int y, const StyledLine& line) {
+  for (const auto& span : line.spans) x = canvas.put(x, y, span.text, span.style);
+  return x;
+}
+
 namespace {
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();

@@ -10,6 +10,7 @@
 #include "aui/tui/highlighter.hpp"
 #include "aui/tui/markdown.hpp"
 #include "aui/tui/markdown_theme.hpp"
+#include "aui/tui/screen.hpp"
 #include "aui/tui/style.hpp"
 
 namespace aui::tui {
@@ -35,6 +36,10 @@ struct StyledLine {
 
   friend bool operator==(const StyledLine&, const StyledLine&) = default;
 };
+
+/// Draws `line` on row `y` of `canvas` from column `x` (clipped to the canvas); returns the
+/// column after it.
+int put_line(Canvas& canvas, int x, int y, const StyledLine& line);
 
 /// Choices of layout besides the theme.
 struct MarkdownOptions {
