@@ -9,12 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "aui/tui/event_loop.hpp"
-#include "aui/tui/input.hpp"
-#include "aui/tui/renderer.hpp"
-#include "aui/tui/screen.hpp"
-#include "aui/tui/terminal.hpp"
-#include "aui/tui/text_width.hpp"
+#include "aui/tui.hpp"
 
 namespace tui = aui::tui;
 

@@ -118,7 +118,7 @@ SanitizeStep sanitize_step(std::string_view raw, std::size_t pos, bool final,
   if (c == '\r') {
     if (pos + 1 < size && raw[pos + 1] == '\n') return {Kind::Newline, 2, {}};
     if (pos + 1 >= size && !final) return {Kind::Incomplete, 0, {}};
-    return {Kind::Replaced, 1, kPictures['\r']};
+    return {Kind::Replaced, 1, kPictures[0x0D]};
   }
   if (c == 0x1B) {
     const std::size_t end = escape_end(raw, pos, final);

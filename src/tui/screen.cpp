@@ -105,6 +105,16 @@ std::string Screen::text() const {
   return out;
 }
 
+void Screen::write_narrow(int x, int y, char ascii, const Style& style) {
+  Cell& c = cell(x, y);
+  if (c.width != 1) {  // half of a wide cell: the general path keeps the other half consistent
+    write(x, y, std::string_view(&ascii, 1), 1, style);
+    return;
+  }
+  if (c.text.size() != 1 || c.text[0] != ascii) c.text.assign(1, ascii);
+  if (!(c.style == style)) c.style = style;
+}
+
 void Screen::write(int x, int y, std::string_view text, int width, const Style& style) {
   touch(y);
   Cell& c = cell(x, y);
@@ -162,6 +172,15 @@ int Canvas::put(int x, int y, std::string_view text, const Style& style) {
   // Writes the clusters of safe text; false when one did not fit before the right edge.
   const auto put_safe = [&](std::string_view safe, const Style& s) {
     for (std::size_t pos = 0; pos < safe.size();) {
+      // ASCII not followed by a combining character (the common case) is a cluster of its own.
+      if (static_cast<unsigned char>(safe[pos]) < 0x80 &&
+          (pos + 1 == safe.size() || static_cast<unsigned char>(safe[pos + 1]) < 0x80)) {
+        if (col + 1 > area_.width) return false;
+        write_cluster(col, y, safe.substr(pos, 1), 1, s);
+        ++col;
+        ++pos;
+        continue;
+      }
       const Grapheme g = next_grapheme(safe, pos);
       if (g.width > 0) {
         if (col + g.width > area_.width) return false;
@@ -179,7 +198,22 @@ int Canvas::put(int x, int y, std::string_view text, const Style& style) {
     }
     return marker_style;
   };
+  const bool row_visible = y >= 0 && y < area_.height;
+  if (row_visible) screen_->touch(area_.y + y);
   for (std::size_t pos = 0; pos < text.size();) {
+    // Printable ASCII not followed by a combining character (most text): one cell each, written
+    // without the sanitizer's and the cluster scanner's general paths.
+    if (row_visible) {
+      const auto b = static_cast<unsigned char>(text[pos]);
+      if (b >= 0x20 && b < 0x7F &&
+          (pos + 1 == text.size() || static_cast<unsigned char>(text[pos + 1]) < 0x80)) {
+        if (col + 1 > area_.width) break;
+        if (col >= 0) screen_->write_narrow(area_.x + col, area_.y + y, text[pos], style);
+        ++col;
+        ++pos;
+        continue;
+      }
+    }
     const SanitizeStep step = sanitize_step(text, pos, true, scratch);
     bool fits = true;
     switch (step.kind) {

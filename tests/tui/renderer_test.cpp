@@ -84,15 +84,21 @@ bool same_color(const VTermColor& v, Color c, bool background) {
 }
 
 // Every cell of the emulator equals the screen (text, width, colours, the attributes libvterm
-// keeps: it has no dim).
-::testing::AssertionResult shows(const Emulator& term, const Screen& s) {
+// keeps: it has no dim) as a terminal with `caps` can show it: colours brought down to its
+// mode, attributes it lacks left out.
+::testing::AssertionResult shows(const Emulator& term, const Screen& s, const TerminalCaps& caps) {
   for (int y = 0; y < s.height(); ++y) {
     for (int x = 0; x < s.width(); ++x) {
       const auto& want = s.at(x, y);
       if (want.continuation()) continue;
       const VTermScreenCell got = term.cell(x, y);
       const std::string text = term.text(x, y);
-      const auto& st = want.style;
+      Style st = want.style;
+      st.fg = aui::tui::downsample(st.fg, caps.colors);
+      st.bg = aui::tui::downsample(st.bg, caps.colors);
+      if (!caps.italic) st.attrs = st.attrs & ~Attr::Italic;
+      if (!caps.strikethrough) st.attrs = st.attrs & ~Attr::Strikethrough;
+      if (!caps.underline) st.attrs = st.attrs & ~Attr::Underline;
       const bool ok = text == want.text && got.width == want.width &&
                       same_color(got.fg, st.fg, false) && same_color(got.bg, st.bg, true) &&
                       !!got.attrs.bold == has(st.attrs, Attr::Bold) &&
@@ -110,6 +116,12 @@ bool same_color(const VTermColor& v, Color c, bool background) {
     }
   }
   return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult shows(const Emulator& term, const Screen& s) {
+  TerminalCaps caps;
+  caps.colors = ColorMode::TrueColor;
+  return shows(term, s, caps);
 }
 
 TerminalCaps true_color() {
@@ -364,14 +376,31 @@ struct RandomFrames {
   }
 };
 
+// Seeds 1–40 on a true-colour terminal, odd ones with hyperlinks; 41–60 on a 256-colour one
+// without italics, 61–80 on a 16-colour one without strikethrough, 81–90 with no colour at all.
+TerminalCaps caps_for_seed(unsigned seed) {
+  TerminalCaps caps;
+  caps.colors = ColorMode::TrueColor;
+  caps.hyperlinks = seed % 2 == 0;
+  if (seed > 40 && seed <= 60) {
+    caps.colors = ColorMode::Indexed256;
+    caps.italic = false;
+  } else if (seed > 60 && seed <= 80) {
+    caps.colors = ColorMode::Basic16;
+    caps.strikethrough = false;
+  } else if (seed > 80) {
+    caps.colors = ColorMode::None;
+  }
+  return caps;
+}
+
 class RendererProperty : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(RendererProperty, TheTerminalShowsEveryFrameExactly) {
   RandomFrames gen(GetParam());
   int width = 30 + gen.pick(20), height = 6 + gen.pick(8);
   Screen s(width, height);
-  TerminalCaps caps = true_color();
-  caps.hyperlinks = GetParam() % 2 == 0;
+  const TerminalCaps caps = caps_for_seed(GetParam());
   Renderer r(caps);
   StringSink sink;
   Emulator term(width, height);
@@ -388,14 +417,14 @@ TEST_P(RendererProperty, TheTerminalShowsEveryFrameExactly) {
       cursor = Point{gen.pick(2) ? width - 1 - gen.pick(3) : gen.pick(width), gen.pick(height)};
     r.render(s, sink, cursor);
     term.feed(sink.take());
-    ASSERT_TRUE(shows(term, s)) << "seed " << GetParam() << " frame " << frame;
+    ASSERT_TRUE(shows(term, s, caps)) << "seed " << GetParam() << " frame " << frame;
     if (cursor) {
       ASSERT_EQ(term.cursor(), *cursor) << "seed " << GetParam() << " frame " << frame;
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, RendererProperty, ::testing::Range(1u, 41u));
+INSTANTIATE_TEST_SUITE_P(Seeds, RendererProperty, ::testing::Range(1u, 91u));
 
 // --- bytes per frame ----------------------------------------------------------------------
 

@@ -88,6 +88,8 @@ class Screen {
   // Writes a cluster of `width` columns at (x, y) keeping the wide-cell invariant: a wide cell
   // that the write cuts in half becomes a blank.
   void write(int x, int y, std::string_view text, int width, const Style& style);
+  // The same for one printable ASCII character; the caller has touched the row.
+  void write_narrow(int x, int y, char ascii, const Style& style);
   void touch(int y) { row_versions_[static_cast<std::size_t>(y)] = ++version_; }
   static std::uint64_t next_id() noexcept;
 

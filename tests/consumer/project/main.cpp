@@ -11,6 +11,10 @@
 #ifdef AUI_CONSUMER_SQLITE
 #include <aui/stores/sqlite_store.hpp>
 #endif
+#ifdef AUI_CONSUMER_TUI
+#include <aui/tui/renderer.hpp>
+#include <aui/tui/terminal_caps.hpp>
+#endif
 
 int main() {
 #ifdef AUI_CONSUMER_HAS_BACKENDS
@@ -48,6 +52,17 @@ int main() {
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
+#endif
+#ifdef AUI_CONSUMER_TUI
+  {
+    // aui::tui: a screen rendered into a string (and terminfo, from ncursesw, asked).
+    aui::tui::Screen screen(10, 2);
+    screen.canvas().put(0, 0, "hi \x1b[2J");
+    aui::tui::Renderer renderer(aui::tui::detect_terminal_caps());
+    aui::tui::StringSink sink;
+    renderer.render(screen, sink);
+    if (screen.row_text(0) != "hi \u241b[2J" || sink.bytes().empty()) return 4;
+  }
 #endif
   return 0;
 }
