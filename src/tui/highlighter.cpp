@@ -17,6 +17,8 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <list>
 #include <unordered_map>
 #include <utility>
 
@@ -139,6 +141,19 @@ struct Highlighter::Impl {
   std::unordered_map<std::string, std::string> files;
   std::unordered_map<std::string, srchilite::HighlightStatePtr> states;
   HighlightedLine* current = nullptr;  // the line the formatters append to
+
+  // Where highlighting a text stopped, to go on from there when the same text comes back longer
+  // (a code block that is still streaming): its whole lines, their runs, and the highlighter's
+  // state after them. The few most recent are kept.
+  struct Session {
+    std::string file;
+    std::string text;  // whole lines, each ending in '\n'
+    std::vector<HighlightedLine> lines;
+    srchilite::HighlightStatePtr state;
+    srchilite::HighlightStateStack stack;
+  };
+  static constexpr std::size_t kSessions = 8;
+  std::list<Session> sessions;  // most recently used first
   srchilite::FormatterManager formatters{
       srchilite::FormatterPtr(new RunFormatter(TokenKind::Normal, &current))};
 
@@ -214,17 +229,50 @@ std::vector<HighlightedLine> Highlighter::highlight(std::string_view code,
   srchilite::HighlightStatePtr state = impl_->state_for(file);
   if (!state) return plain_lines(code);
 
-  std::vector<HighlightedLine> lines;
+  // Go on from the longest earlier text this one extends, if any: a streamed code block is
+  // highlighted line by line once, not again at every update (source-highlight takes tens of
+  // microseconds a line).
+  auto& sessions = impl_->sessions;
+  auto best = sessions.end();
+  for (auto it = sessions.begin(); it != sessions.end(); ++it) {
+    if (it->file == file && code.size() >= it->text.size() &&
+        code.compare(0, it->text.size(), it->text) == 0 &&
+        (best == sessions.end() || it->text.size() > best->text.size())) {
+      best = it;
+    }
+  }
+  Impl::Session session;
+  if (best != sessions.end()) {
+    session = std::move(*best);
+    sessions.erase(best);
+  } else {
+    session.file = file;
+  }
+
   srchilite::SourceHighlighter highlighter(state);
   highlighter.setFormatterManager(&impl_->formatters);
   highlighter.setOptimize(true);  // adjacent pieces of one element come as one
+  if (session.state) {
+    highlighter.setCurrentState(session.state);
+    highlighter.setStateStack(
+        srchilite::HighlightStateStackPtr(new srchilite::HighlightStateStack(session.stack)));
+  }
+  std::vector<HighlightedLine> lines = session.lines;
   try {
-    std::size_t pos = 0;
+    std::size_t pos = session.text.size();
     while (pos < code.size()) {
       std::size_t end = code.find('\n', pos);
-      if (end == std::string_view::npos) end = code.size();
+      const bool whole = end != std::string_view::npos;
+      if (!whole) end = code.size();
       impl_->current = &lines.emplace_back();
       highlighter.highlightParagraph(std::string(code.substr(pos, end - pos)));
+      if (whole) {
+        // The state after a whole line is where a longer text goes on.
+        session.lines.push_back(lines.back());
+        session.text.append(code.substr(pos, end + 1 - pos));
+        session.state = highlighter.getCurrentState();
+        session.stack = *highlighter.getStateStack();
+      }
       pos = end + 1;
     }
   } catch (...) {
@@ -234,6 +282,10 @@ std::vector<HighlightedLine> Highlighter::highlight(std::string_view code,
     return plain_lines(code);
   }
   impl_->current = nullptr;
+  if (!session.text.empty()) {
+    sessions.push_front(std::move(session));
+    if (sessions.size() > Impl::kSessions) sessions.pop_back();
+  }
   return lines;
 }
 

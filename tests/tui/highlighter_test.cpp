@@ -105,6 +105,33 @@ TEST(Highlighter, InfoStringNamesMapToDefinitions) {
   EXPECT_EQ(h.language_file(""), "");
 }
 
+TEST(Highlighter, AGrowingTextIsHighlightedAsAFreshOne) {
+  // A streamed code block comes back longer at every update; the highlighter goes on from where
+  // it stopped. Each prefix must come out as a highlighter that never saw the shorter ones.
+  const std::string code =
+      "def f(x):\n"
+      "    \"\"\"A docstring\n"
+      "    over lines\"\"\"\n"
+      "    s = 'a' + \"b\"  # comment\n"
+      "    /* not C */ return x ** 2\n"
+      "\n"
+      "class C(object):\n"
+      "    pass\n";
+  Highlighter growing, fresh;
+  std::vector<std::vector<HighlightedLine>> expected(code.size() + 1);
+  for (std::size_t n = code.size() + 1; n-- > 0;) {
+    // Longest first: a shorter text never extends a longer one, so nothing is reused here.
+    expected[n] = fresh.highlight(std::string_view(code).substr(0, n), "python");
+  }
+  for (std::size_t n = 0; n <= code.size(); ++n) {
+    ASSERT_EQ(growing.highlight(std::string_view(code).substr(0, n), "python"), expected[n])
+        << "after " << n << " bytes";
+  }
+  // And a different text after it starts afresh.
+  EXPECT_EQ(growing.highlight("x = \"s\"\ny = 2", "python"),
+            fresh.highlight("x = \"s\"\ny = 2", "python"));
+}
+
 TEST(Highlighter, UnknownLanguageIsPlain) {
   Highlighter h;
   const auto lines = h.highlight("int x = 1;\n\nreturn x;", "klingon");
