@@ -123,7 +123,7 @@ void T_md_stream_code(benchmark::State& state) {
   MarkdownRenderer renderer;
   MarkdownStream stream(renderer, kWidth);
   stream.update(text.substr(0, start));
-  std::size_t end = start;
+  std::size_t end = start, slices = 0, parsed = 0;
   for (auto _ : state) {
     end += kSlice;
     if (end > stop) {
@@ -135,7 +135,11 @@ void T_md_stream_code(benchmark::State& state) {
     }
     stream.update(text.substr(0, end));
     benchmark::DoNotOptimize(stream.line_count());
+    parsed += stream.last_parsed_bytes();
+    ++slices;
   }
+  state.counters["parsed_bytes_per_slice"] =
+      static_cast<double>(parsed) / static_cast<double>(slices);
 }
 BENCHMARK(T_md_stream_code)->Arg(50)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
