@@ -8,11 +8,15 @@
 // T0_redraw_and_diff_120x40: the same, but each frame draws the whole screen again first (clear
 // and 40 lines put), as an immediate-mode view does, so it is the renderer plus the screen's
 // cost per frame.
+// T_editor_paste_100k: a 100 kB bracketed paste (2,500 lines of 40 bytes) into an Editor holding
+// a short draft, then one 120×8 draw of it: what the user waits for between pasting and seeing
+// the text (the paste is one edit; only the visible rows are drawn).
 
 #include <benchmark/benchmark.h>
 
 #include <string>
 
+#include "aui/tui/editor.hpp"
 #include "aui/tui/renderer.hpp"
 #include "aui/tui/screen.hpp"
 
@@ -89,5 +93,21 @@ void T0_redraw_and_diff_120x40(benchmark::State& state) {
   state.counters["bytes_per_frame"] = static_cast<double>(bytes) / static_cast<double>(frames);
 }
 BENCHMARK(T0_redraw_and_diff_120x40);
+
+void T_editor_paste_100k(benchmark::State& state) {
+  std::string paste;
+  while (paste.size() < 100000) paste += "pasted line of text, forty bytes long.\n";
+  Screen screen(kWidth, 8);
+  for (auto _ : state) {
+    aui::tui::Editor editor;
+    editor.handle(aui::tui::TextEvent{"draft: "});
+    editor.handle(aui::tui::PasteEvent{paste});
+    auto c = screen.canvas();
+    editor.draw(c);
+    benchmark::DoNotOptimize(editor.cursor_position());
+  }
+  state.counters["paste_bytes"] = static_cast<double>(paste.size());
+}
+BENCHMARK(T_editor_paste_100k);
 
 }  // namespace
