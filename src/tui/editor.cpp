@@ -514,14 +514,10 @@ EditorOutcome Editor::handle_key(const KeyEvent& k) {
     return handled;
   };
   switch (k.key) {
-    case Key::Left:
-      return move_to(ctrl || alt ? word_left(cursor_) : prev_pos(cursor_));
-    case Key::Right:
-      return move_to(ctrl || alt ? word_right(cursor_) : next_pos(cursor_));
-    case Key::Home:
-      return move_to(ctrl ? Pos{} : Pos{cursor_.line, 0});
-    case Key::End:
-      return move_to(ctrl ? end : Pos{cursor_.line, lines_[cursor_.line].text.size()});
+    case Key::Left: return move_to(ctrl || alt ? word_left(cursor_) : prev_pos(cursor_));
+    case Key::Right: return move_to(ctrl || alt ? word_right(cursor_) : next_pos(cursor_));
+    case Key::Home: return move_to(ctrl ? Pos{} : Pos{cursor_.line, 0});
+    case Key::End: return move_to(ctrl ? end : Pos{cursor_.line, lines_[cursor_.line].text.size()});
     case Key::Up:
     case Key::Down: {
       const int delta = k.key == Key::Up ? -1 : 1;
@@ -553,10 +549,8 @@ EditorOutcome Editor::handle_key(const KeyEvent& k) {
       erase_range(cursor_, next_pos(cursor_));
       return handled;
     }
-    case Key::Char:
-      break;
-    default:
-      return {K::Ignored, {}};
+    case Key::Char: break;
+    default: return {K::Ignored, {}};
   }
   // Ctrl and Alt letters.
   if (is_ctrl(k, U'a')) return move_to(Pos{cursor_.line, 0});

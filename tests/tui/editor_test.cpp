@@ -76,8 +76,8 @@ TEST(Editor, MovesAndDeletesByGraphemeCluster) {
   const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";  // one cluster
   const std::string e_acute = "e\u0301";
   e.handle(type("a" + family + e_acute + "你"));
-  e.handle(key(Key::Left));  // before 你
-  e.handle(key(Key::Left));  // before é (e + combining acute)
+  e.handle(key(Key::Left));       // before 你
+  e.handle(key(Key::Left));       // before é (e + combining acute)
   e.handle(key(Key::Backspace));  // removes the whole family
   EXPECT_EQ(e.text(), "a" + e_acute + "你");
   e.handle(key(Key::Delete));  // removes e + mark
@@ -243,7 +243,8 @@ TEST(Editor, ShowsThePlaceholderWhenEmpty) {
 
 TEST(Editor, FixedScreens) {
   Editor e;
-  e.set_text("Line one is long enough to wrap on a forty column screen\nshort\n\U0001F44D\U0001F3FD ok");
+  e.set_text(
+      "Line one is long enough to wrap on a forty column screen\nshort\n\U0001F44D\U0001F3FD ok");
   Screen big(80, 24);
   auto c = big.canvas().sub(0, 20, 80, 4);
   e.draw(c);
