@@ -62,14 +62,14 @@ void draw_box(Canvas& canvas, Rect r, std::string_view title, const Style& style
     std::string t = sanitize(title).text;
     std::replace(t.begin(), t.end(), '\n', ' ');
     std::replace(t.begin(), t.end(), '\t', ' ');
-    canvas.put(r.x + 2, r.y, " " + truncate_to_width(t, r.width - 6) + " ",
-               style.with(Attr::Bold));
+    canvas.put(r.x + 2, r.y, " " + truncate_to_width(t, r.width - 6) + " ", style.with(Attr::Bold));
   }
 }
 
 // ---- ChoiceDialog ---------------------------------------------------------------------------
 
-ChoiceDialog::ChoiceDialog(ChoiceDialogSpec spec) : spec_(std::move(spec)), field_(field_options()) {
+ChoiceDialog::ChoiceDialog(ChoiceDialogSpec spec)
+    : spec_(std::move(spec)), field_(field_options()) {
   focus_ = static_cast<int>(std::min(spec_.default_button, spec_.buttons.size()));
 }
 
@@ -182,7 +182,8 @@ void ChoiceDialog::draw(Canvas& canvas) {
   const int fixed = 2 + 1 + button_rows + (spec_.input_button ? 1 : 0);
   const int body_rows = std::clamp(static_cast<int>(body.size()), 0, canvas.height() - fixed);
   body_rows_visible_ = std::max(1, body_rows);
-  body_scroll_ = std::clamp(body_scroll_, 0, std::max(0, static_cast<int>(body.size()) - body_rows));
+  body_scroll_ =
+      std::clamp(body_scroll_, 0, std::max(0, static_cast<int>(body.size()) - body_rows));
   const int height = fixed + body_rows;
   const Rect box{(canvas.width() - width) / 2, (canvas.height() - height) / 2, width, height};
   draw_box(canvas, box, spec_.title);
@@ -211,8 +212,7 @@ void ChoiceDialog::draw(Canvas& canvas) {
     const bool focused = focused_button() == i;
     const Style s = focused ? Style{}.with(Attr::Reverse).with(Attr::Bold) : Style{};
     const int end = inside.put(at[i].x, at[i].y, labels[i], s);
-    button_areas_[i] =
-        Rect{area.x + box.x + 2 + at[i].x, area.y + y + at[i].y, end - at[i].x, 1};
+    button_areas_[i] = Rect{area.x + box.x + 2 + at[i].x, area.y + y + at[i].y, end - at[i].x, 1};
   }
 }
 

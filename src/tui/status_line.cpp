@@ -105,8 +105,7 @@ void StatusLine::draw(Canvas& canvas, std::chrono::steady_clock::time_point now)
       left += (left.empty() ? "" : " \u2502 ") + one_line(info_.thread_title);
     }
   }
-  const int want_left =
-      std::min(static_cast<int>(display_width(left)), canvas.width() / 2);
+  const int want_left = std::min(static_cast<int>(display_width(left)), canvas.width() / 2);
   std::string right;
   int rw = 0;
   for (;;) {

@@ -66,7 +66,8 @@ void SuggestionChips::draw(Canvas& canvas) {
   std::size_t first = 0;
   for (;;) {
     int w = 0;
-    for (std::size_t i = first; i <= selected_; ++i) w += static_cast<int>(display_width(chips[i])) + 1;
+    for (std::size_t i = first; i <= selected_; ++i)
+      w += static_cast<int>(display_width(chips[i])) + 1;
     if (w <= canvas.width() || first == selected_) break;
     ++first;
   }

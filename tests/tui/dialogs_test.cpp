@@ -127,7 +127,8 @@ TEST(ApprovalDialog, ClickOnAButtonChoosesIt) {
 
 TEST(ChoiceDialog, HostileTitleAndBodyAreShownAsReplacements) {
   auto d = aui::tui::make_approval_dialog("evil\x1b]0;pwned\x07",
-                                          "\x1b[2J\u202Egnp.exe\u009B" "31m");
+                                          "\x1b[2J\u202Egnp.exe\u009B"
+                                          "31m");
   const std::string text = render(d, 80, 24);
   EXPECT_NE(text.find("evil\u241B]0;pwned\u2407"), std::string::npos) << text;
   EXPECT_NE(text.find("\u241B[2J\u27E8U+202E\u27E9gnp.exe"), std::string::npos) << text;
@@ -135,8 +136,8 @@ TEST(ChoiceDialog, HostileTitleAndBodyAreShownAsReplacements) {
 }
 
 TEST(ConfirmDialog, CancelIsFocusedAndKeysWork) {
-  auto d = aui::tui::make_confirm_dialog("Delete thread?", "\u201CTrip plans\u201D will be deleted.",
-                                         "Delete");
+  auto d = aui::tui::make_confirm_dialog("Delete thread?",
+                                         "\u201CTrip plans\u201D will be deleted.", "Delete");
   EXPECT_EQ(d.handle(key(Key::Enter)).button, "cancel");
   EXPECT_EQ(d.handle(TextEvent{"y"}).button, "confirm");
   EXPECT_EQ(render(d, 40, 12), R"(
@@ -193,7 +194,8 @@ TEST(StatusLine, ShowsModelTitleSpinnerUsageAndSpeed) {
   Screen screen(80, 1);
   auto c = screen.canvas();
   s.draw(c, t0 + 12s + 300ms);
-  EXPECT_EQ(screen.text(), " openai · gpt-4o-mini │ Trip ␛[31mplans        ⠸ 12s │ ↑1.2k ↓56 tok │ 42 tok/s");
+  EXPECT_EQ(screen.text(),
+            " openai · gpt-4o-mini │ Trip ␛[31mplans        ⠸ 12s │ ↑1.2k ↓56 tok │ 42 tok/s");
   Screen narrow(40, 1);
   auto n = narrow.canvas();
   s.draw(n, t0 + 125s);

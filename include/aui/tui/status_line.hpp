@@ -18,7 +18,7 @@ struct StatusInfo {
   std::string thread_title;  // untrusted
   bool running = false;
   std::chrono::steady_clock::time_point run_started{};  // when the running reply started
-  std::optional<std::uint64_t> input_tokens;   // when the backend reports usage
+  std::optional<std::uint64_t> input_tokens;            // when the backend reports usage
   std::optional<std::uint64_t> output_tokens;
   std::optional<double> first_token_seconds;  // time to first token of the last/current reply
   std::optional<double> tokens_per_second;    // of the last/current reply
