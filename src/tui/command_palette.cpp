@@ -227,8 +227,7 @@ void HelpOverlay::draw(Canvas& canvas) {
   const int inner = width - 4;
   rows_ = std::max(1, std::min(canvas.height() - 3, static_cast<int>(actions_.size())));
   scroll_ = std::clamp(scroll_, 0, std::max(0, static_cast<int>(actions_.size()) - rows_));
-  const Rect box{(canvas.width() - width) / 2, (canvas.height() - rows_ - 3) / 2, width,
-                 rows_ + 3};
+  const Rect box{(canvas.width() - width) / 2, (canvas.height() - rows_ - 3) / 2, width, rows_ + 3};
   draw_box(canvas, box, "Keys");
   int keys_w = 0;
   for (const auto& a : actions_) keys_w = std::max(keys_w, static_cast<int>(display_width(a.keys)));

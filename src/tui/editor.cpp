@@ -219,6 +219,7 @@ std::size_t Editor::cursor_offset() const noexcept {
 }
 
 void Editor::load_text(std::string_view text) {
+  if (recording_ && !undo_.empty()) record(Change{0, this->text(), std::string(text)});
   lines_.clear();
   std::size_t start = 0;
   while (true) {
@@ -254,6 +255,7 @@ void Editor::insert(std::string_view text) {
 // spliced in, so a paste of any size costs its own length plus one move of the line vector.
 void Editor::insert_raw(std::string_view safe) {
   reset_goal();
+  if (recording_) record(Change{cursor_offset(), {}, std::string(safe)});
   Line& cur = lines_[cursor_.line];
   std::size_t nl = safe.find('\n');
   if (nl == std::string_view::npos) {
@@ -305,6 +307,7 @@ std::string Editor::erase_range(Pos a, Pos b) {
                  lines_.begin() + static_cast<std::ptrdiff_t>(b.line + 1));
   }
   cursor_ = a;
+  if (recording_) record(Change{cursor_offset(), removed, {}});
   return removed;
 }
 
@@ -366,32 +369,57 @@ bool Editor::is_space_before(Pos p) const {
   return c == ' ' || c == '\t';
 }
 
-// ---- undo -----------------------------------------------------------------------------------
+// ---- undo ---------------------------------------------------------------------------------
 
 void Editor::begin_edit(EditKind kind) {
   // A run of typing (or of deleting) is one step; anything else starts a step of its own.
-  if (kind != EditKind::Other && kind == last_edit_) return;
-  Snapshot s;
-  s.lines.reserve(lines_.size());
-  for (const Line& l : lines_) s.lines.push_back(l.text);
-  s.cursor = cursor_;
-  undo_.push_back(std::move(s));
+  if (kind != EditKind::Other && kind == last_edit_ && !undo_.empty()) return;
+  undo_.push_back(Group{{}, cursor_offset(), 0});
   if (undo_.size() > options_.undo_limit) undo_.erase(undo_.begin());
   redo_.clear();
   last_edit_ = kind;
 }
 
+void Editor::record(Change change) {
+  if (!recording_ || undo_.empty()) return;
+  auto& changes = undo_.back().changes;
+  // Typing appends to the previous insert rather than keeping one change a character.
+  if (!changes.empty() && change.removed.empty() && changes.back().removed.empty() &&
+      changes.back().offset + changes.back().inserted.size() == change.offset) {
+    changes.back().inserted += change.inserted;
+    return;
+  }
+  changes.push_back(std::move(change));
+}
+
+Editor::Pos Editor::pos_of(std::size_t offset) const {
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    if (offset <= lines_[i].text.size()) return Pos{i, offset};
+    offset -= lines_[i].text.size() + 1;
+  }
+  return Pos{lines_.size() - 1, lines_.back().text.size()};
+}
+
+// Replaces `erase` bytes at `offset` with `insert`, unrecorded (undo and redo replaying).
+void Editor::apply(std::size_t offset, std::size_t erase, std::string_view insert) {
+  recording_ = false;
+  const Pos a = pos_of(offset);
+  if (erase) erase_range(a, pos_of(offset + erase));
+  cursor_ = a;
+  if (!insert.empty()) insert_raw(insert);
+  recording_ = true;
+}
+
 bool Editor::undo() {
   if (undo_.empty()) return false;
-  Snapshot now;
-  for (const Line& l : lines_) now.lines.push_back(l.text);
-  now.cursor = cursor_;
-  redo_.push_back(std::move(now));
-  Snapshot s = std::move(undo_.back());
+  Group g = std::move(undo_.back());
   undo_.pop_back();
-  lines_.clear();
-  for (auto& t : s.lines) lines_.push_back(Line{std::move(t), {}, -1});
-  cursor_ = s.cursor;
+  g.cursor_after = cursor_offset();
+  for (auto c = g.changes.rbegin(); c != g.changes.rend(); ++c) {
+    apply(c->offset, c->inserted.size(), c->removed);
+  }
+  cursor_ = pos_of(g.cursor_before);
+  redo_.push_back(std::move(g));
   last_edit_ = EditKind::None;
   reset_goal();
   return true;
@@ -399,15 +427,11 @@ bool Editor::undo() {
 
 bool Editor::redo() {
   if (redo_.empty()) return false;
-  Snapshot now;
-  for (const Line& l : lines_) now.lines.push_back(l.text);
-  now.cursor = cursor_;
-  undo_.push_back(std::move(now));
-  Snapshot s = std::move(redo_.back());
+  Group g = std::move(redo_.back());
   redo_.pop_back();
-  lines_.clear();
-  for (auto& t : s.lines) lines_.push_back(Line{std::move(t), {}, -1});
-  cursor_ = s.cursor;
+  for (const Change& c : g.changes) apply(c.offset, c.removed.size(), c.inserted);
+  cursor_ = pos_of(g.cursor_after);
+  undo_.push_back(std::move(g));
   last_edit_ = EditKind::None;
   reset_goal();
   return true;
@@ -428,7 +452,8 @@ bool Editor::recall_history(int delta) {
   if (delta > 0 && history_index_ >= history_.size()) return false;
   if (history_index_ == history_.size()) draft_ = text();
   history_index_ = static_cast<std::size_t>(static_cast<long>(history_index_) + delta);
-  // Recalling is not an edit: undo does not step through history.
+  // Recalling replaces the text as one undoable step.
+  begin_edit(EditKind::Other);
   load_text(history_index_ == history_.size() ? draft_ : history_[history_index_]);
   last_edit_ = EditKind::None;
   return true;

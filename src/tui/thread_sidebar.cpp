@@ -40,8 +40,7 @@ bool plain_text_is(const InputEvent& e, std::string_view s) {
 
 }  // namespace
 
-ThreadSidebar::ThreadSidebar()
-    : search_(one_line("/ to search")), rename_(one_line("New title")) {}
+ThreadSidebar::ThreadSidebar() : search_(one_line("/ to search")), rename_(one_line("New title")) {}
 
 void ThreadSidebar::set_threads(std::vector<ThreadEntry> threads) {
   const auto keep = selected_id();
@@ -143,9 +142,7 @@ SidebarOutcome ThreadSidebar::handle(const InputEvent& event) {
     case Mode::Search: {
       if (k) {
         switch (k->key) {
-          case Key::Escape:
-            mode_ = Mode::Browse;
-            return handled;
+          case Key::Escape: mode_ = Mode::Browse; return handled;
           case Key::Up: move_selection(-1); return handled;
           case Key::Down: move_selection(1); return handled;
           case Key::PageUp: move_selection(-list_rows_); return handled;

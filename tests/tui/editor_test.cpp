@@ -162,6 +162,39 @@ TEST(Editor, UndoAndRedoWithKeysThatAreNotCtrlZ) {
   EXPECT_EQ(e.handle(ctrl(U'z')).kind, Kind::Ignored);  // left to the program (suspend)
 }
 
+TEST(Editor, UndoAndRedoRetraceEveryStep) {
+  Editor e;
+  std::vector<std::string> states{e.text()};
+  const std::vector<InputEvent> steps = {
+      type("hello 你好"),
+      PasteEvent{"\nsecond line\nthird"},
+      key(Key::Backspace),
+      ctrl(U'w'),
+      key(Key::Home, Mod::Ctrl),
+      key(Key::Delete),
+      ctrl(U'k'),
+      ctrl(U'j'),
+      ctrl(U'y'),
+      type("\U0001F468\u200D\U0001F469"),
+  };
+  for (const auto& step : steps) {
+    e.handle(step);
+    if (e.text() != states.back()) states.push_back(e.text());
+    e.handle(key(Key::Right));  // a move ends a run of typing or deleting
+  }
+  ASSERT_GE(states.size(), 9u);
+  for (std::size_t i = states.size() - 1; i-- > 0;) {
+    ASSERT_TRUE(e.undo());
+    EXPECT_EQ(e.text(), states[i]) << i;
+  }
+  EXPECT_FALSE(e.undo());
+  for (std::size_t i = 1; i < states.size(); ++i) {
+    ASSERT_TRUE(e.redo());
+    EXPECT_EQ(e.text(), states[i]) << i;
+  }
+  EXPECT_FALSE(e.redo());
+}
+
 TEST(Editor, PasteIsOneEditAndIsSanitized) {
   Editor e;
   e.handle(type("x"));

@@ -77,7 +77,7 @@ TEST(ThreadSidebar, FiltersAsYouTypeAndTakesFullTextHits) {
   EXPECT_EQ(s.visible().size(), 2u);
   s.handle(key(Key::Down));
   EXPECT_EQ(s.handle(key(Key::Enter)).thread_id, "t3");
-  s.handle(key(Key::Escape));  // leaves the field
+  s.handle(key(Key::Escape));        // leaves the field
   out = s.handle(key(Key::Escape));  // clears the search
   EXPECT_EQ(out.kind, SK::Search);
   EXPECT_EQ(s.visible().size(), 4u);
@@ -167,7 +167,11 @@ TEST(ThreadSidebar, TenThousandThreadsDrawOnlyTheVisibleRows) {
   s.handle(TextEvent{"number 42"});
   EXPECT_EQ(s.visible().size(), 111u);  // 42, 420–429, 4200–4299
   s.set_threads({});
-  EXPECT_EQ(render(s, 30, 4), "\u2315 number 42\n\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\n No threads yet\n");
+  EXPECT_EQ(render(s, 30, 4),
+            "\u2315 number "
+            "42\n\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+            "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+            "\u2500\u2500\u2500\n No threads yet\n");
 }
 
 std::vector<PaletteAction> actions() {
@@ -181,7 +185,8 @@ std::vector<PaletteAction> actions() {
 TEST(FuzzyScore, SubstringBeatsScatteredAndWordStartsBeatMiddles) {
   EXPECT_EQ(aui::tui::fuzzy_score("", "x"), 0);
   EXPECT_FALSE(aui::tui::fuzzy_score("zz", "Regenerate"));
-  EXPECT_GT(*aui::tui::fuzzy_score("gen", "Regenerate"), *aui::tui::fuzzy_score("rgn", "Regenerate"));
+  EXPECT_GT(*aui::tui::fuzzy_score("gen", "Regenerate"),
+            *aui::tui::fuzzy_score("rgn", "Regenerate"));
   EXPECT_GT(*aui::tui::fuzzy_score("side", "Toggle sidebar"),
             *aui::tui::fuzzy_score("ideb", "Toggle sidebar"));
   EXPECT_TRUE(aui::tui::fuzzy_score("tgsb", "Toggle sidebar"));
@@ -193,7 +198,7 @@ TEST(CommandPalette, FiltersRunsAndCloses) {
   p.handle(TextEvent{"th"});
   ASSERT_FALSE(p.matches().empty());
   EXPECT_EQ(p.selected_id(), "new_thread");  // substring "th" in "New thread"
-  p.handle(TextEvent{"read list"});  // no name has it: the description does
+  p.handle(TextEvent{"read list"});          // no name has it: the description does
   EXPECT_EQ(p.selected_id(), "toggle_sidebar");
   p.reset();
   p.handle(TextEvent{"rgn"});

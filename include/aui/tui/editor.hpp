@@ -133,9 +133,17 @@ class Editor {
     mutable std::vector<Row> rows;
     mutable int layout_width = -1;
   };
-  struct Snapshot {
-    std::vector<std::string> lines;
-    Pos cursor;
+  // Undo keeps what each edit changed, not copies of the text, so a keystroke in a 100 kB text
+  // costs its own bytes. Offsets are bytes into text().
+  struct Change {
+    std::size_t offset = 0;
+    std::string removed;
+    std::string inserted;
+  };
+  struct Group {
+    std::vector<Change> changes;
+    std::size_t cursor_before = 0;
+    std::size_t cursor_after = 0;  // set when the group is undone, for redo
   };
   enum class EditKind : unsigned char { None, Typing, Deleting, Other };
 
@@ -159,6 +167,9 @@ class Editor {
   std::string erase_range(Pos a, Pos b);
   void kill(Pos a, Pos b);
   void load_text(std::string_view text);
+  void record(Change change);
+  Pos pos_of(std::size_t offset) const;
+  void apply(std::size_t offset, std::size_t erase, std::string_view insert);
   void move_vertical(int delta);
   bool recall_history(int delta);
   void reset_goal() { goal_column_.reset(); }
@@ -171,7 +182,8 @@ class Editor {
   int scroll_ = 0;                  // the first visible wrapped row
   std::optional<Point> cursor_screen_;
 
-  std::vector<Snapshot> undo_, redo_;
+  std::vector<Group> undo_, redo_;
+  bool recording_ = true;
   EditKind last_edit_ = EditKind::None;
   std::string kill_buffer_;
 
