@@ -162,8 +162,16 @@ void Editor::draw(Canvas& canvas) {
   const auto& crows = rows_of(cursor_.line, width);
   const std::size_t cri = row_index(crows, cursor_.byte);
   cursor_row += static_cast<int>(cri);
+  int total_rows = cursor_row;
+  for (std::size_t i = cursor_.line; i < lines_.size(); ++i) {
+    total_rows += static_cast<int>(rows_of(i, width).size());
+  }
+  total_rows -= static_cast<int>(cri);
   if (cursor_row < scroll_) scroll_ = cursor_row;
   if (cursor_row >= scroll_ + height) scroll_ = cursor_row - height + 1;
+  scroll_ =
+      std::clamp(scroll_, 0, std::max(0, total_rows - height));  // no blank rows after a shrink
+  drawn_ = canvas.area();
   // Draw the visible rows: find the first line on screen, then walk forward.
   int row = 0;
   std::size_t li = 0;
@@ -502,6 +510,28 @@ EditorOutcome Editor::handle(const InputEvent& event) {
     return {K::Handled, {}};
   }
   if (const auto* k = std::get_if<KeyEvent>(&event)) return handle_key(*k);
+  if (const auto* m = std::get_if<MouseEvent>(&event)) {
+    // A left click on the text puts the cursor there.
+    if (m->action != MouseAction::Press || m->button != MouseButton::Left ||
+        !drawn_.contains(m->x, m->y)) {
+      return {K::Ignored, {}};
+    }
+    int target = scroll_ + (m->y - drawn_.y);
+    for (std::size_t li = 0; li < lines_.size(); ++li) {
+      const auto& rows = rows_of(li, drawn_.width);
+      if (target < static_cast<int>(rows.size())) {
+        cursor_ = Pos{li, byte_at_column(lines_[li], rows[static_cast<std::size_t>(target)],
+                                         m->x - drawn_.x)};
+        last_edit_ = EditKind::None;
+        reset_goal();
+        return {K::Handled, {}};
+      }
+      target -= static_cast<int>(rows.size());
+    }
+    cursor_ = Pos{lines_.size() - 1, lines_.back().text.size()};  // below the text: its end
+    reset_goal();
+    return {K::Handled, {}};
+  }
   return {K::Ignored, {}};
 }
 

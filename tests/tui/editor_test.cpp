@@ -265,6 +265,28 @@ TEST(Editor, WrapsAtSpacesAndScrollsToTheCursor) {
   EXPECT_EQ(p, (Point{0, 0}));
 }
 
+TEST(Editor, AClickMovesTheCursorAndShrinkingLeavesNoBlankRows) {
+  EditorOptions o;
+  o.max_visible_rows = 3;
+  Editor e(o);
+  e.set_text("one\ntwo\n你好 thre\nfour\nfive");
+  Screen s(20, 10);
+  auto c = s.canvas().sub(2, 5, 10, 3);
+  e.draw(c);
+  EXPECT_EQ(s.row_text(5), "  你好 thre");
+  EXPECT_EQ(e.handle(MouseEvent{MouseAction::Press, MouseButton::Left, 5, 5, Mod::None}).kind,
+            Kind::Handled);  // the right half of 好: the cursor goes before it
+  e.draw(c);
+  EXPECT_EQ(*e.cursor_position(), (Point{4, 5}));
+  EXPECT_EQ(e.handle(MouseEvent{MouseAction::Press, MouseButton::Left, 0, 0, Mod::None}).kind,
+            Kind::Ignored);  // outside
+  e.set_text("x");
+  Screen t(20, 10);
+  auto d = t.canvas().sub(2, 5, 10, 3);
+  e.draw(d);
+  EXPECT_EQ(t.row_text(5), "  x");
+}
+
 TEST(Editor, ShowsThePlaceholderWhenEmpty) {
   EditorOptions o;
   o.placeholder = "Type a message\x1b[31m";

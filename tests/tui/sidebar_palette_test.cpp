@@ -115,6 +115,18 @@ TEST(ThreadSidebar, ActionsOnTheSelectedThread) {
   EXPECT_FALSE(s.renaming());
 }
 
+TEST(ThreadSidebar, SelectionFollowsItsThreadWhenTheListChanges) {
+  ThreadSidebar s;
+  s.set_threads(sample());
+  s.handle(key(Key::Down));
+  s.handle(key(Key::Down));
+  EXPECT_EQ(s.selected_id(), "t3");
+  auto list = sample();
+  list.insert(list.begin(), ThreadEntry{"t0", "Newest", true, false});
+  s.set_threads(list);
+  EXPECT_EQ(s.selected_id(), "t3");
+}
+
 TEST(ThreadSidebar, DeleteAsksFirst) {
   ThreadSidebar s;
   s.set_threads(sample());

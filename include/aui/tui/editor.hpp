@@ -9,7 +9,7 @@
 //
 // Keys (Enter and the newline keys swap when EditorOptions::enter_submits is false):
 //   Enter                      submit (the text is returned and the editor cleared)
-//   Alt-Enter, Ctrl-J          insert a newline
+//   Alt-Enter, Ctrl-J          insert a newline (Ctrl-Enter too where the terminal reports it)
 //   Left/Right                 one grapheme cluster; Ctrl-/Alt-Left/Right (Alt-B/Alt-F) one word
 //   Up/Down                    one wrapped row, keeping the display column; on the first row Up
 //                              recalls the previous history entry, on the last row Down the next
@@ -21,7 +21,9 @@
 //   Ctrl-Y                     yank (insert) the text last killed
 //   Ctrl-_ (Ctrl-/), Alt-U     undo — Ctrl-Z stays the terminal's suspend
 //   Alt-_ (Alt-/), Alt-R       redo
-// Typed text is grouped into one undo step per run of typing; a paste is one step.
+// Typed text is grouped into one undo step per run of typing; a paste is one step. A left click
+// on the text moves the cursor there. Tab, Esc, PgUp/PgDn and the rest are returned Ignored, for
+// the program (completion, cancelling, scrolling).
 
 #include <cstddef>
 #include <optional>
@@ -181,6 +183,7 @@ class Editor {
   int last_width_ = 80;             // the width of the last draw (for Up/Down before a draw)
   int scroll_ = 0;                  // the first visible wrapped row
   std::optional<Point> cursor_screen_;
+  Rect drawn_;  // where the text was drawn last (screen coordinates), for mouse clicks
 
   std::vector<Group> undo_, redo_;
   bool recording_ = true;
