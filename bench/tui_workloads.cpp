@@ -14,6 +14,9 @@
 // T_editor_type_after_paste_100k: in the middle of that 100 kB text, a character typed and the
 // editor drawn, then Backspace and drawn again (two keystrokes a iteration, so the text keeps its
 // size): a keystroke re-wraps only its own line.
+// T_sidebar_10k_filter_and_draw: a ThreadSidebar of 10,000 threads at 32×40; a character typed
+// into its search field (one filtering pass over the titles) and the sidebar drawn, then
+// Backspace and drawn again (two keystrokes an iteration).
 
 #include <benchmark/benchmark.h>
 
@@ -22,6 +25,7 @@
 #include "aui/tui/editor.hpp"
 #include "aui/tui/renderer.hpp"
 #include "aui/tui/screen.hpp"
+#include "aui/tui/thread_sidebar.hpp"
 
 namespace {
 
@@ -131,5 +135,27 @@ void T_editor_type_after_paste_100k(benchmark::State& state) {
   }
 }
 BENCHMARK(T_editor_type_after_paste_100k);
+
+void T_sidebar_10k_filter_and_draw(benchmark::State& state) {
+  std::vector<aui::tui::ThreadEntry> threads;
+  for (int i = 0; i < 10000; ++i) {
+    threads.push_back({"id" + std::to_string(i), "Conversation about topic " + std::to_string(i),
+                       i % 50 == 0, i % 7 == 0});
+  }
+  aui::tui::ThreadSidebar sidebar;
+  sidebar.set_threads(std::move(threads));
+  sidebar.handle(aui::tui::TextEvent{"/"});
+  sidebar.handle(aui::tui::TextEvent{"topic 1"});
+  Screen screen(32, kHeight);
+  auto c = screen.canvas();
+  for (auto _ : state) {
+    sidebar.handle(aui::tui::TextEvent{"2"});
+    sidebar.draw(c);
+    sidebar.handle(aui::tui::KeyEvent{aui::tui::Key::Backspace});
+    sidebar.draw(c);
+  }
+  state.counters["shown"] = static_cast<double>(sidebar.visible().size());
+}
+BENCHMARK(T_sidebar_10k_filter_and_draw);
 
 }  // namespace

@@ -45,6 +45,9 @@ ThreadSidebar::ThreadSidebar() : search_(one_line("/ to search")), rename_(one_l
 void ThreadSidebar::set_threads(std::vector<ThreadEntry> threads) {
   const auto keep = selected_id();
   threads_ = std::move(threads);
+  folded_titles_.clear();
+  folded_titles_.reserve(threads_.size());
+  for (const auto& t : threads_) folded_titles_.push_back(lower_ascii(t.title));
   refilter();
   if (keep) select(*keep);
 }
@@ -64,7 +67,7 @@ void ThreadSidebar::refilter() {
   filtered_.clear();
   const std::string q = lower_ascii(search_.text());
   for (std::size_t i = 0; i < threads_.size(); ++i) {
-    if (q.empty() || lower_ascii(threads_[i].title).find(q) != std::string::npos ||
+    if (q.empty() || folded_titles_[i].find(q) != std::string::npos ||
         (hits_ && hits_->count(threads_[i].id))) {
       filtered_.push_back(i);
     }

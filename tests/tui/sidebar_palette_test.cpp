@@ -60,7 +60,13 @@ TEST(ThreadSidebar, RendersAt40x12WithMarkersAndHostileTitles) {
 
 
 )");
-  EXPECT_EQ(render(s, 80, 24).find('\x1b'), std::string::npos);
+  Screen big(80, 24);
+  auto c = big.canvas();
+  s.draw(c);
+  EXPECT_EQ(big.row_text(0), "\u2315 / to search");
+  EXPECT_EQ(big.row_text(5), "  evil\u241B]0;pwned\u2407\u27E8U+202E\u27E9txt.exe");
+  EXPECT_EQ(big.row_text(6), "");
+  EXPECT_EQ(big.text().find('\x1b'), std::string::npos);
 }
 
 TEST(ThreadSidebar, FiltersAsYouTypeAndTakesFullTextHits) {

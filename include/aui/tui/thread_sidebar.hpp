@@ -86,6 +86,7 @@ class ThreadSidebar {
   SidebarOutcome selected_action(SidebarOutcome::Kind kind);
 
   std::vector<ThreadEntry> threads_;
+  std::vector<std::string> folded_titles_;  // titles in ASCII lower case, for filtering
   std::optional<std::unordered_set<std::string>> hits_;
   std::vector<std::size_t> filtered_;
   std::size_t selected_ = 0;  // index into filtered_
