@@ -8,11 +8,18 @@
 // T0_redraw_and_diff_120x40: the same, but each frame draws the whole screen again first (clear
 // and 40 lines put), as an immediate-mode view does, so it is the renderer plus the screen's
 // cost per frame.
+// T_editor_paste_100k: a 100 kB bracketed paste (2,500 lines of 40 bytes) into an Editor holding
+// a short draft, then one 120×8 draw of it: what the user waits for between pasting and seeing
+// the text (the paste is one edit; only the visible rows are drawn).
+// T_editor_type_after_paste_100k: in the middle of that 100 kB text, a character typed and the
+// editor drawn, then Backspace and drawn again (two keystrokes a iteration, so the text keeps its
+// size): a keystroke re-wraps only its own line.
 
 #include <benchmark/benchmark.h>
 
 #include <string>
 
+#include "aui/tui/editor.hpp"
 #include "aui/tui/renderer.hpp"
 #include "aui/tui/screen.hpp"
 
@@ -89,6 +96,41 @@ void T0_redraw_and_diff_120x40(benchmark::State& state) {
   state.counters["bytes_per_frame"] = static_cast<double>(bytes) / static_cast<double>(frames);
 }
 BENCHMARK(T0_redraw_and_diff_120x40);
+
+void T_editor_paste_100k(benchmark::State& state) {
+  std::string paste;
+  while (paste.size() < 100000) paste += "pasted line of text, forty bytes long.\n";
+  Screen screen(kWidth, 8);
+  for (auto _ : state) {
+    aui::tui::Editor editor;
+    editor.handle(aui::tui::TextEvent{"draft: "});
+    editor.handle(aui::tui::PasteEvent{paste});
+    auto c = screen.canvas();
+    editor.draw(c);
+    benchmark::DoNotOptimize(editor.cursor_position());
+  }
+  state.counters["paste_bytes"] = static_cast<double>(paste.size());
+}
+BENCHMARK(T_editor_paste_100k);
+
+void T_editor_type_after_paste_100k(benchmark::State& state) {
+  std::string paste;
+  while (paste.size() < 100000) paste += "pasted line of text, forty bytes long.\n";
+  Screen screen(kWidth, 8);
+  aui::tui::Editor editor;
+  editor.handle(aui::tui::PasteEvent{paste});
+  for (int i = 0; i < 1250; ++i) editor.handle(aui::tui::KeyEvent{aui::tui::Key::Up});
+  auto c = screen.canvas();
+  editor.draw(c);
+  for (auto _ : state) {
+    editor.handle(aui::tui::TextEvent{"x"});
+    editor.draw(c);
+    editor.handle(aui::tui::KeyEvent{aui::tui::Key::Backspace});
+    editor.draw(c);
+    benchmark::DoNotOptimize(editor.cursor_position());
+  }
+}
+BENCHMARK(T_editor_type_after_paste_100k);
 
 }  // namespace
 
