@@ -14,13 +14,22 @@
 //                         (status_line.hpp), SuggestionChips (suggestion_chips.hpp), ThreadSidebar
 //                         (thread_sidebar.hpp), CommandPalette and HelpOverlay
 //                         (command_palette.hpp)
+//  * Markdown           — the document model on md4c (markdown.hpp), its layout for a width
+//                         (markdown_layout.hpp, markdown_theme.hpp), streaming
+//                         (markdown_stream.hpp)
+//  * Highlighter        — code token kinds from GNU source-highlight (highlighter.hpp)
 
 #include "aui/tui/command_palette.hpp"    // IWYU pragma: export
 #include "aui/tui/dialogs.hpp"            // IWYU pragma: export
 #include "aui/tui/editor.hpp"             // IWYU pragma: export
 #include "aui/tui/event_loop.hpp"         // IWYU pragma: export
 #include "aui/tui/height_index.hpp"       // IWYU pragma: export
+#include "aui/tui/highlighter.hpp"        // IWYU pragma: export
 #include "aui/tui/input.hpp"              // IWYU pragma: export
+#include "aui/tui/markdown.hpp"           // IWYU pragma: export
+#include "aui/tui/markdown_layout.hpp"    // IWYU pragma: export
+#include "aui/tui/markdown_stream.hpp"    // IWYU pragma: export
+#include "aui/tui/markdown_theme.hpp"     // IWYU pragma: export
 #include "aui/tui/renderer.hpp"           // IWYU pragma: export
 #include "aui/tui/sanitize.hpp"           // IWYU pragma: export
 #include "aui/tui/screen.hpp"             // IWYU pragma: export
