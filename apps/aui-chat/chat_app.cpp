@@ -110,6 +110,7 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
           << "  -c, --continue         reopen the last thread (the default on a terminal)\n"
           << "  --new                  start with a new thread\n"
           << "  --plain                the line-mode chat even on a terminal\n"
+          << "  --full-screen          the full-screen chat (transcript, editor, status line)\n"
           << "  --version              print the version and exit\n"
           << "  -h, --help             this text\n"
           << "  " << capability_usage() << "\n"
@@ -180,6 +181,10 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     }
     if (arg == "--new") {
       options.new_thread = true;
+      continue;
+    }
+    if (arg == "--full-screen") {
+      options.full_screen = true;
       continue;
     }
     if (arg == "--plain") {

@@ -43,6 +43,8 @@ struct ChatOptions {
   bool new_thread = false;
   /// --plain: the line mode even on a terminal.
   bool plain = false;
+  /// --full-screen: the full-screen chat (full_screen.hpp); opt-in while it is being completed.
+  bool full_screen = false;
   /// --mcp-config FILE (empty: the default file, if any) and --no-mcp (mcp_commands.hpp).
   std::string mcp_config{};
   bool no_mcp = false;

@@ -23,14 +23,13 @@
 
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
+#include "chat_setup.hpp"
+#include "full_screen.hpp"
 #include "one_shot.hpp"
 #include "save_status.hpp"
 #include "session_settings.hpp"
 #include "terminal_text.hpp"
 #include "thread_commands.hpp"
-#ifdef AUI_CHAT_HAS_SQLITE
-#include "aui/stores/sqlite_store.hpp"
-#endif
 #if AUI_CHAT_WITH_MCP
 #include "mcp_commands.hpp"
 #endif
@@ -118,98 +117,26 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!options.question.empty()) return run_question(options, std::move(chosen), sigint);
-
-  // The threads: kept in the SQLite store when it opens. A store that cannot be opened (a damaged
-  // file, a newer schema, a read-only file, a directory without access) is reported and left
-  // untouched, and the chat goes on in memory; a damaged file can be recovered (--recover-db).
-  std::shared_ptr<aui::ThreadStore> store;
-  std::string store_line = "threads are kept in memory only (--memory)";
-  std::string store_problem;  // why the threads cannot be saved, for /threads
-#ifdef AUI_CHAT_HAS_SQLITE
-  if (!options.memory) {
-    aui::SqliteStoreOptions store_options;
-    if (!options.db_path.empty()) store_options.path = options.db_path;
-    auto open_store = [&] {
-      auto sqlite = aui::SqliteStore::open(store_options);
-      // The integrity check, so that a damaged file is reported now, not at the first save.
-      sqlite->verify();
-      store_line = "threads are kept in " + sqlite->path().string() + " (/threads lists them)";
-      store = std::move(sqlite);
-    };
-    try {
-      open_store();
-    } catch (const aui::SqliteDamagedError& e) {
-      const std::string path = e.path().string();
-      const std::string why = aui::chat::storage_error_text(e.what());
-      if (options.recover_db) {
-        try {
-          const auto r = aui::SqliteStore::recover(e.path());
-          open_store();
-          store_line = "The damaged thread file " + path +
-                       " was recovered: " + std::to_string(r.threads) + " threads and " +
-                       std::to_string(r.messages) + " messages could be read and are in a new " +
-                       path + (r.unreadable ? " (some parts could not be read and are lost)" : "") +
-                       ".\nThe damaged file is kept, unchanged, as " + r.damaged_kept_as.string() +
-                       ".\n" + store_line;
-        } catch (const std::exception& failed) {
-          store_problem = why;
-          store_line = "The thread file " + path + " is damaged, and recovering it failed: " +
-                       aui::chat::storage_error_text(failed.what()) +
-                       ".\nThe file was left as it was. Threads are kept in memory only: nothing "
-                       "of this session is saved.";
-        }
-      } else {
-        store_problem = why;
-        store_line = "The thread file " + path + " is damaged: " + why +
-                     ".\nIt was not changed. Threads are kept in memory only: nothing of this "
-                     "session is saved.\nTo copy what can still be read into a new file (the "
-                     "damaged one is kept beside it), start aui-chat again with --recover-db.";
-      }
-    } catch (const std::exception& e) {
-      store_problem = aui::chat::storage_error_text(e.what());
-      store_line = "Threads cannot be saved: " + store_problem +
-                   ".\nThreads are kept in memory only: nothing of this session is saved.";
-    }
+  if (options.full_screen && !options.plain) {
+    const int status = aui::chat::run_full_screen(options, std::move(chosen));
+    std::fflush(stdout);
+    // Workers (MCP servers, the store) may still be blocked; the state needs no teardown.
+    std::_Exit(status);
   }
-#else
-  store_line = "threads are kept in memory only (built without SQLite)";
-#endif
+
+  aui::chat::ChatStore opened = aui::chat::open_chat_store(options);
+  std::shared_ptr<aui::ThreadStore> store = opened.store;
+  const std::string& store_line = opened.line;
+  const std::string& store_problem = opened.problem;
   // Every failed save is said in the chat (and the thread marked unsaved), not only on stderr.
   auto save_status = std::make_shared<aui::chat::SaveStatus>();
-
-  aui::ThreadListRuntimeOptions list_options;
-  auto& runtime_options = list_options.thread;
-  runtime_options.chat_model = std::move(chosen.adapter);
-  runtime_options.human_tool_names = aui::human_tool_names(chosen.tools);
-  // A real model may call tools a few times before it answers.
-  runtime_options.max_steps = 8;
-  runtime_options.enable_message_queue = true;  // typed during a reply: queued, not superseding
+  std::shared_ptr<aui::chat::TrackedThreadList> tracked_list;
+  aui::ThreadListRuntimeOptions list_options =
+      aui::chat::chat_list_options(options, chosen, opened, save_status, tracked_list);
   // These messages quote servers and files (untrusted): only sanitised text reaches the terminal.
-  runtime_options.on_error = [](const std::string& m) {
+  list_options.thread.on_error = [](const std::string& m) {
     std::cerr << "aui: " << aui::chat::sanitize_terminal_text(m, true).text << '\n';
   };
-  // A reply is checkpointed while it streams, so a crash loses at most the last quarter second.
-  runtime_options.history_checkpoint_interval = std::chrono::milliseconds(250);
-  // Attachments, speech, feedback and suggestions, the same for every thread.
-  const aui::ThreadAdapters capabilities =
-      aui::chat::make_chat_adapters(runtime_options.chat_model, options.capabilities);
-  runtime_options.adapters = capabilities;
-  // The list's calls are counted so that /quit lets a rename or a title finish first.
-  std::shared_ptr<aui::chat::TrackedThreadList> tracked_list;
-  if (store) {
-    list_options.adapter = tracked_list = std::make_shared<aui::chat::TrackedThreadList>(
-        store, [save_status](const std::string& what, const std::string& why) {
-          save_status->report(aui::chat::SaveStatus::Event::ListFailed, {},
-                              what + ": " + aui::chat::storage_error_text(why));
-        });
-    list_options.adapters_for = [store, capabilities,
-                                 save_status](const aui::ThreadListItem& item) {
-      aui::ThreadAdapters adapters = capabilities;
-      adapters.history =
-          save_status->watch(store->history(item.remote_id.value_or(item.id)), item.id);
-      return adapters;
-    };
-  }
   // Every thread gets the tools. The list loads a stored thread's messages when it opens; a new
   // thread has none, and loading it anyway would race the first message: the empty answer
   // arriving after that message was typed would clear it (spec §12.2).
