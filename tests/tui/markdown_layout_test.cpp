@@ -257,13 +257,19 @@ const char kTable[] =
     "| apples | 3 | red or green, crisp and sweet |\n"
     "| 梨 | 12 | 中文的说明 |\n";
 
+std::string repeated(const char* s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
 // A table rule: `left`, then each column's run of ─ (its width plus the two spaces), separated by
 // `mid`, then `right`.
 std::string rule(const char* left, const char* mid, const char* right, std::vector<int> columns) {
   std::string out = left;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) out += mid;
-    for (int k = 0; k < columns[i] + 2; ++k) out += "\u2500";
+    out += repeated("\u2500", columns[i] + 2);
   }
   return out + right + "\n";
 }
@@ -298,6 +304,24 @@ TEST_F(MarkdownLayout, TableShrinksToFitAndWrapsCells) {
   EXPECT_EQ(cell_of(s, "apples").style, theme.text);
   // The wide characters sit whole in their cells, the border after them in its column.
   EXPECT_EQ(cell_of(s, "梨").width, 2);
+}
+
+TEST_F(MarkdownLayout, HeadingTableRuleAndImageAt40) {
+  const std::vector<int> widths{6, 5, 19};
+  EXPECT_EQ(render(std::string("# A heading that is long enough to wrap at forty columns\n\n") +
+                       kTable + "\n---\n\n![chart](https://x.org/c.png)\n",
+                   40),
+            "A heading that is long enough to wrap at\n"
+            "forty columns\n"
+            "\n" +
+                rule("\u250c", "\u252c", "\u2510", widths) +
+                "\u2502 Name   \u2502 Count \u2502        Notes        \u2502\n" +
+                rule("\u251c", "\u253c", "\u2524", widths) +
+                "\u2502 apples \u2502     3 \u2502 red or green, crisp \u2502\n"
+                "\u2502        \u2502       \u2502      and sweet      \u2502\n"
+                "\u2502 梨     \u2502    12 \u2502     中文的说明      \u2502\n" +
+                rule("\u2514", "\u2534", "\u2518", widths) + "\n" + repeated("\u2500", 40) +
+                "\n\nchart (image: https://x.org/c.png)\n");
 }
 
 TEST_F(MarkdownLayout, TableColumnsOfWideCharactersNeverSplitOne) {
