@@ -1,11 +1,11 @@
 #pragma once
 // Helpers of the backend tests: a sink that records what an adapter yields, options for one
-// call, and ways to serve a body as server-sent events.
+// call, and ways to serve a body as server-sent events (the recorded streams and the ways to cut
+// them are support/stream_fixtures.hpp's, shared with the decoder tests).
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <stop_token>
@@ -16,21 +16,17 @@
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/model/message_like.hpp"
 #include "support/http_test_server.hpp"
-#include "support/source_paths.hpp"
+#include "support/stream_fixtures.hpp"
 
 namespace aui::backend_test {
 
 using aui::testing::HttpTestServer;
 
-inline const std::filesystem::path kStreamsDir =
-    aui::testing::source_dir() / "tests" / "fixtures" / "streams";
-
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return std::move(bytes).str();
-}
+inline const std::filesystem::path kStreamsDir = stream_fixtures::streams_dir();
+using stream_fixtures::random_cuts;
+using stream_fixtures::read_file;
+using stream_fixtures::reasoning_of;
+using stream_fixtures::tool_calls_of;
 
 /// Records every result an adapter yields; the last one is the answer.
 class RecordingSink : public RunResultSink {
@@ -100,40 +96,10 @@ inline void serve_chunked(HttpTestServer::Connection& c,
   c.close();
 }
 
-/// Cuts at positions from a fixed-seed generator (the same everywhere).
-inline std::vector<std::string_view> random_cuts(std::string_view bytes, std::uint32_t seed,
-                                                 std::size_t max_len) {
-  std::vector<std::string_view> out;
-  std::uint64_t state = seed;
-  for (std::size_t pos = 0; pos < bytes.size();) {
-    state = state * 48271 % 2147483647;
-    const std::size_t len = 1 + static_cast<std::size_t>(state % max_len);
-    out.push_back(bytes.substr(pos, len));
-    pos += len;
-  }
-  return out;
-}
-
 inline std::string text_of(const Content& content) {
   std::string out;
   for (const auto& part : content) {
     if (const auto* t = part.get_if<TextPart>()) out.append(t->text.view());
-  }
-  return out;
-}
-
-inline std::string reasoning_of(const Content& content) {
-  std::string out;
-  for (const auto& part : content) {
-    if (const auto* r = part.get_if<ReasoningPart>()) out.append(r->text.view());
-  }
-  return out;
-}
-
-inline std::vector<const ToolCallPart*> tool_calls_of(const Content& content) {
-  std::vector<const ToolCallPart*> out;
-  for (const auto& part : content) {
-    if (const auto* c = part.get_if<ToolCallPart>()) out.push_back(c);
   }
   return out;
 }

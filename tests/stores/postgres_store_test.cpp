@@ -134,7 +134,34 @@ TEST(PostgresStore, InstancesStartingTogetherMigrateOnce) {
   }
   for (auto& t : starters) t.join();
   EXPECT_EQ(opened.load(), 4);
-  EXPECT_EQ(pg_query("SELECT count(*) FROM \"" + schema + "\".aui_schema"), "1");
+  // One row per step, each written once.
+  EXPECT_EQ(pg_query("SELECT count(*) FROM \"" + schema + "\".aui_schema"),
+            std::to_string(PostgresStore::schema_version));
+  EXPECT_EQ(pg_query("SELECT count(DISTINCT version) FROM \"" + schema + "\".aui_schema"),
+            std::to_string(PostgresStore::schema_version));
+}
+
+TEST(PostgresStore, AVersion1SchemaMigratesAndKeepsSourceIdsFromThenOn) {
+  const std::string schema = fresh_schema();
+  const std::string q = "\"" + schema + "\".";
+  {
+    auto store = PostgresStore::open(options_for(schema));
+    store->history("t")->append(item(user("u1", "from version 1")));
+  }
+  // Version 1 is version 2 without the source_id column (and its row in aui_schema).
+  pg_query("ALTER TABLE " + q + "messages DROP COLUMN source_id");
+  pg_query("DELETE FROM " + q + "aui_schema WHERE version = 2");
+  auto store = PostgresStore::open(options_for(schema));
+  EXPECT_EQ(pg_query("SELECT max(version) FROM " + q + "aui_schema"),
+            std::to_string(PostgresStore::schema_version));
+  auto regenerated = item(user("u2", "an edit"), Id("u1"));
+  regenerated.source_id = "u1";
+  store->history("t")->append(regenerated);
+  const auto loaded = store->history("t")->load();
+  ASSERT_EQ(ids_of(loaded), (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(loaded.messages[0].message->text(), "from version 1");
+  EXPECT_EQ(loaded.messages[0].source_id, std::nullopt);
+  EXPECT_EQ(loaded.messages[1].source_id, std::optional<Id>("u1"));
 }
 
 TEST(PostgresStore, AServerThatIsNotThereIsAStorageErrorWithoutThePassword) {

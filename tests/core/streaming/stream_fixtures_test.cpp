@@ -6,10 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,53 +16,12 @@
 #include "aui/streaming/anthropic_stream.hpp"
 #include "aui/streaming/openai_stream.hpp"
 #include "aui/streaming/sse_parser.hpp"
-#include "support/source_paths.hpp"
+#include "support/stream_fixtures.hpp"
 
 namespace aui {
 namespace {
 
-const std::filesystem::path kStreamsDir =
-    aui::testing::source_dir() / "tests" / "fixtures" / "streams";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return std::move(bytes).str();
-}
-
-struct StreamCase {
-  std::string file;  // relative to kStreamsDir
-  std::string wire;  // "openai" | "anthropic"
-  Json expected;
-};
-
-// gtest prints a failing parameter with this.
-void PrintTo(const StreamCase& c, std::ostream* os) { *os << c.file; }
-
-std::vector<StreamCase> load_cases() {
-  std::vector<StreamCase> cases;
-  const Json all = Json::parse(read_file(kStreamsDir / "expected.json"), nullptr, false);
-  if (all.is_discarded() || !all.contains("streams")) return cases;
-  for (const Json& stream : all["streams"]) {
-    for (const Json& file : stream["files"]) {
-      const std::string name = file.get<std::string>();
-      // A .chunks.txt file has an .sse rendering beside it; replay that one.
-      if (name.ends_with(".sse"))
-        cases.push_back({name, stream["wire"].get<std::string>(), stream["expected"]});
-    }
-  }
-  return cases;
-}
-
-std::string test_name(const ::testing::TestParamInfo<StreamCase>& info) {
-  std::string name;
-  for (char c : info.param.file) {
-    name.push_back(
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
-  }
-  return name;
-}
+using namespace stream_fixtures;
 
 // ---------------------------------------------------------------------------------------------
 // Slicing: how the bytes reach the parser.
@@ -76,21 +33,6 @@ Slices whole(std::string_view bytes) { return {bytes}; }
 Slices bytewise(std::string_view bytes) {
   Slices out;
   for (std::size_t i = 0; i < bytes.size(); ++i) out.push_back(bytes.substr(i, 1));
-  return out;
-}
-
-// Cuts at positions drawn from a fixed-seed generator (std::minstd_rand's output is fixed by the
-// standard; only its raw output is used, so the cuts are the same everywhere).
-Slices random_cuts(std::string_view bytes, std::uint32_t seed, std::size_t max_len) {
-  Slices out;
-  std::uint64_t state = seed;
-  std::size_t pos = 0;
-  while (pos < bytes.size()) {
-    state = state * 48271 % 2147483647;
-    const std::size_t len = 1 + static_cast<std::size_t>(state % max_len);
-    out.push_back(bytes.substr(pos, len));
-    pos += len;
-  }
   return out;
 }
 
@@ -122,19 +64,6 @@ Slices crlf_cuts(std::string_view bytes) {
       bytes, [](std::string_view b, std::size_t i) { return b[i] == '\n' && b[i - 1] == '\r'; });
 }
 
-std::string replace_lf(std::string_view bytes, std::string_view with) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    if (c == '\n') {
-      out.append(with);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding: one wire-independent view of what a decoder produced.
 
@@ -152,67 +81,6 @@ struct Decoded {
   std::size_t events = 0;
   std::size_t comments = 0;
 };
-
-// A text part that holds a refusal (OpenAI's delta.refusal, Anthropic's stop_details
-// explanation) rather than the answer's text.
-bool is_refusal_part(const TextPart& t) {
-  const Json& m = t.provider_metadata;
-  if (!m.is_object()) return false;
-  for (const char* provider : {"openai", "anthropic"}) {
-    const auto it = m.find(provider);
-    if (it != m.end() && it->is_object() && it->contains("refusal")) return true;
-  }
-  return false;
-}
-
-std::string answer_text_of(const Content& content) {
-  std::string out;
-  for (const auto& part : content) {
-    if (const auto* t = part.get_if<TextPart>(); t && !is_refusal_part(*t))
-      out.append(t->text.view());
-  }
-  return out;
-}
-
-std::string refusal_of(const Content& content) {
-  std::string out;
-  for (const auto& part : content) {
-    if (const auto* t = part.get_if<TextPart>(); t && is_refusal_part(*t))
-      out.append(t->text.view());
-  }
-  return out;
-}
-
-// What the decoders show as the refusal: OpenAI's refusal text; Anthropic's explanation.
-std::string expected_refusal(const std::string& wire, const Json& e) {
-  if (wire == "openai") return e["refusal"].is_string() ? e["refusal"].get<std::string>() : "";
-  if (e["finish_reason"] == "refusal" && e.contains("stop_details") &&
-      e["stop_details"].is_object() && e["stop_details"].contains("explanation"))
-    return e["stop_details"]["explanation"].get<std::string>();
-  return "";
-}
-
-std::string reasoning_of(const Content& content) {
-  std::string out;
-  for (const auto& part : content) {
-    if (const auto* reasoning = part.get_if<ReasoningPart>()) out.append(reasoning->text.view());
-  }
-  return out;
-}
-
-std::vector<const ToolCallPart*> tool_calls_of(const Content& content) {
-  std::vector<const ToolCallPart*> out;
-  for (const auto& part : content) {
-    if (const auto* call = part.get_if<ToolCallPart>()) out.push_back(call);
-  }
-  return out;
-}
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 // Feeds the slices; after each one, checks that the snapshot is a prefix of the final text
 // (the results are cumulative) when `final_text` is given.
@@ -265,42 +133,6 @@ Decoded decode(const StreamCase& c, const Slices& slices) {
 
 // ---------------------------------------------------------------------------------------------
 // Expectations.
-
-// The status each decoder documents for the stream's ending (see their headers).
-MessageStatus expected_status(const StreamCase& c, const Json& e) {
-  if (!e["errors"].empty()) return MessageStatus::incomplete(StatusReason::Error);
-  const std::string end =
-      e["terminated_by"].is_string() ? e["terminated_by"].get<std::string>() : "";
-  bool client_calls = false;
-  for (const Json& call : e["tool_calls"]) client_calls |= call["kind"] != "server_tool_use";
-  const MessageStatus tool_or_stop = client_calls
-                                         ? MessageStatus::requires_action(StatusReason::ToolCalls)
-                                         : MessageStatus::complete(StatusReason::Stop);
-  const std::string reason =
-      e["finish_reason"].is_string() ? e["finish_reason"].get<std::string>() : "";
-  if (c.wire == "anthropic") {
-    if (end != "message_stop") return MessageStatus::incomplete(StatusReason::Error);
-    if (reason == "end_turn" || reason == "stop_sequence" || reason == "tool_use")
-      return tool_or_stop;
-    if (reason == "max_tokens") return MessageStatus::incomplete(StatusReason::Length);
-    if (reason == "refusal") return MessageStatus::incomplete(StatusReason::ContentFilter);
-    return MessageStatus::incomplete(StatusReason::Other);
-  }
-  // OpenAI ends a refusal with "stop"; aui shows it as incomplete/content-filter.
-  const auto refused_or = [&](const MessageStatus& s) {
-    return !client_calls && e["refusal"].is_string()
-               ? MessageStatus::incomplete(StatusReason::ContentFilter)
-               : s;
-  };
-  if (reason.empty()) {
-    return end == "[DONE]" ? refused_or(tool_or_stop)
-                           : MessageStatus::incomplete(StatusReason::Error);
-  }
-  if (reason == "stop" || reason == "tool_calls") return refused_or(tool_or_stop);
-  if (reason == "length") return MessageStatus::incomplete(StatusReason::Length);
-  if (reason == "content_filter") return MessageStatus::incomplete(StatusReason::ContentFilter);
-  return MessageStatus::incomplete(StatusReason::Other);
-}
 
 void check(const StreamCase& c, const Decoded& d) {
   const Json& e = c.expected;
@@ -398,7 +230,7 @@ class StreamFixture : public ::testing::TestWithParam<StreamCase> {};
 
 TEST_P(StreamFixture, ReplaysToTheExpectedMessage) {
   const StreamCase& c = GetParam();
-  const std::string original = read_file(kStreamsDir / c.file);
+  const std::string original = read_file(streams_dir() / c.file);
   ASSERT_FALSE(original.empty()) << c.file;
   const std::string crlf = replace_lf(original, "\r\n");
   const std::string cr = replace_lf(original, "\r");
@@ -446,10 +278,10 @@ TEST(StreamFixtures, EveryRecordedStreamHasAnExpectation) {
   std::set<std::string> listed;
   for (const auto& c : cases) listed.insert(c.file);
   std::size_t on_disk = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(kStreamsDir)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(streams_dir())) {
     if (entry.path().extension() != ".sse") continue;
     ++on_disk;
-    const std::string rel = std::filesystem::relative(entry.path(), kStreamsDir).generic_string();
+    const std::string rel = std::filesystem::relative(entry.path(), streams_dir()).generic_string();
     EXPECT_TRUE(listed.count(rel)) << rel << " is not in expected.json";
   }
   EXPECT_EQ(on_disk, cases.size());
@@ -457,13 +289,13 @@ TEST(StreamFixtures, EveryRecordedStreamHasAnExpectation) {
 
 TEST(StreamFixtures, TheCopiesAreByteForByte) {
   // NOTICE.md travels with the data (the licences require it); the recordings keep their quirks.
-  EXPECT_FALSE(read_file(kStreamsDir / "NOTICE.md").empty());
+  EXPECT_FALSE(read_file(streams_dir() / "NOTICE.md").empty());
   const std::string leading_space = read_file(
-      kStreamsDir / "openrouter/openrouter-kimi-k2-tool-call-split-header-leading-space.sse");
+      streams_dir() / "openrouter/openrouter-kimi-k2-tool-call-split-header-leading-space.sse");
   ASSERT_FALSE(leading_space.empty());
   EXPECT_EQ(leading_space.front(), ' ');
   const std::string no_final_blank =
-      read_file(kStreamsDir / "anthropic/claude-3-opus-text-ping.sse");
+      read_file(streams_dir() / "anthropic/claude-3-opus-text-ping.sse");
   ASSERT_FALSE(no_final_blank.empty());
   EXPECT_NE(no_final_blank.back(), '\n');
 }
