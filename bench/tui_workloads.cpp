@@ -159,3 +159,173 @@ void T_sidebar_10k_filter_and_draw(benchmark::State& state) {
 BENCHMARK(T_sidebar_10k_filter_and_draw);
 
 }  // namespace
+
+// ---- The transcript view (TranscriptView) ---------------------------------------------------
+//
+//     build/default/bench/aui_bench --benchmark_filter='T[12]_|TV_'
+//
+// T1_frame_1000_messages_streaming / T2_frame_10000_messages_streaming: a thread of 1,000 /
+// 10,000 imported messages (a real ThreadRuntime), 120×40, a reply streaming into it a slice at a
+// time (each slice applied by the runtime on the test driver, not timed). A frame — the view's
+// sync and layout of the visible rows, drawn into the screen, the diff rendered to a null sink —
+// is timed by hand; counters: frame_median_ms, frame_p95_ms, bytes_per_frame.
+// TV_first_paint_10000: a new view's first full frame of a 10,000-message thread.
+// TV_thread_switch_10000: switching the view between two 10,000-message threads to a full frame.
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/testing/driver.hpp"
+#include "aui/tui/transcript_view.hpp"
+
+namespace {
+
+// Counts the bytes of each frame and drops them.
+class NullSink : public aui::tui::ByteSink {
+ public:
+  void write(std::string_view bytes) override { total += bytes.size(); }
+  std::size_t total = 0;
+};
+
+aui::MessagePtr bench_message(std::size_t i, const std::string& prefix) {
+  auto m = std::make_shared<aui::ThreadMessage>();
+  m->id = prefix + std::to_string(i);
+  m->role = i % 2 ? aui::Role::Assistant : aui::Role::User;
+  std::string text = "Message " + std::to_string(i) + ". ";
+  const std::size_t words = i % 2 ? 60 : 12;
+  for (std::size_t w = 0; w < words; ++w) text += (w % 9 == 8) ? "paragraph\n" : "lorem ipsum ";
+  m->content.push_back(aui::TextPart{aui::Text(text)});
+  m->status = aui::MessageStatus::complete(aui::StatusReason::Stop);
+  return m;
+}
+
+aui::ExportedMessageRepository bench_repository(std::size_t n, const std::string& prefix) {
+  aui::ExportedMessageRepository repo;
+  std::optional<aui::Id> parent;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto m = bench_message(i, prefix);
+    repo.messages.push_back({m, parent, std::nullopt});
+    parent = m->id;
+  }
+  repo.head_id = parent;
+  return repo;
+}
+
+struct BenchThread {
+  aui::testing::Driver driver;
+  std::deque<aui::testing::Gate> gates;
+  std::unique_ptr<aui::ThreadRuntime> thread;
+
+  BenchThread(std::size_t messages, std::size_t slices, const std::string& prefix) : gates(slices) {
+    aui::ThreadRuntimeOptions o;
+    o.dispatcher = driver.dispatcher();
+    o.executor = driver.executor();
+    o.clock = driver.clock();
+    o.chat_model = [this](const aui::ChatModelRunOptions&, aui::RunResultSink& sink) {
+      std::string reply;
+      for (std::size_t k = 0; k < gates.size(); ++k) {
+        gates[k].wait(driver);
+        reply += "token" + std::to_string(k % 100) + ((k % 23 == 22) ? "\n" : " ");
+        sink.yield(aui::ChatModelRunResult::text(aui::Text(reply)));
+      }
+    };
+    thread = std::make_unique<aui::ThreadRuntime>(std::move(o));
+    thread->import_repository(bench_repository(messages, prefix));
+    driver.settle();
+  }
+  ~BenchThread() {
+    for (auto& g : gates) g.release();
+    driver.settle();
+  }
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+void frame_streaming(benchmark::State& state, std::size_t messages) {
+  constexpr std::size_t kSlices = 600;
+  BenchThread bt(messages, kSlices, "m");
+  aui::tui::TranscriptView view;
+  view.set_thread(bt.thread.get());
+  Screen screen(kWidth, kHeight);
+  Renderer renderer;
+  NullSink sink;
+  auto frame = [&] {
+    auto c = screen.canvas();
+    view.draw(c);
+    renderer.render(screen, sink);
+  };
+  frame();  // the first paint
+  bt.thread->append("stream a reply");
+  bt.driver.settle();
+  frame();
+  std::vector<double> ms;
+  std::size_t bytes = 0, k = 0;
+  for (auto _ : state) {
+    if (k >= kSlices) {
+      state.SkipWithError("out of slices");
+      break;
+    }
+    bt.gates[k++].release();
+    bt.driver.settle();
+    const std::size_t before = sink.total;
+    const auto t0 = std::chrono::steady_clock::now();
+    frame();
+    const auto t1 = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(t1 - t0).count();
+    state.SetIterationTime(s);
+    ms.push_back(s * 1000);
+    bytes += sink.total - before;
+  }
+  state.counters["frame_median_ms"] = percentile(ms, 0.5);
+  state.counters["frame_p95_ms"] = percentile(ms, 0.95);
+  state.counters["bytes_per_frame"] =
+      ms.empty() ? 0 : static_cast<double>(bytes) / static_cast<double>(ms.size());
+}
+
+void T1_frame_1000_messages_streaming(benchmark::State& state) { frame_streaming(state, 1000); }
+void T2_frame_10000_messages_streaming(benchmark::State& state) { frame_streaming(state, 10000); }
+BENCHMARK(T1_frame_1000_messages_streaming)->UseManualTime()->Iterations(500);
+BENCHMARK(T2_frame_10000_messages_streaming)->UseManualTime()->Iterations(500);
+
+void TV_first_paint_10000(benchmark::State& state) {
+  BenchThread bt(10000, 0, "m");
+  Renderer renderer;
+  NullSink sink;
+  for (auto _ : state) {
+    aui::tui::TranscriptView view;
+    Screen screen(kWidth, kHeight);
+    view.set_thread(bt.thread.get());
+    auto c = screen.canvas();
+    view.draw(c);
+    renderer.invalidate();
+    renderer.render(screen, sink);
+  }
+}
+BENCHMARK(TV_first_paint_10000)->Unit(benchmark::kMillisecond);
+
+void TV_thread_switch_10000(benchmark::State& state) {
+  BenchThread a(10000, 0, "a"), b(10000, 0, "b");
+  aui::tui::TranscriptView view;
+  Screen screen(kWidth, kHeight);
+  Renderer renderer;
+  NullSink sink;
+  bool on_a = true;
+  for (auto _ : state) {
+    view.set_thread(on_a ? b.thread.get() : a.thread.get());
+    on_a = !on_a;
+    auto c = screen.canvas();
+    view.draw(c);
+    renderer.render(screen, sink);
+  }
+}
+BENCHMARK(TV_thread_switch_10000)->Unit(benchmark::kMillisecond);
+
+}  // namespace

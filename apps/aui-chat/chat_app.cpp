@@ -20,6 +20,9 @@
 #include "paths.hpp"
 #include "terminal_text.hpp"
 #include "user_errors.hpp"
+#if AUI_CHAT_WITH_MCP
+#include "mcp_commands.hpp"
+#endif
 
 namespace aui::chat {
 
@@ -110,6 +113,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
           << "  --version              print the version and exit\n"
           << "  -h, --help             this text\n"
           << "  " << capability_usage() << "\n"
+#if AUI_CHAT_WITH_MCP
+          << mcp_usage() << McpCommands::help()
+#endif
           << "A question's exit status: 0 answered, 1 failed, 3 stopped at a tool call that needs "
              "a person,\n130 cancelled (Ctrl-C). Only the reply goes to stdout; notes go to "
              "stderr.\n\n"
@@ -148,6 +154,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
     }
     try {
       if (parse_capability_arg(argc, argv, i, options.capabilities)) continue;
+#if AUI_CHAT_WITH_MCP
+      if (parse_mcp_arg(argc, argv, i, options.mcp_config, options.no_mcp)) continue;
+#endif
     } catch (const std::invalid_argument& e) {
       err << "aui-chat: " << e.what() << '\n';
       return ParseOutcome::Fail;
@@ -324,8 +333,44 @@ void ChatApp::schedule_drain() {
   });
 }
 
+namespace {
+
+// A typed line without the escape sequences that keys such as the arrows put into it in this
+// line mode (the terminal's own line editing does not know them): CSI and SS3 forms dropped.
+std::string without_key_sequences(const std::string& line, bool& had_any) {
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '\x1b') {
+      out.push_back(line[i]);
+      continue;
+    }
+    had_any = true;
+    if (i + 1 < line.size() && (line[i + 1] == '[' || line[i + 1] == 'O')) {
+      std::size_t j = i + 2;
+      while (j < line.size() && (static_cast<unsigned char>(line[j]) < 0x40 ||
+                                 static_cast<unsigned char>(line[j]) > 0x7e))
+        ++j;
+      i = j;  // the final byte
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void ChatApp::run_line(const std::string& raw) {
-  std::string line = raw;
+  bool had_keys = false;
+  std::string line =
+      raw.find('\x1b') == std::string::npos ? raw : without_key_sequences(raw, had_keys);
+  if (had_keys) {
+    out_ << "(arrow and other special keys do not edit a line here; they were left out of it)\n";
+  }
+  if (line.size() >= 4095 && raw.size() == 4095) {
+    out_ << "(the terminal passes at most 4,095 characters in one typed line, so this one was "
+            "cut there; for longer text use /attach FILE or pipe it: COMMAND | aui-chat -p "
+            "QUESTION)\n";
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.find_first_not_of(" \t") == std::string::npos) {
     prompt();
@@ -545,7 +590,8 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
   auto show_call = [&] {
     if (call_shown_) return;
     call_shown_ = true;
-    out_ << "\n  [tool] " << sanitize_terminal_text(call.tool_name, true).text << ' '
+    const std::string name = tool_label_ ? tool_label_(call.tool_name) : call.tool_name;
+    out_ << "\n  [tool] " << sanitize_terminal_text(name, true).text << ' '
          << sanitize_terminal_text(one_line(call.args.dump(), 200), true).text;
   };
   if (call.result) {
@@ -650,6 +696,9 @@ void ChatApp::command(const std::string& line) {
     if (threads_) out_ << ChatThreads::help();
     if (session_) out_ << SessionCommands::help();
     out_ << capability_help();
+#if AUI_CHAT_WITH_MCP
+    out_ << McpCommands::help();
+#endif
     prompt();
   } else if (threads_ && ChatThreads::handles(cmd)) {
     ++pending_;  // the lines after it wait until it has finished (a switch loads the thread)
@@ -831,6 +880,8 @@ void ChatApp::command(const std::string& line) {
              capabilities_->command(
                  cmd, rest, [this] { prompt(); }, [this](const std::string& t) { send(t); })) {
     // /attach, /speak, /stop, /good, /bad, /1 /2 /3 (capability_commands.cpp)
+  } else if (command_hook_ && command_hook_(cmd, rest)) {
+    prompt();  // /mcp, ... (mcp_commands.cpp)
   } else {
     throw UsageError("unknown command " + cmd + " (try /help)");
   }

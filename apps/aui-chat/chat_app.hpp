@@ -43,6 +43,9 @@ struct ChatOptions {
   bool new_thread = false;
   /// --plain: the line mode even on a terminal.
   bool plain = false;
+  /// --mcp-config FILE (empty: the default file, if any) and --no-mcp (mcp_commands.hpp).
+  std::string mcp_config{};
+  bool no_mcp = false;
 };
 
 enum class ParseOutcome { Run, Exit, Fail };
@@ -96,6 +99,16 @@ class ChatApp {
   /// Prints a line about the app itself (e.g. that saving failed) on a line of its own: at once
   /// when no reply is streaming, else right after the reply, before the prompt.
   void notice(const std::string& line);
+  /// More /commands (e.g. /mcp): called with the command and the rest of the line for a command
+  /// the app does not know; returns true when it ran it (it may throw std::runtime_error with a
+  /// one-line message).
+  void set_command_hook(std::function<bool(const std::string&, const std::string&)> hook) {
+    command_hook_ = std::move(hook);
+  }
+  /// How a tool call's name is shown (e.g. which MCP server runs it).
+  void set_tool_label(std::function<std::string(const std::string&)> label) {
+    tool_label_ = std::move(label);
+  }
 
  private:
   void quit();
@@ -142,6 +155,8 @@ class ChatApp {
   bool drain_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks
   std::unique_ptr<CapabilityCommands> capabilities_;
+  std::function<bool(const std::string&, const std::string&)> command_hook_;
+  std::function<std::string(const std::string&)> tool_label_;
 };
 
 }  // namespace aui::chat

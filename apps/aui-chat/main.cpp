@@ -31,6 +31,9 @@
 #ifdef AUI_CHAT_HAS_SQLITE
 #include "aui/stores/sqlite_store.hpp"
 #endif
+#if AUI_CHAT_WITH_MCP
+#include "mcp_commands.hpp"
+#endif
 
 namespace {
 
@@ -213,11 +216,17 @@ int main(int argc, char** argv) {
   // The session's model, system prompt and call settings go with every run of every thread.
   aui::chat::SessionSettings session = aui::chat::SessionSettings::from(options.backend);
   std::vector<aui::Subscription> tool_registrations;
-  list_options.on_thread_started = [&tool_registrations, &session, tools = chosen.tools](
-                                       aui::ThreadRuntime& thread, const aui::ThreadListItem&) {
-    tool_registrations.push_back(thread.register_tools(tools));
+#if AUI_CHAT_WITH_MCP
+  // The MCP servers' tools join every thread too (behind approvals); the servers start below.
+  aui::chat::McpCommands mcp(options.mcp_config, options.no_mcp);
+#endif
+  list_options.on_thread_started = [&](aui::ThreadRuntime& thread, const aui::ThreadListItem&) {
+    tool_registrations.push_back(thread.register_tools(chosen.tools));
     tool_registrations.push_back(
         thread.register_model_context_provider([&session] { return session.context(); }));
+#if AUI_CHAT_WITH_MCP
+    mcp.register_thread(thread);
+#endif
   };
   aui::LocalRuntime rt(std::move(list_options));
   aui::EventLoop* loop = rt.event_loop();
@@ -272,6 +281,16 @@ int main(int argc, char** argv) {
 
   std::cout << aui::chat::sanitize_terminal_text(chosen.banner, true).text << '\n'
             << aui::chat::sanitize_terminal_text(store_line, true).text << '\n';
+#if AUI_CHAT_WITH_MCP
+  if (const std::string line = mcp.banner(); !line.empty())
+    std::cout << aui::chat::sanitize_terminal_text(line, true).text << '\n';
+  app.set_command_hook([&mcp](const std::string& cmd, const std::string& rest) {
+    return mcp.command(cmd, rest, std::cout);
+  });
+  app.set_tool_label([&mcp](const std::string& name) { return mcp.tool_label(name); });
+  mcp.start([loop](std::function<void()> task) { loop->post(std::move(task)); },
+            [&app](const std::string& line) { app.notice(line); });
+#endif
   app.prompt();
 
   // The reader and signal threads only post; they never touch the app or the runtime.
@@ -292,6 +311,9 @@ int main(int argc, char** argv) {
     std::cerr
         << "aui-chat: the thread store did not answer within 5 s; the last change may be lost\n";
   }
+#if AUI_CHAT_WITH_MCP
+  mcp.stop();  // each server is asked to exit (its input closes), then stopped; none is left behind
+#endif
   std::cout.flush();
   std::fflush(stdout);
   // The reader and signal threads are blocked in getline()/sigwait() and cannot be woken

@@ -2,8 +2,14 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 
+#include "aui/model/message_json.hpp"
 #include "aui/support/errors.hpp"
+#include "paths.hpp"
 #include "terminal_text.hpp"
 #include "user_errors.hpp"
 
@@ -39,7 +45,7 @@ ChatThreads::~ChatThreads() { *alive_ = false; }
 bool ChatThreads::handles(const std::string& command) {
   return command == "/threads" || command == "/new" || command == "/switch" ||
          command == "/rename" || command == "/archive" || command == "/delete" ||
-         command == "/search" || command == "/unarchive";
+         command == "/search" || command == "/unarchive" || command == "/import";
 }
 
 const char* ChatThreads::help() {
@@ -49,7 +55,9 @@ const char* ChatThreads::help() {
          "  /rename TEXT           rename this thread\n"
          "  /archive, /delete      archive or delete this thread\n"
          "  /unarchive N           bring archived thread N of /threads back\n"
-         "  /search TEXT           search every thread's messages\n";
+         "  /search TEXT           search every thread's messages\n"
+         "  /import FILE           open a thread exported as assistant-ui JSON (/export) as a "
+         "new thread\n";
 }
 
 std::vector<std::string> ChatThreads::listing() const {
@@ -145,6 +153,13 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     return after(list_.switch_to_thread(id),
                  "(thread " + std::to_string(n) + ": " + describe(id) + ")");
   }
+  if (command == "/import") {
+    if (args.empty()) return done("usage: /import FILE (assistant-ui JSON, as /export writes it)");
+    if (!store_)
+      return done("importing needs the thread store (aui-chat was started with --memory)");
+    import_thread(expand_user_path(args), show, done);
+    return;
+  }
   if (command == "/unarchive") {
     const auto ids = listing();
     char* end = nullptr;
@@ -227,6 +242,81 @@ void ChatThreads::search(const std::string& args,
              << "): " << safe(first_line(hit.snippet, 120)) << '\n';
       }
       done({});
+    });
+  });
+}
+
+void ChatThreads::import_thread(const std::string& path,
+                                const std::function<void(ThreadRuntime&)>& show,
+                                const std::function<void(const std::string& error)>& done) {
+  // Read and check the file on a worker; a bad file changes nothing.
+  auto dispatcher = list_.main_thread().options().dispatcher;
+  auto executor = list_.main_thread().options().executor;
+  executor->execute([this, alive = alive_, path, dispatcher, show, done] {
+    auto repo = std::make_shared<ExportedMessageRepository>();
+    std::string failure;
+    try {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+      std::ostringstream text;
+      text << in.rdbuf();
+      *repo = repository_from_json_text(text.str());
+      if (repo->messages.empty()) throw std::runtime_error(path + " holds no messages");
+    } catch (const std::exception& e) {
+      failure = "cannot import " + path + ": " + user_error_text(e);
+    }
+    dispatcher->post([this, alive, repo, failure, show, done] {
+      if (!*alive) return;
+      if (!failure.empty()) return done(failure);
+      // A new thread, created in the store, then its messages written through its history.
+      list_.switch_to_new_thread().then([this, alive, repo, show, done](std::exception_ptr e) {
+        if (!*alive) return;
+        if (e) return done(error_text(e));
+        const std::string id = list_.main_thread_id();
+        list_.initialize(id).then([this, alive, id, repo, show, done](std::exception_ptr e2) {
+          if (!*alive) return;
+          if (e2) return done(error_text(e2));
+          const auto item = list_.item(id);
+          if (!item || !item->remote_id) return done("the new thread could not be created");
+          auto history = store_->history(*item->remote_id);
+          auto dispatcher2 = list_.main_thread().options().dispatcher;
+          list_.main_thread().options().executor->execute([this, alive, history, repo, dispatcher2,
+                                                           show, done] {
+            std::string why;
+            try {
+              for (const auto& message : repo->messages) history->append(message);
+            } catch (const std::exception& ex) {
+              why = "the imported messages could not be saved: " + user_error_text(ex);
+            }
+            dispatcher2->post([this, alive, why, repo, show, done] {
+              if (!*alive) return;
+              if (!why.empty()) return done(why);
+              // A fresh runtime loads what was just stored.
+              list_.reload_main_thread().then([this, alive, repo, show,
+                                               done](std::exception_ptr e3) {
+                if (!*alive) return;
+                if (e3) return done(error_text(e3));
+                list_.main_thread().load_history().then([this, alive, repo, show,
+                                                         done](std::exception_ptr) {
+                  if (!*alive) return;
+                  show(list_.main_thread());
+                  out_ << "(imported " << repo->messages.size() << " messages as a new "
+                       << "thread)\n";
+                  // Named after its first user message, as a chat's title would be.
+                  for (const auto& stored : repo->messages) {
+                    if (!stored.message || stored.message->role != Role::User) continue;
+                    const std::string title = first_line(stored.message->text(), 60);
+                    if (!title.empty())
+                      list_.rename(list_.main_thread_id(), title).then([](std::exception_ptr) {});
+                    break;
+                  }
+                  done({});
+                });
+              });
+            });
+          });
+        });
+      });
     });
   });
 }

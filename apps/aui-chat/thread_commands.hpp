@@ -52,6 +52,8 @@ class ChatThreads {
   std::string describe(const std::string& id) const;
   void list_threads();
   void search(const std::string& args, const std::function<void(const std::string& error)>& done);
+  void import_thread(const std::string& path, const std::function<void(ThreadRuntime&)>& show,
+                     const std::function<void(const std::string& error)>& done);
   ThreadListRuntime& list_;
   std::shared_ptr<ThreadStore> store_;
   std::ostream& out_;

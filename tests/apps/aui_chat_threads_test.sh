@@ -96,6 +96,14 @@ con = sqlite3.connect(sys.argv[1])
 n = con.execute("SELECT count(*) FROM messages WHERE status='running'").fetchone()[0]
 sys.exit(1 if n else 0)
 PY
+# 4a. /export json then /import: the thread comes back as a new one, branches and all.
+out="$(chat "/switch 1" "/export json $work/thread.json" "/quit")"
+expect "$out" "exported"
+out="$(chat "/import $work/thread.json" "/history" "/import $work/nope.json" "/quit")"
+expect "$out" "(imported " "cannot import $work/nope.json"
+out="$(chat "/threads" "/quit")"
+[ "$(grep -cF "herons" <<<"$out")" -ge 2 ] || { echo "$out"; fail "the imported thread is not listed beside the original"; }
+
 # 4b. /unarchive brings an archived thread back.
 out="$(chat "/threads" "/unarchive 1" "/unarchive 9" "/threads" "/quit")"
 expect "$out" "is not archived" "usage: /unarchive N"

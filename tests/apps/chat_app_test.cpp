@@ -623,3 +623,21 @@ TEST(ChatApp, ExportSaysWhyItCannotWrite) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ChatApp, ArrowKeysInATypedLineAreLeftOutAndSaidSo) {
+  Chat chat(demo());
+  const auto out = chat.line("hel\x1b[Dlo\x1bOA there");
+  EXPECT_TRUE(contains(out, "special keys do not edit a line here")) << out;
+  EXPECT_EQ(chat.rt.thread().messages()[0]->text(), "hello there");
+}
+
+TEST(ChatApp, ALineCutByTheTerminalIsSaidSo) {
+  Chat chat(demo());
+  const auto out = chat.line(std::string(4095, 'x'));
+  EXPECT_TRUE(contains(out, "at most 4,095 characters")) << out;
+  EXPECT_FALSE(contains(chat.line("short"), "4,095"));
+}
+
+}  // namespace

@@ -11,6 +11,7 @@
 
 #include "aui/model/message.hpp"
 #include "aui/runtime/append_message.hpp"
+#include "aui/support/errors.hpp"
 #include "aui/support/owner_thread.hpp"
 #include "aui/support/subscription.hpp"
 
@@ -102,8 +103,9 @@ class MessageQueue {
   const AppendMessage* message(const Id& id) const;
   /// Called after move() so the runtime can dispatch.
   std::function<void()> on_moved;
-  /// Where a throwing subscriber is reported.
-  std::function<void(const std::string&)> on_error;
+  /// Where a throwing subscriber is reported (an Error of kind ListenerFailed); standard error
+  /// when empty.
+  ErrorHandler on_error;
 
  private:
   struct Entry;

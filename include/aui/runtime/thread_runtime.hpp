@@ -27,6 +27,7 @@
 #include "aui/runtime/tool_execution.hpp"
 #include "aui/support/completion.hpp"
 #include "aui/support/dispatcher.hpp"
+#include "aui/support/errors.hpp"
 #include "aui/support/executor.hpp"
 #include "aui/support/subscription.hpp"
 #include "aui/tree/message_repository.hpp"
@@ -91,9 +92,12 @@ struct ThreadRuntimeOptions {
   /// The clock checkpoints and the stream's pace are timed by; steady_clock when empty (tests
   /// give a fake one).
   std::function<std::chrono::steady_clock::time_point()> clock{};
-  /// Where isolated failures (a throwing listener, a failed suggestion) are reported. Default:
-  /// standard error.
-  std::function<void(const std::string&)> on_error;
+  /// Where the errors no caller can receive go (rule 3 of aui/support/errors.hpp): a throwing
+  /// subscriber, a failed history write or load nobody awaits, a failed suggestion, speech,
+  /// dictation or title job, a message a composer or the queue could not send — each an
+  /// aui::Error with its kind and its cause. A handler taking `const std::string&` still works
+  /// (it gets the message). Default: standard error.
+  ErrorHandler on_error{};
   /// The thread's id, if it has one (a remote or stored thread): handed to the chat model as
   /// unstable_threadId and to the feedback adapter.
   std::optional<std::string> thread_id{};

@@ -83,7 +83,7 @@ void Composer::notify() {
   // Through the thread: delivered once the operation under way is complete, in order with the
   // thread's own notifications (spec §11).
   thread_.notify_later(lifetime_.guard(
-      [this] { listeners_->change->emit([this](const std::string& m) { thread_.report(m); }); }));
+      [this] { listeners_->change->emit([this](const Error& e) { thread_.report(e); }); }));
 }
 
 void Composer::set_text(std::string text) {
@@ -141,7 +141,7 @@ void Composer::start_dictation() {
   session->on_speech_end([this, on_owner, weak_session](const DictationResult& r) {
     on_owner([this, r, weak_session] {
       if (auto s = weak_session.lock(); s && !s->error().empty())
-        thread_.report("dictation failed: " + s->error());
+        thread_.report(Error(ErrorKind::AdapterFailed, "dictation failed: " + s->error()));
       if (!r.transcript.empty()) on_dictation_result(DictationResult{r.transcript, true});
       end_dictation();
       notify();
@@ -324,20 +324,23 @@ Completion Composer::send(SendOptions options) {
     auto alive2 = lifetime_.token();
     auto gen = draft_.token();
     draft_run_config_ = std::move(config);
+    // Nobody awaits the dispatch (send() completes now), so a message that could not be sent is
+    // also reported to on_error: the restored draft alone would not say why. (A failed reply
+    // shows its error itself; a failed history write is reported by the thread.)
     Completion dispatched = dispatch(std::move(draft), opts);
     dispatched.then([this, alive2, gen, send_id, restore](std::exception_ptr e) {
       if (!e || alive2.expired()) return;
       try {
         std::rethrow_exception(e);
       } catch (const Error& err) {
-        if (err.kind() == ErrorKind::MessageNotSent && !gen.expired() && send_id == send_counter_) {
-          (void)restore_draft(restore);
-        }
+        if (err.kind() != ErrorKind::MessageNotSent) return;
+        thread_.report(err);
+        if (!gen.expired() && send_id == send_counter_) (void)restore_draft(restore);
       } catch (...) {
       }
     });
     // Step 12.
-    listeners_->send->emit([this](const std::string& m) { thread_.report(m); });
+    listeners_->send->emit([this](const Error& e) { thread_.report(e); });
     result.resolve();
   };
 
@@ -458,7 +461,7 @@ Completion Composer::add_attachment(CreateAttachment create) {
         "not-accepted",
         "\"" + create.name + "\" is not accepted (accept: " + adapter->accept() + ")",
         std::nullopt};
-    listeners_->attachment_error->emit([this](const std::string& m) { thread_.report(m); }, ev);
+    listeners_->attachment_error->emit([this](const Error& e) { thread_.report(e); }, ev);
     return Completion::failed_with(make_error(ErrorKind::NotAccepted, ev.message));
   }
   Attachment a;
@@ -470,14 +473,14 @@ Completion Composer::add_attachment(CreateAttachment create) {
   a.status = AttachmentStatus{};
   attachments_.push_back(a);
   notify();
-  listeners_->attachment_add->emit([this](const std::string& m) { thread_.report(m); }, a);
+  listeners_->attachment_add->emit([this](const Error& e) { thread_.report(e); }, a);
   return Completion::succeeded();
 }
 
 Completion Composer::add_attachment(HostFile file) {
   const Operation op(owner_, thread_, "Composer::add_attachment");
   auto adapter = thread_.adapters().attachments;
-  auto report = [this](const std::string& m) { thread_.report(m); };
+  auto report = [this](const Error& e) { thread_.report(e); };
   if (!adapter) {
     AttachmentAddError ev{"no-adapter", "attachments need an attachment adapter", std::nullopt};
     listeners_->attachment_error->emit(report, ev);
@@ -526,14 +529,14 @@ Completion Composer::add_attachment(HostFile file) {
     dispatcher->post([this, alive, cancelled, last_id, upsert, final_state = std::move(final_state),
                       error = std::move(error), result]() mutable {
       if (alive.expired()) return;
-      auto report_error = [this](const std::string& m) { thread_.report(m); };
+      auto report_error = [this](const Error& e) { thread_.report(e); };
       std::erase_if(adding_, [&](const auto& entry) { return entry.second == cancelled; });
       if (*cancelled) {
         result.resolve();
         return;
       }
       if (error) {
-        const std::string message = detail::describe_exception(error);
+        const std::string message = describe_exception(error);
         if (*last_id) {
           for (auto& a : attachments_) {
             if (a.id == **last_id) {
@@ -606,7 +609,7 @@ Completion Composer::remove_attachment(const Id& id) {
       if (error) {
         if (found != attachments_.end()) {
           found->status = AttachmentStatus{AttachmentStatusType::Incomplete, "error", 0,
-                                           detail::describe_exception(error)};
+                                           describe_exception(error)};
           notify();
         }
         result.reject(error);
@@ -678,7 +681,7 @@ Completion ThreadComposer::dispatch(ThreadMessage draft, SendOptions options) {
   m.run_config = draft_run_config_;
   m.start_run = options.start_run;
   m.steer = options.steer;
-  return thread_.append(std::move(m));
+  return thread_.append_unawaited(std::move(m));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,7 +757,7 @@ Completion EditComposer::dispatch(ThreadMessage draft, SendOptions options) {
   m.source_id = source_id_;
   m.run_config = draft_run_config_;
   m.start_run = options.start_run;
-  Completion c = thread_.append(std::move(m));
+  Completion c = thread_.append_unawaited(std::move(m));
   open_ = false;
   thread_.close_edit(source_id_);
   return c;

@@ -10,6 +10,7 @@
 #include "aui/model/message.hpp"
 #include "aui/runtime/append_message.hpp"
 #include "aui/support/completion.hpp"
+#include "aui/support/errors.hpp"
 
 namespace aui {
 
@@ -28,8 +29,8 @@ class ComposerHost {
   /// Where owner work is posted and where adapters run.
   virtual const std::shared_ptr<Dispatcher>& owner_dispatcher() const noexcept = 0;
   virtual const std::shared_ptr<Executor>& executor() const noexcept = 0;
-  /// Reports an isolated failure (the thread's on_error).
-  virtual void report(const std::string& message) const = 0;
+  /// Reports an error no caller can receive (the thread's on_error; see errors.hpp).
+  virtual void report(const Error& error) const = 0;
   /// The thread's queue, or nullptr when it is off.
   virtual const MessageQueue* queue() const noexcept = 0;
   /// The thread can cancel (capability) and is running: the thread composer can cancel.
@@ -38,6 +39,10 @@ class ComposerHost {
   virtual const RunConfig& thread_composer_run_config() const noexcept = 0;
 
   virtual Completion append(AppendMessage message) = 0;
+  /// append() for a message the composer sends: nobody awaits the outcome (send() completes once
+  /// the message is handed over), so the thread reports what it does not show itself — a failed
+  /// history write — to on_error (errors.hpp, rule 3).
+  virtual Completion append_unawaited(AppendMessage message) = 0;
   virtual void cancel_run() = 0;
   /// The edit composer of `message_id` is done: the thread drops it (on a later turn).
   virtual void close_edit(const Id& message_id) = 0;

@@ -10,14 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "aui/support/errors.hpp"
 #include "aui/support/subscription.hpp"
 
 namespace aui::detail {
 
-/// Reports an isolated failure (a throwing listener) without letting it escape.
-using ErrorSink = std::function<void(const std::string&)>;
-
-std::string describe_exception(const std::exception_ptr& e);
+/// Reports an isolated failure (a throwing listener) without letting it escape: the owner's
+/// on_error, given an Error of kind ListenerFailed whose cause is what the listener threw.
+using ErrorSink = std::function<void(const Error&)>;
 
 template <class... Args>
 class ListenerList : public std::enable_shared_from_this<ListenerList<Args...>> {
@@ -77,7 +77,11 @@ class ListenerList : public std::enable_shared_from_this<ListenerList<Args...>> 
       try {
         (*fn)(args...);
       } catch (...) {
-        if (on_error) on_error("a listener threw: " + describe_exception(std::current_exception()));
+        if (on_error) {
+          const std::exception_ptr thrown = std::current_exception();
+          on_error(Error(ErrorKind::ListenerFailed,
+                         "a listener threw: " + describe_exception(thrown), thrown));
+        }
       }
     }
     if (--depth_ == 0 && dirty_) {

@@ -3,6 +3,7 @@
 #include "aui/runtime/message_queue.hpp"
 
 #include <algorithm>
+#include <iostream>
 
 #include "aui/runtime/append_message.hpp"
 #include "aui/support/errors.hpp"
@@ -236,10 +237,15 @@ void MessageQueue::changed() {
   for (const auto& [key, fn] : snapshot) {
     try {
       (*fn)();
-    } catch (const std::exception& e) {
-      if (on_error) on_error(std::string("a queue subscriber threw: ") + e.what());
     } catch (...) {
-      if (on_error) on_error("a queue subscriber threw");
+      const std::exception_ptr thrown = std::current_exception();
+      const Error error(ErrorKind::ListenerFailed,
+                        "a queue subscriber threw: " + describe_exception(thrown), thrown);
+      if (on_error) {
+        on_error(error);
+      } else {
+        std::cerr << "aui: " << error.what() << '\n';
+      }
     }
   }
 }

@@ -30,11 +30,17 @@ AppendMessage AppendMessage::user(std::string text) {
 // append (spec §5.1)
 
 Completion ThreadRuntime::Impl::append(AppendMessage message) {
-  const Operation op(*this);
-  return run_append(std::move(message), true);
+  const Operation op(notifier_);
+  return run_append(std::move(message), true, true);
 }
 
-Completion ThreadRuntime::Impl::run_append(AppendMessage message, bool composer_metadata) {
+Completion ThreadRuntime::Impl::append_unawaited(AppendMessage message) {
+  const Operation op(notifier_);
+  return run_append(std::move(message), true, false);
+}
+
+Completion ThreadRuntime::Impl::run_append(AppendMessage message, bool composer_metadata,
+                                           bool awaited) {
   // The queue (spec §9.3): a run-starting message for the tail waits its turn; one for another
   // parent (an edit) runs at once and, by default, empties the queue.
   if (queue_ && !dispatching_ && message.start_run.value_or(message.role == Role::User)) {
@@ -102,13 +108,14 @@ Completion ThreadRuntime::Impl::run_append(AppendMessage message, bool composer_
   if (options_.initialize_barrier) {
     Completion barrier = options_.initialize_barrier();
     if (!barrier.succeeded_ok())
-      return append_after_barrier(std::move(barrier), stored, std::move(message));
+      return append_after_barrier(std::move(barrier), stored, std::move(message), awaited);
   }
-  return send_appended(stored, std::move(message));
+  return send_appended(stored, std::move(message), awaited);
 }
 
 // The rest of append once the message passed the initialisation gate (spec §5.1 steps 4-6).
-Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMessage message) {
+Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMessage message,
+                                              bool awaited) {
   // Step 4: the history write starts now and is awaited with the run.
   Completion written = Completion::succeeded();
   if (options_.adapters.history) {
@@ -117,6 +124,11 @@ Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMe
       parent_id = repository_.get(stored->id).parent_id;
     written = write_history(
         false, ExportedMessageRepositoryItem{stored, std::move(parent_id), message.run_config});
+    if (!awaited) {
+      written.then([this, alive = lifetime_.token()](std::exception_ptr failure) {
+        if (failure && !alive.expired()) report_storage("saving the message failed", failure);
+      });
+    }
   }
 
   // Step 5/6. The run starts now; with write_user_message_before_model its model call waits
@@ -127,7 +139,7 @@ Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMe
     if (options_.adapters.history && options_.write_user_message_before_model)
       model_waits_for = written;
     Completion ran = start_run_impl(stored->id, message.run_config.value_or(RunConfig{}),
-                                    ChatModelAdapter{}, std::move(model_waits_for));
+                                    ChatModelAdapter{}, std::move(model_waits_for), awaited);
     if (!options_.adapters.history) return ran;
     return when_all({std::move(ran), std::move(written)});  // the run's failure comes first
   }
@@ -140,16 +152,16 @@ Completion ThreadRuntime::Impl::send_appended(const MessagePtr& stored, AppendMe
 // takes the shown message back; only the failure of a thread still attached is reported, as
 // MessageNotSent, so the composer restores its draft.
 Completion ThreadRuntime::Impl::append_after_barrier(Completion barrier, MessagePtr stored,
-                                                     AppendMessage message) {
+                                                     AppendMessage message, bool awaited) {
   Completion done;
   auto attached = attachment_.token();  // expires when the thread detaches
   auto alive = lifetime_.token();
   const bool starts_run = message.start_run.value_or(message.role == Role::User);
   if (starts_run) ++runs_at_barrier_;
-  barrier.then([this, alive, attached, done, starts_run, stored = std::move(stored),
+  barrier.then([this, alive, attached, done, starts_run, awaited, stored = std::move(stored),
                 message = std::move(message)](std::exception_ptr error) mutable {
     if (alive.expired()) return done.resolve();
-    const Operation op(*this);
+    const Operation op(notifier_);
     if (starts_run) --runs_at_barrier_;
     const bool detached_meanwhile = attached.expired();
     if (error || detached_meanwhile) {
@@ -158,9 +170,9 @@ Completion ThreadRuntime::Impl::append_after_barrier(Completion barrier, Message
       if (!error || detached_meanwhile) return done.resolve();
       return done.reject(
           make_error(ErrorKind::MessageNotSent,
-                     "the thread could not be initialised: " + detail::describe_exception(error)));
+                     "the thread could not be initialised: " + describe_exception(error), error));
     }
-    send_appended(stored, std::move(message)).then([done](std::exception_ptr e) {
+    send_appended(stored, std::move(message), awaited).then([done](std::exception_ptr e) {
       if (e) return done.reject(e);
       done.resolve();
     });
@@ -183,7 +195,8 @@ Completion ThreadRuntime::Impl::resume_run(StartRunConfig config, ChatModelAdapt
 Completion ThreadRuntime::Impl::start_run_impl(const std::optional<Id>& parent_id,
                                                RunConfig run_config,
                                                ChatModelAdapter first_callback,
-                                               std::optional<Completion> model_waits_for) {
+                                               std::optional<Completion> model_waits_for,
+                                               bool awaited) {
   initialize_once();
   auto m = std::make_shared<ThreadMessage>();
   m->id = generate_id();
@@ -200,6 +213,7 @@ Completion ThreadRuntime::Impl::start_run_impl(const std::optional<Id>& parent_i
   run->run_config = std::move(run_config);
   run->first_callback = std::move(first_callback);
   run->model_waits_for = std::move(model_waits_for);
+  run->awaited = awaited;
   Completion completion = run->completion;
   run_loop(std::move(run));
   return completion;
@@ -222,7 +236,7 @@ Completion ThreadRuntime::Impl::reload(const Id& message_id, std::optional<RunCo
 }
 
 void ThreadRuntime::Impl::cancel_run() {
-  const Operation op(*this);
+  const Operation op(notifier_);
   if (queue_) {
     if (options_.queue_clear_on_cancel) {
       queue_->clear();

@@ -52,22 +52,27 @@ void ThreadRuntime::Impl::start_suggestions() {
     if (job->stop.stop_requested()) return;
     dispatcher->post([this, job, alive, list = std::move(list)]() mutable {
       if (alive.expired() || job->stop.stop_requested()) return;
-      const Operation op(*this);
+      const Operation op(notifier_);
       suggestions_ = std::move(list);
       notify();
     });
   };
   options_.executor->execute([adapter, job, deliver, dispatcher, alive, this, msgs = messages()] {
+    std::exception_ptr failure;
     try {
       auto last = adapter->generate(msgs, job->stop.get_token(), deliver);
       deliver(std::move(last));
     } catch (...) {
-      auto what = detail::describe_exception(std::current_exception());
-      dispatcher->post([this, job, alive, what] {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      // The failure moves to the owner (the worker keeps no reference to it).
+      dispatcher->post([this, job, alive, failure = std::move(failure)] {
         // An aborted generation ending in an error is the abort, not a failure worth reporting.
         if (alive.expired() || job->stop.stop_requested()) return;
-        const Operation op(*this);
-        report("suggestion generation failed: " + what);
+        const Operation op(notifier_);
+        report(Error(ErrorKind::AdapterFailed,
+                     "suggestion generation failed: " + describe_exception(failure), failure));
         // A failing generation leaves no suggestions, even ones it delivered before failing.
         if (!job->stop.stop_requested() && !suggestions_.empty()) {
           suggestions_.clear();
@@ -133,11 +138,11 @@ void ThreadRuntime::Impl::speak(const Id& message_id) {
     dispatcher->post([this, alive, weak] {
       auto u = weak.lock();
       if (alive.expired() || !u || u != utterance_) return;
-      const Operation op(*this);
+      const Operation op(notifier_);
       const UtteranceStatus status = u->status();
       if (status.type == UtteranceStatus::Type::Ended) {
         if (status.reason == UtteranceStatus::EndReason::Error)
-          report("speech failed: " + status.error);
+          report(Error(ErrorKind::AdapterFailed, "speech failed: " + status.error));
         if (auto unsubscribe = std::exchange(utterance_unsubscribe_, {})) unsubscribe();
         utterance_ = nullptr;
         speech_.reset();

@@ -44,7 +44,7 @@ Completion ThreadRuntime::Impl::delete_message(const Id& message_id) {
   Completion done;
   written.then([this, alive = lifetime_.token(), message_id, done](std::exception_ptr failure) {
     if (alive.expired()) return;
-    const Operation op(*this);
+    const Operation op(notifier_);
     if (failure) {
       done.reject(failure);  // the message stays
       return;
@@ -82,7 +82,7 @@ void ThreadRuntime::Impl::write_partial_decision(const MessageLocation& loc) {
     return;
   write_history(true, ExportedMessageRepositoryItem{loc.message, loc.parent_id, last_run_config_})
       .then([this, alive = lifetime_.token()](std::exception_ptr failure) {
-        if (failure && !alive.expired()) report("history: " + detail::describe_exception(failure));
+        if (failure && !alive.expired()) report_storage("saving a tool decision failed", failure);
       });
 }
 
@@ -106,7 +106,9 @@ void ThreadRuntime::Impl::end_run_after_write(const std::shared_ptr<Roundtrip>& 
                 ExportedMessageRepositoryItem{message, std::move(parent_id), last_run_config_})
       .then([this, alive = lifetime_.token(), run, failure](std::exception_ptr write_failure) {
         if (alive.expired()) return;
-        const Operation op(*this);
+        const Operation op(notifier_);
+        if (write_failure && !run->awaited)
+          report_storage("saving the reply failed", write_failure);
         end_run(run, write_failure ? write_failure : failure);  // spec §6.3 step 10
       });
 }
@@ -130,7 +132,7 @@ void ThreadRuntime::Impl::maybe_checkpoint(Roundtrip& rt) {
                           [item = std::move(item)](ThreadHistoryAdapter& h) { h.update(item); })
       .then([this, alive = lifetime_.token()](std::exception_ptr failure) {
         if (failure && !alive.expired())
-          report("history checkpoint: " + detail::describe_exception(failure));
+          report_storage("saving the reply while it streams failed", failure);
       });
 }
 
@@ -147,11 +149,11 @@ Completion ThreadRuntime::Impl::load_history() {
     return *history_load_;
   }
   history_load_ = Completion();
-  run_history_load();
+  run_history_load(true);
   return *history_load_;
 }
 
-void ThreadRuntime::Impl::run_history_load() {
+void ThreadRuntime::Impl::run_history_load(bool awaited) {
   history_load_ran_ = true;
   if (!history_load_ || history_load_->ready()) history_load_ = Completion();
   Completion done = *history_load_;
@@ -160,24 +162,24 @@ void ThreadRuntime::Impl::run_history_load() {
   auto result = std::make_shared<ThreadHistoryLoadResult>();
   history_writer_
       ->submit(options_.adapters.history, [result](ThreadHistoryAdapter& h) { *result = h.load(); })
-      .then([this, alive = lifetime_.token(), result, done](std::exception_ptr failure) {
+      .then([this, alive = lifetime_.token(), result, done, awaited](std::exception_ptr failure) {
         if (alive.expired()) return;
-        const Operation op(*this);
+        const Operation op(notifier_);
         is_loading_ = false;
+        if (!failure) {
+          try {
+            apply_history_load(std::move(*result));
+          } catch (...) {
+            failure = std::current_exception();  // the stored thread does not make a tree
+          }
+        }
         if (failure) {
-          // The thread stays empty and usable; the failure goes to the error channel.
-          report("history: loading the thread failed: " + detail::describe_exception(failure));
+          // The thread stays empty and usable. The caller of load_history() learns of the
+          // failure through its completion; a load the runtime started itself (an adapter that
+          // arrived late) has nobody to tell but on_error.
+          if (!awaited) report_storage("loading the thread's messages failed", failure);
           notify();
           done.reject(failure);
-          return;
-        }
-        try {
-          apply_history_load(std::move(*result));
-        } catch (...) {
-          report("history: the loaded thread is invalid: " +
-                 detail::describe_exception(std::current_exception()));
-          notify();
-          done.reject(std::current_exception());
           return;
         }
         done.resolve();

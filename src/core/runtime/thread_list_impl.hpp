@@ -180,7 +180,13 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   }
 
   // ---- the list state (thread_list_state.cpp) ----
-  void report(const std::string& message) const;
+  /// Reports an error no caller can receive to on_error (errors.hpp, rule 3).
+  void report(const Error& error) const;
+  /// report() of a failed job the list started itself: `what` failed, `cause` is why.
+  void report_failure(ErrorKind kind, const std::string& what,
+                      const std::exception_ptr& cause) const {
+    report(Error(kind, what + ": " + describe_exception(cause), cause));
+  }
   /// The list state changed: the subscribers hear of it when the operation is complete.
   void notify() { notifier.changed(); }
   void emit_changed();
@@ -230,7 +236,10 @@ struct ThreadListImpl : std::enable_shared_from_this<ThreadListImpl> {
   // ---- loading (thread_list_loading.cpp) ----
   /// Applies a page: `replace` replaces both lanes (the first page), else new ids are appended.
   ListUpdate merge_page(const RemoteThreadListPage& page, bool replace);
-  Completion start_load();
+  /// Starts a first-page load. `awaited`: a caller receives the outcome through the returned
+  /// completion; a load the list starts itself (at construction, for a new adapter) also reports
+  /// a failure to on_error.
+  Completion start_load(bool awaited);
   /// The first load, or the one in flight.
   Completion load_threads();
   Completion load_more();

@@ -37,10 +37,10 @@ ListUpdate ThreadListImpl::merge_page(const RemoteThreadListPage& page, bool rep
 Completion ThreadListImpl::load_threads() {
   if (single) return Completion::succeeded();
   if (load_completion) return *load_completion;
-  return start_load();
+  return start_load(true);
 }
 
-Completion ThreadListImpl::start_load() {
+Completion ThreadListImpl::start_load(bool awaited) {
   load_lifetime.reset();  // a load in flight is superseded
   // The latest load started while the adapter is being replaced ends the replacement.
   const bool replacement = replacing;
@@ -56,7 +56,7 @@ Completion ThreadListImpl::start_load() {
   notify();
   call<RemoteThreadListPage>(
       [](RemoteThreadListAdapter& a) { return a.list(std::nullopt); },
-      [this, latest = load_lifetime.token(), replacement, ticket, done](
+      [this, latest = load_lifetime.token(), replacement, ticket, done, awaited](
           std::exception_ptr error, std::shared_ptr<RemoteThreadListPage> page) {
         if (latest.expired()) {  // superseded by a reload
           state.fail(ticket);
@@ -68,8 +68,8 @@ Completion ThreadListImpl::start_load() {
           state.fail(ticket);
           load_completion.reset();  // a later call retries
           notify();
-          if (!is_adapter_changed(error))
-            report("loading the thread list failed: " + describe_exception(error));
+          if (!awaited && !is_adapter_changed(error))
+            report_failure(ErrorKind::AdapterFailed, "loading the thread list failed", error);
           return done.reject(error);
         }
         state.succeed(ticket, merge_page(*page, true));
@@ -103,8 +103,7 @@ Completion ThreadListImpl::load_more() {
         if (error) {
           state.fail(ticket);
           notify();
-          report("loading more threads failed: " + describe_exception(error));
-          return done.reject(error);
+          return done.reject(error);  // the caller of load_more() learns of it
         }
         state.succeed(ticket, merge_page(*page, false));
         cursor.reset();
@@ -156,7 +155,7 @@ void ThreadListImpl::replace_adapter(std::shared_ptr<RemoteThreadListAdapter> ne
   // Effects of calls to the old adapter are dropped; their late results fail AdapterChanged.
   state.reset(state.base());
   replacing = true;
-  start_load();
+  start_load(false);
 }
 
 }  // namespace aui::detail

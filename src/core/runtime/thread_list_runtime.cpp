@@ -28,11 +28,12 @@ ThreadListRuntime::ThreadListRuntime(ThreadListRuntimeOptions options)
   im.options = std::move(options);
   im.main = im.create_draft();
   im.start_runtime(im.main);
-  im.start_load();
+  im.start_load(false);  // nobody awaits the first load: a failure goes to on_error
   if (im.options.initial_thread_id) {
     im.switch_to(*im.options.initial_thread_id, {}, true)
         .then(im.guarded([&im](std::exception_ptr e) {
-          if (e) im.report("opening the initial thread failed: " + detail::describe_exception(e));
+          if (e)
+            im.report_failure(ErrorKind::AdapterFailed, "opening the initial thread failed", e);
         }));
   }
 }
@@ -132,7 +133,7 @@ Completion ThreadListRuntime::load_more() {
 Completion ThreadListRuntime::reload() {
   auto op = impl_->enter("ThreadListRuntime::reload");
   if (impl_->single) return Completion::succeeded();
-  return impl_->start_load();
+  return impl_->start_load(true);
 }
 
 Completion ThreadListRuntime::switch_to_thread(const std::string& id, SwitchOptions options) {

@@ -54,16 +54,20 @@ ThreadListImpl::~ThreadListImpl() {
   for (auto& rt : retired) rt->detach();
 }
 
-void ThreadListImpl::report(const std::string& message) const {
+void ThreadListImpl::report(const Error& error) const {
   if (options.thread.on_error) {
-    options.thread.on_error(message);
+    try {
+      options.thread.on_error(error);
+    } catch (...) {
+      // The handler is the last place an error can go: a throwing one is not asked again.
+    }
   } else {
-    std::cerr << "aui: " << message << '\n';
+    std::cerr << "aui: " << error.what() << '\n';
   }
 }
 
 void ThreadListImpl::emit_changed() {
-  listeners->emit([this](const std::string& m) { report(m); });
+  listeners->emit([this](const Error& e) { report(e); });
 }
 
 std::optional<Slot> ThreadListImpl::find(const std::string& id) const {

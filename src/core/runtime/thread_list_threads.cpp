@@ -59,9 +59,13 @@ ThreadRuntime& ThreadListImpl::start_runtime(Slot s) {
   ThreadRuntime& rt = *info.runtime;
   if (options.on_thread_started) options.on_thread_started(rt, to_item(s));
   // A thread that exists beyond this process loads its messages when it opens (spec §12.2; a
-  // draft has none). A failure is reported by the runtime and leaves the thread empty.
-  if (!single && data(s).status != ThreadStatus::New)
-    rt.load_history().then([](std::exception_ptr) {});
+  // draft has none). A failure leaves the thread empty; nobody awaits this load, so it goes to
+  // on_error.
+  if (!single && data(s).status != ThreadStatus::New) {
+    rt.load_history().then(guarded([this](std::exception_ptr e) {
+      if (e) report_failure(ErrorKind::Storage, "loading the thread's messages failed", e);
+    }));
+  }
   return rt;
 }
 
@@ -166,7 +170,8 @@ void ThreadListImpl::emit_thread_id(bool echo) {
       try {
         options.on_thread_id_change(current);
       } catch (...) {
-        report("on_thread_id_change threw: " + describe_exception(std::current_exception()));
+        report_failure(ErrorKind::ListenerFailed, "on_thread_id_change threw",
+                       std::current_exception());
       }
     });
   }
@@ -179,7 +184,7 @@ Completion ThreadListImpl::switch_known(Slot s, SwitchOptions opts, bool echo) {
   start_runtime(s);
   if (data(s).status == ThreadStatus::Archived && opts.unarchive) {
     unarchive_slot(s).then(guarded([this](std::exception_ptr e) {
-      if (e) report("unarchiving the thread failed: " + describe_exception(e));
+      if (e) report_failure(ErrorKind::AdapterFailed, "unarchiving the thread failed", e);
     }));
   }
   main = s;

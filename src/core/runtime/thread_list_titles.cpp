@@ -28,7 +28,7 @@ void ThreadListImpl::request_auto_title(Slot s) {
 void ThreadListImpl::auto_title(Slot s) {
   generate_title_slot(s).then(guarded([this](std::exception_ptr e) {
     if (!e || is_adapter_changed(e)) return;
-    report("generating a thread title failed: " + describe_exception(e));
+    report_failure(ErrorKind::AdapterFailed, "generating a thread title failed", e);
   }));
 }
 

@@ -23,10 +23,10 @@ void ThreadRuntime::Impl::set_message_queue_enabled(bool enabled) {
   if (enabled && !queue_) {
     queue_ = std::make_unique<MessageQueue>();
     queue_->on_moved = [this] {
-      const Operation op(*this);
+      const Operation op(notifier_);
       advance_queue();
     };
-    queue_->on_error = [this](const std::string& m) { report(m); };
+    queue_->on_error = [this](const Error& e) { report(e); };
     queue_shown_ = queue_->subscribe([this] {
       if (composer_) notify_composer(*composer_);
     });
@@ -52,6 +52,19 @@ bool ThreadRuntime::Impl::addressed_to_tail(const Parent& parent) const {
   return false;
 }
 
+// Reports a queued message that could not be sent: as it is when it is a MessageNotSent, else as
+// one caused by `failure`.
+void ThreadRuntime::Impl::report_not_sent(const std::exception_ptr& failure) const {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::MessageNotSent) return report(e);
+  } catch (...) {
+  }
+  report(Error(ErrorKind::MessageNotSent,
+               "a queued message could not be sent: " + describe_exception(failure), failure));
+}
+
 // Dispatches the next item when no run is in progress (spec §9.4): one item per run.
 void ThreadRuntime::Impl::advance_queue() {
   if (!queue_ || queue_busy_ || queue_paused_ || detached_) return;
@@ -63,13 +76,27 @@ void ThreadRuntime::Impl::advance_queue() {
   dispatching_ = true;
   Completion done;
   try {
-    done = run_append(std::move(*next), true);
+    done = run_append(std::move(*next), true, false);  // nobody awaits a queued message
   } catch (...) {
     done = Completion::failed_with(std::current_exception());
   }
   dispatching_ = false;
-  if (done.failed())
-    report("a queued message could not be sent: " + detail::describe_exception(done.error()));
+  // A queued message's append has no caller, so what the thread does not show goes to on_error:
+  // a message that could not be sent at all, at once or at the initialisation barrier. (Errors
+  // of its run are on its reply, spec §5.1; a failed history write reports itself.)
+  if (done.failed()) {
+    report_not_sent(done.error());
+  } else {
+    done.then([this, alive = lifetime_.token()](std::exception_ptr failure) {
+      if (alive.expired() || !failure) return;
+      try {
+        std::rethrow_exception(failure);
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::MessageNotSent) report(e);
+      } catch (...) {
+      }
+    });
+  }
   // A dispatch that failed before any run started releases the queue itself.
   if (queue_epoch_ == epoch) {
     queue_busy_ = false;
@@ -83,7 +110,7 @@ void ThreadRuntime::Impl::release_queue_later() {
   const auto epoch = queue_epoch_;
   options_.dispatcher->post([this, alive, epoch] {
     if (alive.expired() || !queue_ || queue_epoch_ != epoch) return;  // a newer run took over
-    const Operation op(*this);
+    const Operation op(notifier_);
     queue_busy_ = false;
     queue_run_in_flight_ = false;
     advance_queue();

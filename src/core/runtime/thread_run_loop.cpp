@@ -197,12 +197,14 @@ void ThreadRuntime::Impl::start_roundtrip(std::shared_ptr<Run> run) {
       if (alive.expired()) return;
       auto r = weak_rt.lock();
       if (!r) return;
-      const Operation op(*this);
+      const Operation op(notifier_);
       try {
         drain(r, due);
       } catch (...) {
         // Nothing the adapter sends may break the host's loop.
-        report("applying a result failed: " + detail::describe_exception(std::current_exception()));
+        const std::exception_ptr failure = std::current_exception();
+        report(Error(ErrorKind::AdapterFailed,
+                     "applying a result failed: " + describe_exception(failure), failure));
       }
     };
   };
@@ -244,7 +246,7 @@ void ThreadRuntime::Impl::run_approved_tools(const std::shared_ptr<Roundtrip>& r
       if (alive.expired()) return;
       auto r = weak_rt.lock();
       if (!r || r->finished) return;
-      const Operation op(*this);
+      const Operation op(notifier_);
       // The results replace the calls in place (not the append of spec §6.4: nothing new was
       // said); the message waits for the adapter again.
       auto m = std::make_shared<ThreadMessage>(*r->message);

@@ -129,8 +129,10 @@ Subscription ThreadRuntime::Impl::on(ThreadEvent event, std::function<void()> li
       try {
         fn();
       } catch (...) {
-        report("an initialize listener threw: " +
-               detail::describe_exception(std::current_exception()));
+        report(
+            Error(ErrorKind::ListenerFailed,
+                  "an initialize listener threw: " + describe_exception(std::current_exception()),
+                  std::current_exception()));
       }
     });
     return Subscription([pending] { *pending = {}; });
@@ -139,60 +141,45 @@ Subscription ThreadRuntime::Impl::on(ThreadEvent event, std::function<void()> li
 }
 
 void ThreadRuntime::Impl::emit(ThreadEvent event) {
-  pending_.push_back(Pending{Pending::Kind::Event, event, {}});
-  if (depth_ == 0) deliver_pending();
+  notifier_.post([this, event] { deliver_event(event); });
 }
 
 void ThreadRuntime::Impl::notify() {
-  pending_.push_back(Pending{Pending::Kind::Change, {}, {}});
-  if (depth_ == 0) deliver_pending();
+  notifier_.post([this] { deliver_change(); });
 }
 
 void ThreadRuntime::Impl::notify_later(std::function<void()> notification) {
-  pending_.push_back(Pending{Pending::Kind::Other, {}, std::move(notification)});
-  if (depth_ == 0) deliver_pending();
+  notifier_.post(std::move(notification));
 }
 
-void ThreadRuntime::Impl::deliver_pending() {
-  if (delivering_) return;  // the delivery further up the stack goes on with what was added
-  delivering_ = true;
-  auto alive = lifetime_.token();  // a subscriber may destroy the runtime
-  auto report_to = [this](const std::string& m) { report(m); };
-  while (!pending_.empty()) {
-    Pending next = std::move(pending_.front());
-    pending_.pop_front();
-    switch (next.kind) {
-      case Pending::Kind::Change: {
-        // Hold the list: a subscriber may destroy the runtime while it is being walked.
-        auto state = listeners_->state;
-        state->emit(report_to);
-        if (alive.expired()) return;
-        // The thread composer also notifies when what it derives from the thread changed
-        // (§11.1).
-        const bool can_cancel = composer_ && composer_->can_cancel();
-        if (can_cancel != listeners_->last_can_cancel) {
-          listeners_->last_can_cancel = can_cancel;
-          notify_composer(*composer_);
-        }
-        break;
-      }
-      case Pending::Kind::Event: {
-        auto list = listeners_->event(next.event);
-        list->emit(report_to);
-        break;
-      }
-      case Pending::Kind::Other: next.other(); break;
-    }
-    if (alive.expired()) return;
+void ThreadRuntime::Impl::deliver_change() {
+  // Hold the list: a subscriber may destroy the runtime while it is being walked.
+  auto alive = lifetime_.token();
+  auto state = listeners_->state;
+  state->emit([this](const Error& e) { report(e); });
+  if (alive.expired()) return;
+  // The thread composer also notifies when what it derives from the thread changed (§11.1).
+  const bool can_cancel = composer_ && composer_->can_cancel();
+  if (can_cancel != listeners_->last_can_cancel) {
+    listeners_->last_can_cancel = can_cancel;
+    notify_composer(*composer_);
   }
-  delivering_ = false;
 }
 
-void ThreadRuntime::Impl::report(const std::string& message) const {
+void ThreadRuntime::Impl::deliver_event(ThreadEvent event) {
+  auto list = listeners_->event(event);
+  list->emit([this](const Error& e) { report(e); });
+}
+
+void ThreadRuntime::Impl::report(const Error& error) const {
   if (options_.on_error) {
-    options_.on_error(message);
+    try {
+      options_.on_error(error);
+    } catch (...) {
+      // The handler is the last place an error can go: a throwing one is not asked again.
+    }
   } else {
-    std::cerr << "aui: " << message << '\n';
+    std::cerr << "aui: " << error.what() << '\n';
   }
 }
 
@@ -223,7 +210,7 @@ Subscription ThreadRuntime::Impl::register_model_context_provider(ModelContextPr
     if (!l) return;
     std::erase_if(l->providers, [id](const auto& p) { return p.first == id; });
     if (alive.expired()) return;
-    const Operation op(*this);
+    const Operation op(notifier_);
     notify_model_context_changed();
   });
 }
@@ -247,7 +234,7 @@ void ThreadRuntime::Impl::set_adapters(ThreadAdapters adapters) {
   // A late history adapter (spec §12.2): a load that was requested without one runs now, but
   // only while the thread is still empty.
   if (history_load_ && !history_load_ran_ && options_.adapters.history && repository_.size() == 0) {
-    run_history_load();
+    run_history_load(false);  // nobody awaits this load: a failure goes to on_error
   }
 }
 
@@ -313,7 +300,7 @@ EditComposer* ThreadRuntime::Impl::edit_composer(const Id& message_id) noexcept 
 }
 
 void ThreadRuntime::Impl::close_edit(const Id& message_id) {
-  const Operation op(*this);
+  const Operation op(notifier_);
   auto it = edits_.find(message_id);
   if (it == edits_.end()) return;
   // The composer may be inside its own send(): keep it alive until a later turn.

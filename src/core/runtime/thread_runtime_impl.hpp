@@ -31,14 +31,16 @@
 #include "runtime/composer_host.hpp"
 #include "runtime/history_writer.hpp"
 #include "runtime/listener_list.hpp"
+#include "runtime/notifier.hpp"
 #include "runtime/run_channel.hpp"
 
 namespace aui {
 
 namespace detail {
 
-inline std::exception_ptr make_error(ErrorKind kind, const std::string& message) {
-  return std::make_exception_ptr(Error(kind, message));
+inline std::exception_ptr make_error(ErrorKind kind, const std::string& message,
+                                     std::exception_ptr cause = nullptr) {
+  return std::make_exception_ptr(Error(kind, message, std::move(cause)));
 }
 
 inline std::string quote_id(std::string_view id) { return "\"" + std::string(id) + "\""; }
@@ -92,6 +94,9 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
     // The history write of the user message this run answers: the first model call waits for it
     // (ThreadRuntimeOptions::write_user_message_before_model).
     std::optional<Completion> model_waits_for;
+    // Somebody awaits the completion (false for a message a composer or the queue sent): a
+    // failed write of the reply is reported to on_error only when nobody does.
+    bool awaited = true;
     Completion completion;
     std::exception_ptr failure;
   };
@@ -143,48 +148,40 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
     return options_.dispatcher;
   }
   const std::shared_ptr<Executor>& executor() const noexcept override { return options_.executor; }
-  void report(const std::string& message) const override;
+  void report(const Error& error) const override;
+  /// Reports a failed history call nobody awaits: on_error, kind Storage, the adapter's error as
+  /// its cause. `what` says what failed ("saving the reply").
+  void report_storage(const std::string& what, const std::exception_ptr& cause) const {
+    report(Error(ErrorKind::Storage, what + ": " + describe_exception(cause), cause));
+  }
   const MessageQueue* queue() const noexcept override { return queue_.get(); }
   bool can_cancel_run() const noexcept override { return capabilities_.cancel && is_running(); }
   const RunConfig& thread_composer_run_config() const noexcept override {
     return composer_->run_config();
   }
   Completion append(AppendMessage message) override;
+  Completion append_unawaited(AppendMessage message) override;
   void cancel_run() override;
   void close_edit(const Id& message_id) override;
   void notify_later(std::function<void()> notification) override;
-  void begin_operation() noexcept override { ++depth_; }
+  void begin_operation() noexcept override { notifier_.enter(); }
   void end_operation() override {
-    if (--depth_ == 0) deliver_pending();
+    if (notifier_.leave()) notifier_.deliver();
   }
 
   // ---- operations and their notifications (spec §11) ----
   // Every public operation, and every piece of posted work that changes the thread, runs as an
-  // Operation. Notifications raised meanwhile wait in `pending_` and are delivered, in order,
-  // when the outermost operation ends: a subscriber never sees a half-done change, and an
-  // operation it calls from inside a notification completes and has its own notifications
-  // delivered after the current round, never nested.
-  class Operation {
-   public:
-    explicit Operation(Impl& impl) noexcept : impl_(impl) { ++impl_.depth_; }
-    ~Operation() {
-      // Nothing of the runtime is touched after deliver_pending(): a subscriber may destroy it.
-      if (--impl_.depth_ == 0) impl_.deliver_pending();
-    }
-    Operation(const Operation&) = delete;
-    Operation& operator=(const Operation&) = delete;
-
-   private:
-    Impl& impl_;
-  };
+  // Operation of the thread's Notifier (runtime/notifier.hpp, the mechanism the thread list uses
+  // too): notifications raised meanwhile are delivered, in order, when the outermost operation
+  // ends, so a subscriber never sees a half-done change, and an operation it calls from inside a
+  // notification completes and has its own notifications delivered after the current round,
+  // never nested.
+  using Operation = detail::Notifier::Operation;
   /// A public operation starts: checks the owner thread (checked builds) and opens an Operation.
   Operation enter(const char* name) {
     owner_.check(name);
-    return Operation(*this);
+    return Operation(notifier_);
   }
-  /// Delivers what is pending, unless a delivery is already under way further up the stack
-  /// (that one goes on with what was added).
-  void deliver_pending();
 
   // ---- the public operations (thread_runtime.hpp documents them) ----
   const MessageList& messages() const noexcept { return repository_.messages(); }
@@ -231,12 +228,16 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
   Dispatcher& dispatcher() const noexcept { return *options_.dispatcher; }
 
   // ---- append and runs (thread_append.cpp) ----
-  Completion run_append(AppendMessage message, bool composer_metadata);
-  Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message);
-  Completion send_appended(const MessagePtr& stored, AppendMessage message);
+  // `awaited` is false for a message a composer or the queue sent: nobody awaits the append's
+  // completion, so the failures the thread does not show (a history write) go to on_error.
+  Completion run_append(AppendMessage message, bool composer_metadata, bool awaited);
+  Completion append_after_barrier(Completion barrier, MessagePtr stored, AppendMessage message,
+                                  bool awaited);
+  Completion send_appended(const MessagePtr& stored, AppendMessage message, bool awaited);
   Completion start_run_impl(const std::optional<Id>& parent_id, RunConfig run_config,
                             ChatModelAdapter first_callback,
-                            std::optional<Completion> model_waits_for = std::nullopt);
+                            std::optional<Completion> model_waits_for = std::nullopt,
+                            bool awaited = true);
 
   // ---- the run loop (thread_run_loop.cpp) ----
   void run_loop(std::shared_ptr<Run> run);
@@ -261,13 +262,14 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
   bool addressed_to_tail(const Parent& parent) const;
   void advance_queue();
   void release_queue_later();
+  void report_not_sent(const std::exception_ptr& failure) const;
 
   // ---- history (thread_history.cpp) ----
   Completion write_history(bool update, ExportedMessageRepositoryItem item);
   void write_partial_decision(const MessageLocation& loc);
   void end_run_after_write(const std::shared_ptr<Roundtrip>& rt, std::exception_ptr failure);
   void maybe_checkpoint(Roundtrip& rt);
-  void run_history_load();
+  void run_history_load(bool awaited);
   void apply_history_load(ThreadHistoryLoadResult result);
   std::chrono::steady_clock::time_point now() const;
 
@@ -281,6 +283,8 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
   void initialize_once();
   void emit(ThreadEvent event);
   void notify();
+  void deliver_change();
+  void deliver_event(ThreadEvent event);
 
   OwnerThread owner_;  // the thread that constructed the runtime
   ThreadRuntimeOptions options_;
@@ -315,16 +319,9 @@ struct ThreadRuntime::Impl final : detail::ComposerHost {
   std::optional<Completion> history_load_;  // requested (spec §12.2)
   bool history_load_ran_ = false;           // the adapter was asked (a late adapter loads once)
   bool is_loading_ = false;
-  struct Pending {
-    enum class Kind { Change, Event, Other } kind;
-    ThreadEvent event{};
-    std::function<void()> other;  // a composer's notification
-  };
-  std::deque<Pending> pending_;  // notifications waiting for the outermost operation to end
-  int depth_ = 0;                // operations under way
-  bool delivering_ = false;      // deliver_pending() is on the stack
-  Lifetime attachment_;          // ends when the thread detaches (spec §5.16)
-  Lifetime lifetime_;  // ends with the runtime: posted work and late completions do nothing
+  detail::Notifier notifier_;  // notifications wait for the outermost operation to end
+  Lifetime attachment_;        // ends when the thread detaches (spec §5.16)
+  Lifetime lifetime_;          // ends with the runtime: posted work and late completions do nothing
 };
 
 }  // namespace aui

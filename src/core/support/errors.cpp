@@ -42,11 +42,35 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::ThreadDeleted: return "ThreadDeleted";
     case ErrorKind::AdapterChanged: return "AdapterChanged";
     case ErrorKind::Storage: return "Storage";
+    case ErrorKind::ListenerFailed: return "ListenerFailed";
+    case ErrorKind::AdapterFailed: return "AdapterFailed";
   }
   return "Unknown";
 }
 
-Error::Error(ErrorKind kind, const std::string& message)
-    : std::runtime_error(std::string(to_string(kind)) + ": " + message), kind_(kind) {}
+Error::Error(ErrorKind kind, const std::string& message) : Error(kind, message, nullptr) {}
+
+Error::Error(ErrorKind kind, const std::string& message, std::exception_ptr cause)
+    : std::runtime_error(std::string(to_string(kind)) + ": " + message),
+      kind_(kind),
+      message_(message),
+      cause_(std::move(cause)) {}
+
+std::string describe_exception(const std::exception_ptr& e) {
+  if (!e) return "no error";
+  try {
+    std::rethrow_exception(e);
+  } catch (const Error& error) {
+    return error.message();
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (const std::string& s) {
+    return s;
+  } catch (const char* s) {
+    return s;
+  } catch (...) {
+    return "unknown error";
+  }
+}
 
 }  // namespace aui

@@ -15,8 +15,20 @@
 #include <aui/tui/renderer.hpp>
 #include <aui/tui/terminal_caps.hpp>
 #endif
+#ifdef AUI_CONSUMER_MCP
+#include <aui/mcp/registry.hpp>
+#endif
 
 int main() {
+#ifdef AUI_CONSUMER_MCP
+  {
+    // aui::mcp: a configuration read, its problem named, nothing started.
+    const auto config =
+        aui::mcp::parse_mcp_config(aui::Json::parse(R"({"mcpServers": {"x": {}}})"));
+    aui::mcp::McpRegistry registry(config);
+    if (config.problems.size() != 1 || !registry.servers().empty()) return 5;
+  }
+#endif
 #ifdef AUI_CONSUMER_HAS_BACKENDS
   if (!aui::make_openai_adapter(aui::OpenAISettings{})) return 1;
 #endif

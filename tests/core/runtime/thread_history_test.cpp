@@ -639,8 +639,8 @@ TEST_F(History, AFailedLoadLeavesTheThreadEmptyAndUsable) {
   settle();
   EXPECT_EQ(failure_message(loaded), "no such table");
   EXPECT_FALSE(t().is_loading());
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("no such table"), std::string::npos);
+  // The caller of load_history() has the failure; on_error does not get it twice (errors.hpp).
+  EXPECT_TRUE(errors.empty());
   t().append(U("hi"));
   settle();
   EXPECT_EQ(branch(), R"([u"hi", a"still here"·cu])");

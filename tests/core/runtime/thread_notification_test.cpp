@@ -154,5 +154,24 @@ TEST(ThreadNotifications, SubscribersAreToldOfAnAppendOnlyOnceItIsComplete) {
   f.driver->settle();
 }
 
+// The one Notifier stops delivering when a notification destroys the runtime that holds it: the
+// notifications still queued are dropped, nothing of the runtime is touched (ASan checks it).
+TEST(ThreadNotifications, ASubscriberMayDestroyTheRuntime) {
+  Fixture f;
+  int calls = 0;
+  auto sub = f.thread->subscribe([&] {
+    ++calls;
+    f.thread.reset();
+  });
+  auto started = f.thread->on(ThreadEvent::RunStart, [&] { ++calls; });
+  // One append queues several notifications (the message, the run start, the running reply).
+  (void)f.thread->append("hello");
+  EXPECT_EQ(f.thread, nullptr);
+  EXPECT_GE(calls, 1);
+  const int after_destruction = calls;
+  f.driver->settle();  // the run's late results find no runtime
+  EXPECT_EQ(calls, after_destruction);
+}
+
 }  // namespace
 }  // namespace aui

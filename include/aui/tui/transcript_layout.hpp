@@ -1,0 +1,97 @@
+#pragma once
+// The layout of one message's body for a transcript: its parts as styled lines at a width (text,
+// reasoning collapsed or open, tool calls as cards, approval choices, sources, attachments). The
+// header line (role, status, branch picker) is drawn by the view, as it changes with the clock
+// and the branch without the message changing.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aui/model/message.hpp"
+#include "aui/tui/style.hpp"
+
+namespace aui::tui {
+
+/// Something a click on a span does.
+enum class LayoutHitKind : std::uint8_t {
+  None,
+  ToggleReasoning,
+  ToggleResults,
+  ApproveOnce,
+  ApproveAlways,
+  Deny,
+  Option,  ///< an approval option: `option_id`
+  Answer,  ///< a human tool call waiting for an answer
+};
+
+/// A piece of a line in one style. The text is untrusted content or the view's own: the Canvas
+/// sanitizes it when it is drawn.
+struct LayoutSpan {
+  std::string text;
+  Style style;
+  std::uint16_t hit = 0;  ///< 1 + an index into MessageLayout::hits, 0 for none
+  friend bool operator==(const LayoutSpan&, const LayoutSpan&) = default;
+};
+
+/// One row of a message's body.
+struct LayoutLine {
+  std::vector<LayoutSpan> spans;
+  /// Appends a span (joined to the last one when the style and hit are the same).
+  void append(std::string_view text, const Style& style = {}, std::uint16_t hit = 0);
+  /// The text without styles (for tests and copying).
+  std::string text() const;
+  friend bool operator==(const LayoutLine&, const LayoutLine&) = default;
+};
+
+/// A clickable place of a layout: what it does and for which part.
+struct LayoutHit {
+  LayoutHitKind kind = LayoutHitKind::None;
+  std::size_t part = 0;  ///< the content part (a tool call for approvals and answers)
+  std::string option_id;
+};
+
+/// The body of one message at one width.
+struct MessageLayout {
+  std::vector<LayoutLine> lines;
+  std::vector<LayoutHit> hits;
+};
+
+/// The styles and limits of the layout.
+struct LayoutOptions {
+  Style text{};
+  Style dim = Style{}.with(Attr::Dim);
+  Style card = Style{}.with_fg(colors::bright_black);
+  Style tool_name = Style{}.with(Attr::Bold);
+  Style error = Style{}.with_fg(colors::red);
+  Style ok = Style{}.with_fg(colors::green);
+  Style warn = Style{}.with_fg(colors::yellow);
+  Style choice = Style{}.with_fg(colors::cyan).with(Attr::Bold);
+  Style link = Style{}.with_fg(colors::blue).with(Attr::Underline);
+  /// A tool result longer than this many lines is cut to it until expanded.
+  int result_lines = 4;
+  /// Columns of the body's left margin.
+  int indent = 2;
+};
+
+/// Which collapsible blocks of a message are open.
+enum LayoutFlag : std::uint32_t {
+  kReasoningOpen = 1u << 0,
+  kResultsOpen = 1u << 1,
+};
+
+/// Lays out `text` (a message's text part) at `width` columns, appending to `out`. Plain text
+/// wrapped by display width for now; the one place where Markdown layout plugs in.
+void layout_text(std::string_view text, int width, const Style& style,
+                 std::vector<LayoutLine>& out);
+
+/// Lays out the body of `message` at `width` columns (≥ 1) with the open blocks in `flags`.
+MessageLayout layout_message(const ThreadMessage& message, int width, std::uint32_t flags,
+                             const LayoutOptions& options = {});
+
+/// `json` as indented JSON (two spaces), for tool arguments and results; a string is shown as
+/// itself.
+std::string pretty_json(const Json& json);
+
+}  // namespace aui::tui
