@@ -351,6 +351,13 @@ std::string without_key_sequences(const std::string& line, bool& had_any) {
       continue;
     }
     had_any = true;
+    if (i + 1 < line.size() && line[i + 1] == ']') {  // OSC: up to BEL or ESC backslash
+      std::size_t j = i + 2;
+      while (j < line.size() && line[j] != '\a' && line[j] != '\x1b') ++j;
+      if (j < line.size() && line[j] == '\x1b' && j + 1 < line.size() && line[j + 1] == '\\') ++j;
+      i = j;
+      continue;
+    }
     if (i + 1 < line.size() && (line[i + 1] == '[' || line[i + 1] == 'O')) {
       std::size_t j = i + 2;
       while (j < line.size() && (static_cast<unsigned char>(line[j]) < 0x40 ||

@@ -95,14 +95,15 @@ send "/branch 1 prev"
 wait_for "1. user [branch 1/2]: hello from tmux"
 wait_for "4. assistant [branch 2/2]: "
 
-# Model output may carry terminal escapes; the demo echoes what it is given, so send some: the
-# window title must not change and no escape may reach the terminal: they are shown instead.
+# Escape sequences typed into a line (arrow keys, or pasted) are left out of the message, and
+# the window title does not change.
 tm send-keys -t "$session" -l -- $'title \e]2;PWNED\a and \e[31mred\e[0m ok'
 before="$(prompts)"
 tm send-keys -t "$session" Enter
 wait_for_prompts $((before + 1))
-wait_for "title ␛]2;PWNED␇ and ␛[31mred␛[0m ok"
-[ "$(tm display-message -p -t "$session" '#{pane_title}')" != "PWNED" ] || fail "the model output set the window title"
+wait_for "special keys do not edit a line here"
+wait_for "title  and red ok"
+[ "$(tm display-message -p -t "$session" '#{pane_title}')" != "PWNED" ] || fail "a typed line set the window title"
 
 send "/export $export_file"
 wait_for "exported"
@@ -121,6 +122,23 @@ assert len(data["messages"]) == 9, len(data["messages"])
 statuses = [item["message"].get("status", {}) for item in data["messages"]]
 assert any(s.get("type") == "incomplete" and s.get("reason") == "cancelled" for s in statuses), statuses
 PY
+
+# Model output may carry terminal escapes: a thread holding them (imported) is shown with the
+# escapes as visible marks, and the window title does not change.
+python3 - "$workdir/hostile.json" <<'PY'
+import json, sys
+user = {"id": "u1", "role": "user", "createdAt": "2026-12-07T00:00:00.000Z",
+        "content": [{"type": "text", "text": "show me"}], "attachments": [], "metadata": {"custom": {}}}
+reply = {"id": "a1", "role": "assistant", "createdAt": "2026-12-07T00:00:01.000Z",
+         "content": [{"type": "text", "text": "title \u001b]2;PWNED\u0007 and \u001b[31mred\u001b[0m ok"}],
+         "status": {"type": "complete", "reason": "stop"},
+         "metadata": {"custom": {}, "steps": [], "unstable_annotations": [], "unstable_data": [], "unstable_state": None}}
+json.dump({"headId": "a1", "messages": [{"parentId": None, "message": user}, {"parentId": "u1", "message": reply}]},
+          open(sys.argv[1], "w"))
+PY
+send "/import $workdir/hostile.json"
+wait_for "title ␛]2;PWNED␇ and ␛[31mred␛[0m ok"
+[ "$(tm display-message -p -t "$session" '#{pane_title}')" != "PWNED" ] || fail "the model output set the window title"
 
 # Mistakes answer in one line and the chat goes on.
 send "/nope"

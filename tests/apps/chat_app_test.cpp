@@ -628,9 +628,9 @@ namespace {
 
 TEST(ChatApp, ArrowKeysInATypedLineAreLeftOutAndSaidSo) {
   Chat chat(demo());
-  const auto out = chat.line("hel\x1b[Dlo\x1bOA there");
+  const auto out = chat.line("hel\x1b[Dlo\x1bOA there\x1b]2;title\x07!");
   EXPECT_TRUE(contains(out, "special keys do not edit a line here")) << out;
-  EXPECT_EQ(chat.rt.thread().messages()[0]->text(), "hello there");
+  EXPECT_EQ(chat.rt.thread().messages()[0]->text(), "hello there!");
 }
 
 TEST(ChatApp, ALineCutByTheTerminalIsSaidSo) {

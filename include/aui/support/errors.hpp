@@ -128,6 +128,12 @@ concept ErrorCallback =
 template <class F>
 concept MessageCallback =
     !std::invocable<F&, const Error&> && std::invocable<F&, const std::string&>;
+/// Callables that can be empty: a std::function or a function pointer. A lambda cannot (and
+/// testing one that converts to a function pointer trips -Waddress).
+template <class F>
+inline constexpr bool can_be_empty = std::is_pointer_v<F> || std::is_member_pointer_v<F>;
+template <class R, class... A>
+inline constexpr bool can_be_empty<std::function<R(A...)>> = true;
 }  // namespace detail
 
 /// Where errors no caller can receive go (rule 3 above): ThreadRuntimeOptions::on_error.
@@ -142,8 +148,8 @@ class ErrorHandler {
   /// A handler that receives the error object.
   template <detail::ErrorCallback F>
   ErrorHandler(F f) {  // NOLINT(google-explicit-constructor): assigned from lambdas
-    if constexpr (std::is_constructible_v<bool, const F&>) {
-      if (!static_cast<bool>(f)) return;  // an empty std::function stays an empty handler
+    if constexpr (detail::can_be_empty<F>) {
+      if (!f) return;  // an empty std::function stays an empty handler
     }
     fn_ = std::move(f);
   }
@@ -151,8 +157,8 @@ class ErrorHandler {
   /// The earlier form: a handler that receives the error's message().
   template <detail::MessageCallback F>
   ErrorHandler(F f) {  // NOLINT(google-explicit-constructor): assigned from lambdas
-    if constexpr (std::is_constructible_v<bool, const F&>) {
-      if (!static_cast<bool>(f)) return;  // an empty std::function stays an empty handler
+    if constexpr (detail::can_be_empty<F>) {
+      if (!f) return;  // an empty std::function stays an empty handler
     }
     fn_ = [f = std::move(f)](const Error& e) mutable { f(e.message()); };
   }

@@ -90,6 +90,21 @@ TEST(ErrorHandlerForms, EmptyFormsMakeAnEmptyHandler) {
   EXPECT_FALSE(empty_new);
 }
 
+// Lambdas without captures convert to function pointers; testing those for null would not
+// compile under -Werror=address (aui-chat's handlers are such lambdas).
+void log_message(const std::string&) {}
+TEST(ErrorHandlerForms, CapturelessLambdasAndFunctionsMakeAHandler) {
+  ErrorHandler message_lambda = [](const std::string&) {};
+  EXPECT_TRUE(message_lambda);
+  ErrorHandler error_lambda = [](const Error&) {};
+  EXPECT_TRUE(error_lambda);
+  ErrorHandler function = &log_message;
+  EXPECT_TRUE(function);
+  void (*no_function)(const std::string&) = nullptr;
+  ErrorHandler null_function = no_function;
+  EXPECT_FALSE(null_function);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Test doubles
 
