@@ -10,34 +10,36 @@
 namespace aui::mcp::test {
 
 void LogSink::add(const std::string& server, const std::string& level, const std::string& line) {
-  std::lock_guard lock(mutex_);
-  lines_.push_back(server + " " + level + ": " + line);
+  std::lock_guard lock(state_->mutex);
+  state_->lines.push_back(server + " " + level + ": " + line);
 }
 
 bool LogSink::contains(const std::string& text) const {
-  std::lock_guard lock(mutex_);
-  for (const auto& l : lines_) {
+  std::lock_guard lock(state_->mutex);
+  for (const auto& l : state_->lines) {
     if (l.find(text) != std::string::npos) return true;
   }
   return false;
 }
 
 std::string LogSink::dump() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(state_->mutex);
   std::string out;
-  for (const auto& l : lines_) out += l.substr(0, 300) + "\n";
+  for (const auto& l : state_->lines) out += l.substr(0, 300) + "\n";
   return out;
 }
 
 std::size_t LogSink::size() const {
-  std::lock_guard lock(mutex_);
-  return lines_.size();
+  std::lock_guard lock(state_->mutex);
+  return state_->lines.size();
 }
 
 McpConnectionOptions options_with(LogSink& log) {
   McpConnectionOptions o;
-  o.log = [&log](const std::string& server, const std::string& level, const std::string& line) {
-    log.add(server, level, line);
+  o.log = [state = log.state()](const std::string& server, const std::string& level,
+                                const std::string& line) {
+    std::lock_guard lock(state->mutex);
+    state->lines.push_back(server + " " + level + ": " + line);
   };
   o.exit_grace = std::chrono::milliseconds(300);
   o.term_grace = std::chrono::milliseconds(300);

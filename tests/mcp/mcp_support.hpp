@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 namespace aui::mcp::test {
 
 /// Collects every log line of the servers (thread-safe).
+/// The lines live in shared state: a connection's start job may still log after the test's
+/// handle (and this sink, on the test's stack) is gone (see McpConnectionOptions::log).
 class LogSink {
  public:
   void add(const std::string& server, const std::string& level, const std::string& line);
@@ -21,9 +24,14 @@ class LogSink {
   std::string dump() const;
   std::size_t size() const;
 
+  struct State {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+  };
+  std::shared_ptr<State> state() const { return state_; }
+
  private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 /// Options whose log goes to `log` and whose shutdown graces are short (a hung test server is

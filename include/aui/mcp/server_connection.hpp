@@ -56,7 +56,9 @@ struct McpConnectionOptions {
   /// connection's own; use `log` below instead.
   McpClientOptions client{};
   /// Log lines of every server: its log messages, its standard error, what was ignored, and
-  /// state changes. Any thread. Lines quote the server: untrusted text.
+  /// state changes. Any thread. Lines quote the server: untrusted text. A start or restart still
+  /// running on a worker keeps the connection alive and may log after the last handle to it was
+  /// dropped: the callback must own what it uses (capture by value or shared ownership).
   std::function<void(const std::string& server, const std::string& level, const std::string& line)>
       log{};
   /// Progress of running tool calls. Any thread; do not block.
