@@ -545,21 +545,27 @@ std::string redact(std::string text, std::string_view secret) {
   return text;
 }
 
-HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& settings,
-                              std::stop_token stop,
-                              const std::function<void(std::string_view)>& on_body) {
+namespace {
+
+// Sends `request` until an attempt gets a 2xx answer, retrying 429/5xx answers whose body was not
+// used (with backoff, or what Retry-After says), and returns that attempt with its number. Every
+// other failure throws: HttpError, aui::Cancelled, or the exception `on_body` threw.
+std::unique_ptr<AttemptResult> perform_until_answered(
+    const HttpRequest& request, const HttpSettings& settings, const std::stop_token& stop,
+    const std::function<void(std::string_view)>& on_body, bool post, const char* too_large_tail,
+    int& attempt) {
   init_curl_once();
   const std::string host = url_host(request.url);
-  for (int attempt = 1;; ++attempt) {
+  for (attempt = 1;; ++attempt) {
     auto r = std::make_unique<AttemptResult>();
-    perform(request, settings, stop, on_body, *r);
+    perform(request, settings, stop, on_body, *r, post);
     Transfer& t = r->transfer;
     if (t.error) std::rethrow_exception(t.error);
     if (t.too_large) {
       throw HttpError("too_large",
                       "The response from " + host + " was larger than " +
-                          std::to_string(settings.max_response_bytes / 1024) +
-                          " KiB; it was cut off there.",
+                          std::to_string(settings.max_response_bytes / 1024) + " KiB" +
+                          too_large_tail,
                       t.status);
     }
     if (r->idle) {
@@ -572,100 +578,72 @@ HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& se
     if (r->code != CURLE_OK && (ok || t.status == 0)) {
       throw curl_error(host, r->code, r->errbuf, settings, t.status != 0);
     }
-    if (!ok) {
-      if (retriable(t.status) && attempt <= settings.max_retries && !t.body_used) {
-        auto delay = retry_after_delay(t.retry_after);
-        if (delay.count() < 0)
-          delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
-        delay = std::min(delay, settings.max_retry_delay);
-        std::mutex m;
-        std::condition_variable_any cv;
-        std::unique_lock lock(m);
-        if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested())
-          throw Cancelled();
-        continue;
-      }
-      // An HTML error page (a proxy's 502, say) says more in its title than in its markup.
-      const Json body =
-          is_page_type(t.content_type) ? Json(page_title(t.collected)) : parse_body(t.collected);
-      throw status_error(host, t.status, body, attempt);
+    if (ok) return r;
+    if (retriable(t.status) && attempt <= settings.max_retries && !t.body_used) {
+      auto delay = retry_after_delay(t.retry_after);
+      if (delay.count() < 0) delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
+      delay = std::min(delay, settings.max_retry_delay);
+      std::mutex m;
+      std::condition_variable_any cv;
+      std::unique_lock lock(m);
+      if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested())
+        throw Cancelled();
+      continue;
     }
-    if (!t.streaming && !is_json_type(t.content_type)) throw not_a_stream(host, t);
-    if (!t.streaming) {
-      // 2xx but JSON: a server that ignored stream:true, or that reports an error this way.
-      const Json body = parse_body(t.collected);
-      if (body.is_object() && body.contains("error") && !body["error"].is_null()) {
-        throw HttpError("provider_error",
-                        host + " reported an error: " + provider_message(body) + ".", t.status,
-                        body);
-      }
-      // The document goes along: an adapter that knows the shape decodes the answer in it.
-      throw HttpError("not_streaming",
-                      host +
-                          " answered with a whole JSON document instead of a stream of events; "
-                          "is this an OpenAI-compatible chat completions endpoint?",
-                      t.status, body);
-    }
-    return HttpStreamInfo{t.status, t.content_type, attempt};
+    // An HTML error page (a proxy's 502, say) says more in its title than in its markup.
+    const Json body =
+        is_page_type(t.content_type) ? Json(page_title(t.collected)) : parse_body(t.collected);
+    throw status_error(host, t.status, body, attempt);
   }
 }
 
-Json get_json(const HttpRequest& request, const HttpSettings& settings, std::stop_token stop) {
-  init_curl_once();
+}  // namespace
+
+HttpStreamInfo post_streaming(const HttpRequest& request, const HttpSettings& settings,
+                              std::stop_token stop,
+                              const std::function<void(std::string_view)>& on_body) {
+  int attempt = 0;
+  const auto r = perform_until_answered(request, settings, stop, on_body, /*post=*/true,
+                                        "; it was cut off there.", attempt);
+  const Transfer& t = r->transfer;
   const std::string host = url_host(request.url);
-  const std::function<void(std::string_view)> no_stream = [](std::string_view) {};
-  for (int attempt = 1;; ++attempt) {
-    auto r = std::make_unique<AttemptResult>();
-    perform(request, settings, stop, no_stream, *r, /*post=*/false);
-    Transfer& t = r->transfer;
-    if (t.error) std::rethrow_exception(t.error);
-    if (t.too_large) {
-      throw HttpError("too_large",
-                      "The response from " + host + " was larger than " +
-                          std::to_string(settings.max_response_bytes / 1024) + " KiB.",
-                      t.status);
+  if (!t.streaming && !is_json_type(t.content_type)) throw not_a_stream(host, t);
+  if (!t.streaming) {
+    // 2xx but JSON: a server that ignored stream:true, or that reports an error this way.
+    const Json body = parse_body(t.collected);
+    if (body.is_object() && body.contains("error") && !body["error"].is_null()) {
+      throw HttpError("provider_error",
+                      host + " reported an error: " + provider_message(body) + ".", t.status, body);
     }
-    if (r->idle) {
-      throw HttpError(
-          "idle_timeout",
-          host + " sent nothing for " + seconds_text(settings.idle_timeout) + "; gave up waiting.",
-          t.status);
-    }
-    const bool ok = t.status >= 200 && t.status < 300;
-    if (r->code != CURLE_OK && (ok || t.status == 0)) {
-      throw curl_error(host, r->code, r->errbuf, settings, t.status != 0);
-    }
-    if (!ok) {
-      if (retriable(t.status) && attempt <= settings.max_retries) {
-        auto delay = retry_after_delay(t.retry_after);
-        if (delay.count() < 0)
-          delay = settings.retry_base_delay * (1LL << std::min(attempt - 1, 20));
-        delay = std::min(delay, settings.max_retry_delay);
-        std::mutex m;
-        std::condition_variable_any cv;
-        std::unique_lock lock(m);
-        if (cv.wait_for(lock, stop, delay, [] { return false; }) || stop.stop_requested())
-          throw Cancelled();
-        continue;
-      }
-      const Json body =
-          is_page_type(t.content_type) ? Json(page_title(t.collected)) : parse_body(t.collected);
-      throw status_error(host, t.status, body, attempt);
-    }
-    // A JSON body sent as text/plain still counts; a web page does not.
-    Json body = is_page_type(t.content_type) ? Json(Json::value_t::discarded)
-                                             : Json::parse(t.collected, nullptr, false);
-    if (!body.is_discarded()) return body;
-    std::string what = "something that is not JSON";
-    if (is_page_type(t.content_type)) {
-      const std::string title = page_title(t.collected);
-      what = "a web page" + (title.empty() ? std::string() : " (\"" + title + "\")");
-    }
-    throw HttpError("invalid_json",
-                    host + " answered with " + what +
-                        ". Check the base URL: it should point at the model's API.",
-                    t.status);
+    // The document goes along: an adapter that knows the shape decodes the answer in it.
+    throw HttpError("not_streaming",
+                    host +
+                        " answered with a whole JSON document instead of a stream of events; "
+                        "is this an OpenAI-compatible chat completions endpoint?",
+                    t.status, body);
   }
+  return HttpStreamInfo{t.status, t.content_type, attempt};
+}
+
+Json get_json(const HttpRequest& request, const HttpSettings& settings, std::stop_token stop) {
+  const std::function<void(std::string_view)> no_stream = [](std::string_view) {};
+  int attempt = 0;
+  const auto r =
+      perform_until_answered(request, settings, stop, no_stream, /*post=*/false, ".", attempt);
+  const Transfer& t = r->transfer;
+  // A JSON body sent as text/plain still counts; a web page does not.
+  Json body = is_page_type(t.content_type) ? Json(Json::value_t::discarded)
+                                           : Json::parse(t.collected, nullptr, false);
+  if (!body.is_discarded()) return body;
+  std::string what = "something that is not JSON";
+  if (is_page_type(t.content_type)) {
+    const std::string title = page_title(t.collected);
+    what = "a web page" + (title.empty() ? std::string() : " (\"" + title + "\")");
+  }
+  throw HttpError("invalid_json",
+                  url_host(request.url) + " answered with " + what +
+                      ". Check the base URL: it should point at the model's API.",
+                  t.status);
 }
 
 }  // namespace aui
