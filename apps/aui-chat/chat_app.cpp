@@ -109,8 +109,9 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
              "JSON\n"
           << "  -c, --continue         reopen the last thread (the default on a terminal)\n"
           << "  --new                  start with a new thread\n"
-          << "  --plain                the line-mode chat even on a terminal\n"
-          << "  --full-screen          the full-screen chat (transcript, editor, status line)\n"
+          << "  --plain                the line-mode chat even on a terminal (pipes always get it)\n"
+          << "  --full-screen          the full-screen chat (the default when stdin and stdout are a\n"
+          << "                         terminal)\n"
           << "  --version              print the version and exit\n"
           << "  -h, --help             this text\n"
           << "  " << capability_usage() << "\n"
@@ -260,6 +261,7 @@ void ChatApp::show_thread(ThreadRuntime& thread) {
     queued_texts_.clear();
     cancel_requested_ = false;
   }
+  if (thread_listener_) thread_listener_(thread);
   // What is already there is printed as history, not streamed again.
   const auto& messages = thread_->messages();
   streaming_id_ = messages.empty() ? Id() : messages.back()->id;
@@ -276,10 +278,12 @@ void ChatApp::show_thread(ThreadRuntime& thread) {
         part_bytes_ = text->text.view().size();
     }
   }
-  if (!messages.empty()) history();
+  if (!messages.empty() && !quiet_) history();
 }
 
-void ChatApp::prompt() { out_ << "\nyou> " << std::flush; }
+void ChatApp::prompt() {
+  if (!quiet_) out_ << "\nyou> " << std::flush;
+}
 
 bool ChatApp::replying() const { return thread_->is_running() || thread_->is_run_in_progress(); }
 
@@ -323,7 +327,7 @@ void ChatApp::drain() {
     const std::string line = std::move(waiting_.front());
     waiting_.pop_front();
     // After the prompt, so the transcript reads in order; a pasted line may hold bidi controls.
-    out_ << sanitize_terminal_text(line, true).text << '\n';
+    if (!quiet_) out_ << sanitize_terminal_text(line, true).text << '\n';
     run_line(line);
   }
   if (end_of_input_ && waiting_.empty() && !busy()) quit();
@@ -428,7 +432,7 @@ void ChatApp::on_end_of_input() {
 void ChatApp::quit() {
   if (quit_) return;
   quit_ = true;
-  out_ << "\nbye\n" << std::flush;
+  if (!quiet_) out_ << "\nbye\n" << std::flush;
   if (on_quit_) on_quit_();
 }
 
@@ -468,6 +472,7 @@ void ChatApp::send(const std::string& text) {
   if (thread_->queue() && replying()) {
     // The runtime queues it; it goes out when the reply ends (one per reply).
     thread_->append(text).then([](std::exception_ptr) {});
+    if (quiet_) return;  // the front end lists the queue
     queued_texts_.push_back(text);
     out_ << "  [queued " << thread_->queue()->size() << "] "
          << sanitize_terminal_text(one_line(text, 70), true).text << '\n'
@@ -505,6 +510,7 @@ void ChatApp::send(const std::string& text) {
 // that paused (a tool waiting for a person) and resumes goes on where it stopped.
 void ChatApp::on_change() {
   if (!busy()) schedule_drain();
+  if (quiet_) return;  // the front end shows the reply and the suggestions
   capabilities_->on_change(busy(), [this] { prompt(); });
   const auto& messages = thread_->messages();
   if (messages.empty()) return;
@@ -654,9 +660,7 @@ void ChatApp::decide(bool approved, bool always, const std::string& reason) {
       ToolApprovalResponse response{call->approval->id, approved};
       if (!reason.empty()) response.reason = reason;
       response.always = always;
-      cancel_requested_ = false;
-      thread_->respond_to_tool_approval(std::move(response));
-      send_held();
+      respond_to_approval(std::move(response));
       if (always) {
         out_ << (approved ? "allowed " : "denied ")
              << sanitize_terminal_text(call->tool_name, true).text
@@ -669,12 +673,25 @@ void ChatApp::decide(bool approved, bool always, const std::string& reason) {
   throw UsageError("no tool call is waiting for an approval");
 }
 
-void ChatApp::answer(const std::string& text) {
+void ChatApp::respond_to_approval(ToolApprovalResponse response) {
+  cancel_requested_ = false;
+  thread_->respond_to_tool_approval(std::move(response));
+  send_held();
+}
+
+void ChatApp::answer_call(const std::string& tool_call_id, const std::string& text) {
+  answer(text, tool_call_id);
+}
+
+void ChatApp::send_message(const std::string& text) { send(text); }
+
+void ChatApp::answer(const std::string& text, const std::string& tool_call_id) {
   const auto reply = last_reply();
   if (reply) {
     for (const auto& part : reply->content) {
       const auto* call = part.get_if<ToolCallPart>();
       if (!call || call->result || call->approval) continue;
+      if (!tool_call_id.empty() && call->tool_call_id != tool_call_id) continue;
       // JSON when it reads as JSON (true, 42, {"sent": true}); otherwise the text itself.
       Json result = Json::parse(text, nullptr, false);
       if (result.is_discarded()) result = text;
@@ -762,12 +779,9 @@ void ChatApp::command(const std::string& line) {
                       : text.find_first_not_of(" \t"));
     if (number.empty() || text.empty()) throw UsageError("usage: /edit N text");
     const auto id = message_at(number);
-    if (auto* open = thread_->edit_composer(id)) open->cancel();
-    auto& edit = thread_->begin_edit(id);
-    edit.set_text(text);
-    const bool reruns = edit.role() == Role::User;
-    cancel_requested_ = false;
-    edit.send().then([](std::exception_ptr) {});
+    const bool reruns = thread_->get_message_by_id(id) &&
+                        thread_->get_message_by_id(id)->message->role == Role::User;
+    edit_message(id, text);
     if (!reruns) {
       out_ << "edited message " << number << " (a new branch)\n";
       history();
@@ -897,6 +911,14 @@ void ChatApp::command(const std::string& line) {
   } else {
     throw UsageError("unknown command " + cmd + " (try /help)");
   }
+}
+
+void ChatApp::edit_message(const Id& id, const std::string& text) {
+  if (auto* open = thread_->edit_composer(id)) open->cancel();
+  auto& edit = thread_->begin_edit(id);
+  edit.set_text(text);
+  cancel_requested_ = false;
+  edit.send().then([](std::exception_ptr) {});
 }
 
 void ChatApp::history() {

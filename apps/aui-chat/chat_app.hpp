@@ -43,7 +43,7 @@ struct ChatOptions {
   bool new_thread = false;
   /// --plain: the line mode even on a terminal.
   bool plain = false;
-  /// --full-screen: the full-screen chat (full_screen.hpp); opt-in while it is being completed.
+  /// --full-screen: the full-screen chat (full_screen.hpp), the default on a terminal.
   bool full_screen = false;
   /// --mcp-config FILE (empty: the default file, if any) and --no-mcp (mcp_commands.hpp).
   std::string mcp_config{};
@@ -112,6 +112,29 @@ class ChatApp {
     tool_label_ = std::move(label);
   }
 
+  /// For a front end that shows the transcript itself (the full-screen app): replies, history on
+  /// a thread switch, suggestions, the queue's echo, prompts and "bye" are not printed; what is
+  /// printed is the commands' own output and the notes for the user, which that front end reads
+  /// from the stream and shows. Default off (the line mode).
+  void set_transcript_shown_elsewhere(bool on) noexcept { quiet_ = on; }
+  /// Called with the thread shown after a thread command changed it (/new, /switch, ...).
+  void set_thread_listener(std::function<void(ThreadRuntime&)> listener) {
+    thread_listener_ = std::move(listener);
+  }
+  /// Sends `text` as a message, never as a command (e.g. a suggestion picked): at once, queued
+  /// during a reply, or held while a tool call waits for the user, as a typed line would be.
+  void send_message(const std::string& text);
+  /// Answers the approval `response.approval_id`, then sends the messages held while it waited.
+  void respond_to_approval(ToolApprovalResponse response);
+  /// Answers the human tool call `tool_call_id` of the last reply with `text` (JSON when it reads
+  /// as JSON), then sends the messages held while it waited. Throws a one-line error when that
+  /// call does not wait for an answer.
+  void answer_call(const std::string& tool_call_id, const std::string& text);
+  /// Replaces message `id` with `text` as a new branch (a user message reruns its reply).
+  void edit_message(const Id& id, const std::string& text);
+  /// How many messages wait for a tool call to be answered.
+  std::size_t held_count() const noexcept { return held_for_person_.size(); }
+
  private:
   void quit();
   void run_line(const std::string& line);
@@ -128,7 +151,7 @@ class ChatApp {
   void decide(bool approved, bool always, const std::string& reason);
   bool waiting_for_person() const;  // the reply paused at a tool call for an approval/answer
   void send_held();                 // sends the messages typed while it waited
-  void answer(const std::string& text);
+  void answer(const std::string& text, const std::string& tool_call_id = {});
   void history();
   Id message_at(const std::string& number) const;
 
@@ -159,6 +182,8 @@ class ChatApp {
   std::unique_ptr<CapabilityCommands> capabilities_;
   std::function<bool(const std::string&, const std::string&)> command_hook_;
   std::function<std::string(const std::string&)> tool_label_;
+  std::function<void(ThreadRuntime&)> thread_listener_;
+  bool quiet_ = false;  // set_transcript_shown_elsewhere
 };
 
 }  // namespace aui::chat

@@ -1,5 +1,6 @@
-// aui-chat: a line-mode terminal chat on aui. Type to send; replies stream; Ctrl-C cancels a
-// reply and a second Ctrl-C exits. Without a backend it runs aui's offline demo adapter.
+// aui-chat: a terminal chat on aui. On a terminal it is the full-screen app (full_screen.cpp);
+// with --plain or a pipe, a line mode: type to send, replies stream, Ctrl-C cancels a reply and
+// a second Ctrl-C exits. Without a backend it runs aui's offline demo adapter.
 //
 // Threads: the main thread owns the runtime and runs its EventLoop; a reader thread turns stdin
 // lines into posted tasks; a signal thread (SIGINT is blocked in every thread, so only its
@@ -117,7 +118,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!options.question.empty()) return run_question(options, std::move(chosen), sigint);
-  if (options.full_screen && !options.plain) {
+  // On a terminal (stdin and stdout), the full-screen app; --plain keeps the line mode there,
+  // and pipes always get it.
+  const bool on_terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
+  if (!options.plain && (options.full_screen || on_terminal)) {
     const int status = aui::chat::run_full_screen(options, std::move(chosen));
     std::fflush(stdout);
     // Workers (MCP servers, the store) may still be blocked; the state needs no teardown.

@@ -1,5 +1,7 @@
 #include "thread_commands.hpp"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -213,36 +215,66 @@ void ChatThreads::run(const std::string& command, const std::string& args,
   done("unknown command " + command);
 }
 
-void ChatThreads::search(const std::string& args,
-                         const std::function<void(const std::string& error)>& done) {
-  // The store may block on disk: search on a worker, print on the owner.
+void ChatThreads::search_hits(
+    const std::string& query, std::size_t limit,
+    std::function<void(std::vector<ThreadSearchHit>, std::exception_ptr)> done) {
+  // The store may block on disk: search on a worker, answer on the owner.
   auto dispatcher = list_.main_thread().options().dispatcher;
   auto executor = list_.main_thread().options().executor;
-  executor->execute([this, alive = alive_, store = store_, dispatcher, args, done] {
+  executor->execute([alive = alive_, store = store_, dispatcher, query, limit, done] {
     std::vector<ThreadSearchHit> hits;
     std::exception_ptr failure;
     try {
-      hits = store->search(args, 10);
+      hits = store->search(query, limit);
     } catch (...) {
       failure = std::current_exception();
     }
-    dispatcher->post([this, alive, hits = std::move(hits), failure = std::move(failure), done] {
-      if (!*alive) return;
-      if (failure) return done(error_text(failure));
-      if (hits.empty()) out_ << "(no matches)\n";
-      const auto ids = listing();
-      for (const auto& hit : hits) {
-        std::string where = "?";
-        if (auto item = list_.item(hit.thread_id)) {
-          for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (ids[i] == item->id) where = std::to_string(i + 1);
-          }
-        }
-        out_ << "  thread " << where << " (" << describe(hit.thread_id)
-             << "): " << safe(first_line(hit.snippet, 120)) << '\n';
-      }
-      done({});
+    dispatcher->post([alive, hits = std::move(hits), failure = std::move(failure), done] {
+      if (*alive) done(std::move(hits), failure);
     });
+  });
+}
+
+void ChatThreads::search(const std::string& args,
+                         const std::function<void(const std::string& error)>& done) {
+  search_hits(args, 10,
+              [this, done](std::vector<ThreadSearchHit> hits, std::exception_ptr failure) {
+                if (failure) return done(error_text(failure));
+                if (hits.empty()) out_ << "(no matches)\n";
+                const auto ids = listing();
+                for (const auto& hit : hits) {
+                  std::string where = "?";
+                  if (auto item = list_.item(hit.thread_id)) {
+                    for (std::size_t i = 0; i < ids.size(); ++i) {
+                      if (ids[i] == item->id) where = std::to_string(i + 1);
+                    }
+                  }
+                  out_ << "  thread " << where << " (" << describe(hit.thread_id)
+                       << "): " << safe(first_line(hit.snippet, 120)) << '\n';
+                }
+                done({});
+              });
+}
+
+void ChatThreads::find_threads(
+    const std::string& query,
+    std::function<void(std::vector<std::string> ids, const std::string& error)> done) {
+  if (!store_) return done({}, "search needs the thread store (aui-chat was started with --memory)");
+  // Hits may be in threads another process made: the list learns them first.
+  list_.reload().then([this, alive = alive_, query, done](std::exception_ptr) {
+    if (!*alive) return;
+    search_hits(query, 50,
+                [this, done](std::vector<ThreadSearchHit> hits, std::exception_ptr failure) {
+                  if (failure) return done({}, error_text(failure));
+                  std::vector<std::string> ids;
+                  for (const auto& hit : hits) {
+                    const auto item = list_.item(hit.thread_id);
+                    if (!item) continue;
+                    if (std::find(ids.begin(), ids.end(), item->id) == ids.end())
+                      ids.push_back(item->id);
+                  }
+                  done(std::move(ids), {});
+                });
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,11 @@ class ChatThreads {
            const std::function<void(ThreadRuntime&)>& show,
            std::function<void(const std::string& error)> done);
 
+  /// The store's full-text search (substring matches), after reading the list again: `done`
+  /// gets the ids of the threads with hits, best first (or an error). For the sidebar's search.
+  void find_threads(const std::string& query,
+                    std::function<void(std::vector<std::string> ids, const std::string& error)> done);
+
   /// The numbered listing /threads prints (regular threads newest first, then archived ones).
   std::vector<std::string> listing() const;
 
@@ -52,6 +58,8 @@ class ChatThreads {
   std::string describe(const std::string& id) const;
   void list_threads();
   void search(const std::string& args, const std::function<void(const std::string& error)>& done);
+  void search_hits(const std::string& query, std::size_t limit,
+                   std::function<void(std::vector<ThreadSearchHit>, std::exception_ptr)> done);
   void import_thread(const std::string& path, const std::function<void(ThreadRuntime&)>& show,
                      const std::function<void(const std::string& error)>& done);
   ThreadListRuntime& list_;

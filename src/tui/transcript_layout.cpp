@@ -96,7 +96,13 @@ class Builder {
       case PartType::Text:
         // An empty part (a reply that has not started, or failed first) takes no row.
         if (p.as<TextPart>().text.empty()) break;
-        layout_text(p.as<TextPart>().text.view(), width_, o_.text, out_.lines);
+        if (o_.text_layout) {
+          const TextLayoutRequest request{m_, index, p.as<TextPart>().text.view(), width_,
+                                          m_.status.type == StatusType::Running};
+          o_.text_layout(request, o_.text, out_.lines);
+        } else {
+          layout_text(p.as<TextPart>().text.view(), width_, o_.text, out_.lines);
+        }
         break;
       case PartType::Reasoning: reasoning(index, p.as<ReasoningPart>()); break;
       case PartType::ToolCall: tool_card(index, p.as<ToolCallPart>()); break;
@@ -180,7 +186,9 @@ class Builder {
     const std::string bar = "\u2502 ";
     LayoutLine head;
     head.append("\u256d\u2500 ", o_.card);
-    head.append(call.tool_name.empty() ? std::string("tool") : call.tool_name, o_.tool_name);
+    std::string name = call.tool_name.empty() ? std::string("tool") : call.tool_name;
+    if (o_.tool_label && !call.tool_name.empty()) name = o_.tool_label(call.tool_name);
+    head.append(name, o_.tool_name);
     head.append(" \u00b7 ", o_.card);
     head.append(status, status_style);
     out_.lines.push_back(std::move(head));
@@ -290,6 +298,31 @@ class Builder {
 };
 
 }  // namespace
+
+std::optional<WaitingToolCall> first_waiting_call(const ThreadMessage& message) {
+  if (message.role != Role::Assistant) return std::nullopt;
+  for (std::size_t i = 0; i < message.content.size(); ++i) {
+    const auto* call = message.content[i].get_if<ToolCallPart>();
+    if (!call) continue;
+    const Approval* approval = call->approval.get();
+    const bool pending_approval = approval && approval->pending();
+    // As the card says: a human tool call waits while it has an interrupt and no result.
+    const bool human = !call->interrupt.is_null() && !call->resolved();
+    if (!pending_approval && !human) continue;
+    WaitingToolCall w;
+    w.part = i;
+    w.tool_call_id = call->tool_call_id;
+    w.tool_name = call->tool_name;
+    w.arguments = call->args.is_object() && !call->args.empty() ? pretty_json(call->args)
+                                                                : std::string(call->args_text.view());
+    if (pending_approval) {
+      w.approval_id = approval->id;
+      w.has_options = approval->options && !approval->options->empty();
+    }
+    return w;
+  }
+  return std::nullopt;
+}
 
 MessageLayout layout_message(const ThreadMessage& message, int width, std::uint32_t flags,
                              const LayoutOptions& options) {

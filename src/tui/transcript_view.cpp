@@ -473,6 +473,7 @@ bool TranscriptView::act_on_focused(char32_t ch) {
       emit(ch == '+' ? ViewActionKind::FeedbackPositive : ViewActionKind::FeedbackNegative, i);
       return true;
     case 's': emit(ViewActionKind::Speak, i); return true;
+    case 'x': emit(ViewActionKind::Delete, i); return true;
     case 't': return toggle(kReasoningOpen);
     case 'o': return toggle(kResultsOpen);
     case 'a':

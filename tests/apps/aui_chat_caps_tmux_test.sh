@@ -43,7 +43,7 @@ type_line() {
 
 printf '# Shopping\nmilk\nbread\n' > "$workdir/notes.md"
 tm new-session -d -s "$session" -x 120 -y 60 \
-  "env LANG=C.UTF-8 TERM=xterm-256color XDG_DATA_HOME='$workdir/data' XDG_STATE_HOME='$workdir/state' '$app' --demo-delay-ms 0 --speech-wav '$workdir/speech.wav' --feedback-file '$workdir/feedback.jsonl'; echo \"aui-chat exited with \$?\"; sleep 60"
+  "env LANG=C.UTF-8 TERM=xterm-256color XDG_DATA_HOME='$workdir/data' XDG_STATE_HOME='$workdir/state' '$app' --plain --demo-delay-ms 0 --speech-wav '$workdir/speech.wav' --feedback-file '$workdir/feedback.jsonl'; echo \"aui-chat exited with \$?\"; sleep 60"
 tm set-option -t "$session" remain-on-exit on >/dev/null
 wait_for "aui-chat — offline demo adapter"
 

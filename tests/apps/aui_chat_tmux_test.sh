@@ -58,7 +58,7 @@ wait_for_prompts() {
 
 # 10 ms a chunk: the story takes several seconds to stream, time enough to interrupt it.
 tm new-session -d -s "$session" -x 120 -y 50 \
-  "env LANG=C.UTF-8 TERM=xterm-256color XDG_DATA_HOME='$workdir/data' '$app' --demo-delay-ms 10 --suggestions off; echo \"aui-chat exited with \$?\"; sleep 60"
+  "env LANG=C.UTF-8 TERM=xterm-256color XDG_DATA_HOME='$workdir/data' '$app' --plain --demo-delay-ms 10 --suggestions off; echo \"aui-chat exited with \$?\"; sleep 60"
 tm set-option -t "$session" remain-on-exit on >/dev/null
 wait_for "aui-chat — offline demo adapter (no backend configured)"
 wait_for_prompts 1

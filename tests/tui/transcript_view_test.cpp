@@ -300,12 +300,14 @@ TEST(TranscriptView, FocusedMessageActionsAreReportedNotPerformed) {
   f.view.handle_key(KeyEvent{Key::Up});  // the user message
   EXPECT_TRUE(f.view.handle_text("e"));
   EXPECT_FALSE(f.view.handle_text("r"));  // not an assistant message
+  EXPECT_TRUE(f.view.handle_text("x"));
   std::vector<ViewActionKind> kinds;
   for (const auto& a : f.actions) kinds.push_back(a.kind);
   EXPECT_EQ(kinds,
             (std::vector<ViewActionKind>{
                 ViewActionKind::Copy, ViewActionKind::Regenerate, ViewActionKind::FeedbackPositive,
-                ViewActionKind::FeedbackNegative, ViewActionKind::Speak, ViewActionKind::Edit}));
+                ViewActionKind::FeedbackNegative, ViewActionKind::Speak, ViewActionKind::Edit,
+                ViewActionKind::Delete}));
   EXPECT_EQ(f.actions.back().message_id, "u1");
   EXPECT_EQ(f.thread->messages().size(), 2u);  // nothing happened to the thread
 }

@@ -5,6 +5,8 @@
 // and the branch without the message changing.
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,19 @@ struct MessageLayout {
   std::vector<LayoutHit> hits;
 };
 
+/// A text part to lay out, as the layout gives it to LayoutOptions::text_layout.
+struct TextLayoutRequest {
+  const ThreadMessage& message;
+  std::size_t part = 0;   ///< the index of the text part in message.content
+  std::string_view text;  ///< its text (untrusted)
+  int width = 1;          ///< columns available (≥ 1)
+  bool streaming = false; ///< the message is still running: the text may grow
+};
+
+/// Lays a text part out into lines no wider than the request's width (e.g. as Markdown).
+using TextLayoutHook =
+    std::function<void(const TextLayoutRequest&, const Style& text, std::vector<LayoutLine>& out)>;
+
 /// The styles and limits of the layout.
 struct LayoutOptions {
   Style text{};
@@ -73,6 +88,11 @@ struct LayoutOptions {
   int result_lines = 4;
   /// Columns of the body's left margin.
   int indent = 2;
+  /// How text parts are laid out; empty: layout_text() (plain text wrapped by display width).
+  TextLayoutHook text_layout{};
+  /// How a tool call's name is shown on its card (e.g. "search · server docs" for an MCP tool);
+  /// empty: the name itself. The result is untrusted like the name.
+  std::function<std::string(const std::string& tool_name)> tool_label{};
 };
 
 /// Which collapsible blocks of a message are open.
@@ -81,14 +101,28 @@ enum LayoutFlag : std::uint32_t {
   kResultsOpen = 1u << 1,
 };
 
-/// Lays out `text` (a message's text part) at `width` columns, appending to `out`. Plain text
-/// wrapped by display width for now; the one place where Markdown layout plugs in.
+/// Lays out `text` (a message's text part) at `width` columns, appending to `out`: plain text
+/// wrapped by display width (LayoutOptions::text_layout is where Markdown plugs in).
 void layout_text(std::string_view text, int width, const Style& style,
                  std::vector<LayoutLine>& out);
 
 /// Lays out the body of `message` at `width` columns (≥ 1) with the open blocks in `flags`.
 MessageLayout layout_message(const ThreadMessage& message, int width, std::uint32_t flags,
                              const LayoutOptions& options = {});
+
+/// A tool call of a message that waits for the user: an approval, or a human tool's answer.
+struct WaitingToolCall {
+  std::size_t part = 0;  ///< its index in the message's content
+  std::string tool_call_id;
+  std::string tool_name;    ///< untrusted
+  std::string arguments;    ///< pretty-printed (untrusted)
+  std::string approval_id;  ///< empty for a human tool's answer
+  bool has_options = false; ///< the approval offers the gate's own options (answered on the card)
+};
+
+/// The first tool call of `message` that waits for the user (a pending approval, or a human tool
+/// call with no result), if any: what a program opens its approval dialog or answer form for.
+std::optional<WaitingToolCall> first_waiting_call(const ThreadMessage& message);
 
 /// `json` as indented JSON (two spaces), for tool arguments and results; a string is shown as
 /// itself.

@@ -40,6 +40,7 @@ enum class ViewActionKind : std::uint8_t {
   Deny,              ///< deny it (the program may ask for a reason)
   ChooseOption,      ///< pick the gate's option `option_id`
   Answer,            ///< answer a human tool call (`tool_call_id`): the program opens a prompt
+  Delete,            ///< delete the message (where the runtime's history allows it)
 };
 
 /// An action on a message, for the program to map onto the runtime.
@@ -84,7 +85,7 @@ class TranscriptView {
 
   /// Handles a key: scrolling (PgUp, PgDn, Home, End), focus (Up, Down, Esc) and the focused
   /// message's actions (c copy, e edit, r regenerate, ← → or [ ] branches, + − feedback,
-  /// s speak, t reasoning, o tool results, a/A/d approval, 1–9 an approval option, Enter answer).
+  /// s speak, x delete, t reasoning, o tool results, a/A/d approval, 1–9 an approval option, Enter answer).
   /// Returns whether the view used it.
   bool handle_key(const KeyEvent& key);
   /// Handles typed text as keys (the decoder reports plain letters as text).

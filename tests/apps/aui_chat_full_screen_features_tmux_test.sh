@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Drives the full-screen aui-chat (what it opens on a terminal) in tmux with the demo adapter,
+# inside an interactive bash so that Ctrl-Z and fg work as for a user: Markdown, edit → a new
+# branch → the picker moves, regenerate, the approval dialog (deny with a reason, allow once,
+# always allow), a human tool's answer form, a /command's output, new thread, the sidebar (switch,
+# search), the palette and help, hostile content imported into a thread, 20 resizes, Ctrl-Z/fg,
+# quit — then the terminal is restored (alternate screen left, cursor visible, echo on) and the
+# threads were saved.
+#
+# Every wait is for a short phrase that cannot straddle a line break (the app wraps text to the
+# window), polled with a bounded wait: timing never decides the verdict.
+#
+# usage: aui_chat_full_screen_features_tmux_test.sh path/to/aui-chat   exit 77 without tmux
+set -euo pipefail
+app="${1:?usage: $0 path/to/aui-chat}"
+[ -x "$app" ] || { echo "FAILED: $app is not an executable; build it first"; exit 1; }
+command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
+
+socket="aui-chat-fsf-test-$$-$RANDOM"
+session="chat"
+workdir="$(mktemp -d)"
+tm() { tmux -L "$socket" "$@"; }
+cleanup() {
+  tm kill-server 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -J -t "$session"; }
+fail() {
+  echo "FAILED: $*"
+  echo "---- screen ----"
+  screen || true
+  exit 1
+}
+wait_for() {
+  for _ in $(seq 1 300); do
+    if screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "waiting for \"$1\""
+}
+wait_gone() {
+  for _ in $(seq 1 300); do
+    if ! screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "waiting for \"$1\" to go"
+}
+keys() { tm send-keys -t "$session" "$@"; }
+type_text() { tm send-keys -t "$session" -l -- "$1"; }
+send() {
+  type_text "$1"
+  keys Enter
+}
+pane() { tm display-message -p -t "$session" "$1"; }
+
+export_dir="$workdir/export"
+mkdir -p "$export_dir"
+# An interactive shell (job control for Ctrl-Z/fg); the app runs in it.
+tm new-session -d -s "$session" -x 100 -y 32 "env -i HOME='$workdir' PATH='$PATH' TERM=xterm-256color LANG=C.UTF-8 PS1='sh\$ ' bash --norc --noprofile -i"
+wait_for 'sh$'
+send "XDG_DATA_HOME='$workdir/data' '$app' --new --demo-delay-ms 5 --suggestions off; echo \"exited \$?\""
+wait_for "Type a message"
+[ "$(pane '#{alternate_on}')" = 1 ] || fail "the app is not on the alternate screen"
+
+# Send, stream, Markdown: the demo's help is a list with inline code; rendered, no backticks.
+send "help"
+wait_for "Things to try:"
+wait_for "• type anything"
+screen | grep -qF '`/regen`' && fail "inline code shown with its backticks (no Markdown)"
+
+# Edit the user message (Tab focuses the last message, Up the one before): a new branch.
+keys Tab
+keys Up
+type_text "e"
+wait_for "editing a message"
+keys End
+type_text " commands"
+keys Enter
+wait_for "‹ 2/2 ›"
+# The picker moves back to the first branch ([ on the focused user message).
+keys Tab
+keys Up
+type_text "["
+wait_for "‹ 1/2 ›"
+keys Escape
+
+# Regenerate the reply (r on the focused reply): the reply shows a picker of its own.
+keys Tab
+type_text "r"
+wait_for "‹ 2/2 ›"
+keys Escape
+
+# The approval dialog: deny with a reason, then allow once, then always allow.
+send "deploy the web service"
+wait_for "Allow the tool"
+keys Tab Tab Tab
+type_text "not today"
+keys Enter
+wait_for "reason: not today"
+wait_for "deploy · denied"
+send "deploy again"
+wait_for "Allow the tool"
+type_text "y"
+wait_for "deploy · done"
+send "deploy to staging"
+wait_for "Allow the tool"
+type_text "a"
+wait_gone "Allow the tool"
+send "deploy once more"
+# Always allowed: the call runs without asking.
+sleep 0.3
+for _ in $(seq 1 100); do
+  screen | grep -qF "Allow the tool" && fail "always allow asked again"
+  [ "$(screen | grep -cF 'deploy · done')" -ge 1 ] && break
+  sleep 0.1
+done
+
+# A human tool: the answer form opens; the answer becomes the call's result.
+send "send an email to bob"
+wait_for "Answer for send_email"
+type_text '{"sent": true}'
+keys Enter
+wait_gone "Answer for send_email"
+wait_for "send_email · done"
+
+# A /command: its output is shown in the app (a box for long output, Esc closes it).
+send "/history"
+wait_for "1. user"
+keys Escape
+wait_gone "1. user"
+
+# A thread with hostile content, imported: shown as visible replacements, never acted on.
+send "/export $export_dir/t.json"
+wait_for "exported"
+python3 - "$export_dir/t.json" "$export_dir/hostile.json" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1]))
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in list(o.items()):
+            if k == "text" and isinstance(v, str) and v:
+                o[k] = "HOSTILE \x1b]0;PWNED\x07 \x1b[2J \x1b]52;c;aGk=\x07 \u202eevil end"
+            else:
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(data)
+json.dump(data, open(sys.argv[2], "w"))
+EOF
+send "/import $export_dir/hostile.json"
+wait_for "HOSTILE ␛]0;PWNED␇"
+wait_for "⟨U+202E⟩evil"
+[ "$(pane '#{pane_title}')" != "PWNED" ] || fail "a reply set the window title"
+
+# A new thread (Ctrl-N), then the sidebar (Ctrl-T): switch to another thread and search.
+keys C-n
+send "sidebar check"
+wait_for "You said"
+keys C-t
+wait_for "to search"
+# Open the oldest thread (End, Enter): the first one, whose last reply is the e-mail's.
+keys End
+keys Enter
+keys C-t
+wait_gone "to search"
+wait_for "send_email · done"
+# Search in the sidebar: the titles filter as you type.
+keys C-t
+type_text "/sideb"
+wait_for "sidebar check"
+keys Escape Escape Escape
+wait_gone "to search"
+
+# The palette (Ctrl-P) lists actions with keys; help (F1) too.
+keys C-p
+type_text "regen"
+wait_for "Regenerate reply"
+keys Escape
+keys F1
+wait_for "Ctrl-T"
+keys Escape
+wait_gone "Threads sidebar"
+
+# 20 resizes: the frame follows each (the rule spans the last width).
+for i in $(seq 1 20); do
+  tm resize-window -t "$session" -x $((60 + (i % 5) * 10)) -y $((20 + i % 7))
+done
+tm resize-window -t "$session" -x 90 -y 28
+wait_for "Type a message"
+for _ in $(seq 1 100); do
+  rule="$(screen | grep -m1 '^─' || true)"
+  [ "${#rule}" -eq 90 ] && break
+  sleep 0.1
+done
+[ "${#rule}" -eq 90 ] || fail "after the resizes the rule is ${#rule} columns, not 90"
+
+# Ctrl-Z suspends (the shell's screen is back), fg resumes and repaints.
+keys C-z
+wait_for "Stopped"
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "suspended, yet still on the alternate screen"
+send "fg"
+wait_for "Type a message"
+[ "$(pane '#{alternate_on}')" = 1 ] || fail "resumed, yet not on the alternate screen"
+
+# Quit: two Ctrl-C on an empty editor. The terminal is restored.
+keys C-c
+wait_for "Press Ctrl-C again"
+keys C-c
+wait_for "exited 0"
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "the alternate screen was not left"
+[ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is hidden after quitting"
+send "stty -a | tr ' ' '\\n' | grep -x echo && echo ECHO-ON"
+wait_for "ECHO-ON"
+
+# The threads were saved: the line mode lists them.
+XDG_DATA_HOME="$workdir/data" "$app" --plain --new --suggestions off >"$workdir/threads.txt" 2>&1 \
+  <<<"/threads" || true
+grep -qF "help commands" "$workdir/threads.txt" || grep -qF "help" "$workdir/threads.txt" ||
+  { cat "$workdir/threads.txt"; fail "the first thread was not saved"; }
+grep -qF "sidebar check" "$workdir/threads.txt" ||
+  { cat "$workdir/threads.txt"; fail "the thread made in the app was not saved"; }
+echo "PASSED"
