@@ -35,6 +35,7 @@ FullScreenChat::FullScreenChat(FullScreenParts parts)
   view_options.on_action = [this](const tui::ViewAction& a) { act(a); };
   view_options.layout.text_layout = markdown_.hook();
   view_options.layout.tool_label = tool_label_;
+  view_options.layout.is_human_tool = [this](const std::string& name) { return is_human(name); };
   view_ = std::make_unique<tui::TranscriptView>(std::move(view_options));
   const auto size = terminal_.size();
   screen_.resize(size.width, size.height);
@@ -63,6 +64,11 @@ FullScreenChat::FullScreenChat(FullScreenParts parts)
 }
 
 FullScreenChat::~FullScreenChat() { *alive_ = false; }
+
+bool FullScreenChat::is_human(const std::string& tool_name) const {
+  const auto& names = thread_ ? thread_->options().human_tool_names : std::nullopt;
+  return names && std::find(names->begin(), names->end(), tool_name) != names->end();
+}
 
 void FullScreenChat::start(const Completion& listed, bool reopen) {
   chat_->hold_until(listed);
@@ -380,11 +386,12 @@ void FullScreenChat::update_status() {
   info_.input_tokens.reset();
   info_.output_tokens.reset();
   const auto& messages = thread_->messages();
-  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
-    if ((*it)->role != Role::Assistant) continue;
+  for (std::size_t i = messages.size(); i-- > 0;) {
+    const auto& it = messages[i];
+    if (it->role != Role::Assistant) continue;
     std::uint64_t in = 0, out = 0;
     bool any = false;
-    for (const auto& step : (*it)->metadata.assistant_or_default().steps) {
+    for (const auto& step : it->metadata.assistant_or_default().steps) {
       if (!step.usage) continue;
       any = true;
       in += static_cast<std::uint64_t>(std::max<std::int64_t>(0, step.usage->input_tokens));

@@ -83,6 +83,7 @@ class FullScreenChat {
   void update_queue();
 
   // full_screen_tools.cpp
+  bool is_human(const std::string& tool_name) const;
   void act(const tui::ViewAction& a);
   MessagePtr find(const Id& id) const;
   void copy(const Id& id);

@@ -129,7 +129,10 @@ void FullScreenChat::copy(const Id& id) {
 void FullScreenChat::sync_tool_dialogs() {
   std::optional<tui::WaitingToolCall> waiting;
   const auto& messages = thread_->messages();
-  if (!messages.empty()) waiting = tui::first_waiting_call(*messages.back());
+  if (!messages.empty()) {
+    waiting = tui::first_waiting_call(*messages.back(),
+                                      [this](const std::string& name) { return is_human(name); });
+  }
   if (!waiting) {
     approval_.reset();
     answer_form_.reset();
@@ -159,7 +162,8 @@ void FullScreenChat::sync_tool_dialogs() {
 void FullScreenChat::open_answer_form(const std::string& tool_call_id) {
   const auto& messages = thread_->messages();
   if (messages.empty()) return;
-  const auto waiting = tui::first_waiting_call(*messages.back());
+  const auto waiting = tui::first_waiting_call(
+      *messages.back(), [this](const std::string& name) { return is_human(name); });
   if (!waiting || waiting->tool_call_id != tool_call_id || !waiting->approval_id.empty()) return;
   dismissed_.erase(tool_call_id);
   const std::string label = tool_label_ ? tool_label_(waiting->tool_name) : waiting->tool_name;

@@ -162,7 +162,7 @@ class Builder {
   void tool_card(std::size_t index, const ToolCallPart& call) {
     const Approval* approval = call.approval.get();
     const bool pending_approval = approval && approval->pending();
-    const bool human = !call.interrupt.is_null() && !call.resolved();
+    const bool human = waits_for_answer(m_, call, o_.is_human_tool);
     std::string status;
     Style status_style = o_.dim;
     if (pending_approval) {
@@ -299,15 +299,23 @@ class Builder {
 
 }  // namespace
 
-std::optional<WaitingToolCall> first_waiting_call(const ThreadMessage& message) {
+bool waits_for_answer(const ThreadMessage& message, const ToolCallPart& call,
+                      const std::function<bool(const std::string&)>& is_human_tool) {
+  if (call.resolved() || call.approval) return false;
+  if (!call.interrupt.is_null()) return true;
+  return is_human_tool && message.status.type == StatusType::RequiresAction &&
+         is_human_tool(call.tool_name);
+}
+
+std::optional<WaitingToolCall> first_waiting_call(
+    const ThreadMessage& message, const std::function<bool(const std::string&)>& is_human_tool) {
   if (message.role != Role::Assistant) return std::nullopt;
   for (std::size_t i = 0; i < message.content.size(); ++i) {
     const auto* call = message.content[i].get_if<ToolCallPart>();
     if (!call) continue;
     const Approval* approval = call->approval.get();
     const bool pending_approval = approval && approval->pending();
-    // As the card says: a human tool call waits while it has an interrupt and no result.
-    const bool human = !call->interrupt.is_null() && !call->resolved();
+    const bool human = waits_for_answer(message, *call, is_human_tool);
     if (!pending_approval && !human) continue;
     WaitingToolCall w;
     w.part = i;

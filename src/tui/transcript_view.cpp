@@ -448,7 +448,7 @@ bool TranscriptView::act_on_focused(char32_t ch) {
       const auto* call = p.get_if<ToolCallPart>();
       if (!call) continue;
       if (!human && call->approval && call->approval->pending()) return call;
-      if (human && !call->interrupt.is_null() && !call->resolved()) return call;
+      if (human && waits_for_answer(m, *call, options_.layout.is_human_tool)) return call;
     }
     return nullptr;
   };

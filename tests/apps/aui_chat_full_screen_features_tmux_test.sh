@@ -23,7 +23,8 @@ workdir="$(mktemp -d)"
 tm() { tmux -L "$socket" "$@"; }
 cleanup() {
   tm kill-server 2>/dev/null || true
-  rm -rf "$workdir"
+  # The app may still be writing its threads for a moment after the server is gone.
+  rm -rf "$workdir" 2>/dev/null || { sleep 1; rm -rf "$workdir" 2>/dev/null || true; }
 }
 trap cleanup EXIT
 
@@ -67,12 +68,13 @@ wait_for "Type a message"
 
 # Send, stream, Markdown: the demo's help is a list with inline code; rendered, no backticks.
 send "help"
-wait_for "Things to try:"
 wait_for "• type anything"
+wait_for "allow it)"  # the reply's last words
 screen | grep -qF '`/regen`' && fail "inline code shown with its backticks (no Markdown)"
 
 # Edit the user message (Tab focuses the last message, Up the one before): a new branch.
 keys Tab
+wait_for "messages: c copy"
 keys Up
 type_text "e"
 wait_for "editing a message"
@@ -80,18 +82,24 @@ keys End
 type_text " commands"
 keys Enter
 wait_for "‹ 2/2 ›"
+wait_for "allow it)"
 # The picker moves back to the first branch ([ on the focused user message).
 keys Tab
+wait_for "messages: c copy"
 keys Up
 type_text "["
 wait_for "‹ 1/2 ›"
 keys Escape
+wait_gone "messages: c copy"
 
 # Regenerate the reply (r on the focused reply): the reply shows a picker of its own.
 keys Tab
+wait_for "messages: c copy"
 type_text "r"
 wait_for "‹ 2/2 ›"
+wait_for "allow it)"
 keys Escape
+wait_gone "messages: c copy"
 
 # The approval dialog: deny with a reason, then allow once, then always allow.
 send "deploy the web service"
@@ -159,9 +167,11 @@ wait_for "⟨U+202E⟩evil"
 # A new thread (Ctrl-N), then the sidebar (Ctrl-T): switch to another thread and search.
 keys C-n
 send "sidebar check"
-wait_for "You said"
+wait_for '"sidebar check"'  # quoted in the demo's reply
 keys C-t
 wait_for "to search"
+# The imported thread's title (its first message) is hostile too: shown, not acted on.
+wait_for "HOSTILE ␛]0;PWNED"
 # Open the oldest thread (End, Enter): the first one, whose last reply is the e-mail's.
 keys End
 keys Enter
@@ -170,10 +180,11 @@ wait_gone "to search"
 wait_for "send_email · done"
 # Search in the sidebar: the titles filter as you type.
 keys C-t
-type_text "/sideb"
+type_text "/"
+type_text "sideb"
 wait_for "sidebar check"
-keys Escape Escape Escape
-wait_gone "to search"
+keys C-t
+wait_gone "⌕"
 
 # The palette (Ctrl-P) lists actions with keys; help (F1) too.
 keys C-p
@@ -210,7 +221,10 @@ wait_for "Type a message"
 keys C-c
 wait_for "Press Ctrl-C again"
 keys C-c
-wait_for "exited 0"
+wait_gone "Type a message"
+# fg's status is the app's (the "exited" echo on its line ran when it stopped).
+send "echo \"status \$?\""
+wait_for "status 0"
 [ "$(pane '#{alternate_on}')" = 0 ] || fail "the alternate screen was not left"
 [ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is hidden after quitting"
 send "stty -a | tr ' ' '\\n' | grep -x echo && echo ECHO-ON"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drives `aui-chat --full-screen` in a real terminal (tmux) with the demo adapter: send, see the
+# Drives the full-screen `aui-chat` (what it opens on a terminal) in a real terminal (tmux) with the demo adapter: send, see the
 # streamed reply, Esc cancels a long story, a resize, two Ctrl-C quit; then the shell's screen is
 # back (the alternate screen was left) and the thread was saved (line mode --continue shows it).
 # Each step polls the screen with a bounded wait: timing never decides the verdict.
@@ -90,7 +90,9 @@ tm new-session -d -s "$session" -x 120 -y 50 \
   "env LANG=C.UTF-8 TERM=xterm-256color XDG_DATA_HOME='$workdir/data' '$app' --plain --continue --suggestions off; echo \"aui-chat exited with \$?\"; sleep 60"
 tm set-option -t "$session" remain-on-exit on >/dev/null
 wait_for "hello from tmux"
-wait_for "Once upon a time"
+# /history cuts each message to one short line: the story's question, not its text.
+wait_for "tell me a long story"
+wait_for "(incomplete/cancelled)"
 tm send-keys -t "$session" -l -- "/quit"
 tm send-keys -t "$session" Enter
 wait_for "aui-chat exited with 0"

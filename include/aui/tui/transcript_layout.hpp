@@ -93,6 +93,10 @@ struct LayoutOptions {
   /// How a tool call's name is shown on its card (e.g. "search · server docs" for an MCP tool);
   /// empty: the name itself. The result is untrusted like the name.
   std::function<std::string(const std::string& tool_name)> tool_label{};
+  /// Whether a tool is a human tool (ThreadRuntimeOptions::human_tool_names): its call with no
+  /// result, in a reply waiting for action, waits for the user's answer. Calls with an interrupt
+  /// wait for an answer without it.
+  std::function<bool(const std::string& tool_name)> is_human_tool{};
 };
 
 /// Which collapsible blocks of a message are open.
@@ -120,9 +124,15 @@ struct WaitingToolCall {
   bool has_options = false; ///< the approval offers the gate's own options (answered on the card)
 };
 
-/// The first tool call of `message` that waits for the user (a pending approval, or a human tool
-/// call with no result), if any: what a program opens its approval dialog or answer form for.
-std::optional<WaitingToolCall> first_waiting_call(const ThreadMessage& message);
+/// Whether `call` of `message` waits for the user's answer: it has no result and no approval, and
+/// it has an interrupt, or it is a human tool's (`is_human_tool`) and the reply waits for action.
+bool waits_for_answer(const ThreadMessage& message, const ToolCallPart& call,
+                      const std::function<bool(const std::string&)>& is_human_tool = {});
+
+/// The first tool call of `message` that waits for the user (a pending approval, or a call that
+/// waits_for_answer), if any: what a program opens its approval dialog or answer form for.
+std::optional<WaitingToolCall> first_waiting_call(
+    const ThreadMessage& message, const std::function<bool(const std::string&)>& is_human_tool = {});
 
 /// `json` as indented JSON (two spaces), for tool arguments and results; a string is shown as
 /// itself.
