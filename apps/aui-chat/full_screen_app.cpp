@@ -75,8 +75,7 @@ void FullScreenChat::start(const Completion& listed, bool reopen) {
   listed.then([this, alive = alive_, reopen](std::exception_ptr failure) {
     if (!*alive || failure) return;
     if (reopen && !rt_.threads().thread_ids().empty()) {
-      chat_->on_line("/switch 1");
-      output_.str({});  // the thread shows itself: no "(thread 1: …)" notice at start
+      chat_->on_line("/switch 1");  // says "(thread 1: title)" in the notice area
     }
   });
 }
@@ -194,6 +193,9 @@ void FullScreenChat::handle(const tui::InputEvent& event) {
     renderer_.invalidate();
     return;
   }
+  // A new thread and the sidebar work while a tool call waits (a thread reopened at start may
+  // open its approval dialog at once): leaving the thread closes its dialog.
+  if (k && (is_ctrl(*k, U'n') || is_ctrl(*k, U't')) && handle_global_key(*k)) return;
   if (handle_tool_dialog(event)) return;
   if (handle_overlay(event)) return;
   if (k && handle_global_key(*k)) return;
@@ -378,8 +380,7 @@ void FullScreenChat::report(const std::exception_ptr& failure) {
 void FullScreenChat::update_status() {
   info_.running = thread_->is_running() || thread_->is_run_in_progress();
   info_.thread_title.clear();
-  if (const auto item = rt_.threads().item(rt_.threads().main_thread_id());
-      item && item->title) {
+  if (const auto item = rt_.threads().item(rt_.threads().main_thread_id()); item && item->title) {
     info_.thread_title = *item->title;
   }
   // Token usage, when the backend reports it: the last reply's steps.
@@ -489,8 +490,9 @@ void FullScreenChat::render() {
     if (editing_) {
       label = " editing a message: Enter sends it as a new branch, Esc cancels ";
     } else if (focus_ == Focus::Transcript) {
-      label = " messages: c copy · e edit · r regenerate · [ ] branch · + - feedback · s speak · "
-              "x delete · Tab back ";
+      label =
+          " messages: c copy · e edit · r regenerate · [ ] branch · + - feedback · s speak · "
+          "x delete · Tab back ";
     } else if (focus_ == Focus::Sidebar) {
       label = " threads: Enter open · n new · r rename · a archive · d delete · / search · Esc ";
     } else if (chat_->held_count() > 0) {

@@ -38,7 +38,7 @@ struct FullScreenParts {
   std::ostringstream& output;  // where ChatApp, ChatThreads and SessionCommands write
   std::string provider;
   std::string model;
-  std::function<std::string(const std::string&)> tool_label;                // may be empty
+  std::function<std::string(const std::string&)> tool_label;                 // may be empty
   std::function<bool(const std::string&, const std::string&)> command_hook;  // may be empty
 };
 

@@ -52,16 +52,16 @@ void FullScreenChat::sidebar_search(const std::string& query) {
   }
   // Titles filter as the user types (the sidebar's own); the store's full-text search adds the
   // threads whose messages match. An answer for an older query is dropped.
-  threads_.find_threads(query, [this, alive = alive_, query](std::vector<std::string> ids,
-                                                             const std::string& error) {
-    if (!*alive || sidebar_.query() != query) return;
-    if (!error.empty()) {
-      on_error(error);
-      return;
-    }
-    sidebar_.set_search_hits(std::move(ids));
-    loop_.request_frame();
-  });
+  threads_.find_threads(
+      query, [this, alive = alive_, query](std::vector<std::string> ids, const std::string& error) {
+        if (!*alive || sidebar_.query() != query) return;
+        if (!error.empty()) {
+          on_error(error);
+          return;
+        }
+        sidebar_.set_search_hits(std::move(ids));
+        loop_.request_frame();
+      });
 }
 
 bool FullScreenChat::handle_sidebar(const tui::InputEvent& event) {
@@ -82,7 +82,8 @@ bool FullScreenChat::handle_sidebar(const tui::InputEvent& event) {
     case Kind::Handled: return true;
     case Kind::Open:
       if (outcome.thread_id != main) {
-        if (const auto n = listing_number(outcome.thread_id)) command("/switch " + std::to_string(*n));
+        if (const auto n = listing_number(outcome.thread_id))
+          command("/switch " + std::to_string(*n));
       }
       focus_ = Focus::Editor;
       return true;

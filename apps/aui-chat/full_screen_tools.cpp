@@ -147,8 +147,8 @@ void FullScreenChat::sync_tool_dialogs() {
     }
     if (approval_ && approval_id_ == waiting->approval_id) return;
     approval_id_ = waiting->approval_id;
-    approval_ = std::make_unique<tui::ChoiceDialog>(
-        tui::make_approval_dialog(label, waiting->arguments));
+    approval_ =
+        std::make_unique<tui::ChoiceDialog>(tui::make_approval_dialog(label, waiting->arguments));
     return;
   }
   approval_.reset();
@@ -156,7 +156,8 @@ void FullScreenChat::sync_tool_dialogs() {
     answer_form_.reset();
     return;
   }
-  if (!answer_form_ || answer_call_id_ != waiting->tool_call_id) open_answer_form(waiting->tool_call_id);
+  if (!answer_form_ || answer_call_id_ != waiting->tool_call_id)
+    open_answer_form(waiting->tool_call_id);
 }
 
 void FullScreenChat::open_answer_form(const std::string& tool_call_id) {
@@ -169,9 +170,8 @@ void FullScreenChat::open_answer_form(const std::string& tool_call_id) {
   const std::string label = tool_label_ ? tool_label_(waiting->tool_name) : waiting->tool_name;
   answer_call_id_ = tool_call_id;
   answer_form_ = std::make_unique<tui::HumanToolForm>(
-      "Answer for " + label,
-      "The tool asks you:\n" + waiting->arguments +
-          "\nType the result (JSON or text). Enter sends, Esc closes.");
+      "Answer for " + label, "The tool asks you:\n" + waiting->arguments +
+                                 "\nType the result (JSON or text). Enter sends, Esc closes.");
 }
 
 bool FullScreenChat::handle_tool_dialog(const tui::InputEvent& event) {

@@ -259,7 +259,8 @@ void ChatThreads::search(const std::string& args,
 void ChatThreads::find_threads(
     const std::string& query,
     std::function<void(std::vector<std::string> ids, const std::string& error)> done) {
-  if (!store_) return done({}, "search needs the thread store (aui-chat was started with --memory)");
+  if (!store_)
+    return done({}, "search needs the thread store (aui-chat was started with --memory)");
   // Hits may be in threads another process made: the list learns them first.
   list_.reload().then([this, alive = alive_, query, done](std::exception_ptr) {
     if (!*alive) return;

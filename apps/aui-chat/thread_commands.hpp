@@ -42,8 +42,9 @@ class ChatThreads {
 
   /// The store's full-text search (substring matches), after reading the list again: `done`
   /// gets the ids of the threads with hits, best first (or an error). For the sidebar's search.
-  void find_threads(const std::string& query,
-                    std::function<void(std::vector<std::string> ids, const std::string& error)> done);
+  void find_threads(
+      const std::string& query,
+      std::function<void(std::vector<std::string> ids, const std::string& error)> done);
 
   /// The numbered listing /threads prints (regular threads newest first, then archived ones).
   std::vector<std::string> listing() const;

@@ -321,8 +321,9 @@ std::optional<WaitingToolCall> first_waiting_call(
     w.part = i;
     w.tool_call_id = call->tool_call_id;
     w.tool_name = call->tool_name;
-    w.arguments = call->args.is_object() && !call->args.empty() ? pretty_json(call->args)
-                                                                : std::string(call->args_text.view());
+    w.arguments = call->args.is_object() && !call->args.empty()
+                      ? pretty_json(call->args)
+                      : std::string(call->args_text.view());
     if (pending_approval) {
       w.approval_id = approval->id;
       w.has_options = approval->options && !approval->options->empty();

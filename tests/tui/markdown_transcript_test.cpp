@@ -168,5 +168,33 @@ TEST(FirstWaitingCall, FindsAPendingApprovalThenAHumanCallAndNothingWhenResolved
   EXPECT_FALSE(first_waiting_call(*m));
 }
 
+TEST(FirstWaitingCall, AHumanToolsCallWaitsByNameWhenTheReplyWaitsForAction) {
+  auto m = std::make_shared<ThreadMessage>();
+  m->id = "a1";
+  m->role = Role::Assistant;
+  ToolCallPart call;
+  call.tool_call_id = "c1";
+  call.tool_name = "send_email";
+  call.args = Json{{"to", "bob"}};
+  m->content.push_back(call);
+  m->status = MessageStatus::requires_action();
+  const auto human = [](const std::string& name) { return name == "send_email"; };
+  EXPECT_FALSE(first_waiting_call(*m));  // without knowing the human tools: nothing waits
+  const auto w = first_waiting_call(*m, human);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->tool_call_id, "c1");
+  // The card says so and offers the answer.
+  LayoutOptions o;
+  o.is_human_tool = human;
+  const auto layout = layout_message(*m, 60, 0, o);
+  EXPECT_EQ(layout.lines[0].text(), "╭─ send_email · waiting for your answer");
+  bool offers = false;
+  for (const auto& l : layout.lines) offers = offers || l.text() == "│ [Enter] answer";
+  EXPECT_TRUE(offers);
+  // While the reply runs (a frontend tool being executed) nothing waits for the user.
+  m->status = MessageStatus::running();
+  EXPECT_FALSE(first_waiting_call(*m, human));
+}
+
 }  // namespace
 }  // namespace aui::tui

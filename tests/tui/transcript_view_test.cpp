@@ -303,11 +303,10 @@ TEST(TranscriptView, FocusedMessageActionsAreReportedNotPerformed) {
   EXPECT_TRUE(f.view.handle_text("x"));
   std::vector<ViewActionKind> kinds;
   for (const auto& a : f.actions) kinds.push_back(a.kind);
-  EXPECT_EQ(kinds,
-            (std::vector<ViewActionKind>{
-                ViewActionKind::Copy, ViewActionKind::Regenerate, ViewActionKind::FeedbackPositive,
-                ViewActionKind::FeedbackNegative, ViewActionKind::Speak, ViewActionKind::Edit,
-                ViewActionKind::Delete}));
+  EXPECT_EQ(kinds, (std::vector<ViewActionKind>{
+                       ViewActionKind::Copy, ViewActionKind::Regenerate,
+                       ViewActionKind::FeedbackPositive, ViewActionKind::FeedbackNegative,
+                       ViewActionKind::Speak, ViewActionKind::Edit, ViewActionKind::Delete}));
   EXPECT_EQ(f.actions.back().message_id, "u1");
   EXPECT_EQ(f.thread->messages().size(), 2u);  // nothing happened to the thread
 }

@@ -63,10 +63,10 @@ struct MessageLayout {
 /// A text part to lay out, as the layout gives it to LayoutOptions::text_layout.
 struct TextLayoutRequest {
   const ThreadMessage& message;
-  std::size_t part = 0;   ///< the index of the text part in message.content
-  std::string_view text;  ///< its text (untrusted)
-  int width = 1;          ///< columns available (≥ 1)
-  bool streaming = false; ///< the message is still running: the text may grow
+  std::size_t part = 0;    ///< the index of the text part in message.content
+  std::string_view text;   ///< its text (untrusted)
+  int width = 1;           ///< columns available (≥ 1)
+  bool streaming = false;  ///< the message is still running: the text may grow
 };
 
 /// Lays a text part out into lines no wider than the request's width (e.g. as Markdown).
@@ -118,10 +118,10 @@ MessageLayout layout_message(const ThreadMessage& message, int width, std::uint3
 struct WaitingToolCall {
   std::size_t part = 0;  ///< its index in the message's content
   std::string tool_call_id;
-  std::string tool_name;    ///< untrusted
-  std::string arguments;    ///< pretty-printed (untrusted)
-  std::string approval_id;  ///< empty for a human tool's answer
-  bool has_options = false; ///< the approval offers the gate's own options (answered on the card)
+  std::string tool_name;     ///< untrusted
+  std::string arguments;     ///< pretty-printed (untrusted)
+  std::string approval_id;   ///< empty for a human tool's answer
+  bool has_options = false;  ///< the approval offers the gate's own options (answered on the card)
 };
 
 /// Whether `call` of `message` waits for the user's answer: it has no result and no approval, and
@@ -132,7 +132,8 @@ bool waits_for_answer(const ThreadMessage& message, const ToolCallPart& call,
 /// The first tool call of `message` that waits for the user (a pending approval, or a call that
 /// waits_for_answer), if any: what a program opens its approval dialog or answer form for.
 std::optional<WaitingToolCall> first_waiting_call(
-    const ThreadMessage& message, const std::function<bool(const std::string&)>& is_human_tool = {});
+    const ThreadMessage& message,
+    const std::function<bool(const std::string&)>& is_human_tool = {});
 
 /// `json` as indented JSON (two spaces), for tool arguments and results; a string is shown as
 /// itself.

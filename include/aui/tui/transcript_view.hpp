@@ -85,8 +85,8 @@ class TranscriptView {
 
   /// Handles a key: scrolling (PgUp, PgDn, Home, End), focus (Up, Down, Esc) and the focused
   /// message's actions (c copy, e edit, r regenerate, ← → or [ ] branches, + − feedback,
-  /// s speak, x delete, t reasoning, o tool results, a/A/d approval, 1–9 an approval option, Enter answer).
-  /// Returns whether the view used it.
+  /// s speak, x delete, t reasoning, o tool results, a/A/d approval, 1–9 an approval option, Enter
+  /// answer). Returns whether the view used it.
   bool handle_key(const KeyEvent& key);
   /// Handles typed text as keys (the decoder reports plain letters as text).
   bool handle_text(const std::string& text);
