@@ -2,10 +2,10 @@
 # Drives the full-screen aui-chat (what it opens on a terminal) in tmux with the demo adapter,
 # inside an interactive bash so that Ctrl-Z and fg work as for a user: Markdown, edit → a new
 # branch → the picker moves, regenerate, the approval dialog (deny with a reason, allow once,
-# always allow), a human tool's answer form, a /command's output, new thread, the sidebar (switch,
-# search), the palette and help, hostile content imported into a thread, 20 resizes, Ctrl-Z/fg,
-# quit — then the terminal is restored (alternate screen left, cursor visible, echo on) and the
-# threads were saved.
+# always allow), a human tool's answer form, a 100 kB paste sent as one message, a /command's
+# output, hostile content imported into a thread, new thread, the sidebar (switch, search), the
+# palette and help, 20 resizes, Ctrl-Z/fg, quit — then the terminal is restored (alternate screen
+# left, cursor visible, echo on) and the threads were saved.
 #
 # Every wait is for a short phrase that cannot straddle a line break (the app wraps text to the
 # window), polled with a bounded wait: timing never decides the verdict.
@@ -134,6 +134,18 @@ keys Enter
 wait_gone "Answer for send_email"
 wait_for "send_email · done"
 
+# A 100 kB paste (2,500 lines) stays one message: it is sent whole by one Enter.
+python3 -c '
+for i in range(1, 2501): print("pasteline %04d %s" % (i, "x" * 25))' > "$workdir/paste.txt"
+tm load-buffer -b big "$workdir/paste.txt"
+tm paste-buffer -p -d -b big -t "$session"
+wait_for "pasteline 2500"
+keys Enter
+# The demo echoes it all (slowly): once the echo starts, Esc cancels it.
+wait_for '"pasteline 0001'
+keys Escape
+wait_for "cancelled"
+
 # A /command: its output is shown in the app (a box for long output, Esc closes it).
 send "/history"
 wait_for "1. user"
@@ -159,6 +171,20 @@ def walk(o):
 walk(data)
 json.dump(data, open(sys.argv[2], "w"))
 EOF
+python3 - "$export_dir/t.json" <<'EOF'
+import json, sys
+found = []
+def walk(o):
+    if isinstance(o, dict):
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+    elif isinstance(o, str) and o.startswith("pasteline 0001") and len(o) >= 100000:
+        found.append(o)
+walk(json.load(open(sys.argv[1])))
+assert len(found) == 1, "the paste is %d messages" % len(found)
+assert found[0].count("pasteline ") == 2500, "the paste lost lines: %d" % found[0].count("pasteline ")
+EOF
 send "/import $export_dir/hostile.json"
 wait_for "HOSTILE ␛]0;PWNED␇"
 wait_for "⟨U+202E⟩evil"
@@ -172,12 +198,12 @@ keys C-t
 wait_for "to search"
 # The imported thread's title (its first message) is hostile too: shown, not acted on.
 wait_for "HOSTILE ␛]0;PWNED"
-# Open the oldest thread (End, Enter): the first one, whose last reply is the e-mail's.
+# Open the oldest thread (End, Enter): the first one, which ends with the paste.
 keys End
 keys Enter
 keys C-t
 wait_gone "to search"
-wait_for "send_email · done"
+wait_for "pasteline 2500"
 # Search in the sidebar: the titles filter as you type.
 keys C-t
 type_text "/"

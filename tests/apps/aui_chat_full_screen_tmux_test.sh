@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Drives the full-screen `aui-chat` (what it opens on a terminal) in a real terminal (tmux) with the demo adapter: send, see the
-# streamed reply, Esc cancels a long story, a resize, two Ctrl-C quit; then the shell's screen is
-# back (the alternate screen was left) and the thread was saved (line mode --continue shows it).
+# Drives the full-screen `aui-chat` (what it opens on a terminal) in tmux with the demo adapter:
+# send, see the streamed reply, a message queued during a reply, Esc cancels a long story (and the
+# queue), a resize, two Ctrl-C quit; then the shell's screen is back (the alternate screen was
+# left) and the thread was saved (line mode --continue shows it).
 # Each step polls the screen with a bounded wait: timing never decides the verdict.
 #
 # usage: aui_chat_full_screen_tmux_test.sh path/to/aui-chat      exit 77 (skipped) without tmux
@@ -63,8 +64,14 @@ wait_for "what you can try."
 tm send-keys -t "$session" -l -- "tell me a long story"
 tm send-keys -t "$session" Enter
 wait_for "Once upon a time"
+# Typed during the reply: queued, and shown as such above the editor.
+tm send-keys -t "$session" -l -- "after the story"
+tm send-keys -t "$session" Enter
+wait_for "queued: after the story"
 tm send-keys -t "$session" Escape
 wait_for "cancelled"
+# Cancelling the reply empties the queue.
+wait_gone "queued: after the story"
 sleep 0.5
 screen | grep -qF "The end." && fail "the story ran to its end despite Esc"
 
