@@ -63,7 +63,7 @@ for _ in $(seq 1 100); do [ -f "$workdir/port" ] && break; sleep 0.1; done
 port="$(cat "$workdir/port")"
 
 tm new-session -d -s "$session" -x 160 -y 50 \
-  "env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME='$workdir/config' '$app' --memory --suggestions off --base-url 'http://127.0.0.1:$port/v1' --mcp-config '$workdir/mcp.json'; echo \"aui-chat exited with \$?\"; sleep 60"
+  "env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME='$workdir/config' '$app' --plain --memory --suggestions off --base-url 'http://127.0.0.1:$port/v1' --mcp-config '$workdir/mcp.json'; echo \"aui-chat exited with \$?\"; sleep 60"
 tm set-option -t "$session" remain-on-exit on >/dev/null
 wait_for "MCP: 2 servers from $workdir/mcp.json"
 wait_for "MCP server fs is ready (14 tools)"
