@@ -396,6 +396,61 @@ TEST(ChatApp, AnswersAHumanTool) {
   EXPECT_TRUE(contains(chat.line("/answer again"), "error: no tool call is waiting for an answer"));
 }
 
+// The full-screen app's use: the transcript is shown elsewhere, so only commands' output and
+// notes are printed; approvals and answers by id send what was held while the call waited.
+TEST(ChatApp, ShownElsewherePrintsOnlyCommandOutputAndAnswersByIdSendWhatWasHeld) {
+  ToolChat chat;
+  chat.app.set_transcript_shown_elsewhere(true);
+  auto out = chat.line("deploy to staging");
+  EXPECT_EQ(out, "") << "no reply, no prompt";
+  const auto waiting = chat.rt.thread().messages().back();
+  ASSERT_EQ(waiting->status.type, aui::StatusType::RequiresAction);
+  std::string approval_id;
+  for (const auto& part : waiting->content) {
+    if (const auto* call = part.get_if<aui::ToolCallPart>(); call && call->approval)
+      approval_id = call->approval->id;
+  }
+  ASSERT_FALSE(approval_id.empty());
+  out = chat.line("are you still there?");
+  EXPECT_EQ(chat.app.held_count(), 1u);
+  const auto count = chat.rt.thread().messages().size();
+  aui::ToolApprovalResponse response{approval_id, true};
+  chat.app.respond_to_approval(response);
+  chat.settle();
+  EXPECT_EQ(chat.app.held_count(), 0u);
+  const auto& messages = chat.rt.thread().messages();
+  ASSERT_GE(messages.size(), count + 2);
+  EXPECT_EQ(messages[count]->text(), "are you still there?");
+  out = chat.line("/history");
+  EXPECT_TRUE(contains(out, "1. user: deploy to staging")) << out;
+  EXPECT_FALSE(contains(out, "you> ")) << out;
+
+  // A human tool's call answered by its id.
+  chat.line("send an email to bob@example.com");
+  std::string call_id;
+  for (const auto& part : chat.rt.thread().messages().back()->content) {
+    if (const auto* call = part.get_if<aui::ToolCallPart>()) call_id = call->tool_call_id;
+  }
+  EXPECT_THROW(chat.app.answer_call("no-such-call", "x"), std::exception);
+  chat.app.answer_call(call_id, "{\"sent\": true}");
+  chat.settle();
+  EXPECT_TRUE(contains(chat.rt.thread().messages().back()->text(), "is done"))
+      << chat.rt.thread().messages().back()->text();
+}
+
+// Editing makes a new branch (the full-screen app's e, then Enter).
+TEST(ChatApp, EditMessageMakesANewBranch) {
+  Chat chat(demo());
+  chat.line("hello there");
+  const auto first = chat.rt.thread().messages().front()->id;
+  chat.app.edit_message(first, "hello again");
+  chat.settle();
+  const auto state = chat.rt.thread().message_state(0L);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->branch_count, 2u);
+  EXPECT_EQ(chat.rt.thread().messages().front()->text(), "hello again");
+}
+
 TEST(ChatApp, AMessageTypedDuringAReplyIsQueuedAndSentAfterIt) {
   TwoStepAdapter two;
   aui::ThreadRuntimeOptions o;
