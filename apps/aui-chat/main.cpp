@@ -120,7 +120,11 @@ int main(int argc, char** argv) {
   if (!options.question.empty()) return run_question(options, std::move(chosen), sigint);
   // On a terminal (stdin and stdout), the full-screen app; --plain keeps the line mode there,
   // and pipes always get it.
-  const bool on_terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1;
+  // A terminal that cannot move its cursor (TERM unset or dumb: an editor's shell buffer, say)
+  // gets the line mode too.
+  const char* term = std::getenv("TERM");
+  const bool on_terminal = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && term &&
+                           *term != '\0' && std::strcmp(term, "dumb") != 0;
   if (!options.plain && (options.full_screen || on_terminal)) {
     const int status = aui::chat::run_full_screen(options, std::move(chosen));
     std::fflush(stdout);

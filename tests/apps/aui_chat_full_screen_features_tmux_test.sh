@@ -4,8 +4,9 @@
 # branch → the picker moves, regenerate, the approval dialog (deny with a reason, allow once,
 # always allow), a human tool's answer form, a 100 kB paste sent as one message, a /command's
 # output, hostile content imported into a thread, new thread, the sidebar (switch, search), the
-# palette and help, 20 resizes, Ctrl-Z/fg, quit — then the terminal is restored (alternate screen
-# left, cursor visible, echo on) and the threads were saved.
+# palette and help, 20 resizes, Ctrl-Z/fg, quit with a tool call waiting — then the terminal is
+# restored (alternate screen left, cursor visible, echo on), a restart resumes the waiting call
+# (allowed: its result shows) and the threads were saved.
 #
 # Every wait is for a short phrase that cannot straddle a line break (the app wraps text to the
 # window), polled with a bounded wait: timing never decides the verdict.
@@ -243,6 +244,13 @@ send "fg"
 wait_for "Type a message"
 [ "$(pane '#{alternate_on}')" = 1 ] || fail "resumed, yet not on the alternate screen"
 
+# A tool call left waiting for approval when the app quits (Ctrl-C works over the dialog), in a
+# new thread (deploy is always allowed in the first).
+keys C-n
+wait_gone "pasteline"
+send "deploy before quitting"
+wait_for "Allow the tool"
+
 # Quit: two Ctrl-C on an empty editor. The terminal is restored.
 keys C-c
 wait_for "Press Ctrl-C again"
@@ -255,6 +263,19 @@ wait_for "status 0"
 [ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is hidden after quitting"
 send "stty -a | tr ' ' '\\n' | grep -x echo && echo ECHO-ON"
 wait_for "ECHO-ON"
+
+# After a restart the waiting call's dialog opens again; allowed, the run resumes and shows the
+# tool's result.
+send "XDG_DATA_HOME='$workdir/data' '$app' --continue --demo-delay-ms 5 --suggestions off"
+wait_for "Allow the tool"
+type_text "y"
+wait_gone "Allow the tool"
+wait_for "nothing was really deployed"
+wait_for "demo)."  # the reply's end: a Ctrl-C now quits rather than cancels
+keys C-c
+wait_for "Press Ctrl-C again"
+keys C-c
+wait_gone "Type a message"
 
 # The threads were saved: the line mode lists them.
 XDG_DATA_HOME="$workdir/data" "$app" --plain --new --suggestions off >"$workdir/threads.txt" 2>&1 \
