@@ -138,6 +138,9 @@ void FullScreenChat::sync_tool_dialogs() {
     answer_form_.reset();
     return;
   }
+  // Not while the user is typing a message: the keys meant for it would press the dialog's
+  // buttons (y, a, n). It opens once the editor is empty (sent: the message is held for it).
+  if (!approval_ && !answer_form_ && !editor_->empty()) return;
   const std::string label = tool_label_ ? tool_label_(waiting->tool_name) : waiting->tool_name;
   if (!waiting->approval_id.empty()) {
     answer_form_.reset();
