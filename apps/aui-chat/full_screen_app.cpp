@@ -200,6 +200,11 @@ void FullScreenChat::handle(const tui::InputEvent& event) {
   if (handle_overlay(event)) return;
   if (k && handle_global_key(*k)) return;
   if (const auto* m = std::get_if<tui::MouseEvent>(&event)) {
+    // A click outside the sidebar gives the keys back to the editor (or the messages).
+    if (m->action == tui::MouseAction::Press && focus_ == Focus::Sidebar &&
+        !(sidebar_shown_ && m->x < sidebar_width_)) {
+      focus_ = Focus::Editor;
+    }
     if (sidebar_shown_ && m->x < sidebar_width_) {
       focus_ = Focus::Sidebar;
       handle_sidebar(event);
@@ -207,6 +212,8 @@ void FullScreenChat::handle(const tui::InputEvent& event) {
     }
     if (m->y < transcript_rows_) {
       view_->handle_mouse(*m);
+      // A click that chose a message gives it the keys (c, e, r, …), as Tab would.
+      if (view_->focused()) focus_ = Focus::Transcript;
       return;
     }
     if (queue_y_ >= 0 && m->y >= queue_y_ && m->y < queue_y_ + queued_.preferred_height()) {
@@ -322,7 +329,8 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
   if (outcome.kind == tui::EditorOutcome::Kind::Submitted) submit(outcome.text);
   if (outcome.kind == tui::EditorOutcome::Kind::Ignored && k &&
       (k->key == tui::Key::Up || k->key == tui::Key::Down)) {
-    view_->handle_key(*k);  // past the history's ends: scroll messages
+    // Past the history's ends: scroll the messages (Tab selects them).
+    view_->scroll_by(k->key == tui::Key::Up ? -3 : 3);
   }
 }
 
