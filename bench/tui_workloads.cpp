@@ -169,6 +169,8 @@ BENCHMARK(T_sidebar_10k_filter_and_draw);
 // time (each slice applied by the runtime on the test driver, not timed). A frame — the view's
 // sync and layout of the visible rows, drawn into the screen, the diff rendered to a null sink —
 // is timed by hand; counters: frame_median_ms, frame_p95_ms, bytes_per_frame.
+// The _markdown variants lay assistant text out as Markdown (MarkdownTextLayout, as aui-chat
+// does): the streaming reply re-parses only its last block.
 // TV_first_paint_10000: a new view's first full frame of a 10,000-message thread.
 // TV_thread_switch_10000: switching the view between two 10,000-message threads to a full frame.
 
@@ -180,6 +182,7 @@ BENCHMARK(T_sidebar_10k_filter_and_draw);
 
 #include "aui/runtime/thread_runtime.hpp"
 #include "aui/testing/driver.hpp"
+#include "aui/tui/markdown_transcript.hpp"
 #include "aui/tui/transcript_view.hpp"
 
 namespace {
@@ -249,10 +252,14 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-void frame_streaming(benchmark::State& state, std::size_t messages) {
+void frame_streaming(benchmark::State& state, std::size_t messages, bool markdown = false) {
   constexpr std::size_t kSlices = 600;
   BenchThread bt(messages, kSlices, "m");
-  aui::tui::TranscriptView view;
+  // aui-chat's view: assistant text as Markdown, the streaming reply through a MarkdownStream.
+  aui::tui::MarkdownTextLayout markdown_layout;
+  aui::tui::TranscriptViewOptions options;
+  if (markdown) options.layout.text_layout = markdown_layout.hook();
+  aui::tui::TranscriptView view(std::move(options));
   view.set_thread(bt.thread.get());
   Screen screen(kWidth, kHeight);
   Renderer renderer;
@@ -294,6 +301,15 @@ void T1_frame_1000_messages_streaming(benchmark::State& state) { frame_streaming
 void T2_frame_10000_messages_streaming(benchmark::State& state) { frame_streaming(state, 10000); }
 BENCHMARK(T1_frame_1000_messages_streaming)->UseManualTime()->Iterations(500);
 BENCHMARK(T2_frame_10000_messages_streaming)->UseManualTime()->Iterations(500);
+// The same with the Markdown layout hook aui-chat's full-screen app uses.
+void T1_frame_1000_messages_streaming_markdown(benchmark::State& state) {
+  frame_streaming(state, 1000, true);
+}
+void T2_frame_10000_messages_streaming_markdown(benchmark::State& state) {
+  frame_streaming(state, 10000, true);
+}
+BENCHMARK(T1_frame_1000_messages_streaming_markdown)->UseManualTime()->Iterations(500);
+BENCHMARK(T2_frame_10000_messages_streaming_markdown)->UseManualTime()->Iterations(500);
 
 void TV_first_paint_10000(benchmark::State& state) {
   BenchThread bt(10000, 0, "m");
