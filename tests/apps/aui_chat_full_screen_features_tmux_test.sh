@@ -119,13 +119,12 @@ wait_for "Allow the tool"
 type_text "a"
 wait_gone "Allow the tool"
 send "deploy once more"
-# Always allowed: the call runs without asking.
-sleep 0.3
-for _ in $(seq 1 100); do
-  screen | grep -qF "Allow the tool" && fail "always allow asked again"
-  [ "$(screen | grep -cF 'deploy · done')" -ge 1 ] && break
-  sleep 0.1
-done
+# Always allowed: no dialog asks, so the next message typed goes out (a dialog would have taken
+# its keys) and gets its reply.
+wait_for "deploy once more"
+send "hi quokka"
+wait_for 'quokka"'  # the word quoted in the demo's reply (the user's message has no quote)
+screen | grep -qF "Allow the tool" && fail "always allow asked again"
 
 # A human tool: the answer form opens; the answer becomes the call's result.
 send "send an email to bob"
