@@ -142,7 +142,7 @@ tm paste-buffer -p -d -b big -t "$session"
 wait_for "pasteline 2500"
 keys Enter
 # The demo echoes it all (slowly): once the echo starts, Esc cancels it.
-wait_for '"pasteline 0001'
+wait_for '"pasteline'  # quoted in the echo (the pasted lines have no quote)
 keys Escape
 wait_for "cancelled"
 
@@ -193,7 +193,7 @@ wait_for "⟨U+202E⟩evil"
 # A new thread (Ctrl-N), then the sidebar (Ctrl-T): switch to another thread and search.
 keys C-n
 send "sidebar check"
-wait_for '"sidebar check"'  # quoted in the demo's reply
+wait_for 'check"'  # the word quoted in the demo's reply (the user's message has no quote)
 keys C-t
 wait_for "to search"
 # The imported thread's title (its first message) is hostile too: shown, not acted on.

@@ -55,7 +55,7 @@ screen | grep -qF SHELL-SCREEN-MARKER && fail "the app did not switch to the alt
 
 tm send-keys -t "$session" -l -- "hello from tmux"
 tm send-keys -t "$session" Enter
-wait_for "You said \"hello from tmux\""
+wait_for 'tmux"'  # the last word quoted in the reply (one word: it cannot straddle a line break)
 # The reply's last words (the app wraps the reply to the window, so a phrase may straddle a line
 # break: wait for words that stay on one line at any width the test uses).
 wait_for "what you can try."
