@@ -185,7 +185,12 @@ SidebarOutcome ThreadSidebar::handle(const InputEvent& event) {
     }
     mode_ = Mode::Search;
     if (t->text == "/") return handled;
-    search_.handle(event);
+    // "/" opens the search; typed quickly, the words after it arrive in the same event.
+    if (t->text[0] == '/') {
+      search_.handle(TextEvent{t->text.substr(1)});
+    } else {
+      search_.handle(event);
+    }
     refilter();
     return {K::Search, {}, search_.text()};
   }

@@ -206,8 +206,7 @@ wait_gone "to search"
 wait_for "pasteline 2500"
 # Search in the sidebar: the titles filter as you type.
 keys C-t
-type_text "/"
-type_text "sideb"
+type_text "/sideb"
 wait_for "sidebar check"
 keys C-t
 wait_gone "⌕"

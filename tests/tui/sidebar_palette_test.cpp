@@ -95,6 +95,17 @@ TEST(ThreadSidebar, FiltersAsYouTypeAndTakesFullTextHits) {
   EXPECT_EQ(s.selected_id(), "t2");
 }
 
+TEST(ThreadSidebar, SlashAndTheWordsAfterItInOneEventSearchForTheWords) {
+  ThreadSidebar s;
+  s.set_threads(sample());
+  // Typed fast (or sent by tmux at once), "/" and the query arrive as one text event.
+  const auto out = s.handle(TextEvent{"/SOUR"});
+  EXPECT_EQ(out.kind, SK::Search);
+  EXPECT_EQ(out.text, "SOUR");
+  EXPECT_EQ(s.query(), "SOUR");
+  EXPECT_EQ(s.selected_id(), "t1");
+}
+
 TEST(ThreadSidebar, ActionsOnTheSelectedThread) {
   ThreadSidebar s;
   s.set_threads(sample());
