@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # aui-chat with --mcp-config in a real terminal (tmux): the filesystem MCP server on a temporary
 # directory, a model (an OpenAI-compatible stand-in) that calls its list_directory tool, the
-# approval, the result with the server's name, /mcp, and no server left running after /quit.
+# approval, the result with the server's name, /mcp, and no server left running after /quit; then
+# the full-screen app: the card with the server's name, the approval dialog, the result.
 #
 # usage: aui_chat_mcp_tmux_test.sh path/to/aui-chat path/to/node_modules
 # exit 77 (skipped) without tmux, python3 or node, or when the servers are not installed
@@ -87,3 +88,24 @@ wait_for "aui-chat exited with 0"
 # The server was stopped with the chat: no process of it is left.
 if pgrep -f "$server_js $files" >/dev/null; then fail "the MCP server is still running after /quit"; fi
 echo "PASSED: aui-chat ran an MCP tool behind an approval"
+
+# The same in the full-screen app (what a terminal gets): the card names the server, the
+# approval dialog asks, and once allowed the result shows.
+tm kill-server 2>/dev/null || true
+socket="aui-chat-mcp-fs-test-$$-$RANDOM"
+tm new-session -d -s "$session" -x 110 -y 40 \
+  "env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY LANG=C.UTF-8 TERM=xterm-256color XDG_CONFIG_HOME='$workdir/config' '$app' --memory --suggestions off --base-url 'http://127.0.0.1:$port/v1' --mcp-config '$workdir/mcp.json'; echo \"aui-chat exited with \$?\"; sleep 60"
+tm set-option -t "$session" remain-on-exit on >/dev/null
+wait_for "Type a message"
+wait_for "(14 tools)"
+type_line "What is in my files?"
+wait_for "fs: list_directory"
+wait_for "Allow the tool"
+screen | grep -qF "[FILE] notes.txt" && fail "the tool ran before it was approved"
+tm send-keys -t "$session" -l -- "y"
+wait_for "[FILE] notes.txt"
+tm send-keys -t "$session" C-c
+tm send-keys -t "$session" C-c
+wait_for "aui-chat exited with 0"
+if pgrep -f "$server_js $files" >/dev/null; then fail "the MCP server is still running after quitting"; fi
+echo "PASSED: the full-screen aui-chat ran an MCP tool behind its approval dialog"
