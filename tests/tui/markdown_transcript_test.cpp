@@ -5,12 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "aui/runtime/thread_runtime.hpp"
+#include "aui/testing/driver.hpp"
 #include "aui/tui/markdown_layout.hpp"
+#include "aui/tui/screen.hpp"
 #include "aui/tui/transcript_layout.hpp"
+#include "aui/tui/transcript_view.hpp"
 
 namespace aui::tui {
 namespace {
@@ -194,6 +199,65 @@ TEST(FirstWaitingCall, AHumanToolsCallWaitsByNameWhenTheReplyWaitsForAction) {
   // While the reply runs (a frontend tool being executed) nothing waits for the user.
   m->status = MessageStatus::running();
   EXPECT_FALSE(first_waiting_call(*m, human));
+}
+
+// A Markdown reply streamed through a real runtime into a view with the Markdown hook, in 200
+// slices: every frame equals what a fresh view (and a fresh hook: a full render) draws of the
+// same state — the streamed layout is never torn.
+TEST(MarkdownTextLayout, AMarkdownReplyStreamedIn200SlicesIntoAViewIsNeverTorn) {
+  std::string reply;
+  for (int i = 0; reply.size() < 3000; ++i) {
+    reply += "## Step " + std::to_string(i) +
+             "\n\nSome *text* with `code` 漢字 and a list:\n\n- one\n- two " + std::to_string(i) +
+             "\n\n```python\nprint(" + std::to_string(i) + ")\n```\n\n| a | b |\n|---|---|\n| " +
+             std::to_string(i) + " | x |\n\n";
+  }
+  aui::testing::Driver driver;
+  std::deque<aui::testing::Gate> gates(200);
+  ThreadRuntimeOptions o;
+  o.dispatcher = driver.dispatcher();
+  o.executor = driver.executor();
+  o.clock = driver.clock();
+  o.chat_model = [&](const ChatModelRunOptions&, RunResultSink& sink) {
+    for (std::size_t k = 0; k < gates.size(); ++k) {
+      gates[k].wait(driver);
+      std::size_t cut = reply.size() * (k + 1) / gates.size();
+      while (cut < reply.size() && (static_cast<unsigned char>(reply[cut]) & 0xC0) == 0x80) ++cut;
+      sink.yield(ChatModelRunResult::text(Text(reply.substr(0, cut))));
+    }
+  };
+  ThreadRuntime thread(std::move(o));
+  const auto clock = [] { return std::chrono::steady_clock::time_point{}; };
+  MarkdownTextLayout md;
+  TranscriptViewOptions options{clock, {}, {}};
+  options.layout.text_layout = md.hook();
+  TranscriptView view(std::move(options));
+  view.set_thread(&thread);
+  thread.append("go");
+  driver.settle();
+  std::size_t k = 0;
+  for (; k < gates.size(); ++k) {
+    gates[k].release();
+    driver.settle();
+    Screen screen(80, 24);
+    Canvas canvas = screen.canvas();
+    view.draw(canvas);
+    MarkdownTextLayout fresh_md;
+    TranscriptViewOptions fresh_options{clock, {}, {}};
+    fresh_options.layout.text_layout = fresh_md.hook();
+    TranscriptView fresh(std::move(fresh_options));
+    fresh.set_thread(&thread);
+    Screen s(80, 24);
+    Canvas c = s.canvas();
+    fresh.draw(c);
+    EXPECT_EQ(screen.text(), s.text()) << "slice " << k;
+    EXPECT_EQ(screen.text().find("```"), std::string::npos) << "a fence shown raw, slice " << k;
+    if (::testing::Test::HasFailure()) break;
+  }
+  for (; k < gates.size(); ++k) gates[k].release();  // a failed test still lets the worker end
+  driver.settle();
+  EXPECT_EQ(thread.messages().back()->text(), reply);
+  EXPECT_EQ(md.stream_count(), 0u);  // the finished reply's stream was dropped
 }
 
 }  // namespace
