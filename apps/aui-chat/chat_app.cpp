@@ -31,7 +31,8 @@ namespace {
 const char* kVersion = "0.1.0";
 
 const char* kUsage =
-    "usage: aui-chat [OPTIONS]                  the chat (reads lines; /help lists commands)\n"
+    "usage: aui-chat [OPTIONS]                  the chat: full-screen on a terminal (F1 lists the\n"
+    "                                           keys), lines with --plain or a pipe (/help)\n"
     "       aui-chat [OPTIONS] QUESTION...      one question, the reply on stdout\n"
     "       COMMAND | aui-chat [OPTIONS] -p QUESTION   the piped text is the question's context\n";
 
