@@ -503,6 +503,8 @@ void FullScreenChat::render() {
           "x delete · Tab back ";
     } else if (focus_ == Focus::Sidebar) {
       label = " threads: Enter open · n new · r rename · a archive · d delete · / search · Esc ";
+    } else if (call_waiting_ && !approval_ && !answer_form_) {
+      label = " a tool call waits for you: Tab to it (a A d, Enter), or empty the editor ";
     } else if (chat_->held_count() > 0) {
       label = " your message waits until the tool call above is answered ";
     } else if (thread_->queue() && (thread_->is_running() || thread_->is_run_in_progress())) {

@@ -146,6 +146,7 @@ class FullScreenChat {
   std::unique_ptr<tui::HumanToolForm> answer_form_;  // for answer_call_id_
   std::string answer_call_id_;
   std::set<std::string> dismissed_;  // approvals and calls whose dialog the user closed (Esc)
+  bool call_waiting_ = false;        // a tool call of the last reply waits for the user
 
   Focus focus_ = Focus::Editor;
   bool sidebar_shown_ = false;

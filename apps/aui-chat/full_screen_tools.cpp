@@ -133,6 +133,7 @@ void FullScreenChat::sync_tool_dialogs() {
     waiting = tui::first_waiting_call(*messages.back(),
                                       [this](const std::string& name) { return is_human(name); });
   }
+  call_waiting_ = waiting.has_value();
   if (!waiting) {
     approval_.reset();
     answer_form_.reset();

@@ -112,8 +112,16 @@ wait_for "reason: not today"
 wait_for "deploy · denied"
 send "deploy again"
 wait_for "Allow the tool"
-type_text "y"
+# Esc closes the dialog; the call still waits, and its card takes the decision (a: allow once).
+keys Escape
+wait_for "a tool call waits for you"
+keys Tab
+wait_for "messages: c copy"
+type_text "a"
 wait_for "deploy · done"
+wait_for "demo)."  # the resumed reply's end (Esc during a reply would cancel it)
+keys Escape
+wait_gone "messages: c copy"
 send "deploy to staging"
 wait_for "Allow the tool"
 type_text "a"
