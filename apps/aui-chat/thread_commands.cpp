@@ -332,6 +332,14 @@ void ChatThreads::import_thread(const std::string& path,
                 list_.main_thread().load_history().then([this, alive, repo, show,
                                                          done](std::exception_ptr) {
                   if (!*alive) return;
+                  // The branch the file shows (its head), not the last message stored.
+                  if (repo->head_id) {
+                    try {
+                      list_.main_thread().switch_to_branch(*repo->head_id);
+                    } catch (const std::exception&) {
+                      // A head the file names but does not hold: the stored order's branch.
+                    }
+                  }
                   show(list_.main_thread());
                   out_ << "(imported " << repo->messages.size() << " messages as a new "
                        << "thread)\n";

@@ -171,6 +171,8 @@ def walk(o):
         for k, v in list(o.items()):
             if k == "text" and isinstance(v, str) and v:
                 o[k] = "HOSTILE \x1b]0;PWNED\x07 \x1b[2J \x1b]52;c;aGk=\x07 \u202eevil end"
+            elif k == "result" and o.get("type") == "tool-call":
+                o[k] = "TOOLRESULT \x1b]0;PWN2\x07 \x1b[31mred"
             else:
                 walk(v)
     elif isinstance(o, list):
@@ -196,7 +198,10 @@ EOF
 send "/import $export_dir/hostile.json"
 wait_for "HOSTILE ␛]0;PWNED␇"
 wait_for "⟨U+202E⟩evil"
-[ "$(pane '#{pane_title}')" != "PWNED" ] || fail "a reply set the window title"
+# The branch shown at export is the one shown after the import (with the e-mail's card), and a
+# tool result is hostile too.
+wait_for "TOOLRESULT ␛]0;PWN2␇ ␛[31mred"
+case "$(pane '#{pane_title}')" in PWN*) fail "content set the window title" ;; esac
 
 # A new thread (Ctrl-N), then the sidebar (Ctrl-T): switch to another thread and search.
 keys C-n
