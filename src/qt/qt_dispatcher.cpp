@@ -3,6 +3,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QTimer>
+#include <algorithm>
 
 namespace aui::qt {
 

@@ -2,11 +2,15 @@
 
 #include "aui/qt/qt_dispatcher.hpp"
 
+#include "aui/qt/chat.hpp"
+
 #include <gtest/gtest.h>
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QThread>
+#include <future>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -62,6 +66,46 @@ TEST(QtDispatcher, PostAfterRunsLaterOnTheOwnerThread) {
   ASSERT_TRUE(process_until([&] { return ran; }));
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(30));
   EXPECT_EQ(ran_on, QThread::currentThread());
+}
+
+}  // namespace
+
+namespace {
+
+// The whole path on Qt's loop: a runtime on the Chat's QtDispatcher with real workers and the
+// default stream pace (post_after timers), streaming a reply the test releases step by step.
+TEST(QtDispatcher, DrivesAChatOnTheQtEventLoop) {
+  auto release = std::make_shared<std::promise<void>>();
+  std::shared_future<void> released = release->get_future().share();
+  aui::qt::Chat chat;
+  chat.set_backend([released](const aui::qt::ChatSetup& setup) {
+    aui::ThreadRuntimeOptions o;
+    o.chat_model = [released](const aui::ChatModelRunOptions& options, aui::RunResultSink& sink) {
+      std::string text;
+      for (int i = 0; i < 50; ++i) {
+        text += "w" + std::to_string(i) + " ";
+        sink.yield(aui::ChatModelRunResult::text(text));
+        if (options.stop_token.stop_requested()) return;
+      }
+      // Waits for the test (bounded) so that the reply is seen running first.
+      released.wait_for(std::chrono::seconds(10));
+    };
+    o.dispatcher = setup.dispatcher;
+    o.on_error = setup.on_error;
+    return aui::qt::ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}};
+  });
+  ASSERT_TRUE(chat.ready());
+  chat.send(QStringLiteral("go"));
+  ASSERT_TRUE(process_until([&] {
+    return chat.messages()->rowCount() == 2 &&
+           chat.messages()->get(1)[QStringLiteral("text")].toString().endsWith(
+               QStringLiteral("w49 "));
+  }));
+  EXPECT_TRUE(chat.running());
+  release->set_value();
+  ASSERT_TRUE(process_until([&] { return !chat.running(); }));
+  EXPECT_EQ(chat.messages()->get(1)[QStringLiteral("status")].toString(),
+            QStringLiteral("complete"));
 }
 
 }  // namespace
