@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <atomic>
 
+#include "aui/adapters/static_suggestion_adapter.hpp"
 #include "aui/qt/part_list_model.hpp"
 #include "qt_test_support.hpp"
 
@@ -72,6 +73,11 @@ TEST_F(ChatTest, SendStreamsAndTheRunningPropertiesFollow) {
   make(model);
   EXPECT_TRUE(chat->ready());
   EXPECT_EQ(chat->backendDescription(), QStringLiteral("scripted"));
+  EXPECT_TRUE(chat->capabilities()[QStringLiteral("edit")].toBool());
+  EXPECT_TRUE(chat->capabilities()[QStringLiteral("cancel")].toBool());
+  EXPECT_FALSE(chat->capabilities()[QStringLiteral("speech")].toBool());
+  EXPECT_FALSE(chat->capabilities()[QStringLiteral("attachments")].toBool());
+  EXPECT_TRUE(chat->suggestions().isEmpty());
   EXPECT_TRUE(chat->isEmpty());
   QSignalSpy running(chat.get(), &Chat::runningChanged);
   chat->send(QStringLiteral("hi"));
@@ -319,6 +325,31 @@ TEST_F(ChatTest, TheDefaultFactoryMakesAQmlCreatedChatWork) {
   made.send(QStringLiteral("hi"));
   driver.settle();
   EXPECT_EQ(made.messages()->get(1)["text"].toString(), QStringLiteral("from the factory"));
+}
+
+TEST_F(ChatTest, SuggestionsAndFeedbackShowOnTheChat) {
+  model.reply("an answer");
+  chat = std::make_unique<Chat>();
+  aui::ThreadListRuntimeOptions o;
+  o.thread = aui::qt::test::driver_options(driver, model);
+  o.thread.adapters.suggestion = std::make_shared<aui::StaticSuggestionAdapter>(
+      std::vector<aui::ThreadSuggestion>{{"Tell me more", "More", "more"}});
+  chat->set_backend(ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}});
+  driver.settle();
+  QSignalSpy suggestions(chat.get(), &Chat::suggestionsChanged);
+  chat->send(QStringLiteral("q"));
+  driver.settle();
+  ASSERT_EQ(chat->suggestions().size(), 1);
+  EXPECT_EQ(chat->suggestions().at(0).toMap()["prompt"].toString(), QStringLiteral("Tell me more"));
+  EXPECT_GE(suggestions.count(), 1);
+  chat->sendSuggestion(QStringLiteral("Tell me more"));
+  driver.settle();
+  EXPECT_EQ(chat->messages()->get(2)["text"].toString(), QStringLiteral("Tell me more"));
+  // No feedback adapter: a sentence.
+  QSignalSpy errors(chat.get(), &Chat::errorOccurred);
+  chat->submitFeedback(chat->messages()->get(1)["messageId"].toString(),
+                       QStringLiteral("positive"));
+  EXPECT_EQ(errors.count(), 1);
 }
 
 TEST_F(ChatTest, ExportShowsTheThread) {
