@@ -394,3 +394,61 @@ TEST(MessageListModel, ApplyDiffsSnapshotsWithoutAThread) {
 }
 
 }  // namespace
+
+namespace {
+
+// An utterance the test ends by hand (speech is owner-thread driven here: no workers involved).
+struct FakeUtterance : aui::Utterance {
+  aui::UtteranceStatus now = aui::UtteranceStatus::running();
+  std::function<void()> listener;
+  aui::UtteranceStatus status() const override { return now; }
+  void cancel() override { end(aui::UtteranceStatus::EndReason::Cancelled); }
+  std::function<void()> subscribe(std::function<void()> on_change) override {
+    listener = std::move(on_change);
+    return [this] { listener = nullptr; };
+  }
+  void end(aui::UtteranceStatus::EndReason reason) {
+    now = aui::UtteranceStatus::ended(reason);
+    if (listener) listener();
+  }
+};
+
+struct FakeSpeech : aui::SpeechSynthesisAdapter {
+  std::shared_ptr<FakeUtterance> last;
+  std::shared_ptr<aui::Utterance> speak(const std::string&) override {
+    last = std::make_shared<FakeUtterance>();
+    return last;
+  }
+};
+
+TEST(MessageListModel, TheSpeechRoleFollowsWhatIsSpoken) {
+  Driver driver;
+  ScriptedAdapter model(driver);
+  auto speech = std::make_shared<FakeSpeech>();
+  auto options = aui::qt::test::driver_options(driver, model);
+  options.initial_messages = aui::qt::test::linear_messages(4);
+  options.adapters.speech = speech;
+  aui::ThreadRuntime thread(std::move(options));
+  MessageListModel messages;
+  messages.set_thread(&thread);
+  ModelSpies spies(&messages);
+  thread.speak("m1");
+  driver.settle();
+  EXPECT_EQ(messages.get(1)["speech"].toString(), QStringLiteral("running"));
+  EXPECT_EQ(messages.get(3)["speech"].toString(), QString());
+  ASSERT_GE(spies.changed.count(), 1);
+  EXPECT_EQ(spies.changed.back().at(0).toModelIndex().row(), 1);
+  EXPECT_EQ(roles_of(spies.changed.back()), QList<int>{MessageListModel::SpeechRole});
+  // Speaking another message moves the role from one row to the other.
+  thread.speak("m3");
+  driver.settle();
+  EXPECT_EQ(messages.get(1)["speech"].toString(), QString());
+  EXPECT_EQ(messages.get(3)["speech"].toString(), QStringLiteral("running"));
+  speech->last->end(aui::UtteranceStatus::EndReason::Finished);
+  driver.settle();
+  const QString after = messages.get(3)["speech"].toString();
+  EXPECT_TRUE(after == QStringLiteral("ended") || after.isEmpty()) << after.toStdString();
+  EXPECT_EQ(spies.inserted.count() + spies.removed.count() + spies.reset.count(), 0);
+}
+
+}  // namespace
