@@ -86,4 +86,25 @@ void Q1_model_per_streamed_update(benchmark::State& state) {
 }
 BENCHMARK(Q1_model_per_streamed_update)->Unit(benchmark::kMillisecond)->Iterations(3);
 
+// Q2: opening a 10,000-message thread in the model — the reset to a new snapshot and the roles a
+// view reads for the rows it shows first (the last 20, with their parts models), as a ListView
+// positioned at the end does.
+void Q2_model_open_10000(benchmark::State& state) {
+  std::vector<aui::MessagePtr> items;
+  for (std::size_t i = 0; i < 10000; ++i) {
+    items.push_back(message("m" + std::to_string(i), i % 2 ? aui::Role::Assistant : aui::Role::User,
+                            "message " + std::to_string(i)));
+  }
+  const aui::MessageList list = aui::MessageList().append(items.begin(), items.end());
+  for (auto _ : state) {
+    aui::qt::MessageListModel model;
+    model.apply(list);
+    for (int row = 9980; row < 10000; ++row) {
+      const QVariantMap roles = model.get(row);
+      benchmark::DoNotOptimize(roles.size());
+    }
+  }
+}
+BENCHMARK(Q2_model_open_10000)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
