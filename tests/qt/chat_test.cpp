@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <atomic>
 
+#include "aui/adapters/attachment_adapter.hpp"
 #include "aui/adapters/static_suggestion_adapter.hpp"
 #include "aui/qt/part_list_model.hpp"
 #include "qt_test_support.hpp"
@@ -264,6 +265,60 @@ TEST_F(ChatTest, TheComposerSendsItsDraft) {
   composer->addAttachment(QUrl::fromLocalFile(QStringLiteral("/tmp/x.txt")));
   driver.settle();
   EXPECT_GE(errors.count(), 1);
+}
+
+// Takes any file without reading it: the attachment is the file's name.
+struct NamedAttachments : aui::AttachmentAdapter {
+  std::string accept() const override { return "*"; }
+  aui::Attachment add(const aui::HostFile& file,
+                      const std::function<void(const aui::Attachment&)>&) override {
+    aui::Attachment a;
+    a.id = "att-" + file.name;
+    a.name = file.name;
+    a.content_type = "text/plain";
+    a.file = file;
+    a.status = {aui::AttachmentStatusType::RequiresAction, "composer-send", 0, {}};
+    return a;
+  }
+  aui::Attachment send(const aui::Attachment& pending) override {
+    aui::Attachment a = pending;
+    a.status = {};
+    a.content.push_back(aui::TextPart{"contents of " + pending.name});
+    return a;
+  }
+  void remove(const aui::Attachment&) override {}
+};
+
+TEST_F(ChatTest, TheComposerAttachesFiles) {
+  model.reply("got it");
+  chat = std::make_unique<Chat>();
+  aui::ThreadListRuntimeOptions o;
+  o.thread = aui::qt::test::driver_options(driver, model);
+  o.thread.adapters.attachments = std::make_shared<NamedAttachments>();
+  chat->set_backend(ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}});
+  driver.settle();
+  aui::qt::ChatComposer* composer = chat->composer();
+  EXPECT_TRUE(chat->capabilities()[QStringLiteral("attachments")].toBool());
+  EXPECT_EQ(composer->attachmentAccept(), QStringLiteral("*"));
+  composer->addAttachment(QUrl::fromLocalFile(QStringLiteral("/tmp/notes.txt")));
+  composer->addAttachment(QUrl::fromLocalFile(QStringLiteral("/tmp/other.txt")));
+  driver.settle();
+  ASSERT_EQ(composer->attachments().size(), 2);
+  const QVariantMap first = composer->attachments().at(0).toMap();
+  EXPECT_EQ(first["name"].toString(), QStringLiteral("notes.txt"));
+  EXPECT_EQ(first["status"].toString(), QStringLiteral("requires-action"));
+  composer->removeAttachment(QStringLiteral("att-other.txt"));
+  driver.settle();
+  ASSERT_EQ(composer->attachments().size(), 1);
+  EXPECT_TRUE(composer->canSend());  // an attachment alone can be sent
+  composer->setText(QStringLiteral("read this"));
+  composer->send();
+  driver.settle();
+  EXPECT_TRUE(composer->attachments().isEmpty());
+  const QVariantList sent = chat->messages()->get(0)["attachments"].toList();
+  ASSERT_EQ(sent.size(), 1);
+  EXPECT_EQ(sent.at(0).toMap()["name"].toString(), QStringLiteral("notes.txt"));
+  EXPECT_EQ(chat->messages()->get(1)["text"].toString(), QStringLiteral("got it"));
 }
 
 TEST_F(ChatTest, SwitchingThreadsResetsTheModelsOnce) {
