@@ -301,6 +301,7 @@ TEST_F(ChatTest, TheComposerAttachesFiles) {
   EXPECT_TRUE(chat->capabilities()[QStringLiteral("attachments")].toBool());
   EXPECT_EQ(composer->attachmentAccept(), QStringLiteral("*"));
   composer->addAttachment(QUrl::fromLocalFile(QStringLiteral("/tmp/notes.txt")));
+  driver.settle();  // one at a time: adds run on workers and land in the order they finish
   composer->addAttachment(QUrl::fromLocalFile(QStringLiteral("/tmp/other.txt")));
   driver.settle();
   ASSERT_EQ(composer->attachments().size(), 2);
@@ -319,6 +320,31 @@ TEST_F(ChatTest, TheComposerAttachesFiles) {
   ASSERT_EQ(sent.size(), 1);
   EXPECT_EQ(sent.at(0).toMap()["name"].toString(), QStringLiteral("notes.txt"));
   EXPECT_EQ(chat->messages()->get(1)["text"].toString(), QStringLiteral("got it"));
+}
+
+TEST_F(ChatTest, TheQueueShowsOnTheComposer) {
+  model.hang();
+  chat = std::make_unique<Chat>();
+  aui::ThreadListRuntimeOptions o;
+  o.thread = aui::qt::test::driver_options(driver, model);
+  o.thread.enable_message_queue = true;
+  chat->set_backend(ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}});
+  driver.settle();
+  aui::qt::ChatComposer* composer = chat->composer();
+  composer->setText(QStringLiteral("first"));
+  composer->send();
+  driver.settle();
+  ASSERT_TRUE(chat->running());
+  composer->setText(QStringLiteral("later"));
+  composer->send();
+  driver.settle();
+  ASSERT_EQ(composer->queue().size(), 1);
+  const QVariantMap item = composer->queue().at(0).toMap();
+  EXPECT_EQ(item["prompt"].toString(), QStringLiteral("later"));
+  composer->removeQueued(item["id"].toString());
+  EXPECT_TRUE(composer->queue().isEmpty());
+  chat->cancel();
+  driver.settle();
 }
 
 TEST_F(ChatTest, SwitchingThreadsResetsTheModelsOnce) {
