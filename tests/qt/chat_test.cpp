@@ -11,6 +11,7 @@
 #include <atomic>
 
 #include "aui/adapters/attachment_adapter.hpp"
+#include "aui/adapters/dictation_adapter.hpp"
 #include "aui/adapters/static_suggestion_adapter.hpp"
 #include "aui/qt/part_list_model.hpp"
 #include "qt_test_support.hpp"
@@ -345,6 +346,64 @@ TEST_F(ChatTest, TheQueueShowsOnTheComposer) {
   EXPECT_TRUE(composer->queue().isEmpty());
   chat->cancel();
   driver.settle();
+}
+
+// A session the test speaks into by hand.
+struct FakeSession : aui::DictationSession {
+  Status now = Status::Running;
+  std::function<void(const aui::DictationResult&)> speech;
+  std::function<void(const aui::DictationResult&)> end;
+  Status status() const override { return now; }
+  void stop() override {
+    now = Status::Ended;
+    if (end) end({"", true});
+  }
+  void cancel() override { now = Status::Ended; }
+  void on_speech_start(std::function<void()>) override {}
+  void on_speech_end(std::function<void(const aui::DictationResult&)> cb) override {
+    end = std::move(cb);
+  }
+  void on_speech(std::function<void(const aui::DictationResult&)> cb) override {
+    speech = std::move(cb);
+  }
+};
+
+struct FakeDictation : aui::DictationAdapter {
+  std::shared_ptr<FakeSession> session;
+  std::shared_ptr<aui::DictationSession> listen() override {
+    session = std::make_shared<FakeSession>();
+    return session;
+  }
+  bool disable_input_during_dictation() const override { return true; }
+};
+
+TEST_F(ChatTest, DictationShowsOnTheComposer) {
+  auto dictation = std::make_shared<FakeDictation>();
+  chat = std::make_unique<Chat>();
+  aui::ThreadListRuntimeOptions o;
+  o.thread = aui::qt::test::driver_options(driver, model);
+  o.thread.adapters.dictation = dictation;
+  chat->set_backend(ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}});
+  driver.settle();
+  aui::qt::ChatComposer* composer = chat->composer();
+  EXPECT_TRUE(chat->capabilities()[QStringLiteral("dictation")].toBool());
+  composer->setText(QStringLiteral("Note:"));
+  composer->startDictation();
+  driver.settle();
+  ASSERT_TRUE(composer->dictating());
+  EXPECT_TRUE(composer->inputDisabled());
+  ASSERT_TRUE(dictation->session && dictation->session->speech);
+  dictation->session->speech({"buy milk", false});
+  driver.settle();
+  EXPECT_EQ(composer->dictationTranscript(), QStringLiteral("buy milk"));
+  dictation->session->speech({"buy milk", true});
+  driver.settle();
+  composer->stopDictation();
+  driver.settle();
+  EXPECT_FALSE(composer->dictating());
+  EXPECT_TRUE(composer->text().contains(QStringLiteral("buy milk")))
+      << composer->text().toStdString();
+  EXPECT_TRUE(composer->text().startsWith(QStringLiteral("Note:")));
 }
 
 TEST_F(ChatTest, SwitchingThreadsResetsTheModelsOnce) {
