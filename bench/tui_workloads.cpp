@@ -345,3 +345,92 @@ void TV_thread_switch_10000(benchmark::State& state) {
 BENCHMARK(TV_thread_switch_10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// ---- The view's memory (issue 17: ≤ 20 % of the runtime's on W2's thread) --------------------
+//
+//     build/default/bench/aui_bench --benchmark_filter='TV_memory'
+//
+// TV_memory_w2_thread: W2's thread — 2,000 turns, a question and a 200-character reply each —
+// imported into a real ThreadRuntime; the heap it holds (`runtime_heap_bytes`, mallinfo2, after
+// the import settled) against what a TranscriptView adds at 120×40: after its first frame
+// (`view_heap_bytes`, `view_over_runtime`), and after the user scrolled through the whole thread
+// a page at a time, drawing each page, so every message was laid out once
+// (`view_heap_scrolled_bytes`, `view_scrolled_over_runtime`).
+
+#include <malloc.h>
+
+namespace {
+
+std::size_t heap_in_use() {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+aui::ExportedMessageRepository w2_repository() {
+  aui::ExportedMessageRepository repo;
+  std::optional<aui::Id> parent;
+  for (std::size_t i = 0; i < 4000; ++i) {
+    auto m = std::make_shared<aui::ThreadMessage>();
+    m->id = "w" + std::to_string(i);
+    m->role = i % 2 ? aui::Role::Assistant : aui::Role::User;
+    m->content.push_back(aui::TextPart{
+        aui::Text(i % 2 ? std::string(200, 'r') : "question number " + std::to_string(i / 2))});
+    m->status = aui::MessageStatus::complete(aui::StatusReason::Stop);
+    repo.messages.push_back({m, parent, std::nullopt});
+    parent = m->id;
+  }
+  repo.head_id = parent;
+  return repo;
+}
+
+}  // namespace
+
+void TV_memory_w2_thread(benchmark::State& state) {
+  for (auto _ : state) {
+    aui::testing::Driver driver;
+    aui::ThreadRuntimeOptions o;
+    o.dispatcher = driver.dispatcher();
+    o.executor = driver.executor();
+    o.clock = driver.clock();
+    o.chat_model = [](const aui::ChatModelRunOptions&, aui::RunResultSink&) {};
+    const std::size_t before_runtime = heap_in_use();
+    auto repo = w2_repository();
+    auto thread = std::make_unique<aui::ThreadRuntime>(std::move(o));
+    thread->import_repository(repo);
+    driver.settle();
+    repo = {};  // the runtime holds the messages now; the repository's copies of the pointers go
+    const std::size_t runtime_heap = heap_in_use() - before_runtime;
+
+    Screen screen(kWidth, kHeight);
+    Renderer renderer;
+    NullSink sink;
+    const std::size_t before_view = heap_in_use();
+    auto view = std::make_unique<aui::tui::TranscriptView>();
+    view->set_thread(thread.get());
+    {
+      auto c = screen.canvas();
+      view->draw(c);
+    }
+    const std::size_t view_heap = heap_in_use() - before_view;
+    view->scroll_to_top();
+    for (int page = 0; page < 20000 && !view->at_bottom(); ++page) {
+      auto c = screen.canvas();
+      view->draw(c);
+      view->scroll_by(kHeight);
+    }
+    {
+      auto c = screen.canvas();
+      view->draw(c);
+    }
+    const std::size_t scrolled_heap = heap_in_use() - before_view;
+    benchmark::DoNotOptimize(sink.total);
+    state.counters["runtime_heap_bytes"] = static_cast<double>(runtime_heap);
+    state.counters["view_heap_bytes"] = static_cast<double>(view_heap);
+    state.counters["view_over_runtime"] =
+        static_cast<double>(view_heap) / static_cast<double>(runtime_heap);
+    state.counters["view_heap_scrolled_bytes"] = static_cast<double>(scrolled_heap);
+    state.counters["view_scrolled_over_runtime"] =
+        static_cast<double>(scrolled_heap) / static_cast<double>(runtime_heap);
+  }
+}
+BENCHMARK(TV_memory_w2_thread)->Iterations(1)->Unit(benchmark::kMillisecond);

@@ -326,6 +326,14 @@ void ChatApp::on_line(const std::string& line) {
 // Runs the lines that waited for a reply to end, until one starts another reply.
 void ChatApp::drain() {
   drain_scheduled_ = false;
+  if (draining_) return;  // a line run below finished at once: the loop goes on with the next
+  struct Draining {
+    bool& flag;
+    explicit Draining(bool& f) : flag(f) { flag = true; }
+    ~Draining() { flag = false; }
+    Draining(const Draining&) = delete;
+    Draining& operator=(const Draining&) = delete;
+  } draining{draining_};
   while (!quit_ && !busy() && !waiting_.empty()) {
     const std::string line = std::move(waiting_.front());
     waiting_.pop_front();
@@ -336,7 +344,8 @@ void ChatApp::drain() {
   if (end_of_input_ && waiting_.empty() && !busy()) quit();
 }
 
-// Not from inside a notification: running a line there would re-enter the runtime.
+// For a command's completion, which may arrive inside the command that started it (a thread
+// switch that fails at once): the waiting lines run after that command has printed its own lines.
 void ChatApp::schedule_drain() {
   if (drain_scheduled_ || (waiting_.empty() && !end_of_input_)) return;
   drain_scheduled_ = true;
@@ -512,7 +521,13 @@ void ChatApp::send(const std::string& text) {
 // may fold several updates into one notification, so the new part can be any length. A reply
 // that paused (a tool waiting for a person) and resumes goes on where it stopped.
 void ChatApp::on_change() {
-  if (!busy()) schedule_drain();
+  show_change();
+  // Notifications come after the runtime's change is complete, so the lines that waited for the
+  // reply may run from here; after what this change printed, so the transcript reads in order.
+  if (!busy()) drain();
+}
+
+void ChatApp::show_change() {
   if (quiet_) return;  // the front end shows the reply and the suggestions
   capabilities_->on_change(busy(), [this] { prompt(); });
   const auto& messages = thread_->messages();

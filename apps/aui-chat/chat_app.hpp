@@ -143,6 +143,7 @@ class ChatApp {
   void send(const std::string& text);
   void command(const std::string& line);
   void on_change();
+  void show_change();
   bool busy() const;      // a reply or a thread command is in progress
   bool replying() const;  // a reply is in progress
   void print_parts(const ThreadMessage& m, bool running);
@@ -178,6 +179,7 @@ class ChatApp {
   std::vector<std::string> held_for_person_;  // messages typed while a tool call waited
   bool end_of_input_ = false;
   bool drain_scheduled_ = false;
+  bool draining_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks
   std::unique_ptr<CapabilityCommands> capabilities_;
   std::function<bool(const std::string&, const std::string&)> command_hook_;

@@ -13,17 +13,22 @@ namespace {
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 // Past this many cached layouts of messages off the branch, the cache starts over (the current
 // branch's layouts stay with their entries).
-constexpr std::size_t kCacheLimit = 4096;
+// Layouts kept: the cache (by message object, across syncs and thread switches) and the entries'
+// own (the messages laid out most recently). The heights stay exact in the height index when a
+// layout goes, so what is dropped costs only a new layout when it scrolls into view again; the
+// bounds keep the view's memory a small part of the runtime's however far the user scrolls.
+constexpr std::size_t kCacheLimit = 128;
+constexpr std::size_t kLaidOutLimit = 128;
 
 const char* const kSpinner[] = {"\u280b", "\u2819", "\u2839", "\u2838", "\u283c",
                                 "\u2834", "\u2826", "\u2827", "\u2807", "\u280f"};
 
 }  // namespace
 
+// One a message of the branch, so kept small: the layouts are apart (few messages have one).
 struct TranscriptView::Entry {
   MessagePtr message;
-  std::shared_ptr<const MessageLayout> layout;  // null until laid out at the current width
-  std::uint32_t flags = 0;                      // the flags the layout was made with
+  std::uint32_t flags = 0;  // the flags its layout was made with
 };
 
 struct TranscriptView::Cached {
@@ -57,6 +62,8 @@ std::uint32_t TranscriptView::ui_flags(const Id& id) const {
 void TranscriptView::set_thread(const ThreadRuntime* thread) {
   thread_ = thread;
   entries_.clear();
+  laid_out_.clear();
+  layouts_.clear();
   index_.assign({});
   messages_ = MessageList{};
   follow_bottom_ = true;
@@ -111,6 +118,7 @@ void TranscriptView::sync() {
   if (first == n_old && n_old == n_new) return;
   messages_ = list;
   if (!follow_bottom_ && (n_new > n_old || first > last_visible_)) new_below_ = true;
+  for (std::size_t k = first; k < n_old; ++k) layouts_.erase(k);
   entries_.resize(first);
   index_.truncate(first);
   const auto t = now();
@@ -121,8 +129,9 @@ void TranscriptView::sync() {
     std::int64_t h = 0;
     auto c = cache_.find(e.message.get());
     if (c != cache_.end() && c->second.width == width_ && c->second.flags == e.flags) {
-      e.layout = c->second.layout;
-      h = 2 + static_cast<std::int64_t>(e.layout->lines.size());
+      layouts_[i] = c->second.layout;
+      laid_out_.push_back(i);
+      h = 2 + static_cast<std::int64_t>(c->second.layout->lines.size());
     } else {
       h = estimate_height(*e.message, width_);
     }
@@ -155,10 +164,11 @@ void TranscriptView::sync() {
 
 void TranscriptView::relayout_all(int width) {
   width_ = width;
+  laid_out_.clear();
+  layouts_.clear();
   std::vector<std::int64_t> heights;
   heights.reserve(entries_.size());
   for (Entry& e : entries_) {
-    e.layout.reset();
     heights.push_back(estimate_height(*e.message, width_));
   }
   index_.assign(std::move(heights));
@@ -167,20 +177,22 @@ void TranscriptView::relayout_all(int width) {
 const MessageLayout& TranscriptView::layout_of(std::size_t i) {
   Entry& e = entries_[i];
   const std::uint32_t flags = ui_flags(e.message->id);
-  if (e.layout && e.flags == flags) return *e.layout;
+  auto& layout = layouts_[i];
+  if (layout && e.flags == flags) return *layout;
   e.flags = flags;
   auto c = cache_.find(e.message.get());
   if (c != cache_.end() && c->second.width == width_ && c->second.flags == flags) {
-    e.layout = c->second.layout;
+    layout = c->second.layout;
   } else {
     const int body = std::max(1, width_ - options_.layout.indent);
-    e.layout = std::make_shared<const MessageLayout>(
+    layout = std::make_shared<const MessageLayout>(
         layout_message(*e.message, body, flags, options_.layout));
     if (cache_.size() >= kCacheLimit) cache_.clear();
-    cache_[e.message.get()] = Cached{e.message, width_, flags, e.layout};
+    cache_[e.message.get()] = Cached{e.message, width_, flags, layout};
   }
-  index_.set(i, 2 + static_cast<std::int64_t>(e.layout->lines.size()));
-  return *e.layout;
+  laid_out_.push_back(i);
+  index_.set(i, 2 + static_cast<std::int64_t>(layout->lines.size()));
+  return *layout;
 }
 
 std::int64_t TranscriptView::height_of(std::size_t i) {
@@ -188,11 +200,7 @@ std::int64_t TranscriptView::height_of(std::size_t i) {
   return index_.height(i);
 }
 
-std::size_t TranscriptView::laid_out_count() const noexcept {
-  std::size_t n = 0;
-  for (const Entry& e : entries_) n += e.layout ? 1 : 0;
-  return n;
-}
+std::size_t TranscriptView::laid_out_count() const noexcept { return layouts_.size(); }
 
 std::int64_t TranscriptView::top_row() const {
   if (follow_bottom_) return std::max<std::int64_t>(0, index_.total() - height_);
@@ -425,11 +433,28 @@ void TranscriptView::draw(Canvas& canvas) {
     y += index_.height(i);
   }
   last_visible_ = i == 0 ? 0 : i - 1;
+  trim_layouts(start, last_visible_);
   if (new_below_ && !follow_bottom_) {
     const std::string marker = " new below \u2193 ";
     const int w = static_cast<int>(display_width(marker));
     canvas.put(std::max(0, canvas.width() - w - 1), canvas.height() - 1, marker,
                Style{}.with(Attr::Reverse).with(Attr::Bold));
+  }
+}
+
+// Drops the layouts of the messages laid out longest ago beyond the bound, never those on screen
+// (between `first` and `last`): the frame just drawn holds references to them.
+void TranscriptView::trim_layouts(std::size_t first, std::size_t last) {
+  std::size_t kept = 0;  // on-screen indices moved to the back, so the loop ends
+  while (laid_out_.size() > kLaidOutLimit + kept) {
+    const std::size_t i = laid_out_.front();
+    laid_out_.pop_front();
+    if (i >= first && i <= last) {
+      laid_out_.push_back(i);
+      ++kept;
+    } else {
+      layouts_.erase(i);
+    }
   }
 }
 

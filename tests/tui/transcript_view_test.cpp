@@ -401,6 +401,25 @@ TEST(TranscriptView, OnlyTheMessagesOnScreenAreLaidOut) {
   EXPECT_LE(f.view.laid_out_count(), 20u);
 }
 
+// Scrolling through a whole long thread keeps a bounded number of layouts (the view's memory stays
+// a small part of the runtime's), and a page scrolled back to shows the same text again.
+TEST(TranscriptView, ScrollingThroughALongThreadKeepsFewLayouts) {
+  Fixture f;
+  f.chain(many(3000));
+  f.render(80, 24);
+  f.view.handle_key(KeyEvent{Key::Home});
+  const std::string top = f.render(80, 24);
+  for (int page = 0; page < 3000 && !f.view.at_bottom(); ++page) {
+    f.view.handle_key(KeyEvent{Key::PageDown});
+    f.render(80, 24);
+  }
+  EXPECT_TRUE(f.view.at_bottom());
+  EXPECT_LE(f.view.laid_out_count(), 200u);
+  EXPECT_EQ(rows(f.render(80, 24))[22], "  message number 2999");
+  f.view.handle_key(KeyEvent{Key::Home});
+  EXPECT_EQ(f.render(80, 24), top);
+}
+
 // ---- streaming ------------------------------------------------------------------------------
 
 TEST(TranscriptView, AReplyStreamedIn200SlicesIsNeverTorn) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -127,6 +128,7 @@ class TranscriptView {
   const MessageLayout& layout_of(std::size_t index);
   std::int64_t height_of(std::size_t index);
   void anchor_from_row(std::int64_t row);
+  void trim_layouts(std::size_t first, std::size_t last);
   void ensure_visible(std::size_t index);
   void emit(ViewActionKind kind, std::size_t index, std::string tool_call_id = {},
             std::string approval_id = {}, std::string option_id = {});
@@ -141,6 +143,8 @@ class TranscriptView {
   std::vector<Entry> entries_;
   HeightIndex index_;
   std::unordered_map<const ThreadMessage*, Cached> cache_;
+  std::unordered_map<std::size_t, std::shared_ptr<const MessageLayout>> layouts_;  // by entry
+  std::deque<std::size_t> laid_out_;  // entries given a layout, oldest first (may repeat)
   std::unordered_map<Id, std::uint32_t> ui_flags_;  // per message: reasoning open, results open
   std::unordered_map<Id, std::chrono::steady_clock::time_point> running_since_;
   int width_ = 0;
