@@ -301,6 +301,16 @@ void ChatApp::hold_until(const Completion& c) {
   });
 }
 
+void ChatApp::run_before_waiting(const std::string& line) {
+  if (quit_) return;
+  if (busy() || !waiting_.empty()) {
+    waiting_.push_front(line);
+    schedule_drain();
+    return;
+  }
+  run_line(line);
+}
+
 void ChatApp::on_line(const std::string& line) {
   quit_armed_ = false;
   if (quit_) return;

@@ -96,6 +96,9 @@ class ChatApp {
   void set_session(SessionCommands* session) noexcept { session_ = session; }
   /// Holds the lines typed from now on until `c` settles (e.g. the thread list's first load).
   void hold_until(const Completion& c);
+  /// Runs `line` before the lines waiting to run (typed or piped during a hold), e.g. reopening
+  /// the last thread once the list has loaded: at once when nothing waits, else first in line.
+  void run_before_waiting(const std::string& line);
   /// Shows another thread: follows its replies from now on and prints its current branch.
   void show_thread(ThreadRuntime& thread);
   /// Prints a line about the app itself (e.g. that saving failed) on a line of its own: at once

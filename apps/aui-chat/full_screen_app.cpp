@@ -75,7 +75,8 @@ void FullScreenChat::start(const Completion& listed, bool reopen) {
   listed.then([this, alive = alive_, reopen](std::exception_ptr failure) {
     if (!*alive || failure) return;
     if (reopen && !rt_.threads().thread_ids().empty()) {
-      chat_->on_line("/switch 1");  // says "(thread 1: title)" in the notice area
+      // Before what was typed while the list loaded; says "(thread 1: title)" in the notices.
+      chat_->run_before_waiting("/switch 1");
     }
   });
 }

@@ -200,7 +200,8 @@ int main(int argc, char** argv) {
   const bool reopen = options.continue_last || (!options.new_thread && isatty(STDIN_FILENO) == 1);
   listed.then([&threads, &app, &rt, reopen](std::exception_ptr failure) {
     if (!failure) {
-      if (reopen && !rt.threads().thread_ids().empty()) app.on_line("/switch 1");
+      // Before the lines typed or piped while the list loaded: they are for the reopened thread.
+      if (reopen && !rt.threads().thread_ids().empty()) app.run_before_waiting("/switch 1");
       return;
     }
     try {

@@ -438,6 +438,26 @@ TEST(ChatApp, ShownElsewherePrintsOnlyCommandOutputAndAnswersByIdSendWhatWasHeld
       << chat.rt.thread().messages().back()->text();
 }
 
+// Reopening the last thread once the list has loaded goes before the lines typed (or piped) while
+// it loaded: they are meant for the reopened thread (the threads test's --continue run showed
+// "(no messages yet)" when its piped lines came first).
+TEST(ChatApp, ALineRunBeforeTheWaitingOnesGoesFirst) {
+  Chat chat(demo());
+  aui::Completion listed;
+  chat.app.hold_until(listed);
+  chat.app.on_line("/queue");  // waits for the hold
+  chat.out.str("");
+  listed.then([&](std::exception_ptr) { chat.app.run_before_waiting("/history"); });
+  listed.resolve();
+  chat.settle();
+  const std::string out = chat.out.str();
+  const auto history = out.find("(no messages yet)");
+  const auto queue = out.find("(nothing queued)");
+  ASSERT_NE(history, std::string::npos) << out;
+  ASSERT_NE(queue, std::string::npos) << out;
+  EXPECT_LT(history, queue) << out;
+}
+
 // Editing makes a new branch (the full-screen app's e, then Enter).
 TEST(ChatApp, EditMessageMakesANewBranch) {
   Chat chat(demo());
