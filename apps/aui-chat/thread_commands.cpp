@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -220,26 +221,46 @@ void ChatThreads::search(const std::string& args,
   auto executor = list_.main_thread().options().executor;
   executor->execute([this, alive = alive_, store = store_, dispatcher, args, done] {
     std::vector<ThreadSearchHit> hits;
+    // The title of each hit's thread as the store has it now, for a thread the list does not
+    // know (made or renamed by another process after the reload): a hit is never shown as a
+    // thread without a name. A thread deleted since the search drops its hits.
+    std::map<std::string, std::optional<std::string>> titles;
     std::exception_ptr failure;
     try {
       hits = store->search(args, 10);
+      for (const auto& hit : hits) {
+        if (titles.count(hit.thread_id)) continue;
+        try {
+          titles[hit.thread_id] = store->fetch(hit.thread_id).title;
+        } catch (const Error& e) {
+          if (e.kind() != ErrorKind::ThreadNotFound) throw;
+        }
+      }
+      std::erase_if(hits, [&](const ThreadSearchHit& h) { return !titles.count(h.thread_id); });
     } catch (...) {
       failure = std::current_exception();
     }
-    dispatcher->post([this, alive, hits = std::move(hits), failure = std::move(failure), done] {
+    dispatcher->post([this, alive, hits = std::move(hits), titles = std::move(titles),
+                      failure = std::move(failure), done] {
       if (!*alive) return;
       if (failure) return done(error_text(failure));
       if (hits.empty()) out_ << "(no matches)\n";
       const auto ids = listing();
       for (const auto& hit : hits) {
-        std::string where = "?";
+        std::optional<std::size_t> number;
         if (auto item = list_.item(hit.thread_id)) {
           for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (ids[i] == item->id) where = std::to_string(i + 1);
+            if (ids[i] == item->id) number = i + 1;
           }
         }
-        out_ << "  thread " << where << " (" << describe(hit.thread_id)
-             << "): " << safe(first_line(hit.snippet, 120)) << '\n';
+        if (number) {
+          out_ << "  thread " << *number << " (" << describe(hit.thread_id) << ")";
+        } else {
+          const auto& title = titles.at(hit.thread_id);
+          out_ << "  a thread not in /threads yet ("
+               << (title && !title->empty() ? safe(first_line(*title, 60)) : "untitled") << ")";
+        }
+        out_ << ": " << safe(first_line(hit.snippet, 160)) << '\n';
       }
       done({});
     });
