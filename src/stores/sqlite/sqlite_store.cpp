@@ -590,7 +590,10 @@ std::vector<ThreadSearchHit> SqliteStore::search(const std::string& query, std::
                           "m.seq = message_fts.rowid WHERE message_fts MATCH ?1";
   for (std::size_t i = 0; i < patterns.size(); ++i)
     sql += " AND m.body LIKE ?" + std::to_string(i + 3) + " ESCAPE '\\'";
-  sql += " ORDER BY m.seq DESC LIMIT ?2";
+  // Newest first, in the index's own order when it is used: FTS5 then walks its rowids
+  // downwards and stops at `limit` hits, with no sort of every match.
+  sql +=
+      match.empty() ? " ORDER BY m.seq DESC LIMIT ?2" : " ORDER BY message_fts.rowid DESC LIMIT ?2";
   std::lock_guard lock(impl_->mutex);
   Impl::Stmt s(*impl_, sql.c_str());
   if (!match.empty()) s.bind(1, match);
