@@ -632,16 +632,32 @@ void ChatApp::print_parts(const ThreadMessage& m, bool running) {
 }
 
 // One tool call; true when it is done with (the cursor moves on).
+void ChatApp::show_call(const ToolCallPart& call) {
+  if (call_shown_) return;
+  call_shown_ = true;
+  const std::string name = tool_label_ ? tool_label_(call.tool_name) : call.tool_name;
+  // While the call runs, its arguments may be only in the model's text of them.
+  const bool parsed = !(call.args.is_object() && call.args.empty()) || call.args_text.empty();
+  const std::string args = parsed ? call.args.dump() : std::string(call.args_text.view());
+  out_ << "\n  [tool] " << sanitize_terminal_text(name, true).text << ' '
+       << sanitize_terminal_text(one_line(args, 200), true).text;
+}
+
+void ChatApp::tool_progress(const std::string& tool_call_id, const std::string& line) {
+  const auto reply = last_reply();
+  if (!reply || !replying() || part_ >= reply->content.size()) return;
+  // Only the call the transcript has reached (the text before it is printed): a line under it
+  // never splits the reply's text.
+  const auto* call = reply->content[part_].get_if<ToolCallPart>();
+  if (!call || call->tool_call_id != tool_call_id || call->result) return;
+  if (++progress_lines_[tool_call_id] > 50) return;
+  show_call(*call);
+  out_ << "\n    … " << sanitize_terminal_text(one_line(line, 200), true).text << std::flush;
+}
+
 bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
-  auto show_call = [&] {
-    if (call_shown_) return;
-    call_shown_ = true;
-    const std::string name = tool_label_ ? tool_label_(call.tool_name) : call.tool_name;
-    out_ << "\n  [tool] " << sanitize_terminal_text(name, true).text << ' '
-         << sanitize_terminal_text(one_line(call.args.dump(), 200), true).text;
-  };
   if (call.result) {
-    show_call();
+    show_call(call);
     const std::string shown =
         call.result->is_string() ? call.result->get<std::string>() : call.result->dump();
     out_ << (call.is_error.value_or(false) ? "\n    ! error: " : "\n    = ")
@@ -655,12 +671,12 @@ bool ChatApp::print_tool_call(const ToolCallPart& call, bool running) {
     const auto tools = thread_->model_context().tools;
     const auto tool = tools.find(call.tool_name);
     if (tool != tools.end() && tool->second.execute) return false;
-    show_call();
+    show_call(call);
     out_ << "\n    (allowed)" << std::flush;
     return true;
   }
   if (call_shown_) return false;
-  show_call();
+  show_call(call);
   if (gated && call.approval->pending()) {
     out_ << "\n    needs your approval: /allow, /deny [reason] or /always (allow it from now on)";
   } else if (!gated && !call.interrupt.is_null()) {

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -110,6 +111,15 @@ class ChatApp {
   void set_command_hook(std::function<bool(const std::string&, const std::string&)> hook) {
     command_hook_ = std::move(hook);
   }
+  /// The thread shown (its composer takes attachments for the next message).
+  ThreadRuntime& thread() const noexcept { return *thread_; }
+  /// Sends `text` as the user's message, as if typed (attachments waiting go with it). Unlike
+  /// on_line, a leading '/' is text, not a command, and newlines stay in the message.
+  void submit(const std::string& text) { send(text); }
+  /// A line about a running tool call (e.g. an MCP server's progress report), shown under the
+  /// call at once, while the reply waits for the tool. Ignored once the call has its result or
+  /// when it is not in the reply shown; at most 50 lines a call.
+  void tool_progress(const std::string& tool_call_id, const std::string& line);
   /// How a tool call's name is shown (e.g. which MCP server runs it).
   void set_tool_label(std::function<std::string(const std::string&)> label) {
     tool_label_ = std::move(label);
@@ -151,6 +161,7 @@ class ChatApp {
   bool replying() const;  // a reply is in progress
   void print_parts(const ThreadMessage& m, bool running);
   bool print_tool_call(const ToolCallPart& call, bool running);
+  void show_call(const ToolCallPart& call);  // "[tool] name args", once per call
   MessagePtr last_reply() const;
   void decide(bool approved, bool always, const std::string& reason);
   bool waiting_for_person() const;  // the reply paused at a tool call for an approval/answer
@@ -159,6 +170,7 @@ class ChatApp {
   void history();
   Id message_at(const std::string& number) const;
 
+  std::map<std::string, int> progress_lines_;  // per tool call id: how many were shown
   ThreadRuntime* thread_;
   ChatThreads* threads_ = nullptr;
   SessionCommands* session_ = nullptr;

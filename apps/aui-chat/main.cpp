@@ -224,8 +224,13 @@ int main(int argc, char** argv) {
     return mcp.command(cmd, rest, std::cout);
   });
   app.set_tool_label([&mcp](const std::string& name) { return mcp.tool_label(name); });
-  mcp.start([loop](std::function<void()> task) { loop->post(std::move(task)); },
-            [&app](const std::string& line) { app.notice(line); });
+  mcp.set_chat({[&app]() -> aui::ThreadRuntime& { return app.thread(); },
+                [&app](const aui::Completion& c) { app.hold_until(c); },
+                [&app](const std::string& text) { app.submit(text); }, [&app] { app.prompt(); }});
+  mcp.start(
+      [loop](std::function<void()> task) { loop->post(std::move(task)); },
+      [&app](const std::string& line) { app.notice(line); },
+      [&app](const std::string& id, const std::string& line) { app.tool_progress(id, line); });
 #endif
   app.prompt();
 

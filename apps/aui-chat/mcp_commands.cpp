@@ -2,9 +2,13 @@
 
 #include "mcp_commands.hpp"
 
+#include <cstdio>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
+
+#include "aui/support/executor.hpp"
 
 #include "terminal_text.hpp"
 
@@ -16,6 +20,19 @@ constexpr std::size_t kLogLines = 200;
 
 std::string safe(const std::string& text, std::size_t max = 200) {
   return sanitize_terminal_text(one_line(text, max), true).text;
+}
+
+/// "2 of 5: reading files" (a number as short as it can be written).
+std::string describe_progress(const mcp::McpProgress& p) {
+  auto number = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  std::string out = "progress " + number(p.progress);
+  if (p.total) out += " of " + number(*p.total);
+  if (!p.message.empty()) out += ": " + p.message;
+  return out;
 }
 
 }  // namespace
@@ -44,7 +61,10 @@ const char* mcp_usage() {
 const char* McpCommands::help() {
   return "  /mcp                   the MCP servers: state, tools, resources, prompts\n"
          "  /mcp restart NAME      restart an MCP server\n"
-         "  /mcp log NAME          what an MCP server said last (its log and standard error)\n";
+         "  /mcp log NAME          what an MCP server said last (its log and standard error)\n"
+         "  /mcp attach SERVER URI attach an MCP server's resource to your next message\n"
+         "  /mcp prompt SERVER NAME [ARG=VALUE ...]\n"
+         "                         send an MCP server's prompt, filled in, as your message\n";
 }
 
 McpCommands::McpCommands(const std::string& config_path, bool off) {
@@ -67,14 +87,27 @@ McpCommands::McpCommands(const std::string& config_path, bool off) {
     lines.push_back(level + ": " + line);
     if (lines.size() > kLogLines) lines.pop_front();
   };
+  options.on_progress = [sink = progress_](const mcp::McpToolProgress& p) {
+    if (*sink) (*sink)(p);
+  };
   registry_ = std::make_shared<mcp::McpRegistry>(std::move(config), options);
 }
 
 void McpCommands::start(std::function<void(std::function<void()>)> post,
-                        std::function<void(const std::string&)> notice) {
+                        std::function<void(const std::string&)> notice,
+                        std::function<void(const std::string&, const std::string&)> progress) {
   if (!registry_) return;
   post_ = std::move(post);
   notice_ = std::move(notice);
+  if (progress) {
+    // Reports arrive on the servers' threads; the chat shows them on its own.
+    *progress_ = [post = post_, alive = alive_, progress](const mcp::McpToolProgress& p) {
+      const std::string line = p.server + ": " + describe_progress(p.progress);
+      post([alive, progress, id = p.tool_call_id, line] {
+        if (*alive) progress(id, line);
+      });
+    };
+  }
   changes_ = registry_->subscribe([post = post_, alive = alive_, this] {
     post([alive, this] {
       if (*alive) on_change();
@@ -208,7 +241,117 @@ bool McpCommands::command(const std::string& cmd, const std::string& args, std::
     }
     return true;
   }
-  throw std::runtime_error("usage: /mcp, /mcp restart NAME or /mcp log NAME");
+  if (sub == "attach") {
+    std::string uri;
+    in >> uri;
+    if (name.empty() || uri.empty()) throw std::runtime_error("usage: /mcp attach SERVER URI");
+    attach(name, uri, out);
+    return true;
+  }
+  if (sub == "prompt") {
+    std::string prompt_name;
+    in >> prompt_name;
+    if (name.empty() || prompt_name.empty())
+      throw std::runtime_error("usage: /mcp prompt SERVER NAME [ARG=VALUE ...]");
+    Json arguments = Json::object();
+    for (std::string arg; in >> arg;) {
+      const auto eq = arg.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw std::runtime_error("a prompt's arguments are NAME=VALUE, not \"" + arg + "\"");
+      arguments[arg.substr(0, eq)] = arg.substr(eq + 1);
+    }
+    use_prompt(name, prompt_name, arguments, out);
+    return true;
+  }
+  throw std::runtime_error(
+      "usage: /mcp, /mcp restart NAME, /mcp log NAME, /mcp attach SERVER URI or /mcp prompt "
+      "SERVER NAME [ARG=VALUE ...]");
+}
+
+std::shared_ptr<mcp::McpServerConnection> McpCommands::ready_server(const std::string& name) const {
+  auto server = registry_->find(name);
+  if (!server) throw std::runtime_error("there is no MCP server \"" + name + "\"");
+  const auto state = server->status().state;
+  if (state != mcp::McpServerState::Ready) {
+    throw std::runtime_error("MCP server " + name + " is " + to_string(state) +
+                             ", not ready (/mcp shows why)");
+  }
+  if (!chat_.thread) throw std::runtime_error("this needs the chat (it is not set up)");
+  return server;
+}
+
+void McpCommands::in_background(std::function<std::function<void()>()> work) {
+  Completion done;
+  if (chat_.hold) chat_.hold(done);
+  default_executor()->execute([work = std::move(work), post = post_, alive = alive_, done] {
+    std::function<void()> then = work();
+    post([then = std::move(then), alive, done] {
+      if (*alive) then();
+      done.resolve();
+    });
+  });
+}
+
+void McpCommands::attach(const std::string& server_name, const std::string& uri,
+                         std::ostream& out) {
+  auto server = ready_server(server_name);
+  in_background([this, server, uri, out = &out]() -> std::function<void()> {
+    try {
+      auto attachment = std::make_shared<CreateAttachment>(server->attach_resource(uri));
+      return [this, attachment, out, uri, server_name = server->name()] {
+        const std::string name =
+            attachment->name == uri ? uri : attachment->name + " (" + uri + ")";
+        chat_.thread()
+            .composer()
+            .add_attachment(*attachment)
+            .then([this, out, name, server_name](std::exception_ptr error) {
+              if (error) {
+                try {
+                  std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                  *out << "error: " << safe(e.what(), 300) << '\n';
+                }
+              } else {
+                *out << "attached " << safe(name, 100) << " from MCP server " << safe(server_name)
+                     << " (" << chat_.thread().composer().attachments().size()
+                     << " waiting; they go with your next message)\n";
+              }
+              if (chat_.prompt) chat_.prompt();
+            });
+      };
+    } catch (const std::exception& e) {
+      std::string why = "MCP server " + server->name() + " could not give " + uri + ": " + e.what();
+      return [this, out, why] {
+        *out << "error: " << safe(why, 300) << '\n';
+        if (chat_.prompt) chat_.prompt();
+      };
+    }
+  });
+}
+
+void McpCommands::use_prompt(const std::string& server_name, const std::string& name,
+                             const Json& arguments, std::ostream& out) {
+  auto server = ready_server(server_name);
+  in_background([this, server, name, arguments, out = &out]() -> std::function<void()> {
+    std::string text, why;
+    try {
+      text = server->get_prompt(name, arguments).text();
+      if (text.empty()) why = "MCP server " + server->name() + "'s prompt " + name + " is empty";
+    } catch (const std::exception& e) {
+      why = "MCP server " + server->name() + " could not fill in the prompt " + name + ": " +
+            e.what();
+    }
+    return [this, out, text, why, name] {
+      if (!why.empty()) {
+        *out << "error: " << safe(why, 300) << '\n';
+        if (chat_.prompt) chat_.prompt();
+        return;
+      }
+      // The prompt is the server's text: sent as the user's message, shown like one.
+      *out << "(prompt " << safe(name, 60) << ": " << safe(text, 70) << ")\n";
+      chat_.send(text);
+    };
+  });
 }
 
 }  // namespace aui::chat

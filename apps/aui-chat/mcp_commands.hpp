@@ -28,9 +28,21 @@ class McpCommands {
   /// Threads may be registered before start().
   McpCommands(const std::string& config_path, bool off);
   /// Starts the servers in the background. `post` runs a task on the chat's thread; `notice`
-  /// (called there) prints a line about a server (ready, failed).
+  /// (called there) prints a line about a server (ready, failed); `progress` (called there, may
+  /// be empty) shows a progress report of a running tool call: (tool call id, line).
   void start(std::function<void(std::function<void()>)> post,
-             std::function<void(const std::string&)> notice);
+             std::function<void(const std::string&)> notice,
+             std::function<void(const std::string&, const std::string&)> progress = {});
+  /// What /mcp attach and /mcp prompt act on, all called on the chat's thread: the thread shown
+  /// (its composer takes the attachment), holding the lines typed after a command until it is
+  /// done, sending a message as the user's, and printing the prompt again.
+  struct Chat {
+    std::function<ThreadRuntime&()> thread{};
+    std::function<void(const Completion&)> hold{};
+    std::function<void(const std::string&)> send{};
+    std::function<void()> prompt{};
+  };
+  void set_chat(Chat chat) { chat_ = std::move(chat); }
   /// Stops every server and waits until they are gone.
   void stop();
   ~McpCommands();
@@ -45,8 +57,11 @@ class McpCommands {
   /// Offers the servers' tools to a thread (kept until the commands go).
   void register_thread(ThreadRuntime& thread);
 
-  /// /mcp, /mcp restart NAME, /mcp log NAME. True when `cmd` is one; a mistake throws
-  /// std::runtime_error with a one-line message.
+  /// /mcp, /mcp restart NAME, /mcp log NAME, /mcp attach SERVER URI (the resource goes with the
+  /// next message), /mcp prompt SERVER NAME [ARG=VALUE ...] (the filled-in prompt is sent as the
+  /// user's message). True when `cmd` is one; a mistake throws std::runtime_error with a
+  /// one-line message. attach and prompt answer later (the server is asked on a worker); the
+  /// lines typed after them wait until they have.
   bool command(const std::string& cmd, const std::string& args, std::ostream& out);
   /// How a tool call is shown: "fs: list_directory" for an MCP tool, else its name.
   std::string tool_label(const std::string& tool_name) const;
@@ -55,6 +70,13 @@ class McpCommands {
  private:
   void on_change();
   void print_server(const mcp::McpServerConnection& server, std::ostream& out) const;
+  std::shared_ptr<mcp::McpServerConnection> ready_server(const std::string& name) const;
+  void attach(const std::string& server, const std::string& uri, std::ostream& out);
+  void use_prompt(const std::string& server, const std::string& name, const Json& arguments,
+                  std::ostream& out);
+  /// Runs `work` on a worker, then `then` on the chat's thread (unless the commands are gone),
+  /// holding the chat's lines until it has.
+  void in_background(std::function<std::function<void()>()> work);
 
   std::string config_file_;
   std::vector<std::string> problems_;
@@ -65,6 +87,11 @@ class McpCommands {
   std::shared_ptr<std::map<std::string, std::deque<std::string>>> logs_ =
       std::make_shared<std::map<std::string, std::deque<std::string>>>();
   std::map<std::string, mcp::McpServerState> announced_;  // chat thread only
+  Chat chat_;
+  // Where progress reports go: set by start() before any server starts, read on transport
+  // threads.
+  std::shared_ptr<std::function<void(const mcp::McpToolProgress&)>> progress_ =
+      std::make_shared<std::function<void(const mcp::McpToolProgress&)>>();
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<Subscription> registrations_;
   Subscription changes_;

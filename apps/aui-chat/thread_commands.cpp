@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -217,20 +218,34 @@ void ChatThreads::run(const std::string& command, const std::string& args,
 
 void ChatThreads::search_hits(
     const std::string& query, std::size_t limit,
-    std::function<void(std::vector<ThreadSearchHit>, std::exception_ptr)> done) {
+    std::function<void(std::vector<ThreadSearchHit>, SearchTitles, std::exception_ptr)> done) {
   // The store may block on disk: search on a worker, answer on the owner.
   auto dispatcher = list_.main_thread().options().dispatcher;
   auto executor = list_.main_thread().options().executor;
   executor->execute([alive = alive_, store = store_, dispatcher, query, limit, done] {
     std::vector<ThreadSearchHit> hits;
+    // The title of each hit's thread as the store has it now, for a thread the list does not
+    // know (made or renamed by another process after the reload): a hit is never shown as a
+    // thread without a name. A thread deleted since the search drops its hits.
+    SearchTitles titles;
     std::exception_ptr failure;
     try {
       hits = store->search(query, limit);
+      for (const auto& hit : hits) {
+        if (titles.count(hit.thread_id)) continue;
+        try {
+          titles[hit.thread_id] = store->fetch(hit.thread_id).title;
+        } catch (const Error& e) {
+          if (e.kind() != ErrorKind::ThreadNotFound) throw;
+        }
+      }
+      std::erase_if(hits, [&](const ThreadSearchHit& h) { return !titles.count(h.thread_id); });
     } catch (...) {
       failure = std::current_exception();
     }
-    dispatcher->post([alive, hits = std::move(hits), failure = std::move(failure), done] {
-      if (*alive) done(std::move(hits), failure);
+    dispatcher->post([alive, hits = std::move(hits), titles = std::move(titles),
+                      failure = std::move(failure), done]() mutable {
+      if (*alive) done(std::move(hits), std::move(titles), failure);
     });
   });
 }
@@ -238,19 +253,27 @@ void ChatThreads::search_hits(
 void ChatThreads::search(const std::string& args,
                          const std::function<void(const std::string& error)>& done) {
   search_hits(args, 10,
-              [this, done](std::vector<ThreadSearchHit> hits, std::exception_ptr failure) {
+              [this, done](std::vector<ThreadSearchHit> hits, SearchTitles titles,
+                           std::exception_ptr failure) {
                 if (failure) return done(error_text(failure));
                 if (hits.empty()) out_ << "(no matches)\n";
                 const auto ids = listing();
                 for (const auto& hit : hits) {
-                  std::string where = "?";
+                  std::optional<std::size_t> number;
                   if (auto item = list_.item(hit.thread_id)) {
                     for (std::size_t i = 0; i < ids.size(); ++i) {
-                      if (ids[i] == item->id) where = std::to_string(i + 1);
+                      if (ids[i] == item->id) number = i + 1;
                     }
                   }
-                  out_ << "  thread " << where << " (" << describe(hit.thread_id)
-                       << "): " << safe(first_line(hit.snippet, 120)) << '\n';
+                  if (number) {
+                    out_ << "  thread " << *number << " (" << describe(hit.thread_id) << ")";
+                  } else {
+                    const auto& title = titles.at(hit.thread_id);
+                    out_ << "  a thread not in /threads yet ("
+                         << (title && !title->empty() ? safe(first_line(*title, 60)) : "untitled")
+                         << ")";
+                  }
+                  out_ << ": " << safe(first_line(hit.snippet, 160)) << '\n';
                 }
                 done({});
               });
@@ -264,18 +287,18 @@ void ChatThreads::find_threads(
   // Hits may be in threads another process made: the list learns them first.
   list_.reload().then([this, alive = alive_, query, done](std::exception_ptr) {
     if (!*alive) return;
-    search_hits(query, 50,
-                [this, done](std::vector<ThreadSearchHit> hits, std::exception_ptr failure) {
-                  if (failure) return done({}, error_text(failure));
-                  std::vector<std::string> ids;
-                  for (const auto& hit : hits) {
-                    const auto item = list_.item(hit.thread_id);
-                    if (!item) continue;
-                    if (std::find(ids.begin(), ids.end(), item->id) == ids.end())
-                      ids.push_back(item->id);
-                  }
-                  done(std::move(ids), {});
-                });
+    search_hits(
+        query, 50,
+        [this, done](std::vector<ThreadSearchHit> hits, SearchTitles, std::exception_ptr failure) {
+          if (failure) return done({}, error_text(failure));
+          std::vector<std::string> ids;
+          for (const auto& hit : hits) {
+            const auto item = list_.item(hit.thread_id);
+            if (!item) continue;
+            if (std::find(ids.begin(), ids.end(), item->id) == ids.end()) ids.push_back(item->id);
+          }
+          done(std::move(ids), {});
+        });
   });
 }
 

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,8 +60,11 @@ class ChatThreads {
   std::string describe(const std::string& id) const;
   void list_threads();
   void search(const std::string& args, const std::function<void(const std::string& error)>& done);
-  void search_hits(const std::string& query, std::size_t limit,
-                   std::function<void(std::vector<ThreadSearchHit>, std::exception_ptr)> done);
+  /// The store's title of each hit's thread (null: untitled), for threads the list does not know.
+  using SearchTitles = std::map<std::string, std::optional<std::string>>;
+  void search_hits(
+      const std::string& query, std::size_t limit,
+      std::function<void(std::vector<ThreadSearchHit>, SearchTitles, std::exception_ptr)> done);
   void import_thread(const std::string& path, const std::function<void(ThreadRuntime&)>& show,
                      const std::function<void(const std::string& error)>& done);
   ThreadListRuntime& list_;

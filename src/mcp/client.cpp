@@ -157,7 +157,13 @@ Json McpClient::request(const std::string& method, Json params, const McpRequest
     }
     cv_.wait_until(lock, std::chrono::steady_clock::now() + (pending->deadline - now));
   }
-  if (pending->error) throw *pending->error;
+  // An error with a message of its own, not a copy of the stored one: a copied
+  // std::runtime_error shares its message buffer through a reference count inside libstdc++,
+  // which ThreadSanitizer cannot see, so the transport thread freeing the stored error (with
+  // the last Pending) while the caller reads the message was reported as a race.
+  if (pending->error)
+    throw McpError(pending->error->code(), std::string(pending->error->what()),
+                   pending->error->data());
   return std::move(pending->result);
 }
 

@@ -19,6 +19,7 @@ std::shared_ptr<McpClock> steady_mcp_clock() {
 }
 
 ManualClock::time_point ManualClock::now() const {
+  ++reads_;
   return time_point(std::chrono::steady_clock::duration(ticks_.load()));
 }
 

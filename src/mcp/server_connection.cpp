@@ -492,6 +492,37 @@ std::shared_ptr<McpClient> McpServerConnection::client() const {
   return state_ == McpServerState::Ready ? client_ : nullptr;
 }
 
+std::string McpServerConnection::system_prompt() const {
+  constexpr std::size_t kMaxInstructions = 8'000;
+  std::string instructions;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != McpServerState::Ready) return {};
+    instructions = info_.instructions;
+  }
+  while (!instructions.empty() &&
+         (instructions.back() == '\n' || instructions.back() == ' ' || instructions.back() == '\r'))
+    instructions.pop_back();
+  if (instructions.empty()) return {};
+  if (instructions.size() > kMaxInstructions) {
+    std::size_t cut = kMaxInstructions;
+    while (cut > 0 && (static_cast<unsigned char>(instructions[cut]) & 0xC0) == 0x80) --cut;
+    instructions.resize(cut);
+    instructions += "…";
+  }
+  return "Instructions from the MCP server " + config_.name + ":\n" + instructions;
+}
+
+CreateAttachment McpServerConnection::attach_resource(const std::string& uri,
+                                                      std::stop_token stop) {
+  auto contents = read_resource(uri, std::move(stop));
+  std::string name;
+  for (const auto& r : resources()) {
+    if (r.uri == uri) name = !r.title.empty() ? r.title : r.name;
+  }
+  return resource_attachment(config_.name, uri, contents, name);
+}
+
 Subscription McpServerConnection::register_with(ThreadRuntime& thread) {
   // `alive` turns false on the thread's owner when the provider goes: unregistered, or the
   // thread destroyed with its providers. The posted notifications check it there.
@@ -504,7 +535,10 @@ Subscription McpServerConnection::register_with(ThreadRuntime& thread) {
   auto provider =
       thread.register_model_context_provider([weak = weak_from_this(), guard]() -> ModelContext {
         ModelContext context;
-        if (auto self = weak.lock()) context.tools = *self->toolkit();
+        if (auto self = weak.lock()) {
+          context.tools = *self->toolkit();
+          if (self->options_.instructions_in_system_prompt) context.system = self->system_prompt();
+        }
         return context;
       });
   guard.reset();

@@ -39,8 +39,10 @@ out="$(printf '%s\n' "/history" "/quit" | timeout 60 "$app" --db "$db" --demo-de
 expect "$out" "1. user: a question about otters"
 
 # 2. A restart lists both, opens the first, searches every thread, exports Markdown.
-out="$(chat "/threads" "/switch 2" "/search pelican" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
+out="$(chat "/threads" "/switch 2" "/search pelican" "/search PELI bir" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
 expect "$out" "Birds" "(thread 2: Birds)" "the pelican is a bird" "[archived]"
+# Issue 17: part of a word, in another case, finds it; the hit shows the thread and a snippet.
+expect "$out" "thread 2 (Birds): the [peli]can is a [bir]d"
 grep -q "^## User" "$work/birds.md" || fail "the Markdown export has no user section"
 grep -qF "the pelican is a bird" "$work/birds.md" || fail "the Markdown export lacks the message"
 

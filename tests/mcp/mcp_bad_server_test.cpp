@@ -202,17 +202,25 @@ TEST(BadServer, ACallTimesOutOnTheClockAndProgressStartsTheWaitAnew) {
   ASSERT_TRUE(test::eventually([&] { return server->client()->requests_sent() >= 5; }));
   clock->advance(50s);
   EXPECT_EQ(server->call_tool("poke", Json::object()).text, "poked");  // progress at t = 50 s
-  clock->advance(20s);  // t = 70 s: past the first deadline, not the renewed one (110 s)
-  std::this_thread::sleep_for(50ms);
-  EXPECT_TRUE(hung.text.empty());
-  clock->advance(45s);  // t = 115 s
+  // t = 70 s: past the first deadline, not the renewed one (110 s). Once the waiting call has
+  // looked at the new time, a second poke's progress reaches it only if it is still waiting
+  // (progress for a request that ended is dropped): no sleep is needed to see it did not end.
+  const auto reads = clock->reads();
+  clock->advance(20s);
+  ASSERT_TRUE(test::eventually([&] { return clock->reads() > reads; }));
+  EXPECT_EQ(server->call_tool("poke", Json::object()).text, "poked");  // progress at t = 70 s
+  {
+    std::lock_guard lock(progress_mutex);
+    EXPECT_EQ(progress.size(), 2u) << "the call ended at 70 s, before its renewed deadline";
+  }
+  clock->advance(65s);  // t = 135 s: past the deadline the second report set (130 s)
   call.join();
   EXPECT_TRUE(hung.is_error);
   EXPECT_NE(hung.text.find("did not answer tools/call within 60 s"), std::string::npos)
       << hung.text;
   {
     std::lock_guard lock(progress_mutex);
-    ASSERT_EQ(progress.size(), 1u);
+    ASSERT_EQ(progress.size(), 2u);
     EXPECT_EQ(progress[0].tool, "hang");
     EXPECT_EQ(progress[0].tool_call_id, "call-1");
     EXPECT_EQ(progress[0].progress.message, "halfway");

@@ -20,6 +20,7 @@
 
 #include "aui/mcp/registry.hpp"
 #include "aui/support/errors.hpp"
+#include "aui/testing.hpp"
 #include "mcp_support.hpp"
 
 extern char** environ;
@@ -351,6 +352,60 @@ TEST_F(Reference, ResourcesAndPrompts) {
   const auto filled = s->get_prompt("args-prompt", {{"city", "Paris"}});
   EXPECT_NE(filled.text().find("Paris"), std::string::npos) << filled.text();
   EXPECT_THROW(s->get_prompt("no-such-prompt"), McpError);
+}
+
+// Issue 19: a resource attached to a message, through the composer of a real thread.
+TEST_F(Reference, AResourceGoesWithTheNextMessageAsAnAttachment) {
+  auto s = everything();
+  const auto text = s->attach_resource("demo://resource/dynamic/text/1");
+  EXPECT_FALSE(text.name.empty());
+  ASSERT_EQ(text.content.size(), 1u);
+  ASSERT_NE(text.content[0].get_if<TextPart>(), nullptr);
+  EXPECT_FALSE(text.content[0].get_if<TextPart>()->text.view().empty());
+  EXPECT_THROW(s->attach_resource("demo://resource/no/such/thing"), McpError);
+
+  aui::testing::Driver driver;
+  aui::testing::ScriptedAdapter model(driver);
+  ThreadRuntimeOptions o;
+  o.chat_model = model;
+  o.dispatcher = driver.dispatcher();
+  o.executor = driver.executor();
+  ThreadRuntime thread(std::move(o));
+  auto added = thread.composer().add_attachment(text);
+  driver.settle();
+  ASSERT_TRUE(added.succeeded_ok());
+  thread.composer().set_text("What does it say?");
+  auto sent = thread.composer().send();
+  driver.settle();
+  ASSERT_FALSE(thread.messages().empty());
+  const auto& message = *thread.messages().front();
+  ASSERT_EQ(message.attachments.size(), 1u);
+  EXPECT_EQ(message.attachments[0].name, text.name);
+  EXPECT_EQ(message.attachments[0].content, text.content);
+}
+
+// Issue 19: the server's instructions join the system prompt of the threads it serves.
+TEST_F(Reference, TheServersInstructionsJoinTheSystemPrompt) {
+  auto s = everything();
+  const std::string instructions = s->status().info.instructions;
+  ASSERT_FALSE(instructions.empty());
+  const std::string prompt = s->system_prompt();
+  EXPECT_EQ(prompt.rfind("Instructions from the MCP server everything:\n", 0), 0u) << prompt;
+  EXPECT_NE(prompt.find(instructions.substr(0, 40)), std::string::npos) << prompt;
+
+  aui::testing::Driver driver;
+  aui::testing::ScriptedAdapter model(driver);
+  ThreadRuntimeOptions o;
+  o.chat_model = model;
+  o.dispatcher = driver.dispatcher();
+  o.executor = driver.executor();
+  ThreadRuntime thread(std::move(o));
+  auto registration = s->register_with(thread);
+  driver.settle();
+  EXPECT_EQ(thread.model_context().system, prompt);
+  registration.unsubscribe();
+  driver.settle();
+  EXPECT_TRUE(thread.model_context().system.empty());
 }
 
 TEST_F(Reference, UnknownToolsAndBadArgumentsAreErrorResults) {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "aui/mcp/json_rpc.hpp"
+#include "aui/mcp/resource_attachment.hpp"
 #include "aui/mcp/server_config.hpp"
 #include "aui/mcp/server_connection.hpp"
 #include "aui/mcp/tool_result.hpp"
@@ -216,6 +217,39 @@ TEST(ToolNames, AreServerDoubleUnderscoreToolAndSafeForModelApis) {
   const std::string long_name = model_tool_name(std::string(40, 's'), std::string(40, 't'));
   EXPECT_EQ(long_name.size(), 64u);
   EXPECT_NE(long_name, model_tool_name(std::string(40, 's'), std::string(39, 't') + "u"));
+}
+
+TEST(ResourceAttachment, TextImagesAndOtherDataBecomeTheAttachmentsParts) {
+  McpResourceContents text{"file:///notes/todo.md", "text/markdown", "- buy flour", std::nullopt};
+  auto a = resource_attachment("fs", text.uri, {text});
+  EXPECT_EQ(a.name, "todo.md");
+  EXPECT_EQ(a.type, "document");
+  EXPECT_EQ(a.content_type, "text/markdown");
+  ASSERT_EQ(a.content.size(), 1u);
+  ASSERT_NE(a.content[0].get_if<TextPart>(), nullptr);
+  EXPECT_EQ(a.content[0].get_if<TextPart>()->text.view(), "- buy flour");
+
+  McpResourceContents image{"demo://img/1", "image/png", std::nullopt, "iVBORw0KGgo="};
+  a = resource_attachment("demo", image.uri, {image}, "A picture");
+  EXPECT_EQ(a.name, "A picture");
+  EXPECT_EQ(a.type, "image");
+  ASSERT_NE(a.content[0].get_if<ImagePart>(), nullptr);
+  EXPECT_EQ(a.content[0].get_if<ImagePart>()->image, "data:image/png;base64,iVBORw0KGgo=");
+
+  // Several items: each text says where it came from; a blob that is not an image is a file.
+  McpResourceContents data{"demo://bin/2", "", std::nullopt, "AAEC"};
+  a = resource_attachment("demo", "demo://dir/", {text, data});
+  EXPECT_EQ(a.name, "demo://dir/");
+  EXPECT_EQ(a.type, "document");
+  ASSERT_EQ(a.content.size(), 2u);
+  EXPECT_EQ(a.content[0].get_if<TextPart>()->text.view(), "file:///notes/todo.md:\n- buy flour");
+  ASSERT_NE(a.content[1].get_if<FilePart>(), nullptr);
+  EXPECT_EQ(a.content[1].get_if<FilePart>()->mime_type, "application/octet-stream");
+  EXPECT_EQ(a.content[1].get_if<FilePart>()->data, "AAEC");
+
+  EXPECT_THROW(resource_attachment("demo", "demo://none", {}), McpError);
+  EXPECT_THROW(resource_attachment("demo", "demo://none", {McpResourceContents{"demo://none"}}),
+               McpError);
 }
 
 }  // namespace

@@ -141,6 +141,58 @@ TEST(PostgresStore, InstancesStartingTogetherMigrateOnce) {
             std::to_string(PostgresStore::schema_version));
 }
 
+/// Turns a schema of the current version back into version 2's: a tsvector column of words with
+/// its GIN index, no trigram index.
+void downgrade_to_version_2(const std::string& schema) {
+  const std::string q = "\"" + schema + "\".";
+  pg_query("DROP INDEX " + q + "messages_body_trgm");
+  pg_query("ALTER TABLE " + q +
+           "messages ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) "
+           "STORED");
+  pg_query("CREATE INDEX ON " + q + "messages USING gin(tsv)");
+  pg_query("DELETE FROM " + q + "aui_schema WHERE version = 3");
+}
+
+TEST(PostgresStore, AVersion2SchemaGetsASubstringIndexBuiltFromItsMessages) {
+  const std::string schema = fresh_schema();
+  const std::string q = "\"" + schema + "\".";
+  {
+    auto store = PostgresStore::open(options_for(schema));
+    store->history("t")->append(item(user("u1", "How do I bake sourdough?")));
+    store->history("t")->append(item(user("u2", "你好世界!"), Id("u1")));
+  }
+  downgrade_to_version_2(schema);
+  ASSERT_EQ(pg_query("SELECT count(*) FROM " + q +
+                     "messages WHERE tsv @@ to_tsquery('simple', 'sourdo')"),
+            "0")
+      << "version 2 finds whole words only";
+
+  auto store = PostgresStore::open(options_for(schema));
+  EXPECT_EQ(pg_query("SELECT max(version) FROM " + q + "aui_schema"),
+            std::to_string(PostgresStore::schema_version));
+  EXPECT_EQ(pg_query("SELECT count(*) FROM information_schema.columns WHERE table_schema = '" +
+                     schema + "' AND table_name = 'messages' AND column_name = 'tsv'"),
+            "0");
+  EXPECT_EQ(pg_query("SELECT indexdef LIKE '%gin_trgm_ops%' FROM pg_indexes WHERE schemaname = '" +
+                     schema + "' AND indexname = 'messages_body_trgm'"),
+            "t");
+  EXPECT_EQ(store->history("t")->load().messages.size(), 2u) << "no message lost";
+  ASSERT_EQ(store->search("sourdo").size(), 1u);
+  EXPECT_EQ(store->search("sourdo")[0].message_id, "u1");
+  EXPECT_EQ(store->search("你好")[0].message_id, "u2");
+}
+
+TEST(PostgresStore, ASubstringSearchUsesTheTrigramIndex) {
+  const std::string schema = fresh_schema();
+  const std::string q = "\"" + schema + "\".";
+  PostgresStore::open(options_for(schema))->history("t")->append(item(user("u1", "sourdough")));
+  // With sequential scans priced out, a plan that can use the index does.
+  const std::string plan =
+      pg_query("SET enable_seqscan = off; EXPLAIN (FORMAT JSON) SELECT id FROM " + q +
+               "messages WHERE body ILIKE '%sourdo%'");
+  EXPECT_NE(plan.find("messages_body_trgm"), std::string::npos) << plan;
+}
+
 TEST(PostgresStore, AVersion1SchemaMigratesAndKeepsSourceIdsFromThenOn) {
   const std::string schema = fresh_schema();
   const std::string q = "\"" + schema + "\".";
@@ -149,6 +201,7 @@ TEST(PostgresStore, AVersion1SchemaMigratesAndKeepsSourceIdsFromThenOn) {
     store->history("t")->append(item(user("u1", "from version 1")));
   }
   // Version 1 is version 2 without the source_id column (and its row in aui_schema).
+  downgrade_to_version_2(schema);
   pg_query("ALTER TABLE " + q + "messages DROP COLUMN source_id");
   pg_query("DELETE FROM " + q + "aui_schema WHERE version = 2");
   auto store = PostgresStore::open(options_for(schema));

@@ -314,6 +314,46 @@ TEST(SqliteStoreSchema, AVersion1DatabaseMigratesAndLoadsUnchanged) {
             (std::vector<std::string>{"z-first", "m-reply", "b-rich", "c-att", "a-last", "n-new"}));
 }
 
+TEST(SqliteStoreSchema, AVersion3DatabaseGetsASubstringIndexBuiltFromItsMessages) {
+  // Version 3 (a word index: "sourdo" found nothing), as that build left a file.
+  TempDir dir;
+  const auto path = dir.path() / "v3.db";
+  exec_sql(path, schema_v1);
+  exec_sql(path,
+           "PRAGMA journal_mode=WAL; CREATE INDEX messages_by_thread ON messages(thread_id, seq); "
+           "ALTER TABLE messages ADD COLUMN source_id TEXT; PRAGMA user_version = 3; "
+           "INSERT INTO threads(remote_id, status, title, created_at, sort_at) VALUES ('t', "
+           "'regular', 'Old thread', 1, 1)");
+  const std::vector<ExportedMessageRepositoryItem> rows = {
+      item(user("u1", "How do I bake sourdough?", 1)),
+      item(assistant("a1", "你好世界! Feed the starter.", MessageStatus::complete(), 2), "u1"),
+  };
+  for (const auto& r : rows) insert_v1_row(path, "t", r);
+  ASSERT_EQ(query(path, "SELECT count(*) FROM message_fts WHERE message_fts MATCH 'sourdo'"), "0")
+      << "the old index finds whole words only";
+
+  auto store = SqliteStore::open(SqliteStoreOptions{path});
+  EXPECT_EQ(query(path, "PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
+  EXPECT_EQ(query(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(query(path,
+                  "SELECT sql LIKE '%trigram%' FROM sqlite_schema WHERE name = "
+                  "'message_fts'"),
+            "1");
+  // The index agrees with the messages it was built from (the check fails otherwise).
+  exec_sql(path, "INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 1)");
+  expect_loaded_as_written(store->history("t")->load(), rows);
+  ASSERT_EQ(store->search("sourdo").size(), 1u);
+  EXPECT_EQ(store->search("sourdo")[0].message_id, "u1");
+  EXPECT_EQ(store->search("好世界")[0].message_id, "a1");
+  EXPECT_EQ(store->search("你好")[0].message_id, "a1");
+  // The triggers keep the new index up to date.
+  store->history("t")->append(item(user("u2", "Rye or spelt?", 3), "a1"));
+  EXPECT_EQ(store->search("spel").size(), 1u);
+  store->history("t")->append(item(user("u2", "Rye or wheat?", 3), "a1"));
+  EXPECT_TRUE(store->search("spel").empty());
+  EXPECT_EQ(store->search("whea").size(), 1u);
+}
+
 TEST(SqliteStoreSchema, AVersion2DatabaseMigratesAndKeepsSourceIdsFromThenOn) {
   // Version 2 (before source ids): version 1 and its thread index, as that build left a file.
   TempDir dir;
@@ -891,8 +931,9 @@ TEST(SqliteStoreDamage, AReadOnlyFileIsRefusedUntouched) {
   std::optional<SmallDisk> disk;
   fs::path path;
   if (::geteuid() == 0) {
-    // Root writes any file whatever its mode: a read-only disk is what stops it.
-    disk.emplace(disk_dir, "4m");
+    // Root writes any file whatever its mode: a read-only disk is what stops it. Room for the
+    // file and its WAL (the trigram index of schema 4 made 4 MB too small).
+    disk.emplace(disk_dir, "16m");
     if (!disk->mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk->error();
     path = disk_dir / "aui.db";
   } else {

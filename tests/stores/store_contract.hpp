@@ -316,6 +316,64 @@ TYPED_TEST_P(StoreContract, SearchFindsWordsAcrossThreads) {
   EXPECT_TRUE(store->history("t1")->load().messages.empty());
 }
 
+/// The (thread, message) pairs of search hits, in the order found.
+inline std::vector<std::pair<std::string, std::string>> hit_ids(
+    const std::vector<ThreadSearchHit>& hits) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& h : hits) out.emplace_back(h.thread_id, h.message_id);
+  return out;
+}
+
+// Issue 17: search finds substrings — inside words, inside CJK runs, short words too — in any
+// ASCII case, with nothing typed taken as pattern syntax; the same list on every store.
+TYPED_TEST_P(StoreContract, SearchFindsSubstringsInAnyCaseNewestFirst) {
+  using Hits = std::vector<std::pair<std::string, std::string>>;
+  auto store = this->factory.make();
+  store->history("t1")->append(item(user("u1", "How do I bake Sourdough bread at home?")));
+  store->history("t2")->append(item(user("u2", "你好世界，今天怎么样？")));
+  store->history("t2")->append(item(user("u3", "Discount: 100% off, file a_b.txt")));
+  store->history("t3")->append(item(user("u4", "sourdough again, in a newer thread")));
+
+  auto hits = store->search("sourdo");
+  EXPECT_EQ(hit_ids(hits), (Hits{{"t3", "u4"}, {"t1", "u1"}})) << "inside a word, newest first";
+  for (const auto& h : hits) {
+    EXPECT_TRUE(h.snippet.find("[Sourdo]") != std::string::npos ||
+                h.snippet.find("[sourdo]") != std::string::npos)
+        << "the match is marked as written: " << h.snippet;
+  }
+  EXPECT_EQ(hit_ids(store->search("SOURDOUGH")), (Hits{{"t3", "u4"}, {"t1", "u1"}}));
+  EXPECT_EQ(hit_ids(store->search("ourdoug bread")), (Hits{{"t1", "u1"}})) << "every word";
+
+  // CJK: two characters (under a trigram) and three (one trigram) inside a longer run.
+  hits = store->search("你好");
+  EXPECT_EQ(hit_ids(hits), (Hits{{"t2", "u2"}}));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].snippet.rfind("[你好]世界", 0), 0u) << hits[0].snippet;
+  EXPECT_EQ(hit_ids(store->search("好世界")), (Hits{{"t2", "u2"}}));
+  EXPECT_EQ(hit_ids(store->search("今天 你好")), (Hits{{"t2", "u2"}}));
+  EXPECT_TRUE(store->search("你们").empty());
+
+  // Short words: one or two characters, alone or with a long one, in any ASCII case.
+  EXPECT_EQ(hit_ids(store->search("Do")), (Hits{{"t3", "u4"}, {"t1", "u1"}})) << "do, sourDOugh";
+  EXPECT_EQ(hit_ids(store->search("GH ag")), (Hits{{"t3", "u4"}}));
+  EXPECT_EQ(hit_ids(store->search("bread x")), Hits{});
+  EXPECT_EQ(hit_ids(store->search("bread at")), (Hits{{"t1", "u1"}}));
+
+  // LIKE's wildcards and the escape character are plain characters.
+  EXPECT_EQ(hit_ids(store->search("0%")), (Hits{{"t2", "u3"}}));
+  EXPECT_EQ(hit_ids(store->search("100% off")), (Hits{{"t2", "u3"}}));
+  EXPECT_TRUE(store->search("%").size() == 1u);
+  EXPECT_EQ(hit_ids(store->search("a_b")), (Hits{{"t2", "u3"}}));
+  EXPECT_TRUE(store->search("a_c").empty());
+  EXPECT_TRUE(store->search("_x").empty());
+  EXPECT_TRUE(store->search("\\").empty());
+  EXPECT_TRUE(store->search("\\%").empty());
+
+  // The limit holds on both paths (index and scan).
+  EXPECT_EQ(hit_ids(store->search("sourdough", 1)), (Hits{{"t3", "u4"}}));
+  EXPECT_EQ(hit_ids(store->search("o", 2)), (Hits{{"t3", "u4"}, {"t2", "u3"}}));
+}
+
 TYPED_TEST_P(StoreContract, MarkdownExportShowsTheCurrentBranchUnderTheTitle) {
   auto store = this->factory.make();
   auto h = store->history("t");
@@ -451,8 +509,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     AppendAndUpdateAreUpsertsByMessageId, ALateRunningCheckpointNeverUndoesTheEndOfARun,
     ARunningReplyLeftByACrashIsIncompleteAfterRestart, DeletingAMessageMovesItsChildrenUp,
     AChildWrittenBeforeItsParentLoadsAfterIt, SearchFindsWordsAcrossThreads,
-    MarkdownExportShowsTheCurrentBranchUnderTheTitle, GenerateTitleUsesTheFirstUserLineAndStoresIt,
-    AGeneratedTitleNeverReplacesOneTheUserGave, TwoConnectionsWritingAtOnceLoseNothing,
-    TheSourceIdOfAMessageSurvivesARestart);
+    SearchFindsSubstringsInAnyCaseNewestFirst, MarkdownExportShowsTheCurrentBranchUnderTheTitle,
+    GenerateTitleUsesTheFirstUserLineAndStoresIt, AGeneratedTitleNeverReplacesOneTheUserGave,
+    TwoConnectionsWritingAtOnceLoseNothing, TheSourceIdOfAMessageSurvivesARestart);
 
 }  // namespace aui::store_testing

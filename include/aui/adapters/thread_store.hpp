@@ -41,8 +41,11 @@ class ThreadStore : public RemoteThreadListAdapter,
   /// message id; remove moves the children of a removed message up to its parent (spec §3.6).
   std::shared_ptr<ThreadHistoryAdapter> history(const std::string& remote_id);
 
-  /// Full-text search over every message of every thread, best match first. The query is plain
-  /// words (all must occur); punctuation is not query syntax. An empty query finds nothing.
+  /// Search over every message of every thread, newest match first. The query is plain words
+  /// separated by white space; a message matches when its text holds every word as a substring
+  /// (`sourdo` finds "sourdough", `你好` finds "你好世界"), ASCII letters in either case. Nothing
+  /// typed is query syntax. An empty query finds nothing. Words of three characters or more are
+  /// looked up in an index; a query made only of shorter words reads the messages in turn.
   virtual std::vector<ThreadSearchHit> search(const std::string& query, std::size_t limit = 20) = 0;
 
   /// The thread's whole tree as assistant-ui's ExportedMessageRepository (parents before
@@ -99,6 +102,24 @@ class ThreadStore : public RemoteThreadListAdapter,
 /// parent is missing left out, and the head = the newest leaf: the last written message, then its
 /// newest child repeatedly.
 ThreadHistoryLoadResult arrange_history(std::vector<ExportedMessageRepositoryItem> rows);
+
+/// The words of a search query (ThreadStore::search): the query split at white space.
+std::vector<std::string> search_words(const std::string& query);
+
+/// The number of characters (UTF-8 code points) of `word`: what decides whether a store's
+/// trigram index can look it up (three or more).
+std::size_t search_word_length(const std::string& word);
+
+/// `word` as a LIKE/ILIKE pattern that finds it anywhere: "%word%", with %, _ and the escape
+/// character \ escaped (use ESCAPE '\').
+std::string substring_like_pattern(const std::string& word);
+
+/// A one-line snippet of a matched message's text for a search hit: about `width` bytes around
+/// the first word found (whole UTF-8 characters, white space runs as one space, "…" where the
+/// text is cut), every occurrence of a word marked [like this] (ASCII letters in either case).
+/// The same on every store.
+std::string search_snippet(const std::string& text, const std::vector<std::string>& words,
+                           std::size_t width = 120);
 
 /// The message as a crash left it: a `running` assistant message becomes incomplete/error with
 /// error {code: "interrupted", message: ...}. Spec §2.4 has no status for "the process died"; of

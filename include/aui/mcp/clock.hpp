@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,9 +38,13 @@ class ManualClock : public McpClock {
   Subscription on_jump(std::function<void()> wake) override;
   /// Moves the time on and wakes every wait, so a request past its deadline times out now.
   void advance(std::chrono::steady_clock::duration by);
+  /// How many times now() was called: a test that sees it grow after advance() knows a waiting
+  /// request has looked at the new time (and decided whether it timed out), without sleeping.
+  std::uint64_t reads() const noexcept { return reads_.load(); }
 
  private:
   std::atomic<std::chrono::steady_clock::duration::rep> ticks_{0};
+  mutable std::atomic<std::uint64_t> reads_{0};
   struct Listeners {
     std::mutex mutex;
     std::map<int, std::function<void()>> wakes;

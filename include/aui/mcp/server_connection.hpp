@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "aui/mcp/client.hpp"
+#include "aui/mcp/resource_attachment.hpp"
 #include "aui/mcp/server_config.hpp"
 #include "aui/mcp/tool_result.hpp"
 #include "aui/runtime/thread_runtime.hpp"
@@ -71,6 +72,11 @@ struct McpConnectionOptions {
   std::chrono::milliseconds term_grace{2'000};
   /// The largest message accepted from a server.
   std::size_t max_message_bytes = std::size_t{16} << 20;
+  /// Whether a ready server's `instructions` (from its initialize answer) join the system prompt
+  /// of the threads it is registered with (see McpServerConnection::system_prompt). The text is
+  /// the server's, like its tool descriptions: a server you would not trust to describe its
+  /// tools should not be configured at all.
+  bool instructions_in_system_prompt = true;
 };
 
 class McpServerConnection : public std::enable_shared_from_this<McpServerConnection> {
@@ -115,6 +121,10 @@ class McpServerConnection : public std::enable_shared_from_this<McpServerConnect
   std::shared_ptr<const Toolkit> toolkit() const;
   /// The session while Ready, else null.
   std::shared_ptr<McpClient> client() const;
+  /// What the server adds to a thread's system prompt: its instructions under a line naming the
+  /// server ("Instructions from the MCP server NAME:"), cut at 8,000 bytes; empty unless Ready
+  /// with instructions.
+  std::string system_prompt() const;
 
   /// Calls a tool by the server's name: the arguments are checked against its input schema
   /// first; the answer is checked against its output schema. Every failure (not running, bad
@@ -127,12 +137,18 @@ class McpServerConnection : public std::enable_shared_from_this<McpServerConnect
   std::vector<McpResourceContents> read_resource(const std::string& uri, std::stop_token stop = {});
   McpPromptResult get_prompt(const std::string& name, const Json& arguments = Json::object(),
                              std::stop_token stop = {});
+  /// read_resource made into an attachment for the composer (mcp/resource_attachment.hpp),
+  /// named after the resource as listed (else the URI's last segment). McpError as
+  /// read_resource.
+  CreateAttachment attach_resource(const std::string& uri, std::stop_token stop = {});
 
   /// Called after every change of state or of the lists, on any thread.
   [[nodiscard]] Subscription subscribe(std::function<void()> on_change);
   /// Offers the server's tools to `thread` (a model context provider) for as long as the
   /// subscription lives; the thread's context follows the server (tools appear when it is ready,
-  /// change with list_changed, disappear when it stops or fails). Owner thread of `thread`.
+  /// change with list_changed, disappear when it stops or fails). With
+  /// McpConnectionOptions::instructions_in_system_prompt, system_prompt() is the provider's
+  /// system text. Owner thread of `thread`.
   [[nodiscard]] Subscription register_with(ThreadRuntime& thread);
 
  private:

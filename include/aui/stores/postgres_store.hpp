@@ -30,8 +30,9 @@ struct PostgresStoreOptions {
 /// A ThreadStore in PostgreSQL, for many app instances sharing threads: one connection per store
 /// (calls are serialised on it; open one store per worker for parallelism), a versioned schema
 /// migrated on open under an advisory lock (instances starting together migrate once), and
-/// full-text search with tsvector/tsquery (the 'simple' configuration: every word is indexed
-/// as written, lower-cased; no stemming, so results match the SQLite store's).
+/// substring search (search(), the same results as the SQLite store's) with ILIKE through a GIN
+/// trigram index (the pg_trgm extension, from postgresql-contrib; created in the database when
+/// missing — it is a trusted extension, so the database's owner may create it).
 ///
 /// Storage errors name the server and database (never the password). A schema newer than this
 /// build knows is refused and left untouched. A lost connection is re-established once per call.
@@ -40,7 +41,7 @@ class PostgresStore final : public ThreadStore {
   /// Connects and migrates. Storage on failure.
   static std::shared_ptr<PostgresStore> open(PostgresStoreOptions options = {});
   /// The schema version this build writes.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   ~PostgresStore() override;
   PostgresStore(const PostgresStore&) = delete;

@@ -61,8 +61,8 @@ std::filesystem::path default_sqlite_path();
 
 /// A ThreadStore in one SQLite file: write-ahead logging, so readers never block the writer and
 /// several connections or processes can share the file (a busy lock is waited for, up to
-/// busy_timeout); a versioned schema (PRAGMA user_version) migrated on open; full-text search
-/// with FTS5.
+/// busy_timeout); a versioned schema (PRAGMA user_version) migrated on open; substring search
+/// (search()) through an FTS5 index of trigrams (the trigram tokenizer, case-folded).
 ///
 ///     auto store = aui::SqliteStore::open();               // ~/.local/share/aui/aui.db
 ///     options.adapters.history = store->history("main");   // the thread's messages persist
@@ -83,7 +83,7 @@ class SqliteStore final : public ThreadStore {
   /// damaged file is only read. Storage when nothing could be done; then `path` is as it was.
   static SqliteRecovery recover(const std::filesystem::path& path);
   /// The schema version this build writes.
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;

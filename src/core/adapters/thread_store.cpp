@@ -276,4 +276,127 @@ std::string to_markdown(const ExportedMessageRepository& repo, const std::string
   return out;
 }
 
+// ---- search helpers shared by the stores ----
+
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char fold_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+/// Whether `word` occurs in `text` at `at`, ASCII letters in either case (what LIKE and ILIKE
+/// match in both stores).
+bool matches_at(std::string_view text, std::size_t at, std::string_view word) {
+  if (word.empty() || text.size() - at < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (fold_ascii(text[at + i]) != fold_ascii(word[i])) return false;
+  return true;
+}
+
+/// The length of the longest word that occurs at `at`; 0 when none does.
+std::size_t match_length(std::string_view text, std::size_t at,
+                         const std::vector<std::string>& words) {
+  std::size_t best = 0;
+  for (const auto& w : words)
+    if (w.size() > best && matches_at(text, at, w)) best = w.size();
+  return best;
+}
+
+}  // namespace
+
+std::vector<std::string> search_words(const std::string& query) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : query) {
+    if (is_space(c)) {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+std::size_t search_word_length(const std::string& word) {
+  return static_cast<std::size_t>(
+      std::count_if(word.begin(), word.end(), [](char c) { return !is_continuation(c); }));
+}
+
+std::string substring_like_pattern(const std::string& word) {
+  std::string out = "%";
+  for (char c : word) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+std::string search_snippet(const std::string& text, const std::vector<std::string>& words,
+                           std::size_t width) {
+  const std::string_view t = text;
+  // The first match; none (a match the store found by a case folding wider than ASCII's): the
+  // start of the text.
+  std::size_t first = t.size();
+  for (std::size_t i = 0; i < t.size() && first == t.size(); ++i)
+    if (match_length(t, i, words) > 0) first = i;
+  if (first == t.size()) first = 0;
+
+  // A window of `width` bytes with the match a third of the way in, cut at white space where
+  // there is some near the edges and never inside a UTF-8 character.
+  std::size_t begin = first > width / 3 ? first - width / 3 : 0;
+  std::size_t end = std::min(t.size(), begin + width);
+  if (end - begin < width) begin = end > width ? end - width : 0;
+  begin = std::min(begin, first);
+  while (begin > 0 && is_continuation(t[begin])) --begin;
+  while (end < t.size() && is_continuation(t[end])) ++end;
+  if (begin > 0) {
+    for (std::size_t i = begin; i < first && i < begin + 16; ++i) {
+      if (is_space(t[i])) {
+        begin = i + 1;
+        break;
+      }
+    }
+  }
+  if (end < t.size()) {
+    for (std::size_t i = end; i > first && i + 16 > end; --i) {
+      if (is_space(t[i - 1])) {
+        end = i - 1;
+        break;
+      }
+    }
+  }
+
+  std::string out;
+  if (begin > 0) out += "…";
+  bool space = false;
+  for (std::size_t i = begin; i < end;) {
+    if (const std::size_t n = match_length(t, i, words)) {
+      if (space && !out.empty() && out != "…") out += ' ';
+      space = false;
+      out += '[';
+      out.append(t.substr(i, n));
+      out += ']';
+      i += n;
+      end = std::max(end, i);  // a match that runs past the window is shown whole
+      continue;
+    }
+    if (is_space(t[i])) {
+      space = true;
+    } else {
+      if (space && !out.empty() && out != "…") out += ' ';
+      space = false;
+      out += t[i];
+    }
+    ++i;
+  }
+  if (end < t.size()) out += "…";
+  return out;
+}
+
 }  // namespace aui

@@ -274,6 +274,30 @@ INSERT INTO @aui_schema(version) VALUES (2);
 )sql"),
                     "cannot migrate the schema");
       }
+      if (version < 3) {
+        // Search finds substrings ("sourdo" in "sourdough", 你好 in 你好世界) with ILIKE, which a
+        // GIN index of trigrams (pg_trgm) serves; the tsvector of whole words goes. The index is
+        // built from the stored messages in this transaction; no row changes.
+        // The extension is one per database, shared by every aui schema in it: created under a
+        // database-wide lock (two schemas migrating at once would both try), where the database
+        // puts extensions (the search path's first schema), and found wherever it already is.
+        exec("SELECT pg_advisory_xact_lock(hashtext('aui-extension:pg_trgm'))", {},
+             "cannot lock the schema");
+        exec("CREATE EXTENSION IF NOT EXISTS pg_trgm", {},
+             "cannot create the pg_trgm extension (PostgreSQL's contrib package provides it)");
+        Result where_trgm = exec(
+            "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+            "e.extnamespace WHERE e.extname = 'pg_trgm'",
+            {}, "cannot find the pg_trgm extension");
+        if (where_trgm.rows() != 1) fail("cannot migrate the schema", "pg_trgm is not installed");
+        const std::string script =
+            "ALTER TABLE @messages DROP COLUMN tsv;\n"
+            "CREATE INDEX messages_body_trgm ON @messages USING gin(body " +
+            where_trgm.text(0, 0) +
+            ".gin_trgm_ops);\n"
+            "INSERT INTO @aui_schema(version) VALUES (3);";
+        exec_script(sql(script.c_str()), "cannot migrate the schema");
+      }
     });
   }
 
@@ -327,17 +351,22 @@ const char* const thread_columns_pg =
 
 std::vector<ThreadSearchHit> PostgresStore::search(const std::string& query, std::size_t limit) {
   std::vector<ThreadSearchHit> hits;
-  if (query.find_first_not_of(" \t\r\n") == std::string::npos || limit == 0) return hits;
+  const auto words = search_words(query);
+  if (words.empty() || limit == 0) return hits;
+  // Each word as an ILIKE '%word%' (its %, _ and \ escaped, so nothing typed is pattern syntax),
+  // ANDed: the trigram index answers words of three characters or more; shorter ones are
+  // checked on the rows it finds, or over every row when all words are short.
+  std::string text = "SELECT m.thread_id, m.id, m.body FROM @messages m WHERE true";
+  std::vector<Param> params{std::to_string(limit)};
+  for (const auto& w : words) {
+    params.push_back(substring_like_pattern(w));
+    text += " AND m.body ILIKE $" + std::to_string(params.size());
+  }
+  text += " ORDER BY m.seq DESC LIMIT $1";
   std::lock_guard lock(impl_->mutex);
-  // plainto_tsquery: the words ANDed, punctuation ignored, so nothing typed is query syntax.
-  Result r = impl_->exec(
-      impl_->sql(
-          "SELECT m.thread_id, m.id, "
-          "ts_headline('simple', m.body, q, 'StartSel=[, StopSel=], MaxWords=24, MinWords=6') "
-          "FROM @messages m, plainto_tsquery('simple', $1) q WHERE m.tsv @@ q "
-          "ORDER BY ts_rank(m.tsv, q) DESC, m.seq DESC LIMIT $2"),
-      {query, std::to_string(limit)}, "cannot search");
-  for (int i = 0; i < r.rows(); ++i) hits.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2)});
+  Result r = impl_->exec(impl_->sql(text.c_str()), params, "cannot search");
+  for (int i = 0; i < r.rows(); ++i)
+    hits.push_back({r.text(i, 0), r.text(i, 1), search_snippet(r.text(i, 2), words)});
   return hits;
 }
 

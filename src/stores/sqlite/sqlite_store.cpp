@@ -94,6 +94,29 @@ CREATE INDEX messages_by_thread ON messages(thread_id, seq);
     R"sql(
 ALTER TABLE messages ADD COLUMN source_id TEXT;
 )sql",
+    // 3 → 4: search finds substrings ("sourdo" in "sourdough", 你好 in 你好世界): the index holds
+    // trigrams, case-folded, instead of unicode61's whole words. The index is external content
+    // (the text stays in messages), so it is rebuilt from the stored messages, in the
+    // migration's transaction.
+    R"sql(
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE message_fts;
+CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages', content_rowid='seq',
+  tokenize='trigram case_sensitive 0');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages WHEN old.body IS NOT new.body BEGIN
+  INSERT INTO message_fts(message_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+  INSERT INTO message_fts(rowid, body) VALUES (new.seq, new.body);
+END;
+INSERT INTO message_fts(message_fts) VALUES ('rebuild');
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version);
 
@@ -465,9 +488,13 @@ struct SqliteStore::Impl {
       // Another process may be migrating at the same time: re-read the version under the write
       // lock and apply one step per transaction.
       const bool done = write("cannot migrate the schema", [&] {
-        Stmt v(*this, "PRAGMA user_version");
-        v.step();
-        const int version = static_cast<int>(v.integer(0));
+        // The statement is finished before the step runs: a DROP TABLE fails ("database table
+        // is locked") while a statement of the connection is still reading.
+        const int version = [&] {
+          Stmt v(*this, "PRAGMA user_version");
+          v.step();
+          return static_cast<int>(v.integer(0));
+        }();
         if (version >= schema_version) return true;
         if (version == 0) check_is_empty();
         exec(migrations[version], "cannot migrate the schema");
@@ -528,46 +555,51 @@ namespace {
 
 const char* const thread_columns = "remote_id, external_id, status, title, custom, last_message_at";
 
-std::string fts_query(const std::string& query) {
-  // Each word becomes a quoted FTS5 string ("" escapes a quote), so nothing the user types is
-  // taken as query syntax; the words are ANDed.
-  std::string out;
-  std::string word;
-  auto flush = [&] {
-    if (word.empty()) return;
-    if (!out.empty()) out += ' ';
-    out += '"';
-    for (char c : word) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-    word.clear();
-  };
-  for (char c : query) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      flush();
-    } else {
-      word += c;
-    }
+/// A word as an FTS5 string ("" escapes a quote), so nothing the user types is query syntax.
+std::string fts_string(const std::string& word) {
+  std::string out = "\"";
+  for (char c : word) {
+    if (c == '"') out += '"';
+    out += c;
   }
-  flush();
-  return out;
+  return out + "\"";
 }
 
 }  // namespace
 
 std::vector<ThreadSearchHit> SqliteStore::search(const std::string& query, std::size_t limit) {
   std::vector<ThreadSearchHit> hits;
-  const std::string q = fts_query(query);
-  if (q.empty() || limit == 0) return hits;
+  const auto words = search_words(query);
+  if (words.empty() || limit == 0) return hits;
+  // Words of three characters or more go to the trigram index (their phrases ANDed); shorter
+  // ones have no trigram and are checked with LIKE, on the index's candidates when there are
+  // long words, else over every message (newest first, so the scan stops at `limit` hits).
+  std::string match;
+  std::vector<std::string> patterns;
+  for (const auto& w : words) {
+    if (search_word_length(w) >= 3) {
+      if (!match.empty()) match += ' ';
+      match += fts_string(w);
+    } else {
+      patterns.push_back(substring_like_pattern(w));
+    }
+  }
+  std::string sql = match.empty()
+                        ? "SELECT m.thread_id, m.id, m.body FROM messages m WHERE 1"
+                        : "SELECT m.thread_id, m.id, m.body FROM message_fts JOIN messages m ON "
+                          "m.seq = message_fts.rowid WHERE message_fts MATCH ?1";
+  for (std::size_t i = 0; i < patterns.size(); ++i)
+    sql += " AND m.body LIKE ?" + std::to_string(i + 3) + " ESCAPE '\\'";
+  // Newest first, in the index's own order when it is used: FTS5 then walks its rowids
+  // downwards and stops at `limit` hits, with no sort of every match.
+  sql +=
+      match.empty() ? " ORDER BY m.seq DESC LIMIT ?2" : " ORDER BY message_fts.rowid DESC LIMIT ?2";
   std::lock_guard lock(impl_->mutex);
-  Impl::Stmt s(*impl_,
-               "SELECT m.thread_id, m.id, snippet(message_fts, 0, '[', ']', '…', 12) "
-               "FROM message_fts JOIN messages m ON m.seq = message_fts.rowid "
-               "WHERE message_fts MATCH ?1 ORDER BY message_fts.rank LIMIT ?2");
-  s.bind(1, q).bind(2, static_cast<std::int64_t>(limit));
-  while (s.step()) hits.push_back({s.text(0), s.text(1), s.text(2)});
+  Impl::Stmt s(*impl_, sql.c_str());
+  if (!match.empty()) s.bind(1, match);
+  s.bind(2, static_cast<std::int64_t>(limit));
+  for (std::size_t i = 0; i < patterns.size(); ++i) s.bind(static_cast<int>(i + 3), patterns[i]);
+  while (s.step()) hits.push_back({s.text(0), s.text(1), search_snippet(s.text(2), words)});
   return hits;
 }
 

@@ -87,5 +87,48 @@ TEST(ToMarkdown, TheBranchToTheHeadWithToolCallsFencedSafely) {
   EXPECT_EQ(to_markdown({}, ""), "# Conversation\n");
 }
 
+// ---- search helpers ----
+
+TEST(SearchWords, SplitAtWhiteSpaceAndCountCharacters) {
+  EXPECT_EQ(search_words("  sourdo \t 你好\nx "),
+            (std::vector<std::string>{"sourdo", "你好", "x"}));
+  EXPECT_TRUE(search_words(" \t\r\n").empty());
+  EXPECT_EQ(search_word_length("你好"), 2u);
+  EXPECT_EQ(search_word_length("abc"), 3u);
+  EXPECT_EQ(search_word_length("é"), 1u);
+  EXPECT_EQ(substring_like_pattern("5%_a\\b"), "%5\\%\\_a\\\\b%");
+}
+
+TEST(SearchSnippet, MarksEveryMatchInAnyAsciiCaseAroundTheFirst) {
+  EXPECT_EQ(search_snippet("How do I bake Sourdough bread?", {"sourdo"}),
+            "How do I bake [Sourdo]ugh bread?");
+  EXPECT_EQ(search_snippet("Bread,\n\n  bread  and BREAD", {"bread"}),
+            "[Bread], [bread] and [BREAD]");
+  EXPECT_EQ(search_snippet("你好世界", {"世界", "你"}), "[你]好[世界]");
+  // The longest word that matches at a place is the one marked.
+  EXPECT_EQ(search_snippet("sourdough", {"sour", "sourdough"}), "[sourdough]");
+  // No match it can see (a wider case folding found it): the start of the text, unmarked.
+  EXPECT_EQ(search_snippet("École", {"école"}), "École");
+}
+
+TEST(SearchSnippet, ALongTextIsCutAroundTheMatchAtWhiteSpaceAndWholeCharacters) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "word" + std::to_string(i) + " ";
+  text += "the needle here ";
+  for (int i = 0; i < 40; ++i) text += "词语 ";
+  const std::string s = search_snippet(text, {"needle"}, 60);
+  EXPECT_EQ(s.rfind("…", 0), 0u) << s;
+  EXPECT_NE(s.find("the [needle] here"), std::string::npos) << s;
+  EXPECT_EQ(s.substr(s.size() - std::string("…").size()), "…") << s;
+  EXPECT_LE(s.size(), 60u + 2 * std::string("…").size() + 2) << s;
+  // Starts after a space, not inside a word; ends on whole UTF-8 characters.
+  EXPECT_EQ(s.substr(std::string("…").size(), 4), "word") << s;
+  EXPECT_NE(s.find("词语…"), std::string::npos) << s;
+  // A match at the very end of a long text.
+  const std::string end = search_snippet(text + "tail", {"tail"}, 30);
+  EXPECT_NE(end.find("[tail]"), std::string::npos) << end;
+  EXPECT_EQ(end.find("…", 3), std::string::npos) << "nothing cut after it: " << end;
+}
+
 }  // namespace
 }  // namespace aui
