@@ -70,10 +70,10 @@ Item {
             const reply = delegateAt(1);
             verify(reply !== null);
             waitForRendering(reply);
-            verify(Ink.count(grabImage(reply)) > 200, "the reply's text is drawn");
+            verify(Ink.count(this, top, reply) > 200, "the reply's text is drawn");
             const user = findChild(delegateAt(0), "userText");
             compare(user.text, "hello there");
-            verify(Ink.count(grabImage(user)) > 30, "the user's text is drawn");
+            verify(Ink.count(this, top, user) > 30, "the user's text is drawn");
         }
 
         function test_2_shift_enter_is_a_newline() {
@@ -100,7 +100,7 @@ Item {
             const stopped = findChild(reply, "errorLabel");
             verify(stopped.visible);
             waitForRendering(reply);
-            verify(Ink.count(grabImage(stopped)) > 20, "“Stopped.” is drawn");
+            verify(Ink.count(this, top, stopped) > 20, "“Stopped.” is drawn");
         }
 
         function test_4_regenerate_and_branch_picker() {
@@ -120,7 +120,7 @@ Item {
             const label = findChild(reply, "branchLabel");
             tryCompare(label, "text", "2/2");
             waitForRendering(reply);
-            verify(Ink.count(grabImage(label)) > 10, "“2/2” is drawn");
+            verify(Ink.count(this, top, label) > 10, "“2/2” is drawn");
             mouseClick(findChild(reply, "previousBranchButton"));
             tryVerify(() => message(1).branchNumber === 1);
             compare(message(1).text, firstText);

@@ -6,10 +6,10 @@ import QtTest
 import Aui
 import "Ink.js" as Ink
 
-ApplicationWindow {
+Item {
+    id: top
     width: 700
     height: 900
-    visible: true
 
     Column {
         spacing: 8
@@ -62,7 +62,7 @@ ApplicationWindow {
             const label = findChild(picker, "branchLabel");
             compare(label.text, "2/3");
             waitForRendering(picker);
-            verify(Ink.count(grabImage(label)) > 10);
+            verify(Ink.count(this, top, label) > 10);
             mouseClick(findChild(picker, "previousBranchButton"));
             mouseClick(findChild(picker, "nextBranchButton"));
             compare(previousSpy.count, 1);
@@ -82,8 +82,8 @@ ApplicationWindow {
         }
         function test_suggestions() {
             waitForRendering(suggestions);
-            verify(Ink.count(grabImage(suggestions)) > 50);
-            mouseClick(suggestions.children[1]);
+            verify(Ink.count(this, top, suggestions) > 50);
+            mouseClick(findChild(suggestions, "suggestion0"));
             compare(chosenSpy.count, 1);
             compare(chosenSpy.signalArguments[0][0], "What is aui?");
         }
@@ -91,7 +91,7 @@ ApplicationWindow {
             compare(findChild(card, "toolCallState").text, "waiting for your approval");
             const title = findChild(card, "toolCallTitle");
             waitForRendering(card);
-            verify(Ink.count(grabImage(title)) > 20);
+            verify(Ink.count(this, top, title) > 20);
             mouseClick(findChild(card, "allowAlwaysButton"));
             compare(allowSpy.count, 1);
             compare(allowSpy.signalArguments[0][0], true);
@@ -104,14 +104,15 @@ ApplicationWindow {
             compare(findChild(form, "humanToolQuestion").text, "Which colour?");
             verify(!findChild(form, "humanToolAnswer").visible, "choices instead of a field");
             waitForRendering(form);
-            verify(Ink.count(grabImage(findChild(form, "humanToolQuestion"))) > 20);
+            const q = findChild(form, "humanToolQuestion");
+            verify(Ink.count(this, top, q) > 20);
             mouseClick(findChild(form, "humanToolDecline"));
             compare(answerSpy.count, 1);
             compare(answerSpy.signalArguments[0][1], true);
         }
         function test_message_alone() {
             waitForRendering(message);
-            verify(Ink.count(grabImage(message)) > 200);
+            verify(Ink.count(this, top, message) > 200);
             compare(findChild(message, "branchLabel").text, "1/2");
         }
         function test_approval_dialog_alone() {
@@ -120,7 +121,7 @@ ApplicationWindow {
             const q = findChild(dialog.contentItem, "approvalQuestion");
             verify(q.text.indexOf("rm_rf") >= 0);
             waitForRendering(dialog.contentItem);
-            verify(Ink.count(grabImage(q)) > 20);
+            verify(Ink.count(this, top, q) > 20);
             mouseClick(findChild(dialog.footer, "dialogAllowAlways"));
             compare(alwaysSpy.count, 1);
             compare(alwaysSpy.signalArguments[0][0], "g1");

@@ -6,10 +6,10 @@ import QtTest
 import Aui
 import "Ink.js" as Ink
 
-ApplicationWindow {
+Item {
+    id: top
     width: 400
     height: 600
-    visible: true
 
     Chat { id: chat }
 
@@ -49,7 +49,7 @@ ApplicationWindow {
             tryVerify(() => findChild(view.itemAtIndex(0), "threadTitle").text === "Renamed chat", 5000);
             const title = findChild(view.itemAtIndex(0), "threadTitle");
             waitForRendering(view);
-            verify(Ink.count(grabImage(title)) > 30, "the new title is drawn");
+            verify(Ink.count(this, top, title) > 30, "the new title is drawn");
 
             // Archive: it leaves the list of regular threads for the archived one.
             const before = chat.threads.count;

@@ -8,11 +8,10 @@ import QtTest
 import Aui
 import "Ink.js" as Ink
 
-ApplicationWindow {
+Item {
     id: top
     width: 800
     height: 700
-    visible: true
 
     Chat { id: chat }
 
@@ -59,7 +58,7 @@ ApplicationWindow {
             const question = findChild(dialog.contentItem, "approvalQuestion");
             verify(question.text.indexOf("deploy") >= 0);
             waitForRendering(dialog.contentItem);
-            verify(Ink.count(grabImage(question)) > 30, "the question is drawn");
+            verify(Ink.count(this, top, question) > 30, "the question is drawn");
             // The card in the message says it waits too.
             const state = findChild(delegateAt(1), "toolCallState");
             compare(state.text, "waiting for your approval");
@@ -96,7 +95,7 @@ ApplicationWindow {
             }, 5000, "the form asks");
             const question = findChild(delegateAt(1), "humanToolQuestion");
             waitForRendering(delegateAt(1));
-            verify(Ink.count(grabImage(question)) > 20, "the question is drawn");
+            verify(Ink.count(this, top, question) > 20, "the question is drawn");
             form.forceActiveFocus();
             form.text = "Sent, thanks";
             mouseClick(findChild(delegateAt(1), "humanToolSubmit"));

@@ -18,6 +18,8 @@ Flow {
         model: root.suggestions
         delegate: Button {
             required property var modelData
+            required property int index
+            objectName: "suggestion" + index
             readonly property string prompt: typeof modelData === "string" ? modelData : (modelData.prompt || "")
             // Plain text: suggestions may come from the model.
             contentItem: Label {
