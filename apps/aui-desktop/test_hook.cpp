@@ -50,6 +50,10 @@ void TestHook::click(QQuickItem* item) {
 
 bool TestHook::screenshot(const QString& path) { return window_->grabWindow().save(path, "PNG"); }
 
+QString TestHook::env(const QString& name) const {
+  return qEnvironmentVariable(name.toLocal8Bit().constData());
+}
+
 void TestHook::log(const QString& line) {
   std::fprintf(stderr, "aui-desktop test: %s\n", line.toUtf8().constData());
   std::fflush(stderr);

@@ -26,6 +26,8 @@ class TestHook final : public QObject {
   Q_INVOKABLE void click(QQuickItem* item);
   /// Saves the window's contents as a PNG; false when it could not be written.
   Q_INVOKABLE bool screenshot(const QString& path);
+  /// The environment variable `name` ("" when unset): where the test wants its files.
+  Q_INVOKABLE QString env(const QString& name) const;
   /// Prints a line on standard error (the test's log).
   Q_INVOKABLE void log(const QString& line);
   /// Ends the app with `status` (0: the script passed).
