@@ -148,5 +148,30 @@ Item {
             mouseClick(findChild(delegateAt(0), "previousBranchButton"));
             tryVerify(() => message(0).text === "first words");
         }
+
+        function test_6_follows_until_scrolled_up() {
+            sendTyped("tell me a long story");
+            tryVerify(() => chat.messages.count === 2);
+            waitIdle();
+            sendTyped("tell me another long story");
+            tryVerify(() => chat.messages.count === 4 && chat.running, 5000);
+            // While it streams the view stays at the end.
+            tryVerify(() => thread.view.contentHeight > thread.view.height * 1.5, 10000);
+            verify(thread.following);
+            // The user scrolls up: the view stays where the user put it while the text grows.
+            mouseWheel(thread.view, thread.view.width / 2, thread.view.height / 2, 0, 600);
+            tryVerify(() => !thread.following, 3000);
+            const y = thread.view.contentY;
+            const h = thread.view.contentHeight;
+            tryVerify(() => thread.view.contentHeight > h + 20 || !chat.running, 10000);
+            compare(thread.view.contentY, y, "not moved by the stream");
+            const down = findChild(thread, "scrollToEndButton");
+            verify(down.visible);
+            mouseClick(down);
+            verify(thread.following);
+            chat.cancel();
+            waitIdle();
+            tryVerify(() => thread.view.atYEnd, 3000);
+        }
     }
 }
