@@ -15,14 +15,15 @@
 
 #include "aui/adapters/thread_store.hpp"
 #include "aui/local_runtime.hpp"
+#include "aui/qt/chat_composer.hpp"
+#include "aui/qt/message_list_model.hpp"
+#include "aui/qt/thread_list_model.hpp"
+#include "aui/qt/thread_search_model.hpp"
+#include "aui/support/errors.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "aui/support/subscription.hpp"
 
 namespace aui::qt {
-
-class ChatComposer;
-class MessageListModel;
-class ThreadListModel;
-class ThreadSearchModel;
 
 /// What a Chat runs: the runtime (made with the dispatcher the factory was given), and optionally
 /// the store behind it (it enables search) and a description of the backend for the UI.
@@ -32,9 +33,17 @@ struct ChatBackend {
   QString description{};
 };
 
-/// Makes a Chat's backend. `dispatcher` runs tasks on the Chat's thread: put it in the runtime's
-/// options (ThreadRuntimeOptions::dispatcher).
-using ChatFactory = std::function<ChatBackend(std::shared_ptr<Dispatcher> dispatcher)>;
+/// What a factory gets from the Chat it makes a backend for.
+struct ChatSetup {
+  /// Runs tasks on the Chat's thread: put it in ThreadRuntimeOptions::dispatcher.
+  std::shared_ptr<Dispatcher> dispatcher{};
+  /// Shows the errors no caller receives (a failed history write, a failed title) on the Chat's
+  /// errorOccurred(): put it in ThreadRuntimeOptions::on_error. Callable from any thread.
+  ErrorHandler on_error{};
+};
+
+/// Makes a Chat's backend.
+using ChatFactory = std::function<ChatBackend(const ChatSetup& setup)>;
 
 /// A chat over a LocalRuntime, for QML. Everything a thread can do is an invokable taking ids as
 /// strings; failures never reach QML as exceptions: they are reported through errorOccurred()
@@ -74,8 +83,8 @@ class Chat final : public QObject {
   /// Replaces the backend: the models reset to the new runtime's main thread.
   void set_backend(ChatBackend backend);
   void set_backend(const ChatFactory& factory);
-  /// The dispatcher that runs tasks on this Chat's thread (for the runtime's options).
-  std::shared_ptr<Dispatcher> dispatcher() const { return dispatcher_; }
+  /// The dispatcher and error handler for a runtime made for this Chat.
+  ChatSetup setup() const;
   /// The runtime, or nullptr when not ready.
   LocalRuntime* runtime() const noexcept { return backend_.runtime.get(); }
 
@@ -148,7 +157,7 @@ class Chat final : public QObject {
   Q_INVOKABLE void deleteThread(const QString& threadId);
   Q_INVOKABLE void generateTitle(const QString& threadId);
 
- signals:
+ Q_SIGNALS:
   void readyChanged();
   void runningChanged();
   void stateChanged();
@@ -165,14 +174,15 @@ class Chat final : public QObject {
 
  private:
   struct Cache;
+  void detach_models();
   void attach_thread();
-  void on_thread_change();
   void on_list_change();
+  void update_properties();
+  void act(const std::function<void(ThreadRuntime&)>& action);
+  void act_on_list(const std::function<void(ThreadListRuntime&)>& action);
   void report(const std::exception_ptr& error);
   void report(const QString& message);
   void watch(Completion done);
-  ThreadRuntime* thread() const;
-  bool need_ready();
   void respond(const QString& approval_id, std::optional<bool> approved, bool always,
                std::optional<std::string> option_id, const QString& reason);
 
@@ -185,10 +195,13 @@ class Chat final : public QObject {
   ThreadListModel* archived_;
   ThreadSearchModel* search_;
   ThreadRuntime* shown_ = nullptr;  // the thread the models follow
+  std::optional<Id> editing_;       // the message of the open edit (editComposer)
   Subscription thread_subscription_;
   Subscription list_subscription_;
   std::unique_ptr<Cache> cache_;  // the last values of the properties, to notify on change
-  std::shared_ptr<bool> alive_;   // completions that settle after the Chat is gone do nothing
+  /// This Chat while it lives; read on the owner thread only (by tasks posted from workers).
+  std::shared_ptr<Chat*> self_;
+  Lifetime lifetime_;  // completions that settle after the Chat is gone do nothing
   QString last_error_;
 };
 

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "aui/runtime/composer.hpp"
+#include "aui/support/owner_thread.hpp"
 #include "aui/support/subscription.hpp"
 
 namespace aui::qt {
@@ -37,11 +38,15 @@ class ChatComposer final : public QObject {
   explicit ChatComposer(QObject* parent = nullptr);
   ~ChatComposer() override;
 
-  /// Wraps `composer` (nullptr: none; every property reads empty and actions do nothing). The
-  /// composer must outlive this object or be replaced first; `queue_source` (optional) removes a
-  /// queued item by id (the thread's queue).
-  void set_composer(Composer* composer, std::function<void(const std::string&)> remove_queued = {});
-  Composer* composer() const noexcept { return composer_; }
+  /// Wraps the composer `resolve` returns (nullptr: none; every property reads empty and
+  /// actions do nothing). It is asked on every access, so a composer that goes away (a closed
+  /// edit) is never touched; `remove_queued` (optional) removes a queued message by id.
+  void set_source(std::function<Composer*()> resolve,
+                  std::function<void(const std::string&)> remove_queued = {});
+  /// The composer wrapped now, or nullptr.
+  Composer* composer() const { return resolve_ ? resolve_() : nullptr; }
+  /// Emits changed() and re-subscribes to the composer (after the source's composer changed).
+  void refresh();
 
   QString text() const;
   void setText(const QString& text);
@@ -73,20 +78,22 @@ class ChatComposer final : public QObject {
   /// Removes a message waiting in the queue.
   Q_INVOKABLE void removeQueued(const QString& id);
 
- signals:
+ Q_SIGNALS:
   void changed();
   /// An action failed; `message` is a sentence for a person.
   void failed(const QString& message);
 
  private:
+  void act(const std::function<void(Composer&)>& action);
   void report(const std::exception_ptr& error);
   void watch(Completion done);
 
-  Composer* composer_ = nullptr;
+  std::function<Composer*()> resolve_;
   std::function<void(const std::string&)> remove_queued_;
+  Composer* subscribed_ = nullptr;  // the composer subscription_ is on
   Subscription subscription_;
   Subscription add_error_subscription_;
-  std::shared_ptr<bool> alive_;  // completions that settle after this object is gone do nothing
+  Lifetime lifetime_;  // completions that settle after this object is gone do nothing
 };
 
 }  // namespace aui::qt

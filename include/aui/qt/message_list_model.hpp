@@ -62,7 +62,7 @@ class MessageListModel final : public QAbstractListModel {
   /// Follows `thread` (nullptr: shows nothing): a model reset, then updates on every change of
   /// the thread. The thread must outlive the model or be replaced first.
   void set_thread(ThreadRuntime* thread);
-  ThreadRuntime* thread() const noexcept { return thread_; }
+  ThreadRuntime* thread_runtime() const noexcept { return thread_; }
   /// Brings the model up to the thread's current state (called by the subscription; public for
   /// hosts that batch).
   void sync();
@@ -81,13 +81,13 @@ class MessageListModel final : public QAbstractListModel {
   /// The row of a message on the branch, or -1.
   Q_INVOKABLE int rowOf(const QString& messageId) const;
 
- signals:
+ Q_SIGNALS:
   void countChanged();
 
  private:
-  struct Row;
   void reset_to(const MessageList& messages);
   void update_speech();
+  void emit_row_changed(std::size_t row, const QList<int>& roles);
   PartListModel* parts_of(int row) const;
 
   ThreadRuntime* thread_ = nullptr;
@@ -95,6 +95,8 @@ class MessageListModel final : public QAbstractListModel {
   MessageList shown_;
   mutable std::vector<std::unique_ptr<PartListModel>> parts_;  // per row, made on first use
   std::optional<Id> speaking_;                                 // the message being spoken
+  QString speech_status_;                                      // and its status
+  std::vector<std::size_t> changed_;  // a buffer for apply(): the rows that differ
 };
 
 }  // namespace aui::qt

@@ -57,11 +57,12 @@ class PartListModel final : public QAbstractListModel {
   /// The roles of `row` as a map keyed by role name (tests, scripts).
   Q_INVOKABLE QVariantMap get(int row) const;
 
- signals:
+ Q_SIGNALS:
   void countChanged();
 
  private:
   MessagePtr message_;
+  int rows_ = 0;  // the rows views know of (differs from message_'s parts inside a change)
 };
 
 }  // namespace aui::qt

@@ -53,7 +53,7 @@ class ThreadListModel final : public QAbstractListModel {
   /// The row of a thread by local or remote id, or -1.
   Q_INVOKABLE int rowOf(const QString& threadId) const;
 
- signals:
+ Q_SIGNALS:
   void countChanged();
   void loadingChanged();
 

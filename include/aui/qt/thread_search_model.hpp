@@ -56,7 +56,7 @@ class ThreadSearchModel final : public QAbstractListModel {
   QHash<int, QByteArray> roleNames() const override;
   Q_INVOKABLE QVariantMap get(int row) const;
 
- signals:
+ Q_SIGNALS:
   void queryChanged();
   void availableChanged();
   void busyChanged();

@@ -84,7 +84,8 @@ class EventLoop : public Dispatcher {
     std::uint64_t seq;  // keeps timers with the same due time in posting order
     std::function<void()> task;
   };
-  bool wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever);
+  bool wait_for_task(std::chrono::steady_clock::time_point deadline,
+                     bool wait_forever);  // not `forever`: a Qt macro
   /// Moves the timers that are due into the queue. Needs mutex_.
   void release_due_timers(std::chrono::steady_clock::time_point now);
   /// Moves the queue to the end of running_ after releasing due timers. running_ is shared by

@@ -193,7 +193,66 @@ class PersistentVector {
     return size_ == other.size_ && root_ == other.root_ && tail_ == other.tail_;
   }
 
+  /// Calls `f(i)` in ascending order for every index i < min(size(), other.size()) at which the
+  /// two vectors hold items that differ (operator==). Storage the two share is skipped without
+  /// being read, so comparing a vector with one made from it by a few set(), take() or append()
+  /// calls costs O(k log n) for k changed items, not O(n): what a view diffing two snapshots of
+  /// a long list needs.
+  template <class F>
+  void for_each_difference(const PersistentVector& other, F&& f) const {
+    const size_type limit = size_ < other.size_ ? size_ : other.size_;
+    if (limit == 0) return;
+    if (root_ && tail_offset() > 0) {
+      diff_node(root_.get(), other.node_at(shift_, 0), shift_, 0, limit, other, f);
+    }
+    // This vector's tail: at most one leaf of items, compared one by one.
+    for (size_type i = tail_offset(); i < limit; ++i) {
+      if (!((*tail_)[i - tail_offset()] == other[i])) f(i);
+    }
+  }
+
  private:
+  // other's tree node at `level` that covers index `base`, or null when its tree has none there
+  // (the index is in its tail, or its tree is lower).
+  const Node* node_at(unsigned level, size_type base) const {
+    if (!root_ || base >= tail_offset() || level > shift_) return nullptr;
+    const Node* node = root_.get();
+    for (unsigned l = shift_; l > level; l -= kBits) {
+      const size_type sub = (base >> l) & kMask;
+      if (sub >= node->kids.size()) return nullptr;
+      node = node->kids[sub].get();
+    }
+    return node;
+  }
+
+  // for_each_difference over the subtree `a` of this vector (at `level`, first index `base`);
+  // `b` is other's node over the same range, when it has one.
+  template <class F>
+  void diff_node(const Node* a, const Node* b, unsigned level, size_type base, size_type limit,
+                 const PersistentVector& other, F& f) const {
+    if (base >= limit || a == b) return;
+    if (level == 0) {
+      const std::size_t n = a->items.size();
+      for (std::size_t j = 0; j < n && base + j < limit; ++j) {
+        const bool same =
+            b && j < b->items.size() ? a->items[j] == b->items[j] : a->items[j] == other[base + j];
+        if (!same) f(base + j);
+      }
+      return;
+    }
+    for (std::size_t k = 0; k < a->kids.size(); ++k) {
+      const size_type child_base = base + (k << level);
+      if (child_base >= limit) break;
+      const Node* child_b = nullptr;
+      if (b) {
+        if (k < b->kids.size()) child_b = b->kids[k].get();
+      } else {
+        child_b = other.node_at(level - kBits, child_base);
+      }
+      diff_node(a->kids[k].get(), child_b, level - kBits, child_base, limit, other, f);
+    }
+  }
+
   size_type tail_offset() const noexcept {
     return size_ == 0 ? 0 : ((size_ - 1) >> kBits) << kBits;
   }

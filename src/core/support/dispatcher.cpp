@@ -128,7 +128,7 @@ std::size_t EventLoop::run_pending() {
   return n;
 }
 
-bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool forever) {
+bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bool wait_forever) {
   // The owner's spin policy lives with its thread (one owner thread per loop), which keeps it out
   // of the public header.
   thread_local detail::SpinPolicy policy;
@@ -144,12 +144,12 @@ bool EventLoop::wait_for_task(std::chrono::steady_clock::time_point deadline, bo
   for (;;) {
     if (!timers_.empty()) release_due_timers(std::chrono::steady_clock::now());
     if (!queue_.empty() || stopped_) return !queue_.empty();
-    if (!forever && std::chrono::steady_clock::now() >= deadline) return false;
+    if (!wait_forever && std::chrono::steady_clock::now() >= deadline) return false;
     sleeping_ = true;
-    if (timers_.empty() && forever) {
+    if (timers_.empty() && wait_forever) {
       cv_.wait(lock);
     } else {
-      auto wake = forever ? timers_.front().due : deadline;
+      auto wake = wait_forever ? timers_.front().due : deadline;
       if (!timers_.empty()) wake = std::min(wake, timers_.front().due);
       cv_.wait_until(lock, wake);
     }
