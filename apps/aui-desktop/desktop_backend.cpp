@@ -64,11 +64,13 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
         "the api to staging”.");
   }
   const QString description = banner;
-  return [adapter, shared, store, description](std::shared_ptr<Dispatcher> dispatcher) {
+  return [adapter, shared, store, description](const aui::qt::ChatSetup& setup) {
     ThreadListRuntimeOptions list;
     auto& thread = list.thread;
     thread.chat_model = adapter;
-    thread.dispatcher = std::move(dispatcher);
+    thread.dispatcher = setup.dispatcher;
+    // Errors no caller receives (a failed save, a failed title) show in the window.
+    thread.on_error = setup.on_error;
     thread.human_tool_names = human_tool_names(shared->tools);
     thread.max_steps = 8;  // a real model may call tools a few times before it answers
     thread.enable_message_queue = true;

@@ -4,6 +4,7 @@
 #include "test_hook.hpp"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QGuiApplication>
 #include <QImage>
 #include <QKeyEvent>
@@ -40,11 +41,20 @@ void TestHook::click(QQuickItem* item) {
   const QPointF local(item->width() / 2, item->height() / 2);
   const QPointF scene = item->mapToScene(local);
   const QPointF global = window_->mapToGlobal(scene.toPoint());
+  // As a mouse does it: the pointer moves there, presses, and releases a moment later (a press
+  // and a release with the same timestamp can read as no click at all).
+  const auto stamp = static_cast<quint64>(QDateTime::currentMSecsSinceEpoch());
+  QMouseEvent move(QEvent::MouseMove, scene, global, Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+  move.setTimestamp(stamp);
+  QCoreApplication::sendEvent(window_, &move);
   QMouseEvent press(QEvent::MouseButtonPress, scene, global, Qt::LeftButton, Qt::LeftButton,
                     Qt::NoModifier);
+  press.setTimestamp(stamp + 10);
+  QCoreApplication::sendEvent(window_, &press);
+  QCoreApplication::processEvents();
   QMouseEvent release(QEvent::MouseButtonRelease, scene, global, Qt::LeftButton, Qt::NoButton,
                       Qt::NoModifier);
-  QCoreApplication::sendEvent(window_, &press);
+  release.setTimestamp(stamp + 60);
   QCoreApplication::sendEvent(window_, &release);
 }
 

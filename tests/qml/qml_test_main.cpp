@@ -17,7 +17,7 @@ class Setup : public QObject {
     aui::desktop::DesktopOptions options;
     options.backend.provider = "demo";  // whatever the environment configures
     options.store.memory = true;
-    options.demo_delay_ms = 2;
+    options.demo_delay_ms = 8;  // a long story streams for seconds: time to scroll, cancel
     QString banner;
     aui::qt::Chat::set_default_factory(aui::desktop::make_chat_factory(options, nullptr, banner));
   }

@@ -131,8 +131,12 @@ Item {
             sendTyped("first words");
             tryVerify(() => chat.messages.count === 2);
             waitIdle();
-            let user = delegateAt(0);
-            mouseClick(findChild(user, "editButton"));
+            // The actions of a message that is not the last show on hover.
+            const user = delegateAt(0);
+            mouseMove(user, user.width / 2, 10);
+            const edit = findChild(user, "editButton");
+            tryVerify(() => edit.visible);
+            mouseClick(edit);
             tryVerify(() => chat.editComposer !== null);
             const area = findChild(delegateAt(0), "editArea");
             tryVerify(() => area.visible);
@@ -154,13 +158,15 @@ Item {
             tryVerify(() => chat.messages.count === 2);
             waitIdle();
             sendTyped("tell me another long story");
-            tryVerify(() => chat.messages.count === 4 && chat.running, 5000);
+            tryVerify(() => chat.messages.count === 4, 5000);
+            verify(chat.running, "still streaming (the demo's story takes seconds)");
             // While it streams the view stays at the end.
             tryVerify(() => thread.view.contentHeight > thread.view.height * 1.5, 10000);
             verify(thread.following);
             // The user scrolls up: the view stays where the user put it while the text grows.
             mouseWheel(thread.view, thread.view.width / 2, thread.view.height / 2, 0, 600);
             tryVerify(() => !thread.following, 3000);
+            tryVerify(() => !thread.view.moving, 3000);
             const y = thread.view.contentY;
             const h = thread.view.contentHeight;
             tryVerify(() => thread.view.contentHeight > h + 20 || !chat.running, 10000);
@@ -171,7 +177,8 @@ Item {
             verify(thread.following);
             chat.cancel();
             waitIdle();
-            tryVerify(() => thread.view.atYEnd, 3000);
+            const v = thread.view;
+            tryVerify(() => v.atYEnd, 3000, "back at the end");
         }
     }
 }

@@ -29,7 +29,10 @@ Rectangle {
         id: fileDialog
         title: qsTr("Attach files")
         fileMode: FileDialog.OpenFiles
-        onAccepted: for (const url of selectedFiles) root.composer.addAttachment(url)
+        onAccepted: {
+            for (const url of selectedFiles)
+                root.composer.addAttachment(url);
+        }
     }
 
     DropArea {

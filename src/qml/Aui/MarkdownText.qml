@@ -36,6 +36,7 @@ Column {
         id: proseComponent
         TextEdit {
             objectName: "prose"
+            width: root.width
             text: parent ? parent.segment.text : ""
             textFormat: TextEdit.MarkdownText
             readOnly: true
@@ -59,6 +60,7 @@ Column {
     Component {
         id: codeComponent
         CodeBlock {
+            width: root.width
             code: parent ? parent.segment.text : ""
             language: parent ? parent.segment.language : ""
         }

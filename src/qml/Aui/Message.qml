@@ -60,14 +60,18 @@ Item {
             Layout.alignment: root.isUser ? Qt.AlignRight : Qt.AlignLeft
             Layout.preferredWidth: root.isUser && !root.editing
                                    ? Math.min(userText.implicitWidth + 2 * Theme.padding, layout.width) : -1
-            implicitHeight: content.implicitHeight + 2 * Theme.padding
+            implicitHeight: content.height + 2 * Theme.padding
             radius: Theme.radius
             color: root.isUser ? Theme.userBubble : Theme.assistantBubble
 
-            ColumnLayout {
+            // A Column with explicit widths, not a layout: the parts come and go with the
+            // model (a branch switch replaces them), and Qt 6.4's layouts over Repeater/Loader
+            // children lost their widths then (the text wrapped at every word).
+            Column {
                 id: content
-                anchors.fill: parent
-                anchors.margins: Theme.padding
+                x: Theme.padding
+                y: Theme.padding
+                width: bubble.width - 2 * Theme.padding
                 spacing: Theme.spacing / 2
 
                 // The user's words, as typed (plain text).
@@ -79,13 +83,13 @@ Item {
                     text: root.text
                     wrapMode: Text.Wrap
                     color: Theme.text
-                    Layout.fillWidth: true
+                    width: content.width
                 }
 
                 // The open edit of this message.
                 ColumnLayout {
                     visible: root.editing
-                    Layout.fillWidth: true
+                    width: content.width
                     TextArea {
                         id: editArea
                         objectName: "editArea"
@@ -115,12 +119,12 @@ Item {
                 MarkdownText {
                     visible: !root.isUser && root.parts === null
                     markdown: root.parts === null && !root.isUser ? root.text : ""
-                    Layout.fillWidth: true
+                    width: content.width
                 }
                 Repeater {
                     model: !root.isUser ? root.parts : null
                     delegate: Loader {
-                        Layout.fillWidth: true
+                        width: content.width
                         sourceComponent: {
                             switch (model.type) {
                             case "text": return textPart;
@@ -131,11 +135,15 @@ Item {
                         }
                         Component {
                             id: textPart
-                            MarkdownText { markdown: model.text }
+                            MarkdownText {
+                                width: content.width
+                                markdown: model.text
+                            }
                         }
                         Component {
                             id: reasoningPart
                             Column {
+                                width: content.width
                                 property bool open: false
                                 ToolButton {
                                     text: (parent.open ? "▾ " : "▸ ") + qsTr("Reasoning")
@@ -154,6 +162,7 @@ Item {
                         Component {
                             id: toolPart
                             ToolCallCard {
+                                width: content.width
                                 chat: root.chat
                                 messageId: root.messageId
                                 toolCallId: model.toolCallId
@@ -174,6 +183,7 @@ Item {
                             // Sources, images, files and data: named, never fetched. A source's
                             // link opens on click, http(s) only (MarkdownText's rule).
                             MarkdownText {
+                                width: content.width
                                 markdown: {
                                     const name = model.title || model.filename || model.name || model.url || "";
                                     if (model.type === "source" && model.url)
@@ -199,7 +209,7 @@ Item {
                     text: qsTr("Attached: %1").arg((root.attachments || []).map(a => a.name).join(", "))
                     color: Theme.mutedText
                     wrapMode: Text.Wrap
-                    Layout.fillWidth: true
+                    width: content.width
                 }
                 Label {
                     objectName: "errorLabel"
@@ -208,7 +218,7 @@ Item {
                     text: root.errorText !== "" ? root.errorText : qsTr("Stopped.")
                     color: root.errorText !== "" ? Theme.error : Theme.mutedText
                     wrapMode: Text.Wrap
-                    Layout.fillWidth: true
+                    width: content.width
                 }
             }
         }

@@ -28,12 +28,16 @@ Item {
         model: root.chat ? root.chat.messages : null
         spacing: Theme.spacing
         clip: true
-        // Delegates are reused as they scroll out; a long thread keeps a bounded number alive.
-        reuseItems: true
+        // Only the delegates in view (and the cache buffer) exist, however long the thread.
+        // Not reused (reuseItems): in Qt 6.4 a reused Message's layouts crashed in the next polish
+        // after an edit (QQuickLayout on a destroyed item; found by tst_chat's edit test).
+        reuseItems: false
         cacheBuffer: 400
         boundsBehavior: Flickable.StopAtBounds
-        topMargin: Theme.padding
-        bottomMargin: Theme.padding
+        // Header and footer rather than margins: positionViewAtEnd takes a footer into account
+        // but leaves a bottom margin out (atYEnd would then never be true after it).
+        header: Item { height: Theme.padding }
+        footer: Item { height: Theme.padding }
         ScrollBar.vertical: ScrollBar { id: scrollBar }
 
         delegate: Message {
@@ -65,7 +69,11 @@ Item {
             positionViewAtEnd();
             autoScrolling = false;
         }
-        onContentYChanged: if (!autoScrolling && (moving || scrollBar.pressed || !atYEnd)) root.following = atYEnd
+        // Only the user's moves count (drag, flick, the wheel — which Flickable reports as a
+        // movement — and the scroll bar): the view's own adjustments of contentY while delegates
+        // are laid out do not stop following.
+        onContentYChanged: if (!autoScrolling && (moving || scrollBar.pressed)) root.following = atYEnd
+        onMovementEnded: if (!autoScrolling) root.following = atYEnd
         onContentHeightChanged: Qt.callLater(followEnd)
         onCountChanged: Qt.callLater(followEnd)
         onHeightChanged: Qt.callLater(followEnd)

@@ -189,13 +189,14 @@ Rectangle {
         parent: Overlay.overlay
         anchors.centerIn: parent
         modal: true
+        width: 360
         title: qsTr("Delete the chat?")
         standardButtons: Dialog.Ok | Dialog.Cancel
         Label {
             textFormat: Text.PlainText
             text: qsTr("“%1” and all its messages will be deleted. This cannot be undone.").arg(confirmDelete.threadTitle)
             wrapMode: Text.Wrap
-            width: 320
+            width: confirmDelete.availableWidth
         }
         onAccepted: root.chat.deleteThread(threadId)
     }
