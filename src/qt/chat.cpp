@@ -51,8 +51,10 @@ struct Chat::Cache {
   bool empty = true;
   QString thread_id;
   QString title;
-  QVariantMap capabilities;
-  QVariantList suggestions;
+  // Kept as the runtime's values, compared as such and converted for QML on read: a streamed token
+  // notifies the thread, and rebuilding maps for every token would be wasted.
+  Capabilities capabilities;
+  std::vector<ThreadSuggestion> suggestions;
   QString speaking;
   QVariantList approvals;
 };
@@ -183,12 +185,8 @@ void Chat::update_properties() {
     const std::string id = list.main_thread_id();
     next.thread_id = qs(id);
     if (auto item = list.item(id); item && item->title) next.title = qs(*item->title);
-    next.capabilities = capabilities_map(t.capabilities());
-    for (const ThreadSuggestion& s : t.suggestions()) {
-      next.suggestions.push_back(QVariantMap{{QStringLiteral("prompt"), qs(s.prompt)},
-                                             {QStringLiteral("title"), qs(s.title)},
-                                             {QStringLiteral("label"), qs(s.label)}});
-    }
+    next.capabilities = t.capabilities();
+    next.suggestions = t.suggestions();
     if (const auto& speech = t.speech()) next.speaking = qs(speech->message_id);
     // Gates can only be answered on the head of the branch: one message to read, however long
     // the thread.
@@ -250,8 +248,17 @@ bool Chat::isLoading() const { return cache_->loading; }
 bool Chat::isEmpty() const { return cache_->empty; }
 QString Chat::threadId() const { return cache_->thread_id; }
 QString Chat::threadTitle() const { return cache_->title; }
-QVariantMap Chat::capabilities() const { return cache_->capabilities; }
-QVariantList Chat::suggestions() const { return cache_->suggestions; }
+QVariantMap Chat::capabilities() const { return capabilities_map(cache_->capabilities); }
+
+QVariantList Chat::suggestions() const {
+  QVariantList out;
+  for (const ThreadSuggestion& s : cache_->suggestions) {
+    out.push_back(QVariantMap{{QStringLiteral("prompt"), qs(s.prompt)},
+                              {QStringLiteral("title"), qs(s.title)},
+                              {QStringLiteral("label"), qs(s.label)}});
+  }
+  return out;
+}
 QString Chat::speakingMessageId() const { return cache_->speaking; }
 QVariantList Chat::pendingApprovals() const { return cache_->approvals; }
 

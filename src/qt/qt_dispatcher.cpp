@@ -3,6 +3,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QTimer>
+#include <algorithm>
 
 namespace aui::qt {
 
@@ -12,9 +13,14 @@ QtDispatcher::QtDispatcher(QThread* thread) : receiver_(new QObject) {
 }
 
 QtDispatcher::~QtDispatcher() {
-  // deleteLater is itself an event after the queued calls: those still queued run first, and the
-  // receiver dies on its own thread (the dispatcher may die on a worker that held the last copy).
-  receiver_->deleteLater();
+  // On the owner thread the receiver goes at once, and the calls still queued for it with it (Qt
+  // drops the events of a deleted object): an application that exits leaks nothing. Elsewhere (a
+  // worker held the last copy) it is deleted on its own thread, after the queued calls.
+  if (QThread::currentThread() == receiver_->thread()) {
+    delete receiver_;
+  } else {
+    receiver_->deleteLater();
+  }
 }
 
 void QtDispatcher::post(std::function<void()> task) {

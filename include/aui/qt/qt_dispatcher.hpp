@@ -21,8 +21,8 @@ class QtDispatcher final : public Dispatcher {
  public:
   /// Tasks run on `thread`; the current thread when null.
   explicit QtDispatcher(QThread* thread = nullptr);
-  /// Tasks still queued run (they are the runtime's, which drop their work once it is gone);
-  /// nothing posted later runs.
+  /// Nothing posted later runs. Destroyed on the owner thread, it drops the tasks still queued
+  /// (they are a runtime's, which is gone by then); on another thread, they still run.
   ~QtDispatcher() override;
   QtDispatcher(const QtDispatcher&) = delete;
   QtDispatcher& operator=(const QtDispatcher&) = delete;

@@ -18,8 +18,39 @@
 #ifdef AUI_CONSUMER_MCP
 #include <aui/mcp/registry.hpp>
 #endif
+#ifdef AUI_CONSUMER_QT
+#include <QCoreApplication>
+#include <aui/qt/chat.hpp>
+#endif
 
-int main() {
+int main(int argc, char** argv) {
+#ifdef AUI_CONSUMER_QT
+  {
+    // aui::qt: a Chat over a LocalRuntime on the Qt event loop; the reply arrives in its model.
+    QCoreApplication app(argc, argv);
+    aui::qt::Chat chat;
+    chat.set_backend([](const aui::qt::ChatSetup& setup) {
+      aui::ThreadRuntimeOptions o;
+      o.chat_model = [](const aui::ChatModelRunOptions&) {
+        return aui::ChatModelRunResult::text("from qt");
+      };
+      o.dispatcher = setup.dispatcher;
+      return aui::qt::ChatBackend{std::make_unique<aui::LocalRuntime>(std::move(o)), nullptr, {}};
+    });
+    chat.send(QStringLiteral("hi"));
+    const auto replied = [&] {
+      return chat.messages()->get(1)[QStringLiteral("text")].toString() ==
+             QStringLiteral("from qt");
+    };
+    for (int i = 0; i < 10000 && !replied(); ++i) {  // bounded: 10,000 turns of the event loop
+      QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    if (!replied()) return 6;
+  }
+#else
+  (void)argc;
+  (void)argv;
+#endif
 #ifdef AUI_CONSUMER_MCP
   {
     // aui::mcp: a configuration read, its problem named, nothing started.
