@@ -22,28 +22,10 @@ ApplicationWindow {
         onErrorOccurred: message => errorBar.show(message)
     }
 
-    Shortcut {
-        sequence: StandardKey.New
-        onActivated: {
-            chat.newThread();
-            composer.input.forceActiveFocus();
-        }
-    }
-    Shortcut {
-        sequence: StandardKey.Find
-        onActivated: {
-            threadList.searchField.forceActiveFocus();
-            threadList.searchField.selectAll();
-        }
-    }
-    Shortcut {
-        sequence: "Esc"
-        onActivated: {
-            if (chat.editComposer)
-                chat.cancelEdit();
-            else if (chat.canCancel)
-                chat.cancel();
-        }
+    ChatShortcuts {
+        chat: chat
+        composerInput: composer.input
+        searchField: threadList.searchField
     }
     Shortcut {
         sequence: "Ctrl+,"
