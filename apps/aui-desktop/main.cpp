@@ -1,7 +1,6 @@
 // aui-desktop: the desktop chat on Qt Quick — the QML module Aui's components over an
 // aui::qt::Chat, with the backends, stores and options aui-chat has (apps/common).
 
-#include <QColor>
 #include <QGuiApplication>
 #include <QPalette>
 #include <QQmlApplicationEngine>
@@ -47,24 +46,6 @@ bool load_test_script(QQmlApplicationEngine& engine, QQuickWindow* window, const
   return true;
 }
 
-// The dark palette of the Fusion style (Controls take their colours from it).
-QPalette dark_palette() {
-  QPalette p;
-  p.setColor(QPalette::Window, QColor(0x1e, 0x1f, 0x22));
-  p.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xea));
-  p.setColor(QPalette::Base, QColor(0x2b, 0x2d, 0x31));
-  p.setColor(QPalette::AlternateBase, QColor(0x26, 0x27, 0x2b));
-  p.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xea));
-  p.setColor(QPalette::Button, QColor(0x2f, 0x31, 0x36));
-  p.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xea));
-  p.setColor(QPalette::Highlight, QColor(0x7a, 0xa2, 0xf7));
-  p.setColor(QPalette::HighlightedText, QColor(0x16, 0x17, 0x1a));
-  p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa4, 0xab));
-  p.setColor(QPalette::ToolTipBase, QColor(0x2b, 0x2d, 0x31));
-  p.setColor(QPalette::ToolTipText, QColor(0xe8, 0xe8, 0xea));
-  return p;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,12 +60,11 @@ int main(int argc, char** argv) {
     case aui::desktop::ParseOutcome::Run: break;
   }
 
-  // Fusion follows the palette, so light and dark are one setting.
+  // Fusion draws with the window's palette, which Main.qml derives from Theme (light or dark).
   QQuickStyle::setStyle(QStringLiteral("Fusion"));
   bool dark = options.theme == "dark";
   if (options.theme.empty())
     dark = QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
-  if (dark) QGuiApplication::setPalette(dark_palette());
 
   aui::chat::AppStore store = aui::chat::open_app_store(options.store, "aui-desktop");
   if (!store.problem.empty()) std::cerr << "aui-desktop: " << store.line << '\n';

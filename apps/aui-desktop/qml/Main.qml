@@ -13,6 +13,26 @@ ApplicationWindow {
     visible: true
     title: chat.threadTitle !== "" ? chat.threadTitle + " — aui-desktop" : "aui-desktop"
     color: Theme.window
+    // The controls' colours follow the theme (Fusion draws with the window's palette, which every
+    // control and popup in the window inherits).
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.dark ? "#2b2d31" : "#ffffff"
+    palette.alternateBase: Theme.assistantBubble
+    palette.text: Theme.text
+    palette.button: Theme.dark ? "#2f3136" : "#f3f4f6"
+    palette.buttonText: Theme.text
+    palette.light: Theme.dark ? "#3c3f45" : "#ffffff"
+    palette.midlight: Theme.dark ? "#34373c" : "#e4e6ea"
+    palette.mid: Theme.dark ? "#26282c" : "#c9ccd1"
+    palette.dark: Theme.dark ? "#16171a" : "#9ca0a6"
+    palette.shadow: "#000000"
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.dark ? "#16171a" : "#ffffff"
+    palette.placeholderText: Theme.mutedText
+    palette.toolTipBase: Theme.sidebar
+    palette.toolTipText: Theme.text
+    palette.link: Theme.link
 
     Component.onCompleted: Theme.dark = darkTheme
 

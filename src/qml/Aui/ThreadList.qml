@@ -130,7 +130,7 @@ Rectangle {
                     textFormat: Text.PlainText
                     text: root.displayTitle(model.title)
                     elide: Text.ElideRight
-                    color: Theme.text
+                    color: item.highlighted ? item.palette.highlightedText : Theme.text
                     Layout.fillWidth: true
                 }
                 TextField {
