@@ -128,8 +128,14 @@ QString Desktop::apply(QObject* chat_object, const QString& provider, const QStr
                        const QString& model) {
   auto* chat = qobject_cast<aui::qt::Chat*>(chat_object);
   if (!chat) return tr("There is no chat to apply the settings to.");
+  const QString name = provider.trimmed();
+  // choose_backend takes any other name for Anthropic; the command line checks the name first.
+  if (!name.isEmpty() && name != QLatin1String("openai") && name != QLatin1String("anthropic") &&
+      name != QLatin1String("demo"))
+    return tr("There is no provider “%1”: choose OpenAI-compatible, Anthropic or the offline demo.")
+        .arg(name);
   DesktopOptions next = options_;
-  next.backend.provider = provider.trimmed().toStdString();
+  next.backend.provider = name.toStdString();
   next.backend.base_url = base_url.trimmed().toStdString();
   next.backend.model = model.trimmed().toStdString();
   QString banner;
