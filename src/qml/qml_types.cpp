@@ -5,6 +5,7 @@
 
 #include <QtQml/qqml.h>
 #include <QQmlEngine>
+#include <type_traits>
 
 #include "aui/qt/chat.hpp"
 #include "aui/qt/chat_composer.hpp"
@@ -22,7 +23,14 @@ void register_types() {
   static const bool registered = [] {
     qml_register_types_Aui();
     constexpr const char* uri = "Aui";
-    qmlRegisterType<aui::qt::Chat>(uri, 1, 0, "Chat");
+    // Creatable (`Chat {}`) needs a class QML can derive from (QQmlElement<Chat>); a final
+    // Chat is registered as uncreatable, with the reason, rather than breaking the build.
+    if constexpr (std::is_final_v<aui::qt::Chat>) {
+      qmlRegisterUncreatableType<aui::qt::Chat>(
+          uri, 1, 0, "Chat", "aui::qt::Chat is declared final: QML cannot create it");
+    } else {
+      qmlRegisterType<aui::qt::Chat>(uri, 1, 0, "Chat");
+    }
     qmlRegisterUncreatableType<aui::qt::ChatComposer>(uri, 1, 0, "ChatComposer",
                                                       "a Chat makes its composers (Chat.composer)");
     qmlRegisterUncreatableType<aui::qt::MessageListModel>(uri, 1, 0, "MessageListModel",
