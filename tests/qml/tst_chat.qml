@@ -180,5 +180,28 @@ Item {
             const v = thread.view;
             tryVerify(() => v.atYEnd, 3000, "back at the end");
         }
+
+        function test_7_attachment_chip_and_send() {
+            verify(chat.capabilities.attachments, "the demo factory takes attachments");
+            verify(findChild(composer, "attachButton").visible);
+            chat.composer.addAttachment(Qt.resolvedUrl("../../README.md"));
+            let chip = null;
+            tryVerify(() => {
+                chip = findChild(composer, "attachmentChip");
+                return chip !== null && chat.composer.attachments.length === 1;
+            }, 5000, "the attachment shows");
+            tryVerify(() => chat.composer.attachments[0].status === "complete" || chat.composer.attachments[0].status === "requires-action", 5000);
+            compare(chat.composer.attachments[0].name, "README.md");
+            waitForRendering(composer);
+            verify(Ink.count(this, top, chip) > 20, "its name is drawn");
+            sendTyped("what is in this file?");
+            tryVerify(() => chat.messages.count === 2, 5000);
+            compare(message(0).attachments.length, 1);
+            const label = findChild(delegateAt(0), "attachmentsLabel");
+            verify(label.visible);
+            verify(label.text.indexOf("README.md") >= 0, label.text);
+            compare(chat.composer.attachments.length, 0, "the composer is emptied");
+            waitIdle();
+        }
     }
 }
