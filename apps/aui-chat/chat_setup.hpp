@@ -11,19 +11,15 @@
 #include "aui/runtime/thread_list_runtime.hpp"
 #include "chat_app.hpp"
 #include "save_status.hpp"
+#include "store_setup.hpp"
 #include "thread_commands.hpp"
 
 namespace aui::chat {
 
-/// The thread store of a session and what to tell the user about it.
-struct ChatStore {
-  std::shared_ptr<ThreadStore> store;  // null: threads in memory only
-  std::string line;                    // the banner line: where threads are kept, or why not
-  std::string problem;                 // why threads cannot be saved (for /threads); empty if fine
-};
+/// The thread store of a session and what to tell the user about it (store_setup.hpp).
+using ChatStore = AppStore;
 
-/// Opens the SQLite store the options name (unless --memory or built without it). A store that
-/// cannot be opened is reported in `line`/`problem` and left untouched; never throws.
+/// Opens the SQLite store the options name (open_app_store with aui-chat's options).
 ChatStore open_chat_store(const ChatOptions& options);
 
 /// The thread list's options both modes share: `chosen`'s adapter (moved out), tools as human

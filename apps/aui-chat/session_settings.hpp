@@ -12,21 +12,9 @@
 #include "aui/runtime/model_context.hpp"
 #include "aui/support/owner_thread.hpp"
 #include "backend_options.hpp"
+#include "session_context.hpp"
 
 namespace aui::chat {
-
-struct SessionSettings {
-  /// The model sent with every run; empty: the backend's own choice.
-  std::string model{};
-  std::string system_prompt{};
-  std::optional<double> temperature{};
-  std::optional<int> max_tokens{};
-
-  /// The settings from the command line.
-  static SessionSettings from(const BackendOptions& options);
-  /// The model context that carries them (no tools).
-  ModelContext context() const;
-};
 
 /// /model and /system. Owner thread only; /model's listing runs on a thread of its own and
 /// prints through `post` (which must run the task on the owner thread).

@@ -92,8 +92,8 @@ void PartListModel::set_message(MessagePtr message) {
     if (!detail::same_part(a, b)) {
       Q_EMIT dataChanged(index(i), index(i), roles_of(b.type()));
     } else if (status_changed) {
-      Q_EMIT dataChanged(index(i), index(i),
-                         {PartStatusRole});  // derived from the message's status
+      // Derived from the message's status: whether a call waits for a person too.
+      Q_EMIT dataChanged(index(i), index(i), {PartStatusRole, IsHumanToolRole});
     }
   }
   if (old_n != new_n) Q_EMIT countChanged();

@@ -48,7 +48,7 @@ using ChatFactory = std::function<ChatBackend(const ChatSetup& setup)>;
 /// A chat over a LocalRuntime, for QML. Everything a thread can do is an invokable taking ids as
 /// strings; failures never reach QML as exceptions: they are reported through errorOccurred()
 /// as sentences for a person. Owner thread only (the thread the Chat lives on: the GUI thread).
-class Chat final : public QObject {
+class Chat : public QObject {
   Q_OBJECT
   Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
   Q_PROPERTY(QString backendDescription READ backendDescription NOTIFY readyChanged)

@@ -1,0 +1,185 @@
+// Where the user writes: a multi-line field (Enter sends, Shift+Enter starts a new line), the
+// attachments (a file dialog, or files dropped on it) with a remove button each, dictation when
+// the chat has it, and Send — or Stop while a reply is being written. Works on `chat.composer`.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+Rectangle {
+    id: root
+    required property var chat
+    readonly property var composer: chat ? chat.composer : null
+    readonly property var caps: chat ? chat.capabilities : ({})
+    /// The text field (apps focus it, tests type into it).
+    readonly property alias input: area
+    property string placeholderText: qsTr("Write a message…  (Enter sends, Shift+Enter: new line)")
+
+    /// Sends what is written (no-op when nothing can be sent).
+    function send() {
+        if (root.composer && root.composer.canSend)
+            root.composer.send();
+    }
+
+    implicitHeight: column.implicitHeight + 2 * Theme.padding
+    color: Theme.window
+    border.color: drop.containsDrag ? Theme.accent : "transparent"
+
+    FileDialog {
+        id: fileDialog
+        title: qsTr("Attach files")
+        fileMode: FileDialog.OpenFiles
+        onAccepted: {
+            for (const url of selectedFiles)
+                root.composer.addAttachment(url);
+        }
+    }
+
+    DropArea {
+        id: drop
+        anchors.fill: parent
+        enabled: root.caps.attachments === true
+        onDropped: drag => {
+            if (!drag.hasUrls)
+                return;
+            for (const url of drag.urls)
+                root.composer.addAttachment(url);
+            drag.acceptProposedAction();
+        }
+    }
+
+    ColumnLayout {
+        id: column
+        anchors.fill: parent
+        anchors.margins: Theme.padding
+        spacing: Theme.spacing / 2
+
+        // Queued messages (typed while a reply was being written).
+        Repeater {
+            model: root.composer ? root.composer.queue : []
+            delegate: RowLayout {
+                required property var modelData
+                Layout.fillWidth: true
+                Label {
+                    textFormat: Text.PlainText
+                    text: qsTr("Queued: %1").arg(modelData.prompt)
+                    color: Theme.mutedText
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                ToolButton {
+                    text: "✕"
+                    Accessible.name: qsTr("Remove from the queue")
+                    onClicked: root.composer.removeQueued(modelData.id)
+                }
+            }
+        }
+
+        // The attachments, each with its state and a remove button.
+        Flow {
+            Layout.fillWidth: true
+            spacing: Theme.spacing / 2
+            visible: root.composer && root.composer.attachments.length > 0
+            Repeater {
+                model: root.composer ? root.composer.attachments : []
+                delegate: Rectangle {
+                    required property var modelData
+                    objectName: "attachmentChip"
+                    radius: Theme.radius
+                    color: Theme.assistantBubble
+                    border.color: modelData.status === "incomplete" ? Theme.error : Theme.border
+                    implicitWidth: chipRow.implicitWidth + Theme.padding
+                    implicitHeight: chipRow.implicitHeight
+                    RowLayout {
+                        id: chipRow
+                        anchors.centerIn: parent
+                        Label {
+                            textFormat: Text.PlainText
+                            text: modelData.name + (modelData.status === "running" ? " …" : "")
+                                  + (modelData.message ? " — " + modelData.message : "")
+                            color: Theme.text
+                        }
+                        ToolButton {
+                            text: "✕"
+                            Accessible.name: qsTr("Remove the attachment")
+                            onClicked: root.composer.removeAttachment(modelData.id)
+                        }
+                    }
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing / 2
+
+            ToolButton {
+                objectName: "attachButton"
+                text: "+"
+                visible: root.caps.attachments === true
+                Accessible.name: qsTr("Attach files")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Attach files (or drop them here)")
+                onClicked: fileDialog.open()
+            }
+
+            ScrollView {
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(area.implicitHeight, 8 * area.font.pixelSize * 1.4 + 16)
+                TextArea {
+                    id: area
+                    objectName: "composerInput"
+                    wrapMode: TextEdit.Wrap
+                    placeholderText: root.placeholderText
+                    enabled: root.composer !== null && !root.composer.inputDisabled
+                    Accessible.name: qsTr("Message")
+                    // The text lives in the composer (the runtime's); the field mirrors it.
+                    onTextChanged: if (root.composer && root.composer.text !== text) root.composer.text = text
+                    Keys.onPressed: event => {
+                        if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                                && !(event.modifiers & Qt.ShiftModifier)) {
+                            root.send();
+                            event.accepted = true;
+                        }
+                    }
+                    Connections {
+                        target: root.composer
+                        function onChanged() {
+                            if (area.text !== root.composer.text)
+                                area.text = root.composer.text;
+                        }
+                    }
+                }
+            }
+
+            Label {
+                // The words heard so far, before they are put in the text.
+                visible: root.composer && root.composer.dictating && root.composer.dictationTranscript !== ""
+                textFormat: Text.PlainText
+                text: root.composer ? root.composer.dictationTranscript : ""
+                color: Theme.mutedText
+                Layout.maximumWidth: 200
+                elide: Text.ElideLeft
+            }
+            ToolButton {
+                objectName: "dictateButton"
+                visible: root.caps.dictation === true
+                text: root.composer && root.composer.dictating ? qsTr("Stop dictation") : qsTr("Dictate")
+                onClicked: root.composer.dictating ? root.composer.stopDictation() : root.composer.startDictation()
+            }
+            Button {
+                objectName: "stopButton"
+                visible: root.chat && root.chat.running
+                text: qsTr("Stop")
+                onClicked: root.chat.cancel()
+            }
+            Button {
+                objectName: "sendButton"
+                text: qsTr("Send")
+                highlighted: true
+                enabled: root.composer !== null && root.composer.canSend
+                onClicked: root.send()
+            }
+        }
+    }
+}

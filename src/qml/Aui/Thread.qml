@@ -1,0 +1,131 @@
+// The transcript of a Chat: its current branch as a ListView of Message, following the reply as
+// it streams until the user scrolls up (scrolling back to the end follows again), with the chat's
+// suggestions when the thread is empty and an ApprovalDialog for a tool call that waits for
+// approval. Put it beside a Composer with the same `chat`.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: root
+    required property var chat
+    /// Whether the view follows the end of the thread (false once the user scrolled up).
+    property bool following: true
+    /// Whether a pending approval opens the dialog (else it is answered in the message only).
+    property bool approvalDialogEnabled: true
+    /// The ListView (tests and apps reach it to scroll).
+    readonly property alias view: list
+
+    function scrollToEnd() {
+        root.following = true;
+        list.followEnd();
+    }
+
+    ListView {
+        id: list
+        objectName: "transcript"
+        anchors.fill: parent
+        model: root.chat ? root.chat.messages : null
+        spacing: Theme.spacing
+        clip: true
+        // Only the delegates in view (and the cache buffer) exist, however long the thread.
+        // Not reused (reuseItems): in Qt 6.4 a reused Message's layouts crashed in the next polish
+        // after an edit (QQuickLayout on a destroyed item; found by tst_chat's edit test).
+        reuseItems: false
+        cacheBuffer: 400
+        boundsBehavior: Flickable.StopAtBounds
+        // Header and footer rather than margins: positionViewAtEnd takes a footer into account
+        // but leaves a bottom margin out (atYEnd would then never be true after it).
+        header: Item { height: Theme.padding }
+        footer: Item { height: Theme.padding }
+        ScrollBar.vertical: ScrollBar { id: scrollBar }
+
+        delegate: Message {
+            width: ListView.view.width
+            chat: root.chat
+            messageId: model.messageId
+            role: model.role
+            text: model.text
+            status: model.status
+            statusReason: model.statusReason
+            errorText: model.errorText
+            branchNumber: model.branchNumber
+            branchCount: model.branchCount
+            isLast: model.isLast
+            feedback: model.feedback
+            speech: model.speech
+            attachments: model.attachments
+            parts: model.parts
+        }
+
+        // The user scrolling (drag, flick, wheel, scroll bar) decides whether to follow: away
+        // from the end stops following, back at the end follows again. Our own moves to the end
+        // do not count; the content growing does not move contentY.
+        property bool autoScrolling: false
+        function followEnd() {
+            if (!root.following)
+                return;
+            autoScrolling = true;
+            positionViewAtEnd();
+            autoScrolling = false;
+        }
+        // Only the user's moves count (drag, flick, the wheel — which Flickable reports as a
+        // movement — and the scroll bar): the view's own adjustments of contentY while delegates
+        // are laid out do not stop following.
+        onContentYChanged: if (!autoScrolling && (moving || scrollBar.pressed)) root.following = atYEnd
+        onMovementEnded: if (!autoScrolling) root.following = atYEnd
+        onContentHeightChanged: Qt.callLater(followEnd)
+        onCountChanged: Qt.callLater(followEnd)
+        onHeightChanged: Qt.callLater(followEnd)
+    }
+
+    // Back to the end when the user scrolled up.
+    RoundButton {
+        objectName: "scrollToEndButton"
+        visible: !root.following && list.count > 0
+        text: "↓"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: Theme.padding * 2
+        Accessible.name: qsTr("Scroll to the end")
+        onClicked: root.scrollToEnd()
+    }
+
+    // An empty thread: a welcome and the suggestions.
+    ColumnLayout {
+        visible: root.chat && root.chat.isEmpty
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 4 * Theme.padding, 600)
+        spacing: Theme.spacing * 2
+        Label {
+            text: qsTr("How can I help?")
+            font.pointSize: 20
+            color: Theme.text
+            Layout.alignment: Qt.AlignHCenter
+        }
+        Suggestions {
+            chat: root.chat
+            Layout.fillWidth: true
+        }
+    }
+
+    ApprovalDialog {
+        id: approvalDialog
+        objectName: "approvalDialog"
+        parent: Overlay.overlay
+        chat: root.chat
+    }
+    Connections {
+        target: root.chat
+        function onPendingApprovalsChanged() { root.showNextApproval(); }
+    }
+    function showNextApproval() {
+        const pending = root.chat ? root.chat.pendingApprovals : [];
+        if (!root.approvalDialogEnabled || pending.length === 0) {
+            approvalDialog.close();
+            return;
+        }
+        approvalDialog.approval = pending[0];
+        approvalDialog.open();
+    }
+}

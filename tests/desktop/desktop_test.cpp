@@ -1,0 +1,78 @@
+// aui-desktop's pieces: its command line (shared backend flags plus its own) and the settings
+// dialog's path (Desktop::apply), which switches a real Chat to another backend.
+
+#include <gtest/gtest.h>
+
+#include <QCoreApplication>
+#include <sstream>
+#include <vector>
+
+#include "aui/qt/chat.hpp"
+#include "desktop_backend.hpp"
+#include "desktop_options.hpp"
+
+namespace aui::desktop {
+namespace {
+
+ParseOutcome parse(std::vector<const char*> args, DesktopOptions& options, std::string* err = {}) {
+  args.insert(args.begin(), "aui-desktop");
+  std::ostringstream out, error;
+  const auto r = parse_args(static_cast<int>(args.size()), args.data(), options, out, error);
+  if (err) *err = error.str();
+  return r;
+}
+
+TEST(DesktopOptions, ReadsTheSharedBackendFlagsAndItsOwn) {
+  DesktopOptions o;
+  ASSERT_EQ(parse({"--provider", "demo", "--model", "m1", "--db", "/tmp/x.db", "--recover-db",
+                   "--demo-delay", "5", "--dark"},
+                  o),
+            ParseOutcome::Run);
+  EXPECT_EQ(o.backend.provider, "demo");
+  EXPECT_EQ(o.backend.model, "m1");
+  EXPECT_EQ(o.store.db_path, "/tmp/x.db");
+  EXPECT_TRUE(o.store.recover_db);
+  EXPECT_EQ(o.demo_delay_ms, 5);
+  EXPECT_EQ(o.theme, "dark");
+}
+
+TEST(DesktopOptions, ABadArgumentIsOneSentence) {
+  DesktopOptions o;
+  std::string err;
+  EXPECT_EQ(parse({"--demo-delay", "soon"}, o, &err), ParseOutcome::Fail);
+  EXPECT_NE(err.find("milliseconds"), std::string::npos) << err;
+  EXPECT_EQ(parse({"--frobnicate"}, o, &err), ParseOutcome::Fail);
+  EXPECT_NE(err.find("--help"), std::string::npos) << err;
+  EXPECT_EQ(parse({"--help"}, o), ParseOutcome::Exit);
+}
+
+TEST(Desktop, ApplySwitchesTheChatAndSaysWhyNot) {
+  int argc = 1;
+  char name[] = "desktop_test";
+  char* argv[] = {name, nullptr};
+  QCoreApplication app(argc, argv);
+  DesktopOptions options;
+  options.backend.provider = "demo";
+  options.store.memory = true;
+  Desktop desktop(options, chat::AppStore{});
+  aui::qt::Chat chat;
+  chat.set_backend(desktop.factory());
+  ASSERT_TRUE(chat.ready());
+  EXPECT_TRUE(desktop.banner().contains(QStringLiteral("Offline demo")));
+
+  // A provider the build or the name does not have: a sentence, and the chat keeps its backend.
+  const QString why = desktop.apply(&chat, QStringLiteral("no-such-provider"), {}, {});
+  EXPECT_FALSE(why.isEmpty());
+  EXPECT_TRUE(chat.ready());
+  EXPECT_EQ(desktop.provider(), QStringLiteral("demo"));
+
+  // The demo again, with a model named: applied.
+  EXPECT_EQ(desktop.apply(&chat, QStringLiteral("demo"), {}, QStringLiteral("m2")), QString());
+  EXPECT_EQ(desktop.model(), QStringLiteral("m2"));
+  EXPECT_TRUE(chat.ready());
+  // The key is never shown: only where it would come from.
+  EXPECT_FALSE(desktop.apiKeySource().isEmpty());
+}
+
+}  // namespace
+}  // namespace aui::desktop

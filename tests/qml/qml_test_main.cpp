@@ -1,0 +1,74 @@
+// The QML module Aui's component tests (tst_*.qml, Qt Quick Test): every `Chat {}` they create
+// runs aui-desktop's own factory with the offline demo adapter (fast chunks, the demo tools) and
+// threads in memory, so the components meet the real runtime, not a stand-in.
+
+#include <QQmlContext>
+#include <QQmlEngine>
+#include <QtQuickTest>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "aui/model/message_like.hpp"
+#include "aui/qml/qml_types.hpp"
+#include "aui/qt/chat.hpp"
+#include "desktop_backend.hpp"
+
+// What the tests need beyond QML: a long thread at once (`fixtures.fill(chat, n)`), and the
+// process's resident memory, for the transcript's figures.
+class Fixtures : public QObject {
+  Q_OBJECT
+
+ public:
+  /// Replaces the chat's thread with `n` messages, user and assistant in turn (a few lines of
+  /// Markdown each).
+  Q_INVOKABLE void fill(QObject* chat_object, int n) {
+    auto* chat = qobject_cast<aui::qt::Chat*>(chat_object);
+    if (!chat || !chat->runtime()) return;
+    std::vector<aui::ThreadMessageLike> messages;
+    messages.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const bool user = i % 2 == 0;
+      messages.push_back(aui::ThreadMessageLike::text(
+          user ? aui::Role::User : aui::Role::Assistant,
+          user ? "Question " + std::to_string(i / 2) + ": how does this work?"
+               : "Answer " + std::to_string(i / 2) +
+                     ": it works **like this**, with `code` and a list:\n\n- one\n- two\n"));
+    }
+    chat->runtime()->thread().reset(std::move(messages));
+  }
+  /// The resident set size of this process in KiB (Linux /proc), 0 when unknown.
+  Q_INVOKABLE double residentKiB() const {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6));
+    }
+    return 0;
+  }
+};
+
+class Setup : public QObject {
+  Q_OBJECT
+
+ public slots:
+  void applicationAvailable() {
+    aui::desktop::DesktopOptions options;
+    options.backend.provider = "demo";  // whatever the environment configures
+    options.store.memory = true;
+    options.demo_delay_ms = 8;  // a long story streams for seconds: time to scroll, cancel
+    QString banner;
+    aui::qt::Chat::set_default_factory(aui::desktop::make_chat_factory(options, nullptr, banner));
+  }
+  void qmlEngineAvailable(QQmlEngine* engine) {
+    aui::qml::init(*engine);
+    engine->rootContext()->setContextProperty(QStringLiteral("fixtures"), &fixtures_);
+  }
+  void cleanupTestCase() { aui::qt::Chat::set_default_factory({}); }
+
+ private:
+  Fixtures fixtures_;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(aui_qml, Setup)
+
+#include "qml_test_main.moc"
