@@ -5,7 +5,6 @@
 
 #include <QtQml/qqml.h>
 #include <QQmlEngine>
-#include <type_traits>
 
 #include "aui/qt/chat.hpp"
 #include "aui/qt/chat_composer.hpp"
