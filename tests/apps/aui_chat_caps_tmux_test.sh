@@ -10,36 +10,9 @@ app="${1:?usage: $0 path/to/aui-chat}"
 [ -x "$app" ] || { echo "FAILED: $app is not an executable; build it first (cmake --build --preset <preset> --target aui-chat)"; exit 1; }
 command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
 
-socket="aui-chat-caps-$$-$RANDOM"
-session="chat"
-workdir="$(mktemp -d)"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-screen() { tm capture-pane -p -J -t "$session" -S -500; }
-fail() {
-  echo "FAILED: $*"
-  echo "---- screen ----"
-  screen || true
-  exit 1
-}
-# wait_for TEXT [COUNT]: until TEXT shows at least COUNT times; gives up after 30 s.
-wait_for() {
-  local text="$1" count="${2:-1}"
-  for _ in $(seq 1 300); do
-    if [ "$(screen | grep -cF -- "$text")" -ge "$count" ]; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$text\" (x$count)"
-}
-type_line() {
-  tm send-keys -t "$session" -l -- "$1"
-  tm send-keys -t "$session" Enter
-}
+socket_name="aui-chat-caps"
+scrollback=1
+source "$(dirname "$0")/../support/tmux_test.sh"
 
 printf '# Shopping\nmilk\nbread\n' > "$workdir/notes.md"
 tm new-session -d -s "$session" -x 120 -y 60 \

@@ -18,38 +18,9 @@ app="${1:?usage: $0 path/to/aui-chat}"
 command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
 
-socket="aui-chat-fsf-test-$$-$RANDOM"
-session="chat"
-workdir="$(mktemp -d)"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  # The app may still be writing its threads for a moment after the server is gone.
-  rm -rf "$workdir" 2>/dev/null || { sleep 1; rm -rf "$workdir" 2>/dev/null || true; }
-}
-trap cleanup EXIT
+socket_name="aui-chat-fsf-test"
+source "$(dirname "$0")/../support/tmux_test.sh"
 
-screen() { tm capture-pane -p -J -t "$session"; }
-fail() {
-  echo "FAILED: $*"
-  echo "---- screen ----"
-  screen || true
-  exit 1
-}
-wait_for() {
-  for _ in $(seq 1 300); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$1\""
-}
-wait_gone() {
-  for _ in $(seq 1 300); do
-    if ! screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$1\" to go"
-}
 keys() { tm send-keys -t "$session" "$@"; }
 type_text() { tm send-keys -t "$session" -l -- "$1"; }
 send() {

@@ -12,39 +12,8 @@ app="${1:?usage: $0 path/to/aui-chat}"
 command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
 
 # A private tmux server (-L) and a private data folder: nobody's sessions or threads are touched.
-socket="aui-chat-fs-test-$$-$RANDOM"
-session="chat"
-workdir="$(mktemp -d)"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-# The visible screen only (the full-screen app draws on the alternate screen, no scrollback).
-screen() { tm capture-pane -p -J -t "$session"; }
-fail() {
-  echo "FAILED: $*"
-  echo "---- screen ----"
-  screen || true
-  exit 1
-}
-# wait_for TEXT: until TEXT shows; gives up after 30 s.
-wait_for() {
-  for _ in $(seq 1 300); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$1\""
-}
-wait_gone() {
-  for _ in $(seq 1 300); do
-    if ! screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$1\" to go"
-}
+socket_name="aui-chat-fs-test"
+source "$(dirname "$0")/../support/tmux_test.sh"
 
 # The shell prints a marker first: it must be back on screen after the app quits.
 tm new-session -d -s "$session" -x 100 -y 30 \

@@ -12,33 +12,11 @@ command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; 
 command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
 
 # A private tmux server (-L): the test never sees or disturbs anyone's sessions.
-socket="aui-chat-test-$$-$RANDOM"
-session="chat"
-workdir="$(mktemp -d)"
+socket_name="aui-chat-test"
+scrollback=1
+source "$(dirname "$0")/../support/tmux_test.sh"
 export_file="$workdir/thread.json"
-tm() { tmux -L "$socket" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
 
-screen() { tm capture-pane -p -J -t "$session" -S -500; }
-fail() {
-  echo "FAILED: $*"
-  echo "---- screen ----"
-  screen || true
-  exit 1
-}
-# wait_for TEXT [COUNT]: until TEXT shows at least COUNT times (default 1); gives up after 30 s.
-wait_for() {
-  local text="$1" count="${2:-1}"
-  for _ in $(seq 1 300); do
-    if [ "$(screen | grep -cF -- "$text")" -ge "$count" ]; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$text\" (x$count)"
-}
 prompts() { screen | grep -c "^you> " || true; }
 # send LINE: types LINE and Enter, then waits for the next prompt (the reply, if any, is over).
 send() {

@@ -17,36 +17,12 @@ command -v node >/dev/null || { echo "SKIPPED: node is not installed"; exit 77; 
 server_js="$modules/@modelcontextprotocol/server-filesystem/dist/index.js"
 [ -f "$server_js" ] || { echo "SKIPPED: the filesystem MCP server is not installed ($server_js)"; exit 77; }
 
-socket="aui-chat-mcp-test-$$-$RANDOM"
-session="chat"
-workdir="$(mktemp -d)"
-tm() { tmux -L "$socket" "$@"; }
+socket_name="aui-chat-mcp-test"
+scrollback=1
+source "$(dirname "$0")/../support/tmux_test.sh"
 model_pid=""
-cleanup() {
-  tm kill-server 2>/dev/null || true
+extra_cleanup() {
   [ -n "$model_pid" ] && kill "$model_pid" 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-screen() { tm capture-pane -p -J -t "$session" -S -500; }
-fail() {
-  echo "FAILED: $*"
-  echo "---- screen ----"
-  screen || true
-  exit 1
-}
-wait_for() {
-  local text="$1"
-  for _ in $(seq 1 300); do
-    if screen | grep -qF -- "$text"; then return 0; fi
-    sleep 0.1
-  done
-  fail "waiting for \"$text\""
-}
-type_line() {
-  tm send-keys -t "$session" -l -- "$1"
-  tm send-keys -t "$session" Enter
 }
 
 mkdir -p "$workdir/files/drafts"
