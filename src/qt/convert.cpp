@@ -110,4 +110,15 @@ bool same_part(const ContentPart& a, const ContentPart& b) noexcept {
   return false;
 }
 
+QVariantMap row_as_map(const QAbstractItemModel& model, int row) {
+  QVariantMap out;
+  if (row < 0 || row >= model.rowCount()) return out;
+  const QModelIndex index = model.index(row, 0);
+  const QHash<int, QByteArray> names = model.roleNames();
+  for (auto it = names.begin(); it != names.end(); ++it) {
+    out.insert(QString::fromLatin1(it.value()), model.data(index, it.key()));
+  }
+  return out;
+}
+
 }  // namespace aui::qt::detail

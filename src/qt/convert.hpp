@@ -1,6 +1,7 @@
 #pragma once
 // Conversions between aui's values (UTF-8 strings, JSON, timestamps) and Qt's.
 
+#include <QAbstractItemModel>
 #include <QDateTime>
 #include <QString>
 #include <QVariant>
@@ -40,5 +41,9 @@ inline bool same_text(const Text& a, const Text& b) noexcept {
 /// Whether two parts are the same without reading their content: a text part by its text's
 /// storage, every other kind by the shared object it is held in (an unchanged part keeps it).
 bool same_part(const ContentPart& a, const ContentPart& b) noexcept;
+
+/// Row `row` of a list model as a map of its role names to values (empty out of range): what
+/// the models' `get(row)` gives QML.
+QVariantMap row_as_map(const QAbstractItemModel& model, int row);
 
 }  // namespace aui::qt::detail

@@ -306,15 +306,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
   };
 }
 
-QVariantMap MessageListModel::get(int row) const {
-  QVariantMap out;
-  if (row < 0 || row >= count()) return out;
-  const QHash<int, QByteArray> names = roleNames();
-  for (auto it = names.begin(); it != names.end(); ++it) {
-    out.insert(QString::fromLatin1(it.value()), data(index(row), it.key()));
-  }
-  return out;
-}
+QVariantMap MessageListModel::get(int row) const { return detail::row_as_map(*this, row); }
 
 int MessageListModel::rowOf(const QString& messageId) const {
   const std::string id = detail::utf8(messageId);

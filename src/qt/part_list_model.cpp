@@ -213,14 +213,6 @@ QHash<int, QByteArray> PartListModel::roleNames() const {
   };
 }
 
-QVariantMap PartListModel::get(int row) const {
-  QVariantMap out;
-  if (row < 0 || row >= count()) return out;
-  const QHash<int, QByteArray> names = roleNames();
-  for (auto it = names.begin(); it != names.end(); ++it) {
-    out.insert(QString::fromLatin1(it.value()), data(index(row), it.key()));
-  }
-  return out;
-}
+QVariantMap PartListModel::get(int row) const { return detail::row_as_map(*this, row); }
 
 }  // namespace aui::qt

@@ -131,15 +131,7 @@ QHash<int, QByteArray> ThreadListModel::roleNames() const {
           {LastMessageAtRole, "lastMessageAt"}};
 }
 
-QVariantMap ThreadListModel::get(int row) const {
-  QVariantMap out;
-  if (row < 0 || row >= count()) return out;
-  const QHash<int, QByteArray> names = roleNames();
-  for (auto it = names.begin(); it != names.end(); ++it) {
-    out.insert(QString::fromLatin1(it.value()), data(index(row), it.key()));
-  }
-  return out;
-}
+QVariantMap ThreadListModel::get(int row) const { return detail::row_as_map(*this, row); }
 
 int ThreadListModel::rowOf(const QString& threadId) const {
   const std::string id = detail::utf8(threadId);
