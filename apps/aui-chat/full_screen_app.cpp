@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "full_screen_app.hpp"
+#include "paths.hpp"
 #include "user_errors.hpp"
 
 namespace aui::chat {
@@ -275,6 +276,10 @@ bool FullScreenChat::handle_global_key(const tui::KeyEvent& k) {
     status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
     return true;
   }
+  if (k.key == tui::Key::Tab && k.mods == tui::Mod::None && focus_ == Focus::Editor &&
+      complete_command_path()) {
+    return true;
+  }
   if (k.key == tui::Key::Tab && k.mods == tui::Mod::None && focus_ != Focus::Sidebar) {
     // Tab moves between the editor and the transcript's messages.
     if (focus_ == Focus::Transcript) {
@@ -292,6 +297,38 @@ bool FullScreenChat::handle_global_key(const tui::KeyEvent& k) {
     return true;
   }
   return false;
+}
+
+// Tab after a command that takes a file (/attach, /import, /export) completes the path at the
+// end of the line, as a shell does; several matches are listed in the status line.
+bool FullScreenChat::complete_command_path() {
+  const std::string text = editor_->text();
+  if (editor_->cursor_offset() != text.size() || text.find('\n') != std::string::npos) return false;
+  static constexpr std::string_view kCommands[] = {"/attach ", "/import ", "/export "};
+  if (std::none_of(std::begin(kCommands), std::end(kCommands),
+                   [&](std::string_view c) { return text.rfind(c, 0) == 0; })) {
+    return false;
+  }
+  const std::size_t start = text.rfind(' ') + 1;
+  const PathCompletion completion = complete_path(std::string_view(text).substr(start));
+  if (completion.completed.size() > text.size() - start) {
+    editor_->set_text(text.substr(0, start) + completion.completed);
+  }
+  std::string message;
+  if (!completion.candidates.empty()) {
+    message = "Matches:";
+    for (const auto& name : completion.candidates) {
+      if (message.size() > 300) {
+        message += " …";
+        break;
+      }
+      message += ' ' + name;
+    }
+  } else if (completion.matches == 0) {
+    message = "No file matches.";
+  }
+  if (!message.empty()) status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  return true;
 }
 
 void FullScreenChat::handle_editor(const tui::InputEvent& event) {

@@ -73,6 +73,7 @@ class FullScreenChat {
   void quit();
   void handle(const tui::InputEvent& event);
   bool handle_global_key(const tui::KeyEvent& k);
+  bool complete_command_path();
   void handle_editor(const tui::InputEvent& event);
   void interrupt();
   void submit(const std::string& text);

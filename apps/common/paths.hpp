@@ -2,6 +2,8 @@
 // Paths the user types: "~" and "~/..." mean the home directory, as in a shell.
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace aui::chat {
 
@@ -12,5 +14,22 @@ std::string expand_user_path(const std::string& path);
 /// Writes `text` to `path` (replacing it). Throws std::runtime_error with a sentence naming the
 /// file and the system's reason ("cannot write /x/y.json: No such file or directory").
 void write_text_file(const std::string& path, const std::string& text);
+
+/// What Tab completes a typed path to.
+struct PathCompletion {
+  /// The typed path made as long as the matches allow (unchanged when nothing matches); a single
+  /// directory match ends in "/". The "~" the user typed stays as typed.
+  std::string completed;
+  /// The names that match when there are several (directories end in "/"), sorted; empty when
+  /// one or none matched.
+  std::vector<std::string> candidates;
+  /// How many names matched.
+  std::size_t matches = 0;
+};
+
+/// Completes `typed` against the files of its directory (the working directory when it names
+/// none), as a shell's Tab does. Hidden files match only a name that starts with ".". A directory
+/// that cannot be read completes nothing.
+PathCompletion complete_path(std::string_view typed);
 
 }  // namespace aui::chat

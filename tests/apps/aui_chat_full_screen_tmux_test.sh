@@ -44,6 +44,15 @@ wait_gone "queued: after the story"
 sleep 0.5
 screen | grep -qF "The end." && fail "the story ran to its end despite Esc"
 
+# Tab completes the path after /attach (the only match of its prefix); Ctrl-C then clears the line.
+mkdir -p "$workdir/files"
+echo "notes" > "$workdir/files/shopping-list.txt"
+tm send-keys -t "$session" -l -- "/attach $workdir/files/shop"
+tm send-keys -t "$session" Tab
+wait_for "shopping-list.txt"
+tm send-keys -t "$session" C-c
+wait_gone "shopping-list.txt"
+
 # A resize: the frame follows (the editor's rule spans the new width).
 tm resize-window -t "$session" -x 70 -y 20
 wait_for "Type a message"
