@@ -253,7 +253,8 @@ wait_for "Allow the tool"
 type_text "y"
 wait_gone "Allow the tool"
 wait_for "nothing was really deployed"
-wait_for "demo)."  # the reply's end: a Ctrl-C now quits rather than cancels
+wait_for "demo)."  # the reply's end
+wait_gone "Esc cancels the reply"  # and the run's: a Ctrl-C now quits rather than cancels
 keys C-c
 wait_for "Press Ctrl-C again"
 keys C-c

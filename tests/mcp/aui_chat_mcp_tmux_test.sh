@@ -80,7 +80,12 @@ wait_for "Allow the tool"
 screen | grep -qF "[FILE] notes.txt" && fail "the tool ran before it was approved"
 tm send-keys -t "$session" -l -- "y"
 wait_for "[FILE] notes.txt"
+# The model's answer after the result, then the reply is over (the editor's rule stops saying how
+# to cancel it): only then do two Ctrl-C quit rather than cancel the reply.
+wait_for "directory holds"
+wait_gone "Esc cancels the reply"
 tm send-keys -t "$session" C-c
+wait_for "Press Ctrl-C again"
 tm send-keys -t "$session" C-c
 wait_for "aui-chat exited with 0"
 if pgrep -f "$server_js $files" >/dev/null; then fail "the MCP server is still running after quitting"; fi
