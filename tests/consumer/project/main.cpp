@@ -22,6 +22,13 @@
 #include <QCoreApplication>
 #include <aui/qt/chat.hpp>
 #endif
+#ifdef AUI_CONSUMER_QML
+#include <QGuiApplication>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <aui/qml/qml_types.hpp>
+#include <memory>
+#endif
 
 int main(int argc, char** argv) {
 #ifdef AUI_CONSUMER_QT
@@ -50,6 +57,25 @@ int main(int argc, char** argv) {
 #else
   (void)argc;
   (void)argv;
+#endif
+#ifdef AUI_CONSUMER_QML
+  {
+    // aui::qml: `import Aui` resolves from the installed library, and its components load.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    QQmlEngine engine;
+    aui::qml::init(engine);
+    QQmlComponent component(&engine);
+    component.setData(
+        "import QtQuick\nimport Aui\n"
+        "Item { BranchPicker { branchNumber: 2; branchCount: 3 } }\n",
+        QUrl());
+    std::unique_ptr<QObject> root(component.create());
+    if (!root) {
+      std::cerr << "import Aui failed: " << component.errorString().toStdString() << "\n";
+      return 7;
+    }
+  }
 #endif
 #ifdef AUI_CONSUMER_MCP
   {
