@@ -63,7 +63,9 @@ Item {
         // do not count; the content growing does not move contentY.
         property bool autoScrolling: false
         function followEnd() {
-            if (!root.following)
+            // Not while the user moves the view (a wheel notch, a flick): the stream's next update
+            // must not undo the move before it has told whether the user left the end.
+            if (!root.following || moving)
                 return;
             autoScrolling = true;
             positionViewAtEnd();
