@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "aui/tui/text_width.hpp"
 #include "markdown_text.hpp"
 
 namespace aui::tui {
@@ -40,26 +41,6 @@ constexpr std::array<NamedEntity, 60> kNamedEntities{{
     {"thinsp", "\u2009"}, {"shy", "\u00ad"},    {"iexcl", "\u00a1"}, {"iquest", "\u00bf"},
 }};
 
-void append_utf8(std::string& out, char32_t cp) {
-  // Surrogates, values past Unicode and NUL are not characters: U+FFFD, as CommonMark asks.
-  if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 /// An entity as md4c reports it ("&amp;", "&#65;", "&#x41;") → its text; unknown names verbatim.
 std::string decode_entity(std::string_view entity) {
   std::string out;
@@ -79,7 +60,9 @@ std::string decode_entity(std::string_view entity) {
       cp = cp * (hex ? 16 : 10) + digit;
       if (cp > 0x10FFFF) cp = 0x110000;  // stays out of range, no overflow
     }
-    append_utf8(out, cp);
+    // NUL is not a character: U+FFFD, as CommonMark asks (append_utf8 does the same for
+    // surrogates and values past Unicode).
+    append_utf8(out, cp == 0 ? char32_t{0xFFFD} : cp);
     return out;
   }
   if (entity.size() >= 3) {
