@@ -8,8 +8,6 @@
 // counters; times are wall-clock, except W2's export and import (thread CPU time, median of 9).
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,32 +16,17 @@
 
 #include "aui/local_runtime.hpp"
 #include "aui/model/message_json.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using aui::bench::heap_in_use;
+using aui::bench::percentile;
+using aui::bench::thread_cpu_ns;
 
 double ns_since(Clock::time_point start) {
   return std::chrono::duration<double, std::nano>(Clock::now() - start).count();
-}
-
-// CPU time of the calling thread: what a step costs on a shared machine, whatever else runs.
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-std::size_t heap_in_use() {
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
 }
 
 std::size_t last_text_length(const aui::ThreadRuntime& thread) {

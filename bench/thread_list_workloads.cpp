@@ -8,8 +8,6 @@
 // (switching must not cost more with a longer list), heap per thread beyond its text.
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,32 +16,17 @@
 #include <vector>
 
 #include "aui/local_runtime.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using aui::bench::heap_in_use;
+using aui::bench::percentile;
+using aui::bench::thread_cpu_ns;
 
 double ns_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::nano>(b - a).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-// CPU time of this thread: the machine is shared, so wall time alone overstates the cost.
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-std::size_t heap_in_use() {
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
 }
 
 // Makes `threads` threads of `messages` messages; returns the bytes of text they hold.

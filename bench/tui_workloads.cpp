@@ -184,6 +184,7 @@ BENCHMARK(T_sidebar_10k_filter_and_draw);
 #include "aui/testing/driver.hpp"
 #include "aui/tui/markdown_transcript.hpp"
 #include "aui/tui/transcript_view.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
@@ -206,16 +207,22 @@ aui::MessagePtr bench_message(std::size_t i, const std::string& prefix) {
   return m;
 }
 
-aui::ExportedMessageRepository bench_repository(std::size_t n, const std::string& prefix) {
+// A single branch of `n` messages, message i made by `make(i)`.
+template <typename Make>
+aui::ExportedMessageRepository chain_repository(std::size_t n, Make make) {
   aui::ExportedMessageRepository repo;
   std::optional<aui::Id> parent;
   for (std::size_t i = 0; i < n; ++i) {
-    auto m = bench_message(i, prefix);
+    aui::MessagePtr m = make(i);
     repo.messages.push_back({m, parent, std::nullopt});
     parent = m->id;
   }
   repo.head_id = parent;
   return repo;
+}
+
+aui::ExportedMessageRepository bench_repository(std::size_t n, const std::string& prefix) {
+  return chain_repository(n, [&](std::size_t i) { return bench_message(i, prefix); });
 }
 
 struct BenchThread {
@@ -357,30 +364,18 @@ BENCHMARK(TV_thread_switch_10000)->Unit(benchmark::kMillisecond);
 // a page at a time, drawing each page, so every message was laid out once
 // (`view_heap_scrolled_bytes`, `view_scrolled_over_runtime`).
 
-#include <malloc.h>
-
 namespace {
 
-std::size_t heap_in_use() {
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
-}
-
 aui::ExportedMessageRepository w2_repository() {
-  aui::ExportedMessageRepository repo;
-  std::optional<aui::Id> parent;
-  for (std::size_t i = 0; i < 4000; ++i) {
+  return chain_repository(4000, [](std::size_t i) {
     auto m = std::make_shared<aui::ThreadMessage>();
     m->id = "w" + std::to_string(i);
     m->role = i % 2 ? aui::Role::Assistant : aui::Role::User;
     m->content.push_back(aui::TextPart{
         aui::Text(i % 2 ? std::string(200, 'r') : "question number " + std::to_string(i / 2))});
     m->status = aui::MessageStatus::complete(aui::StatusReason::Stop);
-    repo.messages.push_back({m, parent, std::nullopt});
-    parent = m->id;
-  }
-  repo.head_id = parent;
-  return repo;
+    return m;
+  });
 }
 
 }  // namespace
@@ -393,25 +388,25 @@ void TV_memory_w2_thread(benchmark::State& state) {
     o.executor = driver.executor();
     o.clock = driver.clock();
     o.chat_model = [](const aui::ChatModelRunOptions&, aui::RunResultSink&) {};
-    const std::size_t before_runtime = heap_in_use();
+    const std::size_t before_runtime = aui::bench::heap_in_use();
     auto repo = w2_repository();
     auto thread = std::make_unique<aui::ThreadRuntime>(std::move(o));
     thread->import_repository(repo);
     driver.settle();
     repo = {};  // the runtime holds the messages now; the repository's copies of the pointers go
-    const std::size_t runtime_heap = heap_in_use() - before_runtime;
+    const std::size_t runtime_heap = aui::bench::heap_in_use() - before_runtime;
 
     Screen screen(kWidth, kHeight);
     Renderer renderer;
     NullSink sink;
-    const std::size_t before_view = heap_in_use();
+    const std::size_t before_view = aui::bench::heap_in_use();
     auto view = std::make_unique<aui::tui::TranscriptView>();
     view->set_thread(thread.get());
     {
       auto c = screen.canvas();
       view->draw(c);
     }
-    const std::size_t view_heap = heap_in_use() - before_view;
+    const std::size_t view_heap = aui::bench::heap_in_use() - before_view;
     view->scroll_to_top();
     for (int page = 0; page < 20000 && !view->at_bottom(); ++page) {
       auto c = screen.canvas();
@@ -422,7 +417,7 @@ void TV_memory_w2_thread(benchmark::State& state) {
       auto c = screen.canvas();
       view->draw(c);
     }
-    const std::size_t scrolled_heap = heap_in_use() - before_view;
+    const std::size_t scrolled_heap = aui::bench::heap_in_use() - before_view;
     benchmark::DoNotOptimize(sink.total);
     state.counters["runtime_heap_bytes"] = static_cast<double>(runtime_heap);
     state.counters["view_heap_bytes"] = static_cast<double>(view_heap);
