@@ -363,9 +363,14 @@ struct SqliteStore::Impl {
   // before a write would fail in the middle of a conversation.
   int check_and_switch_to_wal() {
     int version = 0;
+    std::int64_t objects = 0;
     {
+      // One read snapshot for both (the first statement stays open while the second runs): a
+      // process migrating the same new file may commit between two separate reads, and a file
+      // read as version 0 must then not be judged by the tables that commit added.
       Stmt s(*this, "SELECT count(*) FROM sqlite_schema");
       s.step();
+      objects = s.integer(0);
       Stmt v(*this, "PRAGMA user_version");
       if (v.step()) version = static_cast<int>(v.integer(0));
     }
@@ -381,7 +386,7 @@ struct SqliteStore::Impl {
       raise("cannot open the database for writing", SQLITE_READONLY,
             "opened read-only; it was left untouched");
     }
-    if (version == 0) check_is_empty();  // before WAL mode, which would rewrite the header
+    if (version == 0) refuse_unless_empty(objects);  // before WAL mode, which rewrites the header
     Stmt wal(*this, "PRAGMA journal_mode=WAL");
     if (wal.step() && wal.text(0) != "wal") {
       last_code = SQLITE_BUSY;  // another connection is in the way: try again
@@ -477,7 +482,10 @@ struct SqliteStore::Impl {
   void check_is_empty() {
     Stmt n(*this, "SELECT count(*) FROM sqlite_schema");
     n.step();
-    if (n.integer(0) != 0) {
+    refuse_unless_empty(n.integer(0));
+  }
+  void refuse_unless_empty(std::int64_t objects) const {
+    if (objects != 0) {
       throw Error(ErrorKind::Storage,
                   where + ": not an aui database (it holds other tables); it was left untouched");
     }
