@@ -75,10 +75,9 @@ void FullScreenChat::start(const Completion& listed, bool reopen) {
   chat_->hold_until(listed);
   listed.then([this, alive = alive_, reopen](std::exception_ptr failure) {
     if (!*alive || failure) return;
-    if (reopen && !rt_.threads().thread_ids().empty()) {
-      // Before what was typed while the list loaded; says "(thread 1: title)" in the notices.
-      chat_->run_before_waiting("/switch 1");
-    }
+    // Before what was typed while the list loaded; says "(thread N: title)" in the notices.
+    if (const auto n = reopen ? threads_.latest_number() : std::nullopt)
+      chat_->run_before_waiting("/switch " + std::to_string(*n));
   });
 }
 

@@ -99,7 +99,6 @@ class FullScreenChat {
   void refresh_sidebar();
   bool handle_sidebar(const tui::InputEvent& event);
   void sidebar_search(const std::string& query);
-  std::optional<std::size_t> listing_number(const std::string& thread_id) const;
 
   // full_screen_commands.cpp
   void command(const std::string& line);

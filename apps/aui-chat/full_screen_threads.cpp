@@ -37,14 +37,6 @@ void FullScreenChat::refresh_sidebar() {
   sidebar_.set_threads(std::move(entries));
 }
 
-// The number /switch and /unarchive take for a thread (the /threads listing's).
-std::optional<std::size_t> FullScreenChat::listing_number(const std::string& thread_id) const {
-  const auto ids = threads_.listing();
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    if (ids[i] == thread_id) return i + 1;
-  return std::nullopt;
-}
-
 void FullScreenChat::sidebar_search(const std::string& query) {
   if (query.empty()) {
     sidebar_.set_search_hits(std::nullopt);
@@ -82,7 +74,7 @@ bool FullScreenChat::handle_sidebar(const tui::InputEvent& event) {
     case Kind::Handled: return true;
     case Kind::Open:
       if (outcome.thread_id != main) {
-        if (const auto n = listing_number(outcome.thread_id))
+        if (const auto n = threads_.number_of(outcome.thread_id))
           command("/switch " + std::to_string(*n));
       }
       focus_ = Focus::Editor;

@@ -198,10 +198,11 @@ int main(int argc, char** argv) {
   // A restart goes on where the user left off: the most recent thread, with its messages.
   // Piped input (a script) starts a new thread unless --continue says otherwise.
   const bool reopen = options.continue_last || (!options.new_thread && isatty(STDIN_FILENO) == 1);
-  listed.then([&threads, &app, &rt, reopen](std::exception_ptr failure) {
+  listed.then([&threads, &app, reopen](std::exception_ptr failure) {
     if (!failure) {
       // Before the lines typed or piped while the list loaded: they are for the reopened thread.
-      if (reopen && !rt.threads().thread_ids().empty()) app.run_before_waiting("/switch 1");
+      if (const auto n = reopen ? threads.latest_number() : std::nullopt)
+        app.run_before_waiting("/switch " + std::to_string(*n));
       return;
     }
     try {

@@ -54,10 +54,10 @@ bool ChatThreads::handles(const std::string& command) {
 const char* ChatThreads::help() {
   return "  /threads               list the threads (* = the one shown)\n"
          "  /new                   start a new thread\n"
-         "  /switch N              show thread N of /threads\n"
+         "  /switch N              show thread N (its number in /threads)\n"
          "  /rename TEXT           rename this thread\n"
          "  /archive, /delete      archive or delete this thread\n"
-         "  /unarchive N           bring archived thread N of /threads back\n"
+         "  /unarchive N           bring archived thread N back\n"
          "  /search TEXT           search every thread's messages\n"
          "  /import FILE           open a thread exported as assistant-ui JSON (/export) as a "
          "new thread\n";
@@ -67,6 +67,85 @@ std::vector<std::string> ChatThreads::listing() const {
   auto ids = list_.thread_ids();
   for (auto& id : list_.archived_thread_ids()) ids.push_back(std::move(id));
   return ids;
+}
+
+namespace {
+// Where a thread's number is kept in its custom metadata (an object, shared with other uses).
+constexpr const char* kNumberKey = "aui-chat.number";
+}  // namespace
+
+std::optional<long> ChatThreads::stored_number(const std::string& id) const {
+  const auto item = list_.item(id);
+  if (!item || !item->custom || !item->custom->is_object()) return std::nullopt;
+  const auto found = item->custom->find(kNumberKey);
+  if (found == item->custom->end() || !found->is_number_integer()) return std::nullopt;
+  const auto n = found->get<long>();
+  return n > 0 ? std::optional<long>(n) : std::nullopt;
+}
+
+void ChatThreads::number_threads() {
+  const auto ids = listing();
+  // The key every process orders by when two threads hold one number: the store's id.
+  auto store_key = [this](const std::string& id) {
+    const auto item = list_.item(id);
+    return item && item->remote_id ? *item->remote_id : id;
+  };
+  std::map<long, std::string> holder;
+  std::vector<std::string> unnumbered;
+  long highest = 0;
+  // Oldest first (the listing is newest first), so that numbers given at once follow age.
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    const auto item = list_.item(*it);
+    if (!item || item->status == ThreadStatus::New) continue;
+    const std::optional<long> n = current_number(*it);
+    if (!n) {
+      unnumbered.push_back(*it);
+      continue;
+    }
+    highest = std::max(highest, *n);
+    auto [at, fresh] = holder.emplace(*n, *it);
+    if (fresh) continue;
+    // Two processes numbered at once: the thread whose store id sorts first keeps the number.
+    if (store_key(*it) < store_key(at->second))
+      std::swap(at->second, unnumbered.emplace_back(*it));
+    else
+      unnumbered.push_back(*it);
+  }
+  for (const auto& id : unnumbered) {
+    const long n = ++highest;
+    given_numbers_[id] = n;
+    const auto item = list_.item(id);
+    Json custom = item->custom && item->custom->is_object() ? *item->custom : Json::object();
+    custom[kNumberKey] = n;
+    // Shown at once (the list holds it while the store writes); a failed write leaves the
+    // number to this session, and the store's failure is reported where every write's is.
+    list_.update_custom(id, std::move(custom)).then([](std::exception_ptr) {});
+  }
+}
+
+std::optional<long> ChatThreads::current_number(const std::string& id) const {
+  // This session's own numbers first: one whose write failed still holds here.
+  if (const auto given = given_numbers_.find(id); given != given_numbers_.end())
+    return given->second;
+  return stored_number(id);
+}
+
+std::optional<long> ChatThreads::number_of(const std::string& id) {
+  number_threads();
+  return current_number(id);
+}
+
+std::optional<long> ChatThreads::latest_number() {
+  const auto ids = list_.thread_ids();
+  if (ids.empty()) return std::nullopt;
+  return number_of(ids.front());
+}
+
+std::optional<std::string> ChatThreads::numbered(long n) {
+  number_threads();
+  for (const auto& id : listing())
+    if (current_number(id) == n) return id;
+  return std::nullopt;
 }
 
 std::string ChatThreads::describe(const std::string& id) const {
@@ -90,13 +169,42 @@ void ChatThreads::list_threads() {
     out_ << "(no saved threads yet: send a message to start one)\n";
   }
   const std::string main = list_.main_thread_id();
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const auto item = list_.item(ids[i]);
+  number_threads();
+  // Numbers right-aligned: the list is newest first, not in the numbers' order.
+  std::size_t width = 1;
+  for (const auto& id : ids) {
+    if (const auto n = current_number(id)) width = std::max(width, std::to_string(*n).size());
+  }
+  for (const auto& id : ids) {
+    const auto item = list_.item(id);
     const bool is_main = item && item->is_main;
-    out_ << "  " << (i + 1) << (is_main ? "* " : "  ") << describe(ids[i]) << '\n';
+    const auto n = current_number(id);
+    const std::string number = n ? std::to_string(*n) : "-";
+    out_ << "  " << std::string(width - std::min(width, number.size()), ' ') << number
+         << (is_main ? "* " : "  ") << describe(id) << '\n';
   }
   if (auto draft = list_.new_thread_id(); draft && *draft == main)
     out_ << "  (showing a new thread)\n";
+}
+
+std::optional<std::string> ChatThreads::thread_for(
+    const std::string& number, const std::string& command,
+    const std::function<void(const std::string& error)>& done) {
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(number.c_str(), &end, 10);
+  const bool is_number = !number.empty() && *end == '\0' && errno == 0 && n >= 1;
+  if (listing().empty()) {
+    done("there are no saved threads yet");
+    return std::nullopt;
+  }
+  if (!is_number) {
+    done("usage: " + command + " N (a thread's number, as /threads shows it)");
+    return std::nullopt;
+  }
+  auto id = numbered(n);
+  if (!id) done("there is no thread " + number + " (/threads lists them with their numbers)");
+  return id;
 }
 
 void ChatThreads::run(const std::string& command, const std::string& args,
@@ -142,19 +250,11 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     return after(list_.switch_to_new_thread(), "(a new thread)");
   }
   if (command == "/switch") {
-    const auto ids = listing();
-    char* end = nullptr;
-    errno = 0;
-    const long n = std::strtol(args.c_str(), &end, 10);
-    if (args.empty() || *end != '\0' || errno != 0 || n < 1 ||
-        static_cast<std::size_t>(n) > ids.size()) {
-      return done(ids.empty()
-                      ? "there are no saved threads yet"
-                      : "usage: /switch N (1 to " + std::to_string(ids.size()) + ", see /threads)");
-    }
-    const std::string id = ids[static_cast<std::size_t>(n - 1)];
-    return after(list_.switch_to_thread(id),
-                 "(thread " + std::to_string(n) + ": " + describe(id) + ")");
+    const auto id = thread_for(args, "/switch", done);
+    if (!id) return;
+    const auto n = number_of(*id);
+    return after(list_.switch_to_thread(*id),
+                 "(thread " + (n ? std::to_string(*n) : args) + ": " + describe(*id) + ")");
   }
   if (command == "/import") {
     if (args.empty()) return done("usage: /import FILE (assistant-ui JSON, as /export writes it)");
@@ -164,23 +264,14 @@ void ChatThreads::run(const std::string& command, const std::string& args,
     return;
   }
   if (command == "/unarchive") {
-    const auto ids = listing();
-    char* end = nullptr;
-    errno = 0;
-    const long n = std::strtol(args.c_str(), &end, 10);
-    if (args.empty() || *end != '\0' || errno != 0 || n < 1 ||
-        static_cast<std::size_t>(n) > ids.size()) {
-      return done(ids.empty() ? "there are no saved threads yet"
-                              : "usage: /unarchive N (1 to " + std::to_string(ids.size()) +
-                                    ", see /threads)");
-    }
-    const std::string id = ids[static_cast<std::size_t>(n - 1)];
-    const auto item = list_.item(id);
+    const auto id = thread_for(args, "/unarchive", done);
+    if (!id) return;
+    const auto item = list_.item(*id);
     if (!item || item->status != ThreadStatus::Archived)
       return done("thread " + args + " is not archived");
     const std::string name =
         item->title && !item->title->empty() ? safe(first_line(*item->title, 60)) : "(untitled)";
-    list_.unarchive(id).then([this, alive = alive_, done, name](std::exception_ptr e) {
+    list_.unarchive(*id).then([this, alive = alive_, done, name](std::exception_ptr e) {
       if (!*alive) return;
       if (e) return done(error_text(e));
       out_ << "(unarchived " << name << ")\n";
@@ -257,14 +348,9 @@ void ChatThreads::search(const std::string& args,
                            std::exception_ptr failure) {
                 if (failure) return done(error_text(failure));
                 if (hits.empty()) out_ << "(no matches)\n";
-                const auto ids = listing();
                 for (const auto& hit : hits) {
-                  std::optional<std::size_t> number;
-                  if (auto item = list_.item(hit.thread_id)) {
-                    for (std::size_t i = 0; i < ids.size(); ++i) {
-                      if (ids[i] == item->id) number = i + 1;
-                    }
-                  }
+                  std::optional<long> number;
+                  if (auto item = list_.item(hit.thread_id)) number = number_of(item->id);
                   if (number) {
                     out_ << "  thread " << *number << " (" << describe(hit.thread_id) << ")";
                   } else {

@@ -47,8 +47,20 @@ class ChatThreads {
       const std::string& query,
       std::function<void(std::vector<std::string> ids, const std::string& error)> done);
 
-  /// The numbered listing /threads prints (regular threads newest first, then archived ones).
+  /// The threads in the order /threads lists them: regular threads newest first, then archived
+  /// ones.
   std::vector<std::string> listing() const;
+
+  /// A thread's number: /threads shows it, /switch and /unarchive take it. It stays the thread's
+  /// for its life — a reply, a switch, an archive or a restart does not change it — because it is
+  /// kept with the thread in the store (its custom metadata); threads get the next free number in
+  /// the order they were last active, the first time they are listed. nullopt for a thread not in
+  /// the list, or a new thread that holds no message yet.
+  std::optional<long> number_of(const std::string& id);
+  /// The number of the most recently active regular thread — what a restart reopens — if any.
+  std::optional<long> latest_number();
+  /// The thread that has number `n`, if any.
+  std::optional<std::string> numbered(long n);
 
   /// Why threads cannot be saved at all (the store failed to open, or its list cannot be read):
   /// /threads says so instead of "no saved threads yet". Empty: no such problem.
@@ -58,6 +70,17 @@ class ChatThreads {
 
  private:
   std::string describe(const std::string& id) const;
+  /// Gives a number to each listed thread that has none (or shares one with another thread, which
+  /// two processes numbering at once can cause) and saves it with the thread.
+  void number_threads();
+  /// The number a thread's custom metadata holds, if any.
+  std::optional<long> stored_number(const std::string& id) const;
+  /// The number a thread has now (none given yet: nullopt).
+  std::optional<long> current_number(const std::string& id) const;
+  /// The thread numbered `number` (the argument of `command`); otherwise reports why not
+  /// through `done` and returns nullopt.
+  std::optional<std::string> thread_for(const std::string& number, const std::string& command,
+                                        const std::function<void(const std::string& error)>& done);
   void list_threads();
   void search(const std::string& args, const std::function<void(const std::string& error)>& done);
   /// The store's title of each hit's thread (null: untitled), for threads the list does not know.
@@ -72,6 +95,9 @@ class ChatThreads {
   std::ostream& out_;
   std::string store_problem_;
   std::shared_ptr<SaveStatus> save_status_;
+  /// The numbers this process gave, which count before their write to the store has finished
+  /// (or when it failed: the number holds for this session).
+  std::map<std::string, long> given_numbers_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

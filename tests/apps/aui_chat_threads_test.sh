@@ -25,6 +25,12 @@ expect() {  # expect OUTPUT TEXT...: each TEXT occurs in OUTPUT
     grep -qF -- "$text" <<<"$out" || { echo "$out"; fail "expected \"$text\""; }
   done
 }
+listed() {  # listed OUTPUT: the lines of a /threads listing in OUTPUT, without the prompt
+  sed -E 's/^you> //' <<<"$1" | grep -E '^ +[0-9]+[* ] '
+}
+number_of() {  # number_of TEXT: the number /threads shows for the thread described by TEXT
+  listed "$(chat "/threads" "/quit")" | grep -F -- "$1" | head -1 | awk '{print $1}' | tr -d '*'
+}
 
 # 1. Two threads, one renamed, one archived.
 out="$(chat "the pelican is a bird" "/rename Birds" "/new" "a question about otters" "/threads" "/quit")"
@@ -32,22 +38,36 @@ expect "$out" "threads are kept in $db" "(renamed)" "(a new thread)"
 grep -qF "1. user: the pelican is a bird" <<<"$out" && { echo "$out"; fail "/rename printed the thread again"; }
 [ -f "$db" ] || fail "no database file at $db"
 
+# 1a. Numbers stay with their threads: the oldest got 1; a reply in it (which lists it first), a
+#     restart and another run's listing leave every number where it was.
+out="$(chat "/threads" "/quit")"
+listed "$out" | grep -qE '^ +1  Birds' || { echo "$out"; fail "the first thread is not number 1"; }
+listed "$out" | grep -qE '^ +2  a question about otters' || { echo "$out"; fail "the second thread is not number 2"; }
+out="$(chat "/switch 1" "more about pelicans" "/threads" "/quit")"
+expect "$out" "(thread 1: Birds)"
+listed "$out" | grep -qE '^ +1\* Birds' || { echo "$out"; fail "a reply changed the thread's number"; }
+[ "$(listed "$out" | head -1 | awk '{print $1}')" = "1*" ] ||
+  { echo "$out"; fail "the thread with the newest reply is not listed first"; }
+[ "$(number_of "otters")" = "2" ] || fail "a restart changed a thread's number"
+out="$(chat "/switch 9" "/switch x" "/quit")"
+expect "$out" "there is no thread 9" "usage: /switch N"
+
 # 1b. --continue reopens the most recent thread with its messages; piped input alone starts anew.
 out="$(chat "/history" "/quit")"
-grep -qF "a question about otters" <<<"$out" && fail "piped input reopened a thread without --continue"
+grep -qF "more about pelicans" <<<"$out" && fail "piped input reopened a thread without --continue"
 out="$(printf '%s\n' "/history" "/quit" | timeout 60 "$app" --db "$db" --demo-delay-ms 0 --suggestions off --continue 2>&1)"
-expect "$out" "1. user: a question about otters"
+expect "$out" "user: more about pelicans"
 
 # 2. A restart lists both, opens the first, searches every thread, exports Markdown.
-out="$(chat "/threads" "/switch 2" "/search pelican" "/search PELI bir" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
-expect "$out" "Birds" "(thread 2: Birds)" "the pelican is a bird" "[archived]"
+out="$(chat "/threads" "/switch 1" "/search pelican" "/search PELI bir" "/export md $work/birds.md" "/archive" "/threads" "/quit")"
+expect "$out" "Birds" "(thread 1: Birds)" "the pelican is a bird" "[archived]"
 # Issue 17: part of a word, in another case, finds it; the hit shows the thread and a snippet.
-expect "$out" "thread 2 (Birds): the [peli]can is a [bir]d"
+expect "$out" "thread 1 (Birds): the [peli]can is a [bir]d"
 grep -q "^## User" "$work/birds.md" || fail "the Markdown export has no user section"
 grep -qF "the pelican is a bird" "$work/birds.md" || fail "the Markdown export lacks the message"
 
 # 3. /delete removes a thread for good.
-out="$(chat "/switch 1" "/delete" "/threads" "/quit")"
+out="$(chat "/switch 2" "/delete" "/threads" "/quit")"
 expect "$out" "(deleted"
 out="$(chat "/threads" "/quit")"
 if grep -qF "otters" <<<"$out"; then echo "$out"; fail "a deleted thread came back"; fi
@@ -90,7 +110,9 @@ PY
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 exec 3>&-
-out="$(chat "/threads" "/switch 1" "/quit")"
+herons="$(number_of "herons")"
+[ -n "$herons" ] || fail "the killed run's thread is not listed"
+out="$(chat "/threads" "/switch $herons" "/quit")"
 expect "$out" "herons" "(incomplete/error)"
 python3 - "$db" <<'PY' || fail "a reply is still marked running after reopening"
 import sqlite3, sys
@@ -99,7 +121,7 @@ n = con.execute("SELECT count(*) FROM messages WHERE status='running'").fetchone
 sys.exit(1 if n else 0)
 PY
 # 4a. /export json then /import: the thread comes back as a new one, branches and all.
-out="$(chat "/switch 1" "/export json $work/thread.json" "/quit")"
+out="$(chat "/switch $herons" "/export json $work/thread.json" "/quit")"
 expect "$out" "exported"
 out="$(chat "/import $work/thread.json" "/history" "/import $work/nope.json" "/quit")"
 expect "$out" "(imported " "cannot import $work/nope.json"
@@ -107,8 +129,8 @@ out="$(chat "/threads" "/quit")"
 [ "$(grep -cF "herons" <<<"$out")" -ge 2 ] || { echo "$out"; fail "the imported thread is not listed beside the original"; }
 
 # 4b. /unarchive brings an archived thread back.
-out="$(chat "/threads" "/unarchive 1" "/unarchive 9" "/threads" "/quit")"
-expect "$out" "is not archived" "usage: /unarchive N"
+out="$(chat "/threads" "/unarchive $herons" "/unarchive 99" "/unarchive" "/threads" "/quit")"
+expect "$out" "is not archived" "there is no thread 99" "usage: /unarchive N"
 archived="$(chat "/threads" "/quit" | grep -F "[archived]" | head -1 | awk '{print $1}')"
 [ -n "$archived" ] || fail "no archived thread to bring back"
 out="$(chat "/unarchive $archived" "/threads" "/quit")"
@@ -132,6 +154,7 @@ exec 4>&-
 wait "$first" || true
 out="$(cat "$work/first.out")"
 [ -n "${AUI_TEST_VERBOSE:-}" ] && echo "$out"
-expect "$out" "  1  kingfishers dive for fish" "thread 1 (kingfishers dive for fish)"
+listed "$out" | grep -qE '^ +[0-9]+  kingfishers dive for fish' || { echo "$out"; fail "/threads missed the other process's thread"; }
+grep -qE 'thread [0-9]+ \(kingfishers dive for fish\)' <<<"$out" || { echo "$out"; fail "/search missed the other process's thread"; }
 grep -qF "(gone)" <<<"$out" && { echo "$out"; fail "/search listed a thread of the other process as gone"; }
 echo "PASSED"
