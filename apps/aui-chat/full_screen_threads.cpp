@@ -26,11 +26,16 @@ void FullScreenChat::toggle_sidebar() {
 void FullScreenChat::refresh_sidebar() {
   std::vector<tui::ThreadEntry> entries;
   auto& list = rt_.threads();
+  // The numbers /switch takes, so that the sidebar and the commands agree.
+  const auto numbers = threads_.numbers();
   auto add = [&](const std::string& id) {
     const auto item = list.item(id);
     if (!item) return;
-    entries.push_back(tui::ThreadEntry{item->id, item->title.value_or(""), item->is_running,
-                                       item->status == ThreadStatus::Archived});
+    const auto n = numbers.find(id);
+    entries.push_back(
+        tui::ThreadEntry{item->id, item->title.value_or(""), item->is_running,
+                         item->status == ThreadStatus::Archived,
+                         n == numbers.end() ? std::nullopt : std::optional<long>(n->second)});
   };
   for (const auto& id : list.thread_ids()) add(id);
   for (const auto& id : list.archived_thread_ids()) add(id);

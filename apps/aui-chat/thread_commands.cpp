@@ -135,6 +135,14 @@ std::optional<long> ChatThreads::number_of(const std::string& id) {
   return current_number(id);
 }
 
+std::map<std::string, long> ChatThreads::numbers() {
+  number_threads();
+  std::map<std::string, long> all;
+  for (const auto& id : listing())
+    if (const auto n = current_number(id)) all.emplace(id, *n);
+  return all;
+}
+
 std::optional<long> ChatThreads::latest_number() {
   const auto ids = list_.thread_ids();
   if (ids.empty()) return std::nullopt;

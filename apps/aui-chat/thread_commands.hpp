@@ -59,6 +59,8 @@ class ChatThreads {
   std::optional<long> number_of(const std::string& id);
   /// The number of the most recently active regular thread — what a restart reopens — if any.
   std::optional<long> latest_number();
+  /// The number of every listed thread that has one (numbering those that have none).
+  std::map<std::string, long> numbers();
   /// The thread that has number `n`, if any.
   std::optional<std::string> numbered(long n);
 

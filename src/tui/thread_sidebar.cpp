@@ -285,6 +285,7 @@ void ThreadSidebar::draw(Canvas& canvas) {
     }
     const std::string suffix = t.archived ? " [archived]" : "";
     const int suffix_w = static_cast<int>(display_width(suffix));
+    if (t.number) x = canvas.put(x, y, std::to_string(*t.number) + " ", base.with(Attr::Dim));
     std::string title = flat(t.title);
     if (title.empty()) title = "Untitled";
     x = canvas.put(x, y, truncate_to_width(title, std::max(1, w - x - suffix_w)), base);

@@ -69,6 +69,20 @@ TEST(ThreadSidebar, RendersAt40x12WithMarkersAndHostileTitles) {
   EXPECT_EQ(big.text().find('\x1b'), std::string::npos);
 }
 
+TEST(ThreadSidebar, ShowsTheNumbersTheAppGives) {
+  ThreadSidebar s;
+  auto threads = sample();
+  threads[0].number = 12;
+  threads[2].number = 3;
+  s.set_threads(threads);
+  Screen screen(40, 12);
+  auto c = screen.canvas();
+  s.draw(c);
+  EXPECT_EQ(screen.row_text(2), "  12 Sourdough starter");
+  EXPECT_EQ(screen.row_text(3), "● Trip plans 你好世界");
+  EXPECT_EQ(screen.row_text(4), "  3 Old notes [archived]");
+}
+
 TEST(ThreadSidebar, FiltersAsYouTypeAndTakesFullTextHits) {
   ThreadSidebar s;
   s.set_threads(sample());

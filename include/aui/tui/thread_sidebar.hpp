@@ -21,6 +21,8 @@ struct ThreadEntry {
   std::string title;
   bool running = false;
   bool archived = false;
+  /// The number the app gives the thread (shown before its title), if it numbers threads.
+  std::optional<long> number{};
 };
 
 /// What the sidebar made of an event.
