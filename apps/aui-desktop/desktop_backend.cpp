@@ -6,12 +6,12 @@
 #include <exception>
 #include <stdexcept>
 
-#include "aui/adapters/json_lines_feedback.hpp"
 #include "aui/adapters/model_suggestion_adapter.hpp"
 #include "aui/demo/demo_adapter.hpp"
 #include "aui/demo/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
 #include "backend_options.hpp"
+#include "feedback_file.hpp"
 #include "session_context.hpp"
 #include "user_errors.hpp"
 #if AUI_DESKTOP_WITH_ATTACHMENTS
@@ -19,6 +19,15 @@
 #endif
 #if AUI_DESKTOP_WITH_SPEECH
 #include "aui/speech/espeak_speech_adapter.hpp"
+#endif
+#if AUI_DESKTOP_WITH_DICTATION
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
 #endif
 
 namespace aui::desktop {
@@ -32,7 +41,41 @@ struct Shared {
   chat::SessionSettings session;
 };
 
-ThreadAdapters capability_adapters(const ChatModelAdapter& model) {
+#if AUI_DESKTOP_WITH_DICTATION
+// Whether `program` is an executable file on PATH (or a path to one).
+bool on_path(const std::string& program) {
+  const auto executable = [](const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (program.find('/') != std::string::npos) return executable(program);
+  const std::string path = chat::process_env("PATH");
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    if (end > start && executable(std::filesystem::path(path.substr(start, end - start)) / program))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Dictation from the WAV file the options name, else from the microphone when the recorder and
+// the speech model are installed; none otherwise, so the composer shows no microphone button
+// that could only fail.
+std::shared_ptr<DictationAdapter> dictation_adapter(const DesktopOptions& options) {
+  dictation::PocketsphinxOptions o;
+  std::error_code ec;
+  if (!std::filesystem::exists(o.hmm, ec)) return nullptr;
+  if (!options.dictation_wav.empty()) {
+    o.wav_path = options.dictation_wav;
+  } else if (o.recorder.empty() || !on_path(o.recorder.front())) {
+    return nullptr;
+  }
+  return std::make_shared<dictation::PocketsphinxDictationAdapter>(std::move(o));
+}
+#endif
+
+ThreadAdapters capability_adapters(const ChatModelAdapter& model, const DesktopOptions& options) {
   ThreadAdapters a;
 #if AUI_DESKTOP_WITH_ATTACHMENTS
   a.attachments = attachments::make_default_attachment_adapter();
@@ -40,6 +83,11 @@ ThreadAdapters capability_adapters(const ChatModelAdapter& model) {
 #if AUI_DESKTOP_WITH_SPEECH
   a.speech = std::make_shared<speech::EspeakSpeechAdapter>();
 #endif
+#if AUI_DESKTOP_WITH_DICTATION
+  a.dictation = dictation_adapter(options);
+#endif
+  // Thumbs up/down go to the feedback file aui-chat also writes.
+  a.feedback = chat::make_feedback_adapter(options.feedback_file);
   // Suggestions after each reply, asked of the same model.
   if (model) a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
   return a;
@@ -64,7 +112,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
         "the api to staging”.");
   }
   const QString description = banner;
-  return [adapter, shared, store, description](const aui::qt::ChatSetup& setup) {
+  return [adapter, shared, store, description, options](const aui::qt::ChatSetup& setup) {
     ThreadListRuntimeOptions list;
     auto& thread = list.thread;
     thread.chat_model = adapter;
@@ -76,7 +124,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
     thread.enable_message_queue = true;
     // A crash while a reply streams loses at most its last quarter second.
     thread.history_checkpoint_interval = std::chrono::milliseconds(250);
-    thread.adapters = capability_adapters(adapter);
+    thread.adapters = capability_adapters(adapter, options);
     if (store) {
       list.adapter = store;
       const ThreadAdapters capabilities = thread.adapters;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <QCoreApplication>
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -44,6 +46,25 @@ TEST(DesktopOptions, ABadArgumentIsOneSentence) {
   EXPECT_EQ(parse({"--frobnicate"}, o, &err), ParseOutcome::Fail);
   EXPECT_NE(err.find("--help"), std::string::npos) << err;
   EXPECT_EQ(parse({"--help"}, o), ParseOutcome::Exit);
+}
+
+TEST(DesktopOptions, FeedbackFileAndDictationWav) {
+  DesktopOptions o;
+  const std::string wav = ::testing::TempDir() + "desktop_test_said.wav";
+  { std::ofstream(wav) << "RIFF"; }  // only its existence is checked here
+  ASSERT_EQ(parse({"--feedback-file", "/tmp/f.jsonl", "--dictation-wav", wav.c_str()}, o),
+            ParseOutcome::Run);
+  EXPECT_EQ(o.feedback_file, "/tmp/f.jsonl");
+  EXPECT_EQ(o.dictation_wav, wav);
+  std::remove(wav.c_str());
+
+  // A WAV file that is not there: one sentence naming it, before any window opens.
+  std::string err;
+  DesktopOptions missing;
+  EXPECT_EQ(parse({"--dictation-wav", "/nonexistent/said.wav"}, missing, &err), ParseOutcome::Fail);
+  EXPECT_NE(err.find("/nonexistent/said.wav"), std::string::npos) << err;
+  EXPECT_EQ(parse({"--feedback-file"}, missing, &err), ParseOutcome::Fail);
+  EXPECT_NE(err.find("needs a value"), std::string::npos) << err;
 }
 
 TEST(Desktop, ApplySwitchesTheChatAndSaysWhyNot) {
