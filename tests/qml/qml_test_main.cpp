@@ -27,7 +27,7 @@
 #include "aui/qml/qml_types.hpp"
 #include "aui/qt/chat.hpp"
 #include "desktop_backend.hpp"
-#include "http_test_server.hpp"
+#include "support/http_test_server.hpp"
 #if AUI_QML_TESTS_WITH_DICTATION
 #include "aui/speech/espeak_speech_adapter.hpp"
 #endif
@@ -100,9 +100,9 @@ class Fixtures : public QObject {
     data.setUrls(urls);
     const QPointF at = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
     const auto actions = Qt::CopyAction | Qt::LinkAction;
-    QDragEnterEvent enter(at, actions, &data, Qt::LeftButton, Qt::NoModifier);
+    QDragEnterEvent enter(at.toPoint(), actions, &data, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(item->window(), &enter);
-    QDragMoveEvent move(at, actions, &data, Qt::LeftButton, Qt::NoModifier);
+    QDragMoveEvent move(at.toPoint(), actions, &data, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(item->window(), &move);
     QDropEvent drop(at, actions, &data, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(item->window(), &drop);

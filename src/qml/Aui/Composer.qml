@@ -5,6 +5,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import QtQuick.Window
 
 Rectangle {
     id: root
@@ -42,6 +43,10 @@ Rectangle {
         id: fileDialog
         title: qsTr("Attach files")
         fileMode: FileDialog.OpenFiles
+        // The window the composer is in now: the dialog looks for it only once, when created,
+        // and a composer put into a window later (a view loading it, a Loader) would otherwise
+        // get a dialog that never opens.
+        parentWindow: root.Window.window
         onAccepted: root.attachFiles(selectedFiles)
     }
 
@@ -49,11 +54,17 @@ Rectangle {
         id: drop
         anchors.fill: parent
         enabled: root.caps.attachments === true
-        onDropped: drag => {
-            if (!drag.hasUrls)
+        // Only files: a drag of text or anything else is refused (no highlight, no drop).
+        onEntered: drag => {
+            drag.accepted = drag.hasUrls && drag.urls.length > 0;
+        }
+        onDropped: drop => {
+            if (!drop.hasUrls || drop.urls.length === 0) {
+                drop.accepted = false;
                 return;
-            root.attachFiles(drag.urls);
-            drag.acceptProposedAction();
+            }
+            root.attachFiles(drop.urls);
+            drop.acceptProposedAction();
         }
     }
 
