@@ -86,6 +86,7 @@ Item {
             tryVerify(() => !chat.composer.dictating, 60000, "dictation ends at the file's end");
             compare(chat.lastError, "", "no error");
             const text = composer.input.text;
+            console.log("dictation: interim " + JSON.stringify(top.interims) + "; final " + JSON.stringify(text));
             verify(text.startsWith("Note: "), text);
             verify(heard(text.substring(6)) >= 0.6, "heard: " + text);
             compare(chat.composer.text, text, "the field shows the composer's text");
