@@ -103,7 +103,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
   if (auto chosen = chat::choose_backend(options.backend)) {
     adapter = std::move(chosen->adapter);
     shared->tools = std::move(chosen->tools);
-    banner = QString::fromStdString(chosen->banner);
+    banner = QString::fromStdString(chosen->description);
   } else {
     adapter = make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3});
     shared->tools = make_demo_toolkit();

@@ -117,6 +117,9 @@ Item {
             compare(desktop.model, "test-model-2");
             compare(desktop.baseUrl, server);
             verify(desktop.banner.indexOf("test-model-2") >= 0, desktop.banner);
+            // The terminal's wording (its name, its /help) stays in aui-chat.
+            verify(desktop.banner.startsWith("OpenAI-compatible backend at 127.0.0.1"), desktop.banner);
+            verify(desktop.banner.indexOf("/help") < 0, desktop.banner);
             tryVerify(() => chat.ready);
 
             // The next request goes to that server, naming that model.
