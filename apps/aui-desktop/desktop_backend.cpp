@@ -21,12 +21,6 @@
 #include "aui/speech/espeak_speech_adapter.hpp"
 #endif
 #if AUI_DESKTOP_WITH_DICTATION
-#include <unistd.h>
-
-#include <algorithm>
-#include <filesystem>
-#include <system_error>
-
 #include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
 #endif
 
@@ -42,36 +36,14 @@ struct Shared {
 };
 
 #if AUI_DESKTOP_WITH_DICTATION
-// Whether `program` is an executable file on PATH (or a path to one).
-bool on_path(const std::string& program) {
-  const auto executable = [](const std::filesystem::path& p) {
-    std::error_code ec;
-    return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-  };
-  if (program.find('/') != std::string::npos) return executable(program);
-  const std::string path = chat::process_env("PATH");
-  for (std::size_t start = 0; start <= path.size();) {
-    const std::size_t end = std::min(path.find(':', start), path.size());
-    if (end > start && executable(std::filesystem::path(path.substr(start, end - start)) / program))
-      return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-// Dictation from the WAV file the options name, else from the microphone when the recorder and
-// the speech model are installed; none otherwise, so the composer shows no microphone button
-// that could only fail.
+// Dictation from the WAV file the options name, else from the microphone; none when it would
+// have nothing to hear (no recorder, no model), so the composer shows no microphone button that
+// could only fail.
 std::shared_ptr<DictationAdapter> dictation_adapter(const DesktopOptions& options) {
   dictation::PocketsphinxOptions o;
-  std::error_code ec;
-  if (!std::filesystem::exists(o.hmm, ec)) return nullptr;
-  if (!options.dictation_wav.empty()) {
-    o.wav_path = options.dictation_wav;
-  } else if (o.recorder.empty() || !on_path(o.recorder.front())) {
-    return nullptr;
-  }
-  return std::make_shared<dictation::PocketsphinxDictationAdapter>(std::move(o));
+  if (!options.dictation_wav.empty()) o.wav_path = options.dictation_wav;
+  auto adapter = std::make_shared<dictation::PocketsphinxDictationAdapter>(std::move(o));
+  return adapter->can_listen() ? adapter : nullptr;
 }
 #endif
 
