@@ -25,13 +25,13 @@ const char* const usage =
     "  --memory           keep threads in memory only\n"
     "  --recover-db       copy what can be read of a damaged thread file into a new one\n"
     "  --demo-delay MS    pause between the demo's chunks (default 30)\n"
+    "  --light, --dark    the colours (default: the system's)\n"
+    "  -h, --help         this text\n"
     "\n"
     "Capabilities:\n"
     "  --feedback-file F  record thumbs up/down in F, one JSON object a line (default:\n"
     "                     ~/.local/share/aui/feedback.jsonl, the file aui-chat uses)\n"
-    "  --dictation-wav F  dictation hears the WAV file F instead of the microphone\n"
-    "  --light, --dark    the colours (default: the system's)\n"
-    "  -h, --help         this text\n";
+    "  --dictation-wav F  dictation hears the WAV file F instead of the microphone\n";
 
 }  // namespace
 
