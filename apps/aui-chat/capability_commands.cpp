@@ -9,8 +9,8 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "aui/adapters/json_lines_feedback.hpp"
 #include "aui/adapters/model_suggestion_adapter.hpp"
+#include "feedback_file.hpp"
 #include "paths.hpp"
 #include "terminal_text.hpp"
 #include "user_errors.hpp"
@@ -35,14 +35,6 @@ std::string trimmed(const std::string& s) {
   if (a == std::string::npos) return {};
   const auto b = s.find_last_not_of(" \t");
   return s.substr(a, b - a + 1);
-}
-
-std::string default_feedback_file() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/aui/feedback.jsonl";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.local/share/aui/feedback.jsonl";
-  return "aui-feedback.jsonl";
 }
 
 std::string default_log_file() {
@@ -139,8 +131,7 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
   if (!options.speech_wav.empty()) speech_options.wav_path = options.speech_wav;
   a.speech = std::make_shared<speech::EspeakSpeechAdapter>(speech_options);
 #endif
-  a.feedback = std::make_shared<JsonLinesFeedbackAdapter>(
-      options.feedback_file.empty() ? default_feedback_file() : options.feedback_file);
+  a.feedback = make_feedback_adapter(options.feedback_file);
   if (options.suggestions == "model" && model) {
     const std::string log = options.log_file.empty() ? default_log_file() : options.log_file;
     a.suggestion =

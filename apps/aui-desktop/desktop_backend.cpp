@@ -6,12 +6,12 @@
 #include <exception>
 #include <stdexcept>
 
-#include "aui/adapters/json_lines_feedback.hpp"
 #include "aui/adapters/model_suggestion_adapter.hpp"
 #include "aui/demo/demo_adapter.hpp"
 #include "aui/demo/demo_tools.hpp"
 #include "aui/local_runtime.hpp"
 #include "backend_options.hpp"
+#include "feedback_file.hpp"
 #include "session_context.hpp"
 #include "user_errors.hpp"
 #if AUI_DESKTOP_WITH_ATTACHMENTS
@@ -19,6 +19,9 @@
 #endif
 #if AUI_DESKTOP_WITH_SPEECH
 #include "aui/speech/espeak_speech_adapter.hpp"
+#endif
+#if AUI_DESKTOP_WITH_DICTATION
+#include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
 #endif
 
 namespace aui::desktop {
@@ -32,7 +35,19 @@ struct Shared {
   chat::SessionSettings session;
 };
 
-ThreadAdapters capability_adapters(const ChatModelAdapter& model) {
+#if AUI_DESKTOP_WITH_DICTATION
+// Dictation from the WAV file the options name, else from the microphone; none when it would
+// have nothing to hear (no recorder, no model), so the composer shows no microphone button that
+// could only fail.
+std::shared_ptr<DictationAdapter> dictation_adapter(const DesktopOptions& options) {
+  dictation::PocketsphinxOptions o;
+  if (!options.dictation_wav.empty()) o.wav_path = options.dictation_wav;
+  auto adapter = std::make_shared<dictation::PocketsphinxDictationAdapter>(std::move(o));
+  return adapter->can_listen() ? adapter : nullptr;
+}
+#endif
+
+ThreadAdapters capability_adapters(const ChatModelAdapter& model, const DesktopOptions& options) {
   ThreadAdapters a;
 #if AUI_DESKTOP_WITH_ATTACHMENTS
   a.attachments = attachments::make_default_attachment_adapter();
@@ -40,6 +55,11 @@ ThreadAdapters capability_adapters(const ChatModelAdapter& model) {
 #if AUI_DESKTOP_WITH_SPEECH
   a.speech = std::make_shared<speech::EspeakSpeechAdapter>();
 #endif
+#if AUI_DESKTOP_WITH_DICTATION
+  a.dictation = dictation_adapter(options);
+#endif
+  // Thumbs up/down go to the feedback file aui-chat also writes.
+  a.feedback = chat::make_feedback_adapter(options.feedback_file);
   // Suggestions after each reply, asked of the same model.
   if (model) a.suggestion = std::make_shared<ModelSuggestionAdapter>(model);
   return a;
@@ -55,7 +75,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
   if (auto chosen = chat::choose_backend(options.backend)) {
     adapter = std::move(chosen->adapter);
     shared->tools = std::move(chosen->tools);
-    banner = QString::fromStdString(chosen->banner);
+    banner = QString::fromStdString(chosen->description);
   } else {
     adapter = make_demo_adapter({std::chrono::milliseconds(options.demo_delay_ms), 3});
     shared->tools = make_demo_toolkit();
@@ -64,7 +84,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
         "the api to staging”.");
   }
   const QString description = banner;
-  return [adapter, shared, store, description](const aui::qt::ChatSetup& setup) {
+  return [adapter, shared, store, description, options](const aui::qt::ChatSetup& setup) {
     ThreadListRuntimeOptions list;
     auto& thread = list.thread;
     thread.chat_model = adapter;
@@ -76,7 +96,7 @@ aui::qt::ChatFactory make_chat_factory(const DesktopOptions& options,
     thread.enable_message_queue = true;
     // A crash while a reply streams loses at most its last quarter second.
     thread.history_checkpoint_interval = std::chrono::milliseconds(250);
-    thread.adapters = capability_adapters(adapter);
+    thread.adapters = capability_adapters(adapter, options);
     if (store) {
       list.adapter = store;
       const ThreadAdapters capabilities = thread.adapters;

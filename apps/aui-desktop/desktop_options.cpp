@@ -3,8 +3,12 @@
 #include "desktop_options.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <ostream>
 #include <string>
+#include <system_error>
+
+#include "paths.hpp"
 
 namespace aui::desktop {
 
@@ -22,7 +26,12 @@ const char* const usage =
     "  --recover-db       copy what can be read of a damaged thread file into a new one\n"
     "  --demo-delay MS    pause between the demo's chunks (default 30)\n"
     "  --light, --dark    the colours (default: the system's)\n"
-    "  -h, --help         this text\n";
+    "  -h, --help         this text\n"
+    "\n"
+    "Capabilities:\n"
+    "  --feedback-file F  record thumbs up/down in F, one JSON object a line (default:\n"
+    "                     ~/.local/share/aui/feedback.jsonl, the file aui-chat uses)\n"
+    "  --dictation-wav F  dictation hears the WAV file F instead of the microphone\n";
 
 }  // namespace
 
@@ -50,6 +59,18 @@ ParseOutcome parse_args(int argc, const char* const* argv, DesktopOptions& optio
       options.store.memory = true;
     } else if (arg == "--recover-db") {
       options.store.recover_db = true;
+    } else if (arg == "--feedback-file") {
+      if (!value(options.feedback_file)) return ParseOutcome::Fail;
+      options.feedback_file = chat::expand_user_path(options.feedback_file);
+    } else if (arg == "--dictation-wav") {
+      if (!value(options.dictation_wav)) return ParseOutcome::Fail;
+      options.dictation_wav = chat::expand_user_path(options.dictation_wav);
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(options.dictation_wav, ec)) {
+        err << "aui-desktop: --dictation-wav: there is no file \"" << options.dictation_wav
+            << "\"\n";
+        return ParseOutcome::Fail;
+      }
     } else if (arg == "--light" || arg == "--dark") {
       options.theme = arg.substr(2);
     } else if (arg == "--demo-delay") {

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QGuiApplication>
 #include <QImage>
 #include <QKeyEvent>
@@ -62,6 +63,12 @@ bool TestHook::screenshot(const QString& path) { return window_->grabWindow().sa
 
 QString TestHook::env(const QString& name) const {
   return qEnvironmentVariable(name.toLocal8Bit().constData());
+}
+
+QString TestHook::readFile(const QString& path) const {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return {};
+  return QString::fromUtf8(file.readAll());
 }
 
 void TestHook::log(const QString& line) {

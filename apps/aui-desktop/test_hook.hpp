@@ -28,6 +28,8 @@ class TestHook final : public QObject {
   Q_INVOKABLE bool screenshot(const QString& path);
   /// The environment variable `name` ("" when unset): where the test wants its files.
   Q_INVOKABLE QString env(const QString& name) const;
+  /// The text of the file at `path` ("" when it cannot be read): what the app wrote.
+  Q_INVOKABLE QString readFile(const QString& path) const;
   /// Prints a line on standard error (the test's log).
   Q_INVOKABLE void log(const QString& line);
   /// Ends the app with `status` (0: the script passed).

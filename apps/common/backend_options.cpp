@@ -192,8 +192,8 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
                      " Name one with --model)";
       }
     }
-    chosen.banner = "aui-chat — OpenAI-compatible backend at " + url_host(s.base_url) + ", model " +
-                    s.model + model_note + " (" + key_note + ").";
+    chosen.description = "OpenAI-compatible backend at " + url_host(s.base_url) + ", model " +
+                         s.model + model_note + " (" + key_note + ").";
     chosen.provider = "openai";
     chosen.model = s.model;
     if (lister) {
@@ -208,18 +208,18 @@ std::optional<ChosenBackend> choose_backend(const BackendOptions& options, const
     if (!model.empty()) s.model = model;
     s.api_key = key;
     s.http.verify_tls = !options.insecure;
-    chosen.banner = "aui-chat — Anthropic backend at " + url_host(s.base_url) + ", model " +
-                    s.model + " (" + key_note + ").";
+    chosen.description = "Anthropic backend at " + url_host(s.base_url) + ", model " + s.model +
+                         " (" + key_note + ").";
     chosen.provider = "anthropic";
     chosen.model = s.model;
     chosen.adapter = make_anthropic_adapter(std::move(s));
   }
-  if (options.insecure) chosen.banner += " TLS verification is OFF.";
+  if (options.insecure) chosen.description += " TLS verification is OFF.";
   if (options.demo_tools) {
     chosen.tools = make_demo_toolkit();
-    chosen.banner += " Demo tools on.";
+    chosen.description += " Demo tools on.";
   }
-  chosen.banner += " /help lists the commands.";
+  chosen.banner = "aui-chat — " + chosen.description + " /help lists the commands.";
   return chosen;
 #endif
 }

@@ -39,7 +39,11 @@ using ModelLister = std::function<std::vector<std::string>()>;
 /// A backend with its banner line and the tools to register.
 struct ChosenBackend {
   ChatModelAdapter adapter;
+  /// aui-chat's first line: "aui-chat — " + description + " /help lists the commands."
   std::string banner;
+  /// The backend in one or two sentences (provider, host, model, where the key comes from, TLS,
+  /// demo tools), for any app to show.
+  std::string description;
   Toolkit tools{};
   /// "openai" or "anthropic", and the model the adapter sends when no /model was chosen.
   std::string provider{};

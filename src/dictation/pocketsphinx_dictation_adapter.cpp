@@ -15,9 +15,12 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "aui/support/errors.hpp"
@@ -374,6 +377,39 @@ std::shared_ptr<DictationSession> PocketsphinxDictationAdapter::listen() {
   auto session = std::make_shared<PocketsphinxSession>(options_);
   session->start();
   return session;
+}
+
+namespace {
+
+bool is_file(const std::string& path, bool executable) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  return !executable || ::access(path.c_str(), X_OK) == 0;
+}
+
+// A program as posix_spawnp finds it: a name with a slash as it is, else on PATH.
+bool program_found(const std::string& program) {
+  if (program.find('/') != std::string::npos) return is_file(program, true);
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path ? path : "";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    if (is_file(dir + "/" + program, true)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PocketsphinxDictationAdapter::can_listen() const {
+  for (const auto* model : {&options_.hmm, &options_.lm, &options_.dict}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(*model, ec)) return false;
+  }
+  if (options_.wav_path) return is_file(*options_.wav_path, false);
+  return !options_.recorder.empty() && program_found(options_.recorder.front());
 }
 
 }  // namespace aui::dictation

@@ -126,6 +126,8 @@ void MessageListModel::reset_to(const MessageList& messages) {
   shown_ = messages;
   parts_.clear();
   parts_.resize(shown_.size());
+  branches_seen_.assign(shown_.size(), BranchSeen{});
+  tree_size_ = thread_ ? thread_->repository().size() : 0;
   endResetModel();
   if (old_n != count()) Q_EMIT countChanged();
 }
@@ -133,7 +135,29 @@ void MessageListModel::reset_to(const MessageList& messages) {
 void MessageListModel::sync() {
   if (!thread_) return;
   apply(thread_->messages());
+  recheck_branches();
   update_speech();
+}
+
+void MessageListModel::recheck_branches() {
+  // A sibling added or removed anywhere changes the tree's size; updates in place (a streamed
+  // token) do not, so streaming never walks the rows here.
+  const std::size_t size = thread_->repository().size();
+  if (size == tree_size_) return;
+  tree_size_ = size;
+  for (std::size_t row = 0; row < branches_seen_.size(); ++row) {
+    BranchSeen& seen = branches_seen_[row];
+    if (seen.count == 0) continue;
+    const auto state = thread_->message_state(shown_[row]->id);
+    if (!state) continue;
+    const auto number = static_cast<std::uint32_t>(state->branch_number);
+    const auto count = static_cast<std::uint32_t>(state->branch_count);
+    QList<int> roles;
+    if (number != seen.number) roles << BranchIndexRole << BranchNumberRole;
+    if (count != seen.count) roles << BranchCountRole;
+    seen = BranchSeen{number, count};
+    if (!roles.isEmpty()) emit_row_changed(row, roles);
+  }
 }
 
 void MessageListModel::apply(const MessageList& next) {
@@ -163,12 +187,14 @@ void MessageListModel::apply(const MessageList& next) {
     beginRemoveRows({}, static_cast<int>(diverge), static_cast<int>(old_n) - 1);
     shown_ = shown_.take(diverge);
     parts_.resize(diverge);
+    branches_seen_.resize(diverge);
     endRemoveRows();
   }
   if (diverge < new_n) {
     beginInsertRows({}, static_cast<int>(diverge), static_cast<int>(new_n) - 1);
     shown_ = next;
     parts_.resize(new_n);
+    branches_seen_.resize(new_n);
     endInsertRows();
   }
   shown_ = next;
@@ -262,6 +288,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
         if (auto state = thread_->message_state(m.id)) {
           number = state->branch_number;
           branches = state->branch_count;
+          branches_seen_[row] =
+              BranchSeen{static_cast<std::uint32_t>(number), static_cast<std::uint32_t>(branches)};
         }
       }
       if (role == BranchCountRole) return static_cast<int>(branches);

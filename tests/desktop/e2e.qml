@@ -1,9 +1,10 @@
 // The end-to-end script aui-desktop runs under Xvfb (AUI_DESKTOP_TEST_SCRIPT): it types a
 // message into the composer and presses Enter (real key events), waits for the streamed reply,
 // clicks Regenerate, waits for the second reply, clicks ‹ to go back to the first branch, sends
-// a second message (a tool call of the demo), saves a screenshot (AUI_DESKTOP_SCREENSHOT) and
-// quits with 0 — or with 1 and the step it was stuck
-// at when a step takes longer than a minute.
+// a second message (a tool call of the demo), saves a screenshot (AUI_DESKTOP_SCREENSHOT), rates
+// the reply with thumbs up and finds it in the feedback file (AUI_DESKTOP_FEEDBACK_FILE), clicks
+// the first follow-up suggestion shown under the reply and waits for its answer, then quits with
+// 0 — or with 1 and the step it was stuck at when a step takes longer than a minute.
 import QtQuick
 
 Item {
@@ -16,9 +17,11 @@ Item {
     property int ticks: 0
     property string firstReply: ""
     property int settled: 0
+    property string suggestion: ""
     readonly property var steps: ["the chat is ready", "the reply has streamed",
         "the regenerated reply has streamed", "the first branch is shown again",
-        "the second turn and the screenshot"]
+        "the second turn and the screenshot", "thumbs up clicked", "the feedback is recorded",
+        "a suggestion was clicked", "a suggestion was sent and answered"]
 
     function find(item, name) {
         if (!item)
@@ -34,10 +37,15 @@ Item {
         return null;
     }
     function message(row) { return chat.messages.get(row); }
-    function replyDelegate() {
+    function delegateAt(row) {
         const view = find(window.contentItem, "transcript");
-        view.positionViewAtIndex(1, 2 /* ListView.Contain */);
-        return view.itemAtIndex(1);
+        view.positionViewAtIndex(row, 2 /* ListView.Contain */);
+        return view.itemAtIndex(row);
+    }
+    function replyDelegate() { return delegateAt(1); }
+    function fail(why) {
+        hook.log("FAILED: " + why);
+        hook.quit(1);
     }
     function next() {
         hook.log("done: " + steps[step]);
@@ -130,6 +138,49 @@ Item {
                 hook.quit(1);
                 return;
             }
+            next();
+            break;
+        case 5: {
+            // Thumbs up on the last reply.
+            const delegate = delegateAt(3);
+            const up = delegate ? find(delegate, "thumbsUpButton") : null;
+            if (!up)
+                return;
+            hook.click(up);
+            next();
+            break;
+        }
+        case 6: {
+            if (message(3).feedback !== "positive")
+                return;
+            const lines = hook.readFile(hook.env("AUI_DESKTOP_FEEDBACK_FILE")).split("\n")
+                .filter(line => line !== "");
+            if (lines.length === 0)
+                return;
+            const record = JSON.parse(lines[lines.length - 1]);
+            if (record.messageId !== message(3).messageId || record.type !== "positive")
+                return fail("the feedback file has " + lines[lines.length - 1]);
+            next();
+            break;
+        }
+        case 7: {
+            // The demo's follow-up questions show under the reply; the first one is clicked.
+            const chip = find(window.contentItem, "suggestion0");
+            if (!chip || !find(window.contentItem, "followUps"))
+                return;
+            suggestion = chip.prompt;
+            if (suggestion === "")
+                return fail("the first suggestion has no prompt");
+            hook.log("suggestion: " + suggestion);
+            hook.click(chip);
+            next();
+            break;
+        }
+        case 8:
+            if (chat.messages.count < 6 || chat.runInProgress || message(5).status !== "complete")
+                return;
+            if (message(4).role !== "user" || message(4).text !== suggestion)
+                return fail("the message sent reads \"" + message(4).text + "\"");
             next();
             hook.quit(0);
             break;

@@ -98,6 +98,24 @@ TEST_F(Dictation, MissingFilesAndModelsGiveClearErrors) {
   }
 }
 
+TEST_F(Dictation, CanListenOnlyWithSomethingToHear) {
+  dictation::PocketsphinxOptions o;
+  o.wav_path = wav;
+  EXPECT_TRUE(dictation::PocketsphinxDictationAdapter(o).can_listen());
+  o.wav_path = (dir / "nope.wav").string();
+  EXPECT_FALSE(dictation::PocketsphinxDictationAdapter(o).can_listen()) << "no such WAV file";
+  o.wav_path.reset();
+  o.recorder = {"false"};  // found on PATH, like `rec`
+  EXPECT_TRUE(dictation::PocketsphinxDictationAdapter(o).can_listen());
+  o.recorder = {"aui-no-such-recorder", "-q"};
+  EXPECT_FALSE(dictation::PocketsphinxDictationAdapter(o).can_listen()) << "no recorder";
+  o.recorder = {(dir / "said.wav").string()};  // a path, but not a program
+  EXPECT_FALSE(dictation::PocketsphinxDictationAdapter(o).can_listen());
+  o.recorder = {"false"};
+  o.hmm = (dir / "no-model").string();
+  EXPECT_FALSE(dictation::PocketsphinxDictationAdapter(o).can_listen()) << "no model";
+}
+
 // Forwards sessions, and lets the test wait (on a real event) until one has ended.
 class Watched final : public DictationAdapter {
  public:

@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "aui/qt/part_list_model.hpp"
@@ -223,6 +224,51 @@ TEST(MessageListModel, ARegenerateReplacesTheLastRow) {
   EXPECT_EQ(messages.get(1)["branchNumber"].toInt(), 2);
   EXPECT_EQ(messages.get(1)["branchCount"].toInt(), 2);
   EXPECT_EQ(messages.get(0)["branchCount"].toInt(), 1);
+}
+
+// A message appended under an earlier one waits at the thread list's initialisation gate: it is
+// in the tree, a new sibling of the message shown at row 2, but the branch does not switch to it
+// yet. Row 2's branch count must be announced, and announced again when the message is taken
+// back (the gate failed); the rows and the other roles are left alone.
+TEST(MessageListModel, ASiblingAddedWithoutSwitchingReannouncesTheBranchCount) {
+  Driver driver;
+  ScriptedAdapter model(driver);
+  auto options = aui::qt::test::driver_options(driver, model);
+  options.initial_messages = aui::qt::test::linear_messages(4);
+  aui::Completion gate;
+  options.initialize_barrier = [&gate] { return gate; };
+  aui::ThreadRuntime thread(std::move(options));
+  MessageListModel messages;
+  messages.set_thread(&thread);
+  driver.settle();
+  // A view reads the rows it shows (this is what it would be told to read again).
+  for (int row = 0; row < messages.rowCount(); ++row)
+    ASSERT_EQ(messages.get(row)["branchCount"].toInt(), 1) << row;
+
+  ModelSpies spies(&messages);
+  aui::AppendMessage sibling = aui::AppendMessage::user("another question");
+  sibling.parent = aui::Parent::message("m1");
+  auto sent = thread.append(std::move(sibling));
+  driver.settle();
+  ASSERT_FALSE(sent.ready()) << "waiting at the gate";
+  ASSERT_EQ(messages.rowCount(), 4) << "the branch shown is the same";
+  EXPECT_EQ(messages.get(2)["messageId"].toString(), QStringLiteral("m2"));
+  ASSERT_EQ(spies.changed.count(), 1);
+  EXPECT_EQ(spies.changed.at(0).at(0).toModelIndex().row(), 2);
+  EXPECT_EQ(roles_of(spies.changed.at(0)), QList<int>{MessageListModel::BranchCountRole});
+  EXPECT_EQ(messages.get(2)["branchCount"].toInt(), 2);
+  EXPECT_EQ(messages.get(2)["branchNumber"].toInt(), 1);
+  EXPECT_EQ(spies.inserted.count() + spies.removed.count() + spies.reset.count(), 0);
+
+  // The gate fails: the message is taken out of the tree, and row 2 hears it again.
+  gate.reject(std::make_exception_ptr(std::runtime_error("the thread could not be created")));
+  driver.settle();
+  ASSERT_TRUE(sent.failed());
+  ASSERT_EQ(spies.changed.count(), 2);
+  EXPECT_EQ(spies.changed.at(1).at(0).toModelIndex().row(), 2);
+  EXPECT_EQ(roles_of(spies.changed.at(1)), QList<int>{MessageListModel::BranchCountRole});
+  EXPECT_EQ(messages.get(2)["branchCount"].toInt(), 1);
+  EXPECT_EQ(spies.inserted.count() + spies.removed.count() + spies.reset.count(), 0);
 }
 
 TEST(MessageListModel, PointingAtAnotherThreadResets) {

@@ -120,6 +120,18 @@ ApplicationWindow {
                     }
                 }
             }
+            // Follow-up questions after a reply (the chat's suggestions): a click sends one.
+            // The empty thread shows its own in the transcript.
+            Suggestions {
+                id: followUps
+                objectName: "followUps"
+                chat: chat
+                visible: !chat.isEmpty && !chat.runInProgress && suggestions.length > 0
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.padding
+                Layout.rightMargin: Theme.padding
+                Layout.topMargin: Theme.spacing / 2
+            }
             Composer {
                 id: composer
                 objectName: "composer"

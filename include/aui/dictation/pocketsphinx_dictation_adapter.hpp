@@ -49,6 +49,11 @@ class PocketsphinxDictationAdapter final : public DictationAdapter {
   explicit PocketsphinxDictationAdapter(PocketsphinxOptions options = {});
   std::shared_ptr<DictationSession> listen() override;
   const PocketsphinxOptions& options() const noexcept { return options_; }
+  /// Whether a session has something to hear: the model's files exist, and the WAV file exists
+  /// or (without one) the recorder program is found (a path, or a name on PATH). When false,
+  /// every session would end at once with an error: a UI offers no microphone then. It cannot
+  /// tell whether a microphone is plugged in.
+  bool can_listen() const;
 
  private:
   PocketsphinxOptions options_;

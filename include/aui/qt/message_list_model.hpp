@@ -6,6 +6,7 @@
 #include <QAbstractListModel>
 #include <QByteArray>
 #include <QHash>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -26,7 +27,9 @@ class PartListModel;
 /// or snapshots handed to apply(). Signals are minimal: a message that changed emits dataChanged
 /// for its row with only the roles that changed; a branch switch, edit or regenerate removes the
 /// rows after the point where the branches part and inserts the new ones; a reset happens only
-/// when the model is pointed at another thread. The work per update does not grow with the
+/// when the model is pointed at another thread. A branch added to or removed from a message the
+/// branch keeps (a reply regenerated while another branch is shown, a message appended under an
+/// earlier one) re-announces that row's branch roles. The work per update does not grow with the
 /// thread (shared parts of the snapshots are skipped, see PersistentVector::for_each_difference).
 /// Owner thread only: data() asserts it in debug builds and takes no lock.
 class MessageListModel final : public QAbstractListModel {
@@ -88,7 +91,15 @@ class MessageListModel final : public QAbstractListModel {
   void reset_to(const MessageList& messages);
   void update_speech();
   void emit_row_changed(std::size_t row, const QList<int>& roles);
+  void recheck_branches();
   PartListModel* parts_of(int row) const;
+
+  // A row's branch number and count as data() last gave them (count 0: not read yet). Only rows
+  // a reader saw can hold a stale value, so only those are compared when the tree changes.
+  struct BranchSeen {
+    std::uint32_t number = 0;
+    std::uint32_t count = 0;
+  };
 
   ThreadRuntime* thread_ = nullptr;
   Subscription subscription_;
@@ -96,7 +107,9 @@ class MessageListModel final : public QAbstractListModel {
   mutable std::vector<std::unique_ptr<PartListModel>> parts_;  // per row, made on first use
   std::optional<Id> speaking_;                                 // the message being spoken
   QString speech_status_;                                      // and its status
-  std::vector<std::size_t> changed_;  // a buffer for apply(): the rows that differ
+  std::vector<std::size_t> changed_;               // a buffer for apply(): the rows that differ
+  mutable std::vector<BranchSeen> branches_seen_;  // per row
+  std::size_t tree_size_ = 0;  // the thread's message count (all branches) at the last sync
 };
 
 }  // namespace aui::qt

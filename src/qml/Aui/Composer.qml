@@ -5,6 +5,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import QtQuick.Window
 
 Rectangle {
     id: root
@@ -13,12 +14,25 @@ Rectangle {
     readonly property var caps: chat ? chat.capabilities : ({})
     /// The text field (apps focus it, tests type into it).
     readonly property alias input: area
+    /// The dialog the attach button opens (apps may set its folder or name filters; each file
+    /// it is accepted with becomes an attachment).
+    readonly property alias fileDialog: fileDialog
+    /// The area files are dropped on (the whole composer).
+    readonly property alias dropArea: drop
     property string placeholderText: qsTr("Write a message…  (Enter sends, Shift+Enter: new line)")
 
     /// Sends what is written (no-op when nothing can be sent).
     function send() {
         if (root.composer && root.composer.canSend)
             root.composer.send();
+    }
+    /// Attaches each file (file:// URLs or paths), as a drop or the file dialog does; the
+    /// composer reports a file it cannot take through its `failed` signal.
+    function attachFiles(urls) {
+        if (!root.composer)
+            return;
+        for (const url of urls)
+            root.composer.addAttachment(url);
     }
 
     implicitHeight: column.implicitHeight + 2 * Theme.padding
@@ -29,22 +43,28 @@ Rectangle {
         id: fileDialog
         title: qsTr("Attach files")
         fileMode: FileDialog.OpenFiles
-        onAccepted: {
-            for (const url of selectedFiles)
-                root.composer.addAttachment(url);
-        }
+        // The window the composer is in now: the dialog looks for it only once, when created,
+        // and a composer put into a window later (a view loading it, a Loader) would otherwise
+        // get a dialog that never opens.
+        parentWindow: root.Window.window
+        onAccepted: root.attachFiles(selectedFiles)
     }
 
     DropArea {
         id: drop
         anchors.fill: parent
         enabled: root.caps.attachments === true
-        onDropped: drag => {
-            if (!drag.hasUrls)
+        // Only files: a drag of text or anything else is refused (no highlight, no drop).
+        onEntered: drag => {
+            drag.accepted = drag.hasUrls && drag.urls.length > 0;
+        }
+        onDropped: drop => {
+            if (!drop.hasUrls || drop.urls.length === 0) {
+                drop.accepted = false;
                 return;
-            for (const url of drag.urls)
-                root.composer.addAttachment(url);
-            drag.acceptProposedAction();
+            }
+            root.attachFiles(drop.urls);
+            drop.acceptProposedAction();
         }
     }
 
@@ -153,7 +173,8 @@ Rectangle {
             }
 
             Label {
-                // The words heard so far, before they are put in the text.
+                // The words heard so far (also in the field, where they become final).
+                objectName: "dictationTranscript"
                 visible: root.composer && root.composer.dictating && root.composer.dictationTranscript !== ""
                 textFormat: Text.PlainText
                 text: root.composer ? root.composer.dictationTranscript : ""
@@ -162,9 +183,11 @@ Rectangle {
                 elide: Text.ElideLeft
             }
             ToolButton {
+                // The microphone: only when the chat has a dictation adapter.
                 objectName: "dictateButton"
                 visible: root.caps.dictation === true
                 text: root.composer && root.composer.dictating ? qsTr("Stop dictation") : qsTr("Dictate")
+                Accessible.name: root.composer && root.composer.dictating ? qsTr("Stop dictation") : qsTr("Dictate with the microphone")
                 onClicked: root.composer.dictating ? root.composer.stopDictation() : root.composer.startDictation()
             }
             Button {
