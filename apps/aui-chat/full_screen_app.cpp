@@ -53,6 +53,9 @@ FullScreenChat::FullScreenChat(FullScreenParts parts)
   if (parts.command_hook) chat_->set_command_hook(std::move(parts.command_hook));
   if (tool_label_) chat_->set_tool_label(tool_label_);
   chat_->set_thread_listener([this](ThreadRuntime& thread) { show(thread); });
+  dictation_ = std::make_unique<DictationControl>(
+      rt_.thread(), [this] { loop_.request_frame(); },
+      [this](const std::string& heard) { on_dictated(heard); });
 
   palette_.set_actions(actions());
   help_.set_actions(actions());
@@ -92,8 +95,58 @@ void FullScreenChat::notice(const std::string& text) {
 }
 
 void FullScreenChat::on_error(const std::string& message) {
-  status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  if (auto sentence = dictation_failure_text(message)) {
+    dictation_failed_ = true;
+    status_.set_message(*sentence, Clock::now() + std::chrono::seconds(12));
+  } else {
+    status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  }
   loop_.request_frame();
+}
+
+// Ctrl-R, /dictate, the palette: starts listening, or stops (the last words then arrive).
+void FullScreenChat::toggle_dictation() {
+  if (dictation_->listening()) {
+    dictation_->stop();
+    return;
+  }
+  try {
+    dictation_failed_ = false;
+    dictation_->start();
+  } catch (const std::exception& e) {
+    on_error(e.what());
+  }
+  loop_.request_frame();
+}
+
+// The words heard go into the editor at the cursor; they are sent only when the user sends.
+void FullScreenChat::on_dictated(const std::string& heard) {
+  if (heard.empty()) {
+    if (!dictation_failed_)
+      status_.set_message("Nothing was heard.", Clock::now() + std::chrono::seconds(4));
+  } else {
+    const std::string before = editor_->text().substr(0, editor_->cursor_offset());
+    editor_->insert(dictated_insertion(before, heard));
+    status_.set_message("Dictated: the words are in the editor; Enter sends them.",
+                        Clock::now() + std::chrono::seconds(4));
+  }
+  dictation_failed_ = false;
+  loop_.request_frame();
+}
+
+// While dictating, the rule above the editor says so and shows what is heard so far (the end of
+// it when it is long); the words reach the editor when the session ends.
+std::string FullScreenChat::dictation_label() const {
+  std::string label = dictation_->recording() ? " ● transcribing the recording" : " ● listening";
+  std::string heard = dictation_->heard_so_far();
+  if (heard.empty()) return label + " · Ctrl-R stops · Esc cancels ";
+  constexpr std::size_t kMaxBytes = 160;
+  if (heard.size() > kMaxBytes) {
+    std::size_t from = heard.size() - kMaxBytes;
+    while (from < heard.size() && (static_cast<unsigned char>(heard[from]) & 0xC0) == 0x80) ++from;
+    heard = "…" + heard.substr(from);
+  }
+  return label + " · Ctrl-R stops · heard: " + heard + " ";
 }
 
 // The thread shown: the view follows it and its changes ask for frames.
@@ -101,6 +154,7 @@ void FullScreenChat::show(ThreadRuntime& thread) {
   const bool other = thread_ != &thread;
   thread_ = &thread;
   view_->set_thread(&thread);
+  dictation_->set_thread(thread);  // a dictation into the thread left is dropped
   changes_ = thread.subscribe([this] { on_change(); });
   run_start_ = thread.on(ThreadEvent::RunStart, [this] {
     info_.run_started = Clock::now();
@@ -271,6 +325,10 @@ bool FullScreenChat::handle_global_key(const tui::KeyEvent& k) {
     command("/new");
     return true;
   }
+  if (is_ctrl(k, U'r')) {
+    toggle_dictation();
+    return true;
+  }
   if (k.key == tui::Key::Escape && (thread_->is_running() || thread_->is_run_in_progress())) {
     thread_->cancel_run();
     status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
@@ -353,6 +411,19 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
       if (outcome.kind != tui::SuggestionChips::Outcome::Kind::Ignored) return;
     }
   }
+  if (dictation_->listening() && k && k->mods == tui::Mod::None &&
+      (k->key == tui::Key::Escape || k->key == tui::Key::Enter)) {
+    // Enter ends the dictation (its words land; Enter again sends), Esc drops it: neither sends
+    // a message without the words still being heard.
+    if (k->key == tui::Key::Enter) {
+      if (editor_->text() == "/dictate") editor_->clear();  // typed to stop it
+      dictation_->stop();
+    } else {
+      dictation_->cancel();
+      status_.set_message("Dictation cancelled.", Clock::now() + std::chrono::seconds(3));
+    }
+    return;
+  }
   if (k && k->key == tui::Key::Escape) {
     if (editing_) {
       editing_.reset();
@@ -392,6 +463,9 @@ void FullScreenChat::interrupt() {
 
 void FullScreenChat::submit(const std::string& text) {
   notices_.clear();
+  // A send through the composer (with attachments) would end the session and hand its text over
+  // as if heard.
+  dictation_->cancel();
   if (text.find_first_not_of(" \t\n") == std::string::npos) return;
   try {
     if (editing_) {
@@ -533,7 +607,9 @@ void FullScreenChat::render() {
   if (rule_y >= 0) {
     root.fill(tui::Rect{main_x, rule_y, main_w, 1}, dim, "\u2500");
     std::string label;
-    if (editing_) {
+    if (dictation_->listening()) {
+      label = dictation_label();
+    } else if (editing_) {
       label = " editing a message: Enter sends it as a new branch, Esc cancels ";
     } else if (focus_ == Focus::Transcript) {
       label =

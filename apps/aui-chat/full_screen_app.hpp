@@ -21,6 +21,7 @@
 #include "aui/tui.hpp"
 #include "aui/tui/markdown_transcript.hpp"
 #include "chat_app.hpp"
+#include "dictation_control.hpp"
 #include "session_settings.hpp"
 #include "thread_commands.hpp"
 
@@ -82,6 +83,9 @@ class FullScreenChat {
   void update_status();
   void update_chips();
   void update_queue();
+  void toggle_dictation();
+  void on_dictated(const std::string& heard);
+  std::string dictation_label() const;
 
   // full_screen_tools.cpp
   bool is_human(const std::string& tool_name) const;
@@ -130,6 +134,8 @@ class FullScreenChat {
   tui::CommandPalette palette_;
   tui::HelpOverlay help_;
   std::unique_ptr<ChatApp> chat_;  // the line mode's commands, quiet (the view shows the thread)
+  std::unique_ptr<DictationControl> dictation_;  // Ctrl-R: what is heard goes into the editor
+  bool dictation_failed_ = false;                // the session's failure is in the status line
   ThreadRuntime* thread_ = nullptr;
   Subscription changes_;
   Subscription run_start_;
