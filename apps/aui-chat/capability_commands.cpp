@@ -328,6 +328,7 @@ void CapabilityCommands::dictate(const std::string& args, const std::function<vo
     const std::string text = std::exchange(dictated_, {});
     out_ << safe(text, 300) << '\n';
     send(text);
+    done();
     return;
   }
   if (!args.empty()) {

@@ -4,6 +4,7 @@
 #include "dictation_control.hpp"
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "user_errors.hpp"
@@ -128,9 +129,10 @@ std::optional<std::string> dictation_failure_text(const std::string& message) {
   if (starts_with(reason, "no microphone")) {
     std::string detail = reason.substr(std::char_traits<char>::length("no microphone"));
     if (starts_with(detail, ": ")) detail.erase(0, 2);
-    return "Dictation stopped: no microphone could be opened" +
-           (detail.empty() ? std::string() : " (" + detail + ")") +
-           ". Check the sound input, or transcribe a recording with --dictation-wav FILE.";
+    // First what the user must know, then why: the status line cuts what does not fit.
+    return "No microphone could be opened for dictation" +
+           (detail.empty() ? std::string() : ": " + detail) +
+           ". Try --dictation-wav FILE to transcribe a recording.";
   }
   if (starts_with(reason, "no recorder")) {
     return std::string("Dictation stopped: no program to record with is set up.");

@@ -125,7 +125,7 @@ wait_for "Assistant"
 # 4. No microphone: a sentence, and nothing is listening.
 touch "$workdir/rec-fails"
 keys C-r
-wait_for "no microphone could be opened"
+wait_for "No microphone could be opened"
 wait_gone "● listening"
 quit_app
 echo "PASSED"

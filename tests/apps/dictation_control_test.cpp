@@ -155,6 +155,9 @@ TEST(DictationControl, InterimWordsShowAndTheFinalOnesAreHandedOverOnce) {
 
 TEST(DictationControl, CancelAndAThreadSwitchHandNothingOver) {
   Setup s(true);
+  aui::ThreadRuntimeOptions other_options;  // another thread, to switch to (outlives `control`)
+  other_options.chat_model = aui::make_demo_adapter({milliseconds(0), 50});
+  aui::LocalRuntime other(std::move(other_options));
   std::vector<std::string> heard;
   aui::chat::DictationControl control(s.rt.thread(), nullptr,
                                       [&](const std::string& h) { heard.push_back(h); });
@@ -168,9 +171,6 @@ TEST(DictationControl, CancelAndAThreadSwitchHandNothingOver) {
 
   control.start();
   EXPECT_EQ(s.adapter->sessions, 2);
-  aui::ThreadRuntimeOptions other_options;
-  other_options.chat_model = aui::make_demo_adapter({milliseconds(0), 50});
-  aui::LocalRuntime other(std::move(other_options));
   control.set_thread(other.thread());
   EXPECT_TRUE(s.adapter->last->cancelled());
   EXPECT_FALSE(control.listening());
@@ -194,8 +194,8 @@ TEST(DictationControl, AFailedSessionHandsOverNothingAndIsWordedForAPerson) {
   const auto sentence = aui::chat::dictation_failure_text(errors[0]);
   ASSERT_TRUE(sentence.has_value()) << errors[0];
   EXPECT_EQ(*sentence,
-            "Dictation stopped: no microphone could be opened (\"rec\" failed (exit status 1)). "
-            "Check the sound input, or transcribe a recording with --dictation-wav FILE.");
+            "No microphone could be opened for dictation: \"rec\" failed (exit status 1). Try "
+            "--dictation-wav FILE to transcribe a recording.");
 }
 
 TEST(DictationText, FailuresBecomeSentencesAndOtherErrorsAreLeftAlone) {
@@ -213,9 +213,8 @@ TEST(DictationText, FailuresBecomeSentencesAndOtherErrorsAreLeftAlone) {
             "Dictation needs a 16-bit PCM WAV recording: \"/tmp/a.wav\" is not a WAV file.");
   EXPECT_EQ(dictation_failure_text("dictation failed: no microphone: cannot run \"rec\" (No "
                                    "such file or directory)"),
-            "Dictation stopped: no microphone could be opened (cannot run \"rec\" (No such file "
-            "or directory)). Check the sound input, or transcribe a recording with "
-            "--dictation-wav FILE.");
+            "No microphone could be opened for dictation: cannot run \"rec\" (No such file or "
+            "directory). Try --dictation-wav FILE to transcribe a recording.");
   EXPECT_EQ(dictation_failure_text("dictation failed: something odd"),
             "Dictation stopped: something odd.");
 }
