@@ -16,7 +16,9 @@ app="${1:?usage: $0 path/to/aui-chat}"
 [ -x "$app" ] || { echo "FAILED: $app is not an executable; build it first"; exit 1; }
 command -v tmux >/dev/null || { echo "SKIPPED: tmux is not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 77; }
-"$app" --help | grep -qF -- "--dictation-wav" || { echo "SKIPPED: built without dictation"; exit 77; }
+# Without aui::dictation the app refuses --dictation-wav; the speak part still runs.
+dictation=1
+"$app" --dictation-wav /dev/null --help >/dev/null 2>&1 || dictation=0
 
 socket_name="aui-chat-dictation-test"
 source "$(dirname "$0")/../support/tmux_test.sh"
@@ -96,6 +98,10 @@ done
 [ "$(dd if="$wav" bs=1 skip=8 count=4 2>/dev/null)" = WAVE ] || fail "$wav is not a WAVE file"
 keys Escape
 quit_app
+if [ "$dictation" = 0 ]; then
+  echo "PASSED (speak only: this aui-chat was built without dictation)"
+  exit 0
+fi
 
 # 2. The recording transcribed into the editor, after the text typed; nothing is sent.
 send "$chat --dictation-wav '$wav'; echo \"exited \$?\""

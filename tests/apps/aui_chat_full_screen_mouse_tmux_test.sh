@@ -88,11 +88,11 @@ wait_gone "messages: c copy"
 keys M-2
 wait_for "What time is it in Tokyo?" 2
 
-# A chip by a click: the story.
+# A chip by a click: the story (its chips come back once it is in).
 click "Tell me a long story"
 wait_gone "What is the weather in Paris?"
 wait_for "The end."
-wait_for "Tell me a long story" 2  # sent, and a chip again after the reply
+wait_for "1 What is the weather in Paris?"
 
 # The wheel: the first reply has scrolled off; wheel up until it shows, down until the end does.
 on_screen 'said "hello"' && fail "the story is too short to scroll"
@@ -118,11 +118,21 @@ wait_for "‹ 2/2 ›"
 wait_for "The end."
 keys Escape
 wait_gone "messages: c copy"
-wait_for "Tell me a long story" 2
+wait_for "1 What is the weather in Paris?"
+# The reply's header (where the picker is) has scrolled off above its long text: the wheel.
+for _ in $(seq 1 60); do
+  on_screen "‹ 2/2 ›" && break
+  wheel up
+  sleep 0.05
+done
 click "‹ 2/2 ›"
 wait_for "‹ 1/2 ›"
 click "‹ 1/2 ›" 6
 wait_for "‹ 2/2 ›"
+# A click chose the message (its keys are shown); Esc gives the keys back to the editor.
+wait_for "messages: c copy"
+keys Escape
+wait_gone "messages: c copy"
 
 # A click on a tool card's action: the approval dialog closed (Esc), the card's [d] Deny decides.
 send "deploy the web service"
@@ -132,6 +142,9 @@ wait_for "a tool call waits for you"
 wait_for "[d] Deny"
 click "[d] Deny"
 wait_for "deploy · denied"
+wait_for "messages: c copy"
+keys Escape
+wait_gone "messages: c copy"
 
 # Model content never copies: a thread whose every text carries OSC 52 (and a title change),
 # imported and shown, leaves the one buffer the user's copy made as it was.

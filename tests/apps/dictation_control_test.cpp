@@ -93,8 +93,8 @@ class ScriptedDictation final : public aui::DictationAdapter {
   int sessions = 0;
 };
 
-struct Setup {
-  explicit Setup(bool with_dictation) : rt(options(with_dictation, adapter)) {}
+struct Runtime {
+  explicit Runtime(bool with_dictation) : rt(options(with_dictation, adapter)) {}
   static aui::ThreadRuntimeOptions options(bool with_dictation,
                                            const std::shared_ptr<ScriptedDictation>& adapter) {
     aui::ThreadRuntimeOptions o;
@@ -110,7 +110,7 @@ struct Setup {
 };
 
 TEST(DictationControl, WithoutAnAdapterStartSaysWhichOptionTurnsItOn) {
-  Setup s(false);
+  Runtime s(false);
   aui::chat::DictationControl control(s.rt.thread(), nullptr, nullptr);
   EXPECT_FALSE(control.available());
   try {
@@ -128,7 +128,7 @@ TEST(DictationControl, WithoutAnAdapterStartSaysWhichOptionTurnsItOn) {
 }
 
 TEST(DictationControl, InterimWordsShowAndTheFinalOnesAreHandedOverOnce) {
-  Setup s(true);
+  Runtime s(true);
   std::vector<std::string> heard;
   int changes = 0;
   aui::chat::DictationControl control(
@@ -154,7 +154,7 @@ TEST(DictationControl, InterimWordsShowAndTheFinalOnesAreHandedOverOnce) {
 }
 
 TEST(DictationControl, CancelAndAThreadSwitchHandNothingOver) {
-  Setup s(true);
+  Runtime s(true);
   aui::ThreadRuntimeOptions other_options;  // another thread, to switch to (outlives `control`)
   other_options.chat_model = aui::make_demo_adapter({milliseconds(0), 50});
   aui::LocalRuntime other(std::move(other_options));
@@ -179,9 +179,9 @@ TEST(DictationControl, CancelAndAThreadSwitchHandNothingOver) {
 }
 
 TEST(DictationControl, AFailedSessionHandsOverNothingAndIsWordedForAPerson) {
-  Setup s(true);
+  Runtime s(true);
   std::vector<std::string> heard, errors;
-  aui::ThreadRuntimeOptions o = Setup::options(true, s.adapter);
+  aui::ThreadRuntimeOptions o = Runtime::options(true, s.adapter);
   o.on_error = [&](const std::string& m) { errors.push_back(m); };
   aui::LocalRuntime rt(std::move(o));
   aui::chat::DictationControl control(rt.thread(), nullptr,
@@ -238,7 +238,7 @@ struct LineChat {
     setup.settle(done);
     return out.str();
   }
-  Setup setup;
+  Runtime setup;
   std::ostringstream out;
   aui::chat::ChatApp app;
 };
