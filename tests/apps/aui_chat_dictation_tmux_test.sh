@@ -97,6 +97,7 @@ done
 [ "$(head -c 4 "$wav" 2>/dev/null)" = RIFF ] || fail "speak wrote no RIFF file at $wav"
 [ "$(dd if="$wav" bs=1 skip=8 count=4 2>/dev/null)" = WAVE ] || fail "$wav is not a WAVE file"
 keys Escape
+wait_gone "messages: c copy"
 quit_app
 if [ "$dictation" = 0 ]; then
   echo "PASSED (speak only: this aui-chat was built without dictation)"
