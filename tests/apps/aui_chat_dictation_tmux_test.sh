@@ -135,4 +135,13 @@ keys C-r
 wait_for "No microphone could be opened"
 wait_gone "● listening"
 quit_app
+
+# 5. The line mode, piped: /dictate transcribes the recording (the next line waits for it) and
+# prints what it heard; /dictate send sends it.
+XDG_DATA_HOME="$workdir/data" "$app" --plain --memory --demo-delay-ms 0 --suggestions off \
+  --dictation-wav "$wav" >"$workdir/lines.txt" 2>&1 <<<$'/dictate\n/dictate send\n/history' || true
+grep -qF "heard: what is the weather" "$workdir/lines.txt" ||
+  { cat "$workdir/lines.txt"; fail "the line mode did not print what it heard"; }
+grep -qE "1\. user.*what is the weather" "$workdir/lines.txt" ||
+  { cat "$workdir/lines.txt"; fail "/dictate send did not send the words"; }
 echo "PASSED"
