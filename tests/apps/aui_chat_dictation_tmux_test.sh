@@ -112,6 +112,16 @@ keys C-r
 wait_for "Dictated: the words are in the editor"
 wait_for "Note: what is the weather"
 screen | grep -qF "Assistant" && fail "the dictated words were sent"
+# The palette lists the action with its key, and runs it (Ctrl-C empties the editor first).
+keys C-c
+wait_gone "Note: what"
+keys C-p
+type_text "dictat"
+wait_for "Ctrl-R, /dictate"
+keys Enter
+wait_gone "Ctrl-R, /dictate"
+wait_gone "● transcribing"
+wait_for "what is the weather"
 quit_app
 
 # 3. The microphone (the stand-in): listening, the words so far, Ctrl-R stops, the words land.
