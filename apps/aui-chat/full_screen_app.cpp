@@ -97,11 +97,19 @@ void FullScreenChat::notice(const std::string& text) {
 void FullScreenChat::on_error(const std::string& message) {
   if (auto sentence = dictation_failure_text(message)) {
     dictation_failed_ = true;
-    status_.set_message(*sentence, Clock::now() + std::chrono::seconds(12));
+    say(*sentence, std::chrono::seconds(12));
   } else {
-    status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+    say(message, std::chrono::seconds(8));
   }
   loop_.request_frame();
+}
+
+void FullScreenChat::say(const std::string& text, std::chrono::seconds how_long) {
+  status_.set_message(text, Clock::now() + how_long);
+  loop_.request_frame();
+  loop_.post_after(how_long, [this, alive = alive_] {
+    if (*alive) loop_.request_frame();
+  });
 }
 
 // Ctrl-R, /dictate, the palette: starts listening, or stops (the last words then arrive).
@@ -122,13 +130,11 @@ void FullScreenChat::toggle_dictation() {
 // The words heard go into the editor at the cursor; they are sent only when the user sends.
 void FullScreenChat::on_dictated(const std::string& heard) {
   if (heard.empty()) {
-    if (!dictation_failed_)
-      status_.set_message("Nothing was heard.", Clock::now() + std::chrono::seconds(4));
+    if (!dictation_failed_) say("Nothing was heard.", std::chrono::seconds(4));
   } else {
     const std::string before = editor_->text().substr(0, editor_->cursor_offset());
     editor_->insert(dictated_insertion(before, heard));
-    status_.set_message("Dictated: the words are in the editor; Enter sends them.",
-                        Clock::now() + std::chrono::seconds(4));
+    say("Dictated: the words are in the editor; Enter sends them.", std::chrono::seconds(4));
   }
   dictation_failed_ = false;
   loop_.request_frame();
@@ -205,7 +211,7 @@ void FullScreenChat::tick() {
 void FullScreenChat::quit() {
   if (quitting_) return;
   quitting_ = true;
-  status_.set_message("Saving and quitting…", Clock::now() + std::chrono::seconds(10));
+  say("Saving and quitting…", std::chrono::seconds(10));
   loop_.request_frame();
   // Every thread's history writes land before the loop stops.
   std::vector<Completion> flushes;
@@ -331,7 +337,7 @@ bool FullScreenChat::handle_global_key(const tui::KeyEvent& k) {
   }
   if (k.key == tui::Key::Escape && (thread_->is_running() || thread_->is_run_in_progress())) {
     thread_->cancel_run();
-    status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
+    say("Reply cancelled.", std::chrono::seconds(3));
     return true;
   }
   if (k.key == tui::Key::Tab && k.mods == tui::Mod::None && focus_ == Focus::Editor &&
@@ -385,7 +391,7 @@ bool FullScreenChat::complete_command_path() {
   } else if (completion.matches == 0) {
     message = "No file matches.";
   }
-  if (!message.empty()) status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  if (!message.empty()) say(message, std::chrono::seconds(8));
   return true;
 }
 
@@ -420,7 +426,7 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
       dictation_->stop();
     } else {
       dictation_->cancel();
-      status_.set_message("Dictation cancelled.", Clock::now() + std::chrono::seconds(3));
+      say("Dictation cancelled.", std::chrono::seconds(3));
     }
     return;
   }
@@ -428,7 +434,7 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
     if (editing_) {
       editing_.reset();
       editor_->clear();
-      status_.set_message("Edit cancelled.", Clock::now() + std::chrono::seconds(3));
+      say("Edit cancelled.", std::chrono::seconds(3));
     } else {
       notices_.clear();
     }
@@ -447,7 +453,7 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
 void FullScreenChat::interrupt() {
   if (thread_->is_running() || thread_->is_run_in_progress()) {
     thread_->cancel_run();
-    status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
+    say("Reply cancelled.", std::chrono::seconds(3));
     return;
   }
   if (!editor_->empty()) {
@@ -458,7 +464,7 @@ void FullScreenChat::interrupt() {
   }
   if (quit_armed_) return quit();
   quit_armed_ = true;
-  status_.set_message("Press Ctrl-C again to quit.", Clock::now() + std::chrono::seconds(3));
+  say("Press Ctrl-C again to quit.", std::chrono::seconds(3));
 }
 
 void FullScreenChat::submit(const std::string& text) {
@@ -472,7 +478,7 @@ void FullScreenChat::submit(const std::string& text) {
       const Id id = *editing_;
       editing_.reset();
       chat_->edit_message(id, text);
-      status_.set_message("Sent as a new branch.", Clock::now() + std::chrono::seconds(3));
+      say("Sent as a new branch.", std::chrono::seconds(3));
     } else if (text[0] == '/') {
       command(text);
     } else {

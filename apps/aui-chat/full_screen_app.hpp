@@ -57,6 +57,9 @@ class FullScreenChat {
   void notice(const std::string& text);
   /// An error from the runtime: the status line shows it for a while.
   void on_error(const std::string& message);
+  /// Shows `text` in the status line for `how_long`; a frame then takes it away (without one the
+  /// message would stay until the next key or change).
+  void say(const std::string& text, std::chrono::seconds how_long);
   void on_input(const std::vector<tui::InputEvent>& events);
   void on_resize();
   void on_resume();

@@ -82,6 +82,8 @@ case "$copied" in
 esac
 keys Escape
 wait_gone "messages: c copy"
+# The status line's note goes by itself after a few seconds (nothing else happens meanwhile).
+wait_gone "Copied the message"
 
 # A chip by key: Alt-2 sends the second question. Once its reply is in, the chips are back: the
 # question shows twice, as the message sent and as a chip again.
