@@ -347,8 +347,13 @@ void ChatApp::drain() {
     if (!quiet_) out_ << sanitize_terminal_text(line, true).text << '\n';
     run_line(line);
   }
-  if (end_of_input_ && waiting_.empty() && !busy()) quit();
+  if (end_of_input_ && done_at_end()) quit();
 }
+
+// At the end of input the chat quits once nothing is left to do: no line waiting, no reply or
+// command in progress, and nothing being spoken (a piped /speak would else write no sound or
+// file; /stop still works meanwhile, as speaking does not hold lines).
+bool ChatApp::done_at_end() const { return waiting_.empty() && !busy() && !thread_->speech(); }
 
 // For a command's completion, which may arrive inside the command that started it (a thread
 // switch that fails at once): the waiting lines run after that command has printed its own lines.
@@ -444,7 +449,7 @@ void ChatApp::on_interrupt() {
 
 void ChatApp::on_end_of_input() {
   end_of_input_ = true;
-  if (!busy() && waiting_.empty()) quit();
+  if (done_at_end()) quit();
 }
 
 void ChatApp::quit() {
