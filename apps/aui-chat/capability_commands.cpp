@@ -8,6 +8,7 @@
 #include <fstream>
 #include <ostream>
 #include <stdexcept>
+#include <utility>
 
 #include "aui/adapters/model_suggestion_adapter.hpp"
 #include "feedback_file.hpp"
@@ -19,6 +20,9 @@
 #endif
 #if AUI_CHAT_WITH_SPEECH
 #include "aui/speech/espeak_speech_adapter.hpp"
+#endif
+#if AUI_CHAT_WITH_DICTATION
+#include "aui/dictation/pocketsphinx_dictation_adapter.hpp"
 #endif
 
 namespace aui::chat {
@@ -98,6 +102,18 @@ bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityO
     options.speech_wav = expand_user_path(value());
   } else if (arg == "--feedback-file") {
     options.feedback_file = expand_user_path(value());
+  } else if (arg == "--dictation" || arg == "--dictation-wav") {
+#if AUI_CHAT_WITH_DICTATION
+    if (arg == "--dictation") {
+      options.dictation = true;
+    } else {
+      options.dictation_wav = expand_user_path(value());
+    }
+#else
+    throw std::invalid_argument(arg +
+                                ": this aui-chat was built without dictation (it needs CMU "
+                                "PocketSphinx)");
+#endif
   } else if (arg == "--suggestions") {
     options.suggestions = value();
     if (options.suggestions != "model" && options.suggestions != "off") {
@@ -110,7 +126,20 @@ bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityO
 }
 
 const char* capability_usage() {
-  return "[--speech-wav FILE] [--feedback-file FILE] [--suggestions model|off]";
+  return "  --speech-wav FILE      speak into FILE (a WAV file, overwritten each time) instead of "
+         "the\n"
+         "                         speakers\n"
+         "  --feedback-file FILE   record /good and /bad in FILE (JSON lines; default:\n"
+         "                         $XDG_DATA_HOME/aui/feedback.jsonl)\n"
+         "  --suggestions model|off  after each reply, ask the model for follow-up questions "
+         "(model, the\n"
+         "                         default) or not (off)\n"
+         "  --dictation            dictate by speaking into the microphone (sox's rec, offline\n"
+         "                         PocketSphinx): Ctrl-R in the full-screen chat, /dictate in "
+         "lines\n"
+         "  --dictation-wav FILE   dictate from a recording instead: FILE (a 16-bit WAV file) is\n"
+         "                         transcribed into the editor, for tests or without a "
+         "microphone\n";
 }
 
 const char* capability_help() {
@@ -118,7 +147,9 @@ const char* capability_help() {
          "  /speak [N]             read message N (default: the last reply) aloud; /stop stops it\n"
          "  /good [N] [comment], /bad [N] [comment]\n"
          "                         rate reply N (default: the last), with an optional comment\n"
-         "  /1, /2, /3             send the suggestion with that number (listed after a reply)\n";
+         "  /1, /2, /3             send the suggestion with that number (listed after a reply)\n"
+         "  /dictate               start or stop dictation (--dictation, --dictation-wav); the\n"
+         "                         words heard are shown, /dictate send sends them\n";
 }
 
 ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const CapabilityOptions& options) {
@@ -131,6 +162,13 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
   if (!options.speech_wav.empty()) speech_options.wav_path = options.speech_wav;
   a.speech = std::make_shared<speech::EspeakSpeechAdapter>(speech_options);
 #endif
+#if AUI_CHAT_WITH_DICTATION
+  if (options.dictation || !options.dictation_wav.empty()) {
+    dictation::PocketsphinxOptions dictation_options;
+    if (!options.dictation_wav.empty()) dictation_options.wav_path = options.dictation_wav;
+    a.dictation = std::make_shared<dictation::PocketsphinxDictationAdapter>(dictation_options);
+  }
+#endif
   a.feedback = make_feedback_adapter(options.feedback_file);
   if (options.suggestions == "model" && model) {
     const std::string log = options.log_file.empty() ? default_log_file() : options.log_file;
@@ -142,11 +180,17 @@ ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const Capabilit
 }
 
 CapabilityCommands::CapabilityCommands(ThreadRuntime& thread, std::ostream& out)
-    : thread_(&thread), out_(out) {}
+    : thread_(&thread),
+      out_(out),
+      dictation_(
+          thread, [] {}, [this](const std::string& heard) { on_heard(heard); }) {}
 
 void CapabilityCommands::set_thread(ThreadRuntime& thread) {
   thread_ = &thread;
   shown_.clear();
+  dictation_.set_thread(thread);
+  dictated_.clear();
+  if (auto done = std::exchange(dictation_done_, {})) done();
 }
 
 Id CapabilityCommands::message_at(const std::string& number, bool assistant_default) const {
@@ -241,6 +285,10 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
     prompt();
     return true;
   }
+  if (cmd == "/dictate") {
+    dictate(args, prompt, send);
+    return true;
+  }
   if (cmd.size() >= 2 && cmd[0] == '/' &&
       cmd.find_first_not_of("0123456789", 1) == std::string::npos) {
     const auto& list = shown_;
@@ -256,6 +304,56 @@ bool CapabilityCommands::command(const std::string& cmd, const std::string& raw_
     return true;
   }
   return false;
+}
+
+// /dictate starts or stops listening; /dictate send sends what was heard. From the microphone
+// the command is done at once (the user types /dictate again to stop); from a recording it is
+// done when the recording has been transcribed, so lines typed or piped after it wait for it.
+void CapabilityCommands::dictate(const std::string& args, const std::function<void()>& done,
+                                 const std::function<void(const std::string&)>& send) {
+  if (args == "send") {
+    if (dictation_.listening())
+      throw std::runtime_error("dictation is still listening; /dictate stops it first");
+    if (dictated_.empty())
+      throw std::runtime_error("nothing has been dictated yet; /dictate starts listening");
+    const std::string text = std::exchange(dictated_, {});
+    out_ << safe(text, 300) << '\n';
+    send(text);
+    done();
+    return;
+  }
+  if (!args.empty()) {
+    throw std::runtime_error(
+        "/dictate starts or stops listening, and /dictate send sends what it heard");
+  }
+  if (dictation_.listening()) {
+    dictation_done_ = done;  // once the last words are in
+    dictation_.stop();
+    return;
+  }
+  dictation_.start();  // a sentence for the user when it cannot
+  if (const auto file = dictation_.recording()) {
+    out_ << "transcribing " << safe(*file) << "…\n";
+    dictation_done_ = done;
+  } else {
+    out_ << "listening to the microphone: speak, then type /dictate to stop\n";
+    done();
+  }
+}
+
+void CapabilityCommands::on_heard(const std::string& heard) {
+  if (heard.empty()) {
+    out_ << "nothing was heard\n";
+  } else {
+    dictated_ += dictated_insertion(dictated_, heard);
+    out_ << "heard: " << safe(dictated_, 300)
+         << "\n  (/dictate send sends it; /dictate adds more)\n";
+  }
+  if (auto done = std::exchange(dictation_done_, {})) {
+    done();
+  } else if (prompt_) {
+    prompt_();
+  }
 }
 
 std::optional<Completion> CapabilityCommands::send_with_attachments(const std::string& text) {

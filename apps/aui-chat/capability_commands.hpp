@@ -1,7 +1,7 @@
 #pragma once
-// aui-chat's capability commands: /attach, /speak, /stop, /good, /bad, and the suggestions shown
-// after a reply (/1, /2, /3 send one). Kept apart from chat_app.cpp, which calls in through a
-// few hooks.
+// aui-chat's capability commands: /attach, /speak, /stop, /good, /bad, /dictate, and the
+// suggestions shown after a reply (/1, /2, /3 send one). Kept apart from chat_app.cpp, which calls
+// in through a few hooks.
 
 #include <functional>
 #include <iosfwd>
@@ -12,6 +12,7 @@
 
 #include "aui/adapters/chat_model_adapter.hpp"
 #include "aui/runtime/thread_runtime.hpp"
+#include "dictation_control.hpp"
 
 namespace aui::chat {
 
@@ -24,6 +25,10 @@ struct CapabilityOptions {
   std::string feedback_file{};
   /// "model" (ask the chat model for follow-up questions after each reply) or "off".
   std::string suggestions = "model";
+  /// --dictation: dictate by speaking into the default microphone (sox's `rec`, PocketSphinx).
+  bool dictation = false;
+  /// --dictation-wav FILE: dictate by transcribing this recording instead of the microphone.
+  std::string dictation_wav{};
   /// Where failures that must not interrupt the chat (a follow-up generation that failed) are
   /// written, one line each. Default: $XDG_STATE_HOME/aui/aui-chat.log or
   /// ~/.local/state/aui/aui-chat.log.
@@ -44,26 +49,31 @@ std::shared_ptr<SuggestionAdapter> quiet_suggestions(std::shared_ptr<SuggestionA
 /// argv[i] is not one; throws std::invalid_argument with a one-line message for a bad value.
 bool parse_capability_arg(int argc, const char* const* argv, int& i, CapabilityOptions& options);
 
-/// The usage lines of the capability options.
+/// The --help lines of the capability options, each with a sentence.
 const char* capability_usage();
 /// The /help lines of the capability commands.
 const char* capability_help();
 
-/// The adapters aui-chat gives its thread: files and images, eSpeak NG speech, JSON-lines
-/// feedback, and follow-up questions from `model` (the chat's own adapter; none after a reply
-/// that failed or was cancelled, and a failure goes to the log file, not the transcript).
+/// The adapters aui-chat gives its thread: files and images, eSpeak NG speech, PocketSphinx
+/// dictation (when the options ask for it), JSON-lines feedback, and follow-up questions from
+/// `model` (the chat's own adapter; none after a reply that failed or was cancelled, and a failure
+/// goes to the log file, not the transcript).
 ThreadAdapters make_chat_adapters(const ChatModelAdapter& model, const CapabilityOptions& options);
 
 /// The capability commands on one thread. Owner thread only.
 class CapabilityCommands {
  public:
   CapabilityCommands(ThreadRuntime& thread, std::ostream& out);
-  /// Acts on another thread from now on (the chat switched threads).
+  /// Acts on another thread from now on (the chat switched threads); a dictation is cancelled.
   void set_thread(ThreadRuntime& thread);
+  /// How to print the input prompt after output that no command waits for (a dictation that
+  /// ended by itself).
+  void set_prompt(std::function<void()> prompt) { prompt_ = std::move(prompt); }
 
   /// Runs `cmd` if it is a capability command (the rest of the line in `args`) and returns
   /// true; false when it is not one. A mistake throws std::runtime_error with a one-line message.
-  /// `prompt` prints the input prompt (called when the command is done).
+  /// `prompt` prints the input prompt (called once, when the command is done: /dictate on a
+  /// recording is done when the recording has been transcribed).
   /// `send` sends a message as if typed (used by /1, /2, ...).
   bool command(const std::string& cmd, const std::string& args, const std::function<void()>& prompt,
                const std::function<void(const std::string&)>& send);
@@ -77,9 +87,17 @@ class CapabilityCommands {
   Id message_at(const std::string& number, bool assistant_default) const;
   std::string number_of(const Id& id) const;
 
+  void dictate(const std::string& args, const std::function<void()>& done,
+               const std::function<void(const std::string&)>& send);
+  void on_heard(const std::string& heard);
+
   ThreadRuntime* thread_;
   std::ostream& out_;
   std::vector<ThreadSuggestion> shown_;  // the suggestions last printed
+  DictationControl dictation_;
+  std::string dictated_;                  // what the last /dictate heard, until sent
+  std::function<void()> dictation_done_;  // ends the /dictate that waits for the session
+  std::function<void()> prompt_;
 };
 
 }  // namespace aui::chat

@@ -110,7 +110,7 @@ ParseOutcome parse_args(int argc, const char* const* argv, ChatOptions& options,
           << "                         terminal)\n"
           << "  --version              print the version and exit\n"
           << "  -h, --help             this text\n"
-          << "  " << capability_usage() << "\n"
+          << capability_usage()
 #if AUI_CHAT_WITH_MCP
           << mcp_usage() << McpCommands::help()
 #endif
@@ -244,6 +244,9 @@ ChatApp::ChatApp(ThreadRuntime& thread, std::ostream& out, std::function<void()>
   subscription_ = thread_->subscribe([this] { on_change(); });
   // A run that pauses for a person changes no message as it ends; RunEnd says it did.
   run_end_ = thread_->on(ThreadEvent::RunEnd, [this] { on_change(); });
+  capabilities_->set_prompt([this] {
+    if (!busy()) prompt();
+  });
 }
 
 ChatApp::~ChatApp() { *alive_ = false; }
@@ -344,8 +347,13 @@ void ChatApp::drain() {
     if (!quiet_) out_ << sanitize_terminal_text(line, true).text << '\n';
     run_line(line);
   }
-  if (end_of_input_ && waiting_.empty() && !busy()) quit();
+  if (end_of_input_ && done_at_end()) quit();
 }
+
+// At the end of input the chat quits once nothing is left to do: no line waiting, no reply or
+// command in progress, and nothing being spoken (a piped /speak would else write no sound or
+// file; /stop still works meanwhile, as speaking does not hold lines).
+bool ChatApp::done_at_end() const { return waiting_.empty() && !busy() && !thread_->speech(); }
 
 // For a command's completion, which may arrive inside the command that started it (a thread
 // switch that fails at once): the waiting lines run after that command has printed its own lines.
@@ -441,7 +449,7 @@ void ChatApp::on_interrupt() {
 
 void ChatApp::on_end_of_input() {
   end_of_input_ = true;
-  if (!busy() && waiting_.empty()) quit();
+  if (done_at_end()) quit();
 }
 
 void ChatApp::quit() {
@@ -757,11 +765,12 @@ void ChatApp::command(const std::string& line) {
     write_text_file(file, text);
     out_ << "exported " << exported.messages.size() << " messages to " << file << '\n';
     prompt();
-  } else if (cmd == "/attach") {
+  } else if (cmd == "/attach" || cmd == "/dictate") {
     std::string rest;
     std::getline(in, rest);
     // The lines after it wait for the file: a message typed next takes it along, and an error
-    // is shown even when input ends right after.
+    // is shown even when input ends right after. So do the lines after a /dictate that
+    // transcribes a recording, or stops the microphone: /dictate send needs its words.
     ++pending_;
     try {
       capabilities_->command(

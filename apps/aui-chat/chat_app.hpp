@@ -89,7 +89,7 @@ class ChatApp {
   /// Ctrl-C: cancels the reply being streamed (a second one while it ends quits); when idle,
   /// the first one says how to quit and the second in a row quits.
   void on_interrupt();
-  /// End of input: quits once the reply streaming and the lines waiting are done.
+  /// End of input: quits once the reply streaming, the lines waiting and speaking are done.
   void on_end_of_input();
   /// Turns on the thread commands (/threads, /new, /switch, ...); null turns them off.
   void set_threads(ChatThreads* threads) noexcept { threads_ = threads; }
@@ -157,8 +157,9 @@ class ChatApp {
   void command(const std::string& line);
   void on_change();
   void show_change();
-  bool busy() const;      // a reply or a thread command is in progress
-  bool replying() const;  // a reply is in progress
+  bool busy() const;         // a reply or a thread command is in progress
+  bool replying() const;     // a reply is in progress
+  bool done_at_end() const;  // end of input: nothing left to wait for, the chat may quit
   void print_parts(const ThreadMessage& m, bool running);
   bool print_tool_call(const ToolCallPart& call, bool running);
   void show_call(const ToolCallPart& call);  // "[tool] name args", once per call

@@ -53,6 +53,9 @@ FullScreenChat::FullScreenChat(FullScreenParts parts)
   if (parts.command_hook) chat_->set_command_hook(std::move(parts.command_hook));
   if (tool_label_) chat_->set_tool_label(tool_label_);
   chat_->set_thread_listener([this](ThreadRuntime& thread) { show(thread); });
+  dictation_ = std::make_unique<DictationControl>(
+      rt_.thread(), [this] { loop_.request_frame(); },
+      [this](const std::string& heard) { on_dictated(heard); });
 
   palette_.set_actions(actions());
   help_.set_actions(actions());
@@ -91,8 +94,64 @@ void FullScreenChat::notice(const std::string& text) {
 }
 
 void FullScreenChat::on_error(const std::string& message) {
-  status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  if (auto sentence = dictation_failure_text(message)) {
+    dictation_failed_ = true;
+    say(*sentence, std::chrono::seconds(12));
+  } else {
+    say(message, std::chrono::seconds(8));
+  }
   loop_.request_frame();
+}
+
+void FullScreenChat::say(const std::string& text, std::chrono::seconds how_long) {
+  status_.set_message(text, Clock::now() + how_long);
+  loop_.request_frame();
+  loop_.post_after(how_long, [this, alive = alive_] {
+    if (*alive) loop_.request_frame();
+  });
+}
+
+// Ctrl-R, /dictate, the palette: starts listening, or stops (the last words then arrive).
+void FullScreenChat::toggle_dictation() {
+  if (dictation_->listening()) {
+    dictation_->stop();
+    return;
+  }
+  try {
+    dictation_failed_ = false;
+    dictation_->start();
+  } catch (const std::exception& e) {
+    on_error(e.what());
+  }
+  loop_.request_frame();
+}
+
+// The words heard go into the editor at the cursor; they are sent only when the user sends.
+void FullScreenChat::on_dictated(const std::string& heard) {
+  if (heard.empty()) {
+    if (!dictation_failed_) say("Nothing was heard.", std::chrono::seconds(4));
+  } else {
+    const std::string before = editor_->text().substr(0, editor_->cursor_offset());
+    editor_->insert(dictated_insertion(before, heard));
+    say("Dictated: the words are in the editor; Enter sends them.", std::chrono::seconds(4));
+  }
+  dictation_failed_ = false;
+  loop_.request_frame();
+}
+
+// While dictating, the rule above the editor says so and shows what is heard so far (the end of
+// it when it is long); the words reach the editor when the session ends.
+std::string FullScreenChat::dictation_label() const {
+  std::string label = dictation_->recording() ? " ● transcribing the recording" : " ● listening";
+  std::string heard = dictation_->heard_so_far();
+  if (heard.empty()) return label + " · Ctrl-R stops · Esc cancels ";
+  constexpr std::size_t kMaxBytes = 160;
+  if (heard.size() > kMaxBytes) {
+    std::size_t from = heard.size() - kMaxBytes;
+    while (from < heard.size() && (static_cast<unsigned char>(heard[from]) & 0xC0) == 0x80) ++from;
+    heard = "…" + heard.substr(from);
+  }
+  return label + " · Ctrl-R stops · heard: " + heard + " ";
 }
 
 // The thread shown: the view follows it and its changes ask for frames.
@@ -100,6 +159,7 @@ void FullScreenChat::show(ThreadRuntime& thread) {
   const bool other = thread_ != &thread;
   thread_ = &thread;
   view_->set_thread(&thread);
+  dictation_->set_thread(thread);  // a dictation into the thread left is dropped
   changes_ = thread.subscribe([this] { on_change(); });
   run_start_ = thread.on(ThreadEvent::RunStart, [this] {
     info_.run_started = Clock::now();
@@ -150,7 +210,7 @@ void FullScreenChat::tick() {
 void FullScreenChat::quit() {
   if (quitting_) return;
   quitting_ = true;
-  status_.set_message("Saving and quitting…", Clock::now() + std::chrono::seconds(10));
+  say("Saving and quitting…", std::chrono::seconds(10));
   loop_.request_frame();
   // Every thread's history writes land before the loop stops.
   std::vector<Completion> flushes;
@@ -270,9 +330,13 @@ bool FullScreenChat::handle_global_key(const tui::KeyEvent& k) {
     command("/new");
     return true;
   }
+  if (is_ctrl(k, U'r')) {
+    toggle_dictation();
+    return true;
+  }
   if (k.key == tui::Key::Escape && (thread_->is_running() || thread_->is_run_in_progress())) {
     thread_->cancel_run();
-    status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
+    say("Reply cancelled.", std::chrono::seconds(3));
     return true;
   }
   if (k.key == tui::Key::Tab && k.mods == tui::Mod::None && focus_ == Focus::Editor &&
@@ -326,7 +390,7 @@ bool FullScreenChat::complete_command_path() {
   } else if (completion.matches == 0) {
     message = "No file matches.";
   }
-  if (!message.empty()) status_.set_message(message, Clock::now() + std::chrono::seconds(8));
+  if (!message.empty()) say(message, std::chrono::seconds(8));
   return true;
 }
 
@@ -352,11 +416,24 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
       if (outcome.kind != tui::SuggestionChips::Outcome::Kind::Ignored) return;
     }
   }
+  if (dictation_->listening() && k && k->mods == tui::Mod::None &&
+      (k->key == tui::Key::Escape || k->key == tui::Key::Enter)) {
+    // Enter ends the dictation (its words land; Enter again sends), Esc drops it: neither sends
+    // a message without the words still being heard.
+    if (k->key == tui::Key::Enter) {
+      if (editor_->text() == "/dictate") editor_->clear();  // typed to stop it
+      dictation_->stop();
+    } else {
+      dictation_->cancel();
+      say("Dictation cancelled.", std::chrono::seconds(3));
+    }
+    return;
+  }
   if (k && k->key == tui::Key::Escape) {
     if (editing_) {
       editing_.reset();
       editor_->clear();
-      status_.set_message("Edit cancelled.", Clock::now() + std::chrono::seconds(3));
+      say("Edit cancelled.", std::chrono::seconds(3));
     } else {
       notices_.clear();
     }
@@ -375,7 +452,7 @@ void FullScreenChat::handle_editor(const tui::InputEvent& event) {
 void FullScreenChat::interrupt() {
   if (thread_->is_running() || thread_->is_run_in_progress()) {
     thread_->cancel_run();
-    status_.set_message("Reply cancelled.", Clock::now() + std::chrono::seconds(3));
+    say("Reply cancelled.", std::chrono::seconds(3));
     return;
   }
   if (!editor_->empty()) {
@@ -386,18 +463,21 @@ void FullScreenChat::interrupt() {
   }
   if (quit_armed_) return quit();
   quit_armed_ = true;
-  status_.set_message("Press Ctrl-C again to quit.", Clock::now() + std::chrono::seconds(3));
+  say("Press Ctrl-C again to quit.", std::chrono::seconds(3));
 }
 
 void FullScreenChat::submit(const std::string& text) {
   notices_.clear();
+  // A send through the composer (with attachments) would end the session and hand its text over
+  // as if heard.
+  dictation_->cancel();
   if (text.find_first_not_of(" \t\n") == std::string::npos) return;
   try {
     if (editing_) {
       const Id id = *editing_;
       editing_.reset();
       chat_->edit_message(id, text);
-      status_.set_message("Sent as a new branch.", Clock::now() + std::chrono::seconds(3));
+      say("Sent as a new branch.", std::chrono::seconds(3));
     } else if (text[0] == '/') {
       command(text);
     } else {
@@ -532,7 +612,9 @@ void FullScreenChat::render() {
   if (rule_y >= 0) {
     root.fill(tui::Rect{main_x, rule_y, main_w, 1}, dim, "\u2500");
     std::string label;
-    if (editing_) {
+    if (dictation_->listening()) {
+      label = dictation_label();
+    } else if (editing_) {
       label = " editing a message: Enter sends it as a new branch, Esc cancels ";
     } else if (focus_ == Focus::Transcript) {
       label =

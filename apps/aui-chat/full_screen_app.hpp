@@ -21,6 +21,7 @@
 #include "aui/tui.hpp"
 #include "aui/tui/markdown_transcript.hpp"
 #include "chat_app.hpp"
+#include "dictation_control.hpp"
 #include "session_settings.hpp"
 #include "thread_commands.hpp"
 
@@ -56,6 +57,9 @@ class FullScreenChat {
   void notice(const std::string& text);
   /// An error from the runtime: the status line shows it for a while.
   void on_error(const std::string& message);
+  /// Shows `text` in the status line for `how_long`; a frame then takes it away (without one the
+  /// message would stay until the next key or change).
+  void say(const std::string& text, std::chrono::seconds how_long);
   void on_input(const std::vector<tui::InputEvent>& events);
   void on_resize();
   void on_resume();
@@ -82,6 +86,9 @@ class FullScreenChat {
   void update_status();
   void update_chips();
   void update_queue();
+  void toggle_dictation();
+  void on_dictated(const std::string& heard);
+  std::string dictation_label() const;
 
   // full_screen_tools.cpp
   bool is_human(const std::string& tool_name) const;
@@ -129,6 +136,8 @@ class FullScreenChat {
   tui::CommandPalette palette_;
   tui::HelpOverlay help_;
   std::unique_ptr<ChatApp> chat_;  // the line mode's commands, quiet (the view shows the thread)
+  std::unique_ptr<DictationControl> dictation_;  // Ctrl-R: what is heard goes into the editor
+  bool dictation_failed_ = false;                // the session's failure is in the status line
   ThreadRuntime* thread_ = nullptr;
   Subscription changes_;
   Subscription run_start_;

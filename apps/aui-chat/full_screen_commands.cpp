@@ -66,6 +66,8 @@ std::vector<tui::PaletteAction> FullScreenChat::actions() const {
       {"results", "Show tool results", "o", "Opens or closes long tool results."},
       {"approve", "Allow tool call", "a (A always, d deny)", "Decides the waiting tool call."},
       {"scroll", "Scroll", "PgUp, PgDn, wheel", "Scrolls the messages."},
+      {"dictate", "Dictate", "Ctrl-R, /dictate",
+       "Listens (--dictation) and puts what you say in the editor; Ctrl-R again stops."},
       {"suspend", "Suspend", "Ctrl-Z", "Back to the shell; fg returns."},
   };
   for (const Slash& s : kSlash) list.push_back({s.id, s.name, s.command, s.description});
@@ -128,6 +130,8 @@ void FullScreenChat::run_action(const std::string& id) {
     act_on_message(U'o');
   } else if (id == "approve") {
     dismissed_.clear();  // the dialog opens again for the waiting call
+  } else if (id == "dictate") {
+    toggle_dictation();
   } else if (id == "suspend") {
     terminal_.suspend();
     renderer_.invalidate();
@@ -140,6 +144,11 @@ void FullScreenChat::command(const std::string& line) {
   const auto word = line.substr(0, line.find_first_of(" \t\n"));
   if (word == "/help") {
     overlay_ = Overlay::Help;
+    return;
+  }
+  if (word == "/dictate") {
+    // Here the words go into the editor (the line mode's /dictate send is not needed).
+    toggle_dictation();
     return;
   }
   chat_->on_line(line);

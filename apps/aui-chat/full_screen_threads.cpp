@@ -69,7 +69,7 @@ bool FullScreenChat::handle_sidebar(const tui::InputEvent& event) {
     return [this, alive, success](std::exception_ptr failure) {
       if (!*alive) return;
       if (failure) return report(failure);
-      status_.set_message(success, Clock::now() + std::chrono::seconds(3));
+      say(success, std::chrono::seconds(3));
       refresh_sidebar();
       loop_.request_frame();
     };

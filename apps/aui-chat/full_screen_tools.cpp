@@ -74,7 +74,7 @@ void FullScreenChat::act(const tui::ViewAction& a) {
         thread_->submit_feedback(a.message_id, a.kind == tui::ViewActionKind::FeedbackPositive
                                                    ? FeedbackType::Positive
                                                    : FeedbackType::Negative);
-        status_.set_message("Thanks for the feedback.", Clock::now() + std::chrono::seconds(3));
+        say("Thanks for the feedback.", std::chrono::seconds(3));
         break;
       case tui::ViewActionKind::Speak:
         if (const auto& speech = thread_->speech(); speech && speech->message_id == a.message_id)
@@ -96,7 +96,7 @@ void FullScreenChat::act(const tui::ViewAction& a) {
         thread_->delete_message(a.message_id).then([this, alive = alive_](std::exception_ptr f) {
           if (!*alive) return;
           if (f) return report(f);
-          status_.set_message("Message deleted.", Clock::now() + std::chrono::seconds(3));
+          say("Message deleted.", std::chrono::seconds(3));
           loop_.request_frame();
         });
         break;
@@ -119,8 +119,7 @@ void FullScreenChat::copy(const Id& id) {
   if (!m) return;
   const std::string bytes = "\x1b]52;c;" + base64(m->text()) + "\x07";
   out_.write(bytes);
-  status_.set_message("Copied the message to the clipboard.",
-                      Clock::now() + std::chrono::seconds(3));
+  say("Copied the message to the clipboard.", std::chrono::seconds(3));
 }
 
 // Opens the approval dialog, or the answer form, for the first tool call of the last reply that
@@ -192,8 +191,8 @@ bool FullScreenChat::handle_tool_dialog(const tui::InputEvent& event) {
     } else if (outcome.kind == tui::DialogOutcome::Kind::Cancelled) {
       dismissed_.insert(answer_call_id_);
       answer_form_.reset();
-      status_.set_message("The tool call still waits: Tab to it and press Enter to answer.",
-                          Clock::now() + std::chrono::seconds(6));
+      say("The tool call still waits: Tab to it and press Enter to answer.",
+          std::chrono::seconds(6));
     }
     return true;  // modal
   }
@@ -214,8 +213,7 @@ bool FullScreenChat::handle_tool_dialog(const tui::InputEvent& event) {
     } else if (outcome.kind == tui::DialogOutcome::Kind::Cancelled) {
       dismissed_.insert(approval_id_);
       approval_.reset();
-      status_.set_message("The tool call still waits: a, A or d on its card decide.",
-                          Clock::now() + std::chrono::seconds(6));
+      say("The tool call still waits: a, A or d on its card decide.", std::chrono::seconds(6));
     }
     return true;  // modal
   }

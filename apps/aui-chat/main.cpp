@@ -25,6 +25,7 @@
 #include "aui/local_runtime.hpp"
 #include "chat_app.hpp"
 #include "chat_setup.hpp"
+#include "dictation_control.hpp"
 #include "full_screen.hpp"
 #include "one_shot.hpp"
 #include "save_status.hpp"
@@ -142,8 +143,10 @@ int main(int argc, char** argv) {
   aui::ThreadListRuntimeOptions list_options =
       aui::chat::chat_list_options(options, chosen, opened, save_status, tracked_list);
   // These messages quote servers and files (untrusted): only sanitised text reaches the terminal.
+  // A dictation that failed (no microphone, no speech model) is said as a sentence.
   list_options.thread.on_error = [](const std::string& m) {
-    std::cerr << "aui: " << aui::chat::sanitize_terminal_text(m, true).text << '\n';
+    const std::string text = aui::chat::dictation_failure_text(m).value_or(m);
+    std::cerr << "aui: " << aui::chat::sanitize_terminal_text(text, true).text << '\n';
   };
   // Every thread gets the tools. The list loads a stored thread's messages when it opens; a new
   // thread has none, and loading it anyway would race the first message: the empty answer

@@ -288,8 +288,9 @@ class PocketsphinxSession final : public DictationSession,
       const std::string final_text = decoder.finish();
       if (!final_text.empty()) emit_speech(DictationResult{final_text, true});
       emit_end();
-    } catch (const std::exception& e) {
-      fail(e.what());
+    } catch (...) {
+      // The sentence without the error kind's name: error() is shown to people.
+      fail(describe_exception(std::current_exception()));
     }
   }
 

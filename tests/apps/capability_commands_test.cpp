@@ -179,6 +179,26 @@ TEST_F(Caps, SpeakingWritesTheWavAndStopNeedsSomethingSpoken) {
   EXPECT_GT(fs::file_size(dir / "speech.wav"), 22050u);  // more than half a second of audio
 }
 
+// Piped input that ends with /speak: the chat quits once the speaking is done, so the WAV file
+// is whole when it quits (it used to quit at once, before anything was written).
+TEST_F(Caps, EndOfInputWaitsForTheSpeakingToFinish) {
+  const fs::path wav = dir / "speech.wav";
+  std::uintmax_t size_at_quit = 0;
+  bool quit = false;
+  std::ostringstream out;
+  aui::LocalRuntime rt(CapsChat::options(dir));
+  aui::chat::ChatApp app(rt.thread(), out, [&] {
+    quit = true;
+    size_at_quit = fs::exists(wav) ? fs::file_size(wav) : 0;
+  });
+  app.on_line("hello");
+  app.on_line("/speak");
+  app.on_end_of_input();
+  rt.event_loop()->run_until([&] { return quit; });
+  EXPECT_TRUE(contains(out.str(), "speaking message 2")) << out.str();
+  EXPECT_GT(size_at_quit, 22050u);  // more than half a second of audio
+}
+
 TEST(CapsArgs, TheCapabilityOptionsParse) {
   std::ostringstream out, err;
   aui::chat::ChatOptions o;

@@ -210,4 +210,30 @@ TEST_F(Dictation, WithoutAMicrophoneTheSessionEndsWithAnError) {
   EXPECT_NE(errors[0].find("no microphone"), std::string::npos) << errors[0];
 }
 
+// A session that cannot load its model ends with a reason a person can read: no error kind
+// ("InvalidArgument: ") in front of it.
+TEST_F(Dictation, AMissingModelEndsTheSessionWithAReadableReason) {
+  auto d = std::make_shared<Driver>();
+  dictation::PocketsphinxOptions o;
+  o.wav_path = wav;
+  o.hmm = (dir / "no-model").string();
+  auto adapter =
+      std::make_shared<Watched>(std::make_shared<dictation::PocketsphinxDictationAdapter>(o));
+  ThreadRuntimeOptions opts;
+  opts.chat_model = [](const ChatModelRunOptions&) { return T("ok"); };
+  opts.dispatcher = d->dispatcher();
+  opts.executor = d->executor();
+  opts.adapters.dictation = adapter;
+  std::vector<std::string> errors;
+  opts.on_error = [&](const std::string& m) { errors.push_back(m); };
+  ThreadRuntime thread(std::move(opts));
+  thread.composer().start_dictation();
+  adapter->wait_for_end();
+  d->settle();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("dictation failed: the speech model \"", 0), 0u) << errors[0];
+  EXPECT_NE(errors[0].find("is missing (install pocketsphinx-en-us)"), std::string::npos)
+      << errors[0];
+}
+
 }  // namespace
