@@ -2,6 +2,7 @@
 // runs aui-desktop's own factory with the offline demo adapter (fast chunks, the demo tools) and
 // threads in memory, so the components meet the real runtime, not a stand-in.
 
+#include <QElapsedTimer>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QtQuickTest>
@@ -21,10 +22,13 @@ class Fixtures : public QObject {
 
  public:
   /// Replaces the chat's thread with `n` messages, user and assistant in turn (a few lines of
-  /// Markdown each).
-  Q_INVOKABLE void fill(QObject* chat_object, int n) {
+  /// Markdown each). Returns the milliseconds spent making the messages, before the thread's
+  /// reset (the figures tell the two apart).
+  Q_INVOKABLE double fill(QObject* chat_object, int n) {
     auto* chat = qobject_cast<aui::qt::Chat*>(chat_object);
-    if (!chat || !chat->runtime()) return;
+    if (!chat || !chat->runtime()) return 0;
+    QElapsedTimer made;
+    made.start();
     std::vector<aui::ThreadMessageLike> messages;
     messages.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
@@ -35,7 +39,9 @@ class Fixtures : public QObject {
                : "Answer " + std::to_string(i / 2) +
                      ": it works **like this**, with `code` and a list:\n\n- one\n- two\n"));
     }
+    const double made_ms = static_cast<double>(made.nsecsElapsed()) / 1e6;
     chat->runtime()->thread().reset(std::move(messages));
+    return made_ms;
   }
   /// The resident set size of this process in KiB (Linux /proc), 0 when unknown.
   Q_INVOKABLE double residentKiB() const {
