@@ -113,5 +113,41 @@ Item {
             verify(frames > 0);
             verify(alive < 80, "delegates are bounded: " + alive);
         }
+
+        // The other way a long thread opens: switching back to it from another thread (the
+        // model is reset to the thread's branch; the runtime keeps the thread's messages).
+        function test_3_switch_to_10000_messages() {
+            fixtures.fill(chat, 10000);
+            tryVerify(() => lastMessageShown(), 5000);
+            const longId = chat.threadId;
+            chat.newThread();
+            tryVerify(() => chat.threadId !== longId && chat.messages.count === 0, 5000);
+            waitForRendering(thread.view);
+            const window = thread.Window.window;
+            let t0 = 0;
+            let frames = 0;
+            let shownAt = -1;
+            let shownFrame = 0;
+            const onFrame = function () {
+                ++frames;
+                if (shownAt < 0 && chat.messages.count === 10000 && lastMessageShown()) {
+                    shownAt = Date.now() - t0;
+                    shownFrame = frames;
+                }
+            };
+            window.frameSwapped.connect(onFrame);
+            t0 = Date.now();
+            chat.switchToThread(longId);
+            const switched = Date.now() - t0;
+            tryVerify(() => shownAt >= 0, 5000, "the last message is drawn");
+            window.frameSwapped.disconnect(onFrame);
+            compare(chat.threadId, longId);
+            const alive = messageDelegates();
+            console.log("figure: switch to a 10000-message thread to the first frame that draws the last message: "
+                        + shownAt + " ms (the switch, the model's reset and the view's move to the end "
+                        + switched + " ms; frame " + shownFrame + " after the switch); Message delegates alive: " + alive);
+            verify(alive < 80, "delegates are bounded: " + alive);
+            verify(thread.view.atYEnd, "the end of the thread is shown");
+        }
     }
 }

@@ -94,13 +94,16 @@ Item {
         // A change that brings in more rows than this jumps; a smaller one (a send, an edit, a
         // regenerate) keeps the delegates on screen and is followed as it streams.
         readonly property int jumpRows: 16
+        property int marginBeforeJump: 0
         function beginJump() {
+            if (!jumping)
+                marginBeforeJump = displayMarginEnd;
             jumping = true;
             displayMarginEnd = -(height + cacheBuffer + 1);
         }
         function endJump() {
             forceLayout();  // takes the change in while there is no room: no delegate is made
-            displayMarginEnd = 0;
+            displayMarginEnd = marginBeforeJump;
             jumping = false;
             followEnd();
         }
