@@ -6,6 +6,7 @@
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QtQuickTest>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -42,6 +43,13 @@ class Fixtures : public QObject {
     const double made_ms = static_cast<double>(made.nsecsElapsed()) / 1e6;
     chat->runtime()->thread().reset(std::move(messages));
     return made_ms;
+  }
+  /// The CPU time this thread (the GUI thread: it also renders, offscreen with the software
+  /// renderer) has used, in ms: on a shared machine, the work apart from the wait for a core.
+  Q_INVOKABLE double threadCpuMs() const {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
   }
   /// The resident set size of this process in KiB (Linux /proc), 0 when unknown.
   Q_INVOKABLE double residentKiB() const {

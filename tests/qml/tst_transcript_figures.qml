@@ -56,6 +56,8 @@ Item {
             let frames = 0;      // frames swapped from t0 on
             let shownAt = -1;    // the first frame that drew the last message
             let shownFrame = 0;  // which frame that was (1: the first one after t0)
+            let cpu0 = 0;
+            let shownCpu = -1;   // CPU ms of the GUI thread from t0 to that frame
             const onModel = function () {
                 if (modelAt < 0)
                     modelAt = Date.now() - t0;
@@ -64,12 +66,14 @@ Item {
                 ++frames;
                 if (shownAt < 0 && chat.messages.count === 10000 && lastMessageShown()) {
                     shownAt = Date.now() - t0;
+                    shownCpu = fixtures.threadCpuMs() - cpu0;
                     shownFrame = frames;
                 }
             };
             chat.messages.rowsAboutToBeRemoved.connect(onModel);
             chat.messages.rowsAboutToBeInserted.connect(onModel);
             window.frameSwapped.connect(onFrame);
+            cpu0 = fixtures.threadCpuMs();
             t0 = Date.now();
             const made = fixtures.fill(chat, 10000);  // makes the messages, then resets the thread
             settledAt = Date.now() - t0;
@@ -85,7 +89,8 @@ Item {
                         + " ms (making the messages " + Math.round(made) + " ms, the runtime's reset "
                         + Math.round(modelAt - made) + " ms, the model and the view's move to the end "
                         + (settledAt - modelAt) + " ms, then the frame (the last screen's delegates made, laid out and drawn) "
-                        + (shownAt - settledAt) + " ms; frame " + shownFrame + " after the reset); Message delegates alive: "
+                        + (shownAt - settledAt) + " ms; frame " + shownFrame + " after the reset; CPU time of the GUI thread "
+                        + Math.round(shownCpu) + " ms); Message delegates alive: "
                         + alive + "; resident memory +" + Math.round(kib) + " KiB ("
                         + (kib * 1024 / 10000).toFixed(0) + " bytes per message, runtime and model included)");
             verify(alive < 80, "delegates are bounded: " + alive);
@@ -128,14 +133,18 @@ Item {
             let frames = 0;
             let shownAt = -1;
             let shownFrame = 0;
+            let cpu0 = 0;
+            let shownCpu = -1;
             const onFrame = function () {
                 ++frames;
                 if (shownAt < 0 && chat.messages.count === 10000 && lastMessageShown()) {
                     shownAt = Date.now() - t0;
+                    shownCpu = fixtures.threadCpuMs() - cpu0;
                     shownFrame = frames;
                 }
             };
             window.frameSwapped.connect(onFrame);
+            cpu0 = fixtures.threadCpuMs();
             t0 = Date.now();
             chat.switchToThread(longId);
             const switched = Date.now() - t0;
@@ -145,7 +154,8 @@ Item {
             const alive = messageDelegates();
             console.log("figure: switch to a 10000-message thread to the first frame that draws the last message: "
                         + shownAt + " ms (the switch, the model's reset and the view's move to the end "
-                        + switched + " ms; frame " + shownFrame + " after the switch); Message delegates alive: " + alive);
+                        + switched + " ms; frame " + shownFrame + " after the switch; CPU time of the GUI thread "
+                        + Math.round(shownCpu) + " ms); Message delegates alive: " + alive);
             verify(alive < 80, "delegates are bounded: " + alive);
             verify(thread.view.atYEnd, "the end of the thread is shown");
         }
