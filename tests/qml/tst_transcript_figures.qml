@@ -120,10 +120,13 @@ Item {
         }
 
         // The other way a long thread opens: switching back to it from another thread (the
-        // model is reset to the thread's branch; the runtime keeps the thread's messages).
+        // model is reset to the thread's branch; the runtime keeps the thread's messages). The
+        // user had scrolled up in it: a thread opened is shown from its end all the same.
         function test_3_switch_to_10000_messages() {
             fixtures.fill(chat, 10000);
             tryVerify(() => lastMessageShown(), 5000);
+            mouseWheel(thread.view, thread.view.width / 2, thread.view.height / 2, 0, 600);
+            tryVerify(() => !thread.following && !thread.view.moving, 3000);
             const longId = chat.threadId;
             chat.newThread();
             tryVerify(() => chat.threadId !== longId && chat.messages.count === 0, 5000);
@@ -158,6 +161,7 @@ Item {
                         + Math.round(shownCpu) + " ms); Message delegates alive: " + alive);
             verify(alive < 80, "delegates are bounded: " + alive);
             verify(thread.view.atYEnd, "the end of the thread is shown");
+            verify(thread.following, "and followed");
         }
     }
 }
