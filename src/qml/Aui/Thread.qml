@@ -105,7 +105,11 @@ Item {
             forceLayout();  // takes the change in while there is no room: no delegate is made
             displayMarginEnd = marginBeforeJump;
             jumping = false;
-            followEnd();
+            // At the end whatever the view was doing (a jump was decided on while following, or
+            // for another thread): a flick of the old rows is cancelled.
+            autoScrolling = true;
+            positionViewAtEnd();
+            autoScrolling = false;
         }
         Connections {
             target: list.model
