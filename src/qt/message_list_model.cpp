@@ -130,6 +130,7 @@ void MessageListModel::reset_to(const MessageList& messages) {
   tree_size_ = thread_ ? thread_->repository().size() : 0;
   endResetModel();
   if (old_n != count()) Q_EMIT countChanged();
+  Q_EMIT rowsSettled();
 }
 
 void MessageListModel::sync() {
@@ -214,6 +215,7 @@ void MessageListModel::apply(const MessageList& next) {
     emit_row_changed(new_n - 1, {IsLastRole});
   }
   if (old_n != new_n) Q_EMIT countChanged();
+  if (diverge < old_n || diverge < new_n) Q_EMIT rowsSettled();
 }
 
 void MessageListModel::emit_row_changed(std::size_t row, const QList<int>& roles) {

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtQuickTest>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -73,10 +75,13 @@ class Fixtures : public QObject {
 
  public:
   /// Replaces the chat's thread with `n` messages, user and assistant in turn (a few lines of
-  /// Markdown each).
-  Q_INVOKABLE void fill(QObject* chat_object, int n) {
+  /// Markdown each). Returns the milliseconds spent making the messages, before the thread's
+  /// reset (the figures tell the two apart).
+  Q_INVOKABLE double fill(QObject* chat_object, int n) {
     auto* chat = qobject_cast<aui::qt::Chat*>(chat_object);
-    if (!chat || !chat->runtime()) return;
+    if (!chat || !chat->runtime()) return 0;
+    QElapsedTimer made;
+    made.start();
     std::vector<aui::ThreadMessageLike> messages;
     messages.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
@@ -87,7 +92,16 @@ class Fixtures : public QObject {
                : "Answer " + std::to_string(i / 2) +
                      ": it works **like this**, with `code` and a list:\n\n- one\n- two\n"));
     }
+    const double made_ms = static_cast<double>(made.nsecsElapsed()) / 1e6;
     chat->runtime()->thread().reset(std::move(messages));
+    return made_ms;
+  }
+  /// The CPU time this thread (the GUI thread: it also renders, offscreen with the software
+  /// renderer) has used, in ms: on a shared machine, the work apart from the wait for a core.
+  Q_INVOKABLE double threadCpuMs() const {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
   }
   /// Drops `urls` on the middle of `item` as the window system delivers a drop from a file
   /// manager: a drag enters the window there, moves, and drops, each event carrying the URLs in

@@ -439,6 +439,47 @@ TEST(MessageListModel, ApplyDiffsSnapshotsWithoutAThread) {
   EXPECT_EQ(spies.removed.count(), 1);
 }
 
+// rowsSettled is what a view positions itself on (Thread.qml opening a thread at its end): it must
+// come after every change of rows, once the model's own signals are out, and never for a change
+// that keeps the rows (a streamed update).
+TEST(MessageListModel, RowsSettledFollowsEachChangeOfRowsAndNothingElse) {
+  MessageListModel messages;
+  std::vector<std::string> events;
+  QObject::connect(&messages, &QAbstractItemModel::rowsInserted,
+                   [&] { events.push_back("inserted"); });
+  QObject::connect(&messages, &QAbstractItemModel::rowsRemoved,
+                   [&] { events.push_back("removed"); });
+  QObject::connect(&messages, &QAbstractItemModel::modelReset, [&] { events.push_back("reset"); });
+  QObject::connect(&messages, &QAbstractItemModel::dataChanged,
+                   [&] { events.push_back("changed"); });
+  QObject::connect(&messages, &MessageListModel::rowsSettled, [&] { events.push_back("settled"); });
+  std::vector<aui::MessagePtr> items;
+  for (int i = 0; i < 3; ++i) {
+    auto m = std::make_shared<aui::ThreadMessage>();
+    m->id = "x" + std::to_string(i);
+    m->content.push_back(aui::TextPart{"t"});
+    items.push_back(m);
+  }
+  const aui::MessageList list = aui::MessageList().append(items.begin(), items.end());
+  messages.apply(list);
+  EXPECT_EQ(events, (std::vector<std::string>{"inserted", "settled"}));
+
+  events.clear();  // the last message grows: its row changes, the rows stay
+  auto grown = std::make_shared<aui::ThreadMessage>(*items.back());
+  grown->content[0] = aui::TextPart{"t and more"};
+  const aui::MessageList streamed = list.set(2, grown);
+  messages.apply(streamed);
+  EXPECT_EQ(events, (std::vector<std::string>{"changed"}));
+
+  events.clear();  // shorter: the last row goes and the new last row hears it
+  messages.apply(streamed.take(2));
+  EXPECT_EQ(events, (std::vector<std::string>{"removed", "changed", "settled"}));
+
+  events.clear();
+  messages.set_thread(nullptr);
+  EXPECT_EQ(events, (std::vector<std::string>{"reset", "settled"}));
+}
+
 }  // namespace
 
 namespace {

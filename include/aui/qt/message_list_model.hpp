@@ -86,6 +86,10 @@ class MessageListModel final : public QAbstractListModel {
 
  Q_SIGNALS:
   void countChanged();
+  /// Emitted once a reset, or a change that removed or inserted rows, is complete: after the
+  /// model's own signals, so a view attached to the model has already taken the change in (a
+  /// view positions itself here, e.g. at the end of a thread it just opened).
+  void rowsSettled();
 
  private:
   void reset_to(const MessageList& messages);

@@ -610,6 +610,7 @@ namespace aui {
 
 ExportedMessageRepository from_array(std::vector<ThreadMessageLike> messages) {
   ExportedMessageRepository out;
+  out.messages.reserve(messages.size());
   std::optional<Id> parent;
   for (auto& like : messages) {
     const Id fallback = generate_id();
@@ -625,6 +626,7 @@ ExportedMessageRepository from_branchable_array(std::vector<BranchableItem> item
                                                 std::optional<Id> head_id) {
   ExportedMessageRepository out;
   out.head_id = std::move(head_id);
+  out.messages.reserve(items.size());
   for (auto& item : items) {
     if (!item.message.id)
       throw Error(ErrorKind::InvalidMessage, "fromBranchableArray: every item needs an id");

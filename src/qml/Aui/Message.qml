@@ -86,31 +86,36 @@ Item {
                     width: content.width
                 }
 
-                // The open edit of this message.
-                ColumnLayout {
+                // The open edit of this message. Made only while editing: a thread's view makes a
+                // Message per row it shows, and a text area with its buttons on every one of them
+                // was a good part of the cost of opening a thread.
+                Loader {
+                    active: root.editing
                     visible: root.editing
                     width: content.width
-                    TextArea {
-                        id: editArea
-                        objectName: "editArea"
-                        Layout.fillWidth: true
-                        wrapMode: TextEdit.Wrap
-                        text: root.editing ? root.chat.editComposer.text : ""
-                        onTextChanged: if (root.editing && root.chat.editComposer.text !== text) root.chat.editComposer.text = text
-                        Keys.onEscapePressed: root.chat.cancelEdit()
-                    }
-                    RowLayout {
-                        Button {
-                            objectName: "saveEditButton"
-                            text: qsTr("Send")
-                            highlighted: true
-                            enabled: root.editing && root.chat.editComposer.canSend
-                            onClicked: root.chat.editComposer.send()
+                    sourceComponent: ColumnLayout {
+                        TextArea {
+                            id: editArea
+                            objectName: "editArea"
+                            Layout.fillWidth: true
+                            wrapMode: TextEdit.Wrap
+                            text: root.editing ? root.chat.editComposer.text : ""
+                            onTextChanged: if (root.editing && root.chat.editComposer.text !== text) root.chat.editComposer.text = text
+                            Keys.onEscapePressed: root.chat.cancelEdit()
                         }
-                        Button {
-                            objectName: "cancelEditButton"
-                            text: qsTr("Cancel")
-                            onClicked: root.chat.cancelEdit()
+                        RowLayout {
+                            Button {
+                                objectName: "saveEditButton"
+                                text: qsTr("Send")
+                                highlighted: true
+                                enabled: root.editing && root.chat.editComposer.canSend
+                                onClicked: root.chat.editComposer.send()
+                            }
+                            Button {
+                                objectName: "cancelEditButton"
+                                text: qsTr("Cancel")
+                                onClicked: root.chat.cancelEdit()
+                            }
                         }
                     }
                 }
@@ -228,20 +233,29 @@ Item {
             spacing: Theme.spacing
             // Kept in the layout (opacity, not visible) so that hovering does not move the text.
             opacity: root.showActions || root.branchCount > 1 ? 1 : 0
-            BranchPicker {
-                chat: root.chat
-                messageId: root.messageId
-                branchNumber: root.branchNumber
-                branchCount: root.branchCount
+            // Both made only when they show (more than one branch; hover, the last message),
+            // for the same reason as the edit area: a view makes a Message per row on screen.
+            Loader {
+                active: root.branchCount > 1
+                visible: active
+                sourceComponent: BranchPicker {
+                    chat: root.chat
+                    messageId: root.messageId
+                    branchNumber: root.branchNumber
+                    branchCount: root.branchCount
+                }
             }
-            ActionBar {
-                visible: root.showActions && !root.editing && root.status !== "running"
-                chat: root.chat
-                messageId: root.messageId
-                role: root.role
-                text: root.text
-                feedback: root.feedback
-                speech: root.speech
+            Loader {
+                active: root.showActions && !root.editing && root.status !== "running"
+                visible: active
+                sourceComponent: ActionBar {
+                    chat: root.chat
+                    messageId: root.messageId
+                    role: root.role
+                    text: root.text
+                    feedback: root.feedback
+                    speech: root.speech
+                }
             }
         }
     }

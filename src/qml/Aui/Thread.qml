@@ -33,6 +33,9 @@ Item {
         // after an edit (QQuickLayout on a destroyed item; found by tst_chat's edit test).
         reuseItems: false
         cacheBuffer: 400
+        // No current item: a ListView otherwise makes the delegate of row 0 its current item and
+        // keeps it, whichever part of the thread is shown (one more Message for every thread).
+        currentIndex: -1
         boundsBehavior: Flickable.StopAtBounds
         // Header and footer rather than margins: positionViewAtEnd takes a footer into account
         // but leaves a bottom margin out (atYEnd would then never be true after it).
@@ -79,6 +82,51 @@ Item {
         onContentHeightChanged: Qt.callLater(followEnd)
         onCountChanged: Qt.callLater(followEnd)
         onHeightChanged: Qt.callLater(followEnd)
+
+        // Opening a thread (a switch, or a reset to many messages). Left alone, the view lays out
+        // the new rows from the first one — a screen and the cache buffer of delegates at the top
+        // of the thread — draws them, and only then moves to the end and makes the delegates of
+        // the last screen: twice the delegates, and frames of the wrong place. So while such a
+        // change comes in, the view gets no room past its position (a negative end margin: the
+        // change makes no delegate), and once the model has told it everything it is put at the
+        // end, where it makes only the delegates it shows, before anything is drawn.
+        property bool jumping: false
+        // A change that brings in more rows than this jumps; a smaller one (a send, an edit, a
+        // regenerate) keeps the delegates on screen and is followed as it streams.
+        readonly property int jumpRows: 16
+        property int marginBeforeJump: 0
+        function beginJump() {
+            if (!jumping)
+                marginBeforeJump = displayMarginEnd;
+            jumping = true;
+            displayMarginEnd = -(height + cacheBuffer + 1);
+        }
+        function endJump() {
+            forceLayout();  // takes the change in while there is no room: no delegate is made
+            displayMarginEnd = marginBeforeJump;
+            jumping = false;
+            // At the end whatever the view was doing (a jump was decided on while following, or
+            // for another thread): a flick of the old rows is cancelled.
+            autoScrolling = true;
+            positionViewAtEnd();
+            autoScrolling = false;
+        }
+        Connections {
+            target: list.model
+            function onModelAboutToBeReset() {
+                // Another thread: shown from its end, whatever was scrolled in the last one.
+                root.following = true;
+                list.beginJump();
+            }
+            function onRowsAboutToBeInserted(parent, first, last) {
+                if (root.following && !list.moving && last - first + 1 > list.jumpRows)
+                    list.beginJump();
+            }
+            function onRowsSettled() {
+                if (list.jumping)
+                    list.endJump();
+            }
+        }
     }
 
     // Back to the end when the user scrolled up.
