@@ -6,6 +6,7 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,7 +18,9 @@
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QUrl>
+#include <QtMath>
 #include <QtQuickTest>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -124,6 +127,35 @@ class Fixtures : public QObject {
   }
 
   /// A file's text ("" when it cannot be read): what the app wrote (the feedback file).
+  /// Whether `item` was drawn: the pixels of its area of the window that differ clearly from the
+  /// colour at the area's top-left corner. A label whose text is rendered has many; an empty one
+  /// (or one whose text failed to render) has none. The window is grabbed whole, in the screen's
+  /// pixels (two per item unit each way on a 200 % screen), and the item's area cut out by its
+  /// scene position (Qt 6.4's TestCase.grabImage keeps only the top-left of a scaled window).
+  Q_INVOKABLE int ink(QQuickItem* item) const {
+    if (!item || !item->window()) return 0;
+    const QImage image = item->window()->grabWindow();
+    // The grab's own devicePixelRatio says 1 under QT_SCALE_FACTOR: its size tells the scale.
+    const qreal dpr = static_cast<qreal>(image.width()) / item->window()->width();
+    const QRectF area = item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+    const QRect pixels =
+        QRect(QPoint(qFloor(area.left() * dpr), qFloor(area.top() * dpr)),
+              QPoint(qFloor(area.right() * dpr) - 1, qFloor(area.bottom() * dpr) - 1))
+            .intersected(image.rect());
+    if (pixels.isEmpty()) return 0;
+    const QColor bg = image.pixelColor(pixels.topLeft());
+    int n = 0;
+    for (int y = pixels.top(); y <= pixels.bottom(); ++y) {
+      for (int x = pixels.left(); x <= pixels.right(); ++x) {
+        const QColor c = image.pixelColor(x, y);
+        if (std::abs(c.redF() - bg.redF()) + std::abs(c.greenF() - bg.greenF()) +
+                std::abs(c.blueF() - bg.blueF()) >
+            0.5)
+          ++n;
+      }
+    }
+    return n;
+  }
   Q_INVOKABLE QString readFile(const QString& path) const {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return {};

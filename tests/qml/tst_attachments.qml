@@ -8,7 +8,6 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtTest
 import Aui
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -62,7 +61,7 @@ Item {
             waitForRendering(composer);
             const chip = findChild(composer, "attachmentChip");
             verify(chip !== null);
-            verify(Ink.count(this, top, chip) > 20, "a chip's name is drawn");
+            verify(fixtures.ink(chip) > 20, "a chip's name is drawn");
             // And they go out with the message.
             composer.input.forceActiveFocus();
             composer.input.text = "what are these?";

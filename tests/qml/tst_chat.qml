@@ -6,7 +6,6 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import QtTest
 import Aui
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -70,10 +69,10 @@ Item {
             const reply = delegateAt(1);
             verify(reply !== null);
             waitForRendering(reply);
-            verify(Ink.count(this, top, reply) > 200, "the reply's text is drawn");
+            verify(fixtures.ink(reply) > 200, "the reply's text is drawn");
             const user = findChild(delegateAt(0), "userText");
             compare(user.text, "hello there");
-            verify(Ink.count(this, top, user) > 30, "the user's text is drawn");
+            verify(fixtures.ink(user) > 30, "the user's text is drawn");
         }
 
         function test_2_shift_enter_is_a_newline() {
@@ -100,7 +99,7 @@ Item {
             const stopped = findChild(reply, "errorLabel");
             verify(stopped.visible);
             waitForRendering(reply);
-            verify(Ink.count(this, top, stopped) > 20, "“Stopped.” is drawn");
+            verify(fixtures.ink(stopped) > 20, "“Stopped.” is drawn");
         }
 
         function test_4_regenerate_and_branch_picker() {
@@ -120,7 +119,7 @@ Item {
             const label = findChild(reply, "branchLabel");
             tryCompare(label, "text", "2/2");
             waitForRendering(reply);
-            verify(Ink.count(this, top, label) > 10, "“2/2” is drawn");
+            verify(fixtures.ink(label) > 10, "“2/2” is drawn");
             mouseClick(findChild(reply, "previousBranchButton"));
             tryVerify(() => message(1).branchNumber === 1);
             compare(message(1).text, firstText);
@@ -193,7 +192,7 @@ Item {
             tryVerify(() => chat.composer.attachments[0].status === "complete" || chat.composer.attachments[0].status === "requires-action", 5000);
             compare(chat.composer.attachments[0].name, "README.md");
             waitForRendering(composer);
-            verify(Ink.count(this, top, chip) > 20, "its name is drawn");
+            verify(fixtures.ink(chip) > 20, "its name is drawn");
             sendTyped("what is in this file?");
             tryVerify(() => chat.messages.count === 2, 5000);
             compare(message(0).attachments.length, 1);

@@ -4,7 +4,6 @@ import QtQuick
 import QtQuick.Controls
 import QtTest
 import Aui
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -62,7 +61,7 @@ Item {
             const label = findChild(picker, "branchLabel");
             compare(label.text, "2/3");
             waitForRendering(picker);
-            verify(Ink.count(this, top, label) > 10);
+            verify(fixtures.ink(label) > 10);
             mouseClick(findChild(picker, "previousBranchButton"));
             mouseClick(findChild(picker, "nextBranchButton"));
             compare(previousSpy.count, 1);
@@ -82,7 +81,7 @@ Item {
         }
         function test_suggestions() {
             waitForRendering(suggestions);
-            verify(Ink.count(this, top, suggestions) > 50);
+            verify(fixtures.ink(suggestions) > 50);
             mouseClick(findChild(suggestions, "suggestion0"));
             compare(chosenSpy.count, 1);
             compare(chosenSpy.signalArguments[0][0], "What is aui?");
@@ -91,7 +90,7 @@ Item {
             compare(findChild(card, "toolCallState").text, "waiting for your approval");
             const title = findChild(card, "toolCallTitle");
             waitForRendering(card);
-            verify(Ink.count(this, top, title) > 20);
+            verify(fixtures.ink(title) > 20);
             mouseClick(findChild(card, "allowAlwaysButton"));
             compare(allowSpy.count, 1);
             compare(allowSpy.signalArguments[0][0], true);
@@ -105,14 +104,14 @@ Item {
             verify(!findChild(form, "humanToolAnswer").visible, "choices instead of a field");
             waitForRendering(form);
             const q = findChild(form, "humanToolQuestion");
-            verify(Ink.count(this, top, q) > 20);
+            verify(fixtures.ink(q) > 20);
             mouseClick(findChild(form, "humanToolDecline"));
             compare(answerSpy.count, 1);
             compare(answerSpy.signalArguments[0][1], true);
         }
         function test_message_alone() {
             waitForRendering(message);
-            verify(Ink.count(this, top, message) > 200);
+            verify(fixtures.ink(message) > 200);
             compare(findChild(message, "branchLabel").text, "1/2");
         }
         function test_approval_dialog_alone() {
@@ -121,7 +120,7 @@ Item {
             const q = findChild(dialog.contentItem, "approvalQuestion");
             verify(q.text.indexOf("rm_rf") >= 0);
             waitForRendering(dialog.contentItem);
-            verify(Ink.count(this, top, q) > 20);
+            verify(fixtures.ink(q) > 20);
             mouseClick(findChild(dialog.footer, "dialogAllowAlways"));
             compare(alwaysSpy.count, 1);
             compare(alwaysSpy.signalArguments[0][0], "g1");

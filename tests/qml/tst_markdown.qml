@@ -4,7 +4,6 @@ import QtQuick
 import QtTest
 import Aui
 import "../../src/qml/Aui/markdown.js" as Markdown
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -66,7 +65,7 @@ Item {
             md.markdown = "Hello **world**\n\n```sh\necho hi\n```\n";
             waitForRendering(md);
             tryVerify(() => findChild(md, "copyCodeButton") !== null);
-            verify(Ink.count(this, top, md) > 50, "the text is drawn");
+            verify(fixtures.ink(md) > 50, "the text is drawn");
         }
         function test_link_click_is_reported_and_checked() {
             md.markdown = "[bad](javascript:alert(1)) and [good](https://example.com)";

@@ -4,7 +4,6 @@ import QtQuick
 import QtQuick.Controls
 import QtTest
 import Aui
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -49,7 +48,7 @@ Item {
             tryVerify(() => findChild(view.itemAtIndex(0), "threadTitle").text === "Renamed chat", 5000);
             const title = findChild(view.itemAtIndex(0), "threadTitle");
             waitForRendering(view);
-            verify(Ink.count(this, top, title) > 30, "the new title is drawn");
+            verify(fixtures.ink(title) > 30, "the new title is drawn");
 
             // Archive: it leaves the list of regular threads for the archived one.
             const before = chat.threads.count;

@@ -6,7 +6,6 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import QtTest
 import Aui
-import "Ink.js" as Ink
 
 Item {
     id: top
@@ -58,7 +57,7 @@ Item {
             const question = findChild(dialog.contentItem, "approvalQuestion");
             verify(question.text.indexOf("deploy") >= 0);
             waitForRendering(dialog.contentItem);
-            verify(Ink.count(this, top, question) > 30, "the question is drawn");
+            verify(fixtures.ink(question) > 30, "the question is drawn");
             // The card in the message says it waits too.
             const state = findChild(delegateAt(1), "toolCallState");
             compare(state.text, "waiting for your approval");
@@ -95,7 +94,7 @@ Item {
             }, 5000, "the form asks");
             const question = findChild(delegateAt(1), "humanToolQuestion");
             waitForRendering(delegateAt(1));
-            verify(Ink.count(this, top, question) > 20, "the question is drawn");
+            verify(fixtures.ink(question) > 20, "the question is drawn");
             form.forceActiveFocus();
             form.text = "Sent, thanks";
             mouseClick(findChild(delegateAt(1), "humanToolSubmit"));
