@@ -23,16 +23,10 @@ dictation=1
 socket_name="aui-chat-dictation-test"
 source "$(dirname "$0")/../support/tmux_test.sh"
 
-keys() { tm send-keys -t "$session" "$@"; }
-type_text() { tm send-keys -t "$session" -l -- "$1"; }
-send() {
-  type_text "$1"
-  keys Enter
-}
 # Ctrl-C empties the editor (or cancels a reply); /quit then saves and leaves.
 quit_app() {
   keys C-c
-  send "/quit"
+  type_line "/quit"
   wait_for "exited 0"
   tm send-keys -t "$session" C-l  # a clear screen for the next run's waits
   tm clear-history -t "$session"
@@ -76,9 +70,9 @@ wait_for 'sh$'
 chat="'$app' --memory --new --demo-delay-ms 2 --suggestions off"
 
 # 1. Speak: the message read aloud into a WAV file.
-send "$chat --speech-wav '$wav'; echo \"exited \$?\""
+type_line "$chat --speech-wav '$wav'; echo \"exited \$?\""
 wait_for "Type a message"
-send "what is the weather like today"
+type_line "what is the weather like today"
 wait_for "Assistant"
 keys Tab
 wait_for "messages: c copy"
@@ -105,7 +99,7 @@ if [ "$dictation" = 0 ]; then
 fi
 
 # 2. The recording transcribed into the editor, after the text typed; nothing is sent.
-send "$chat --dictation-wav '$wav'; echo \"exited \$?\""
+type_line "$chat --dictation-wav '$wav'; echo \"exited \$?\""
 wait_for "Type a message"
 type_text "Note:"
 keys C-r
@@ -125,7 +119,7 @@ wait_for "what is the weather"
 quit_app
 
 # 3. The microphone (the stand-in): listening, the words so far, Ctrl-R stops, the words land.
-send "$chat --dictation; echo \"exited \$?\""
+type_line "$chat --dictation; echo \"exited \$?\""
 wait_for "Type a message"
 keys C-r
 wait_for "● listening"

@@ -21,25 +21,18 @@ command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exi
 socket_name="aui-chat-fsf-test"
 source "$(dirname "$0")/../support/tmux_test.sh"
 
-keys() { tm send-keys -t "$session" "$@"; }
-type_text() { tm send-keys -t "$session" -l -- "$1"; }
-send() {
-  type_text "$1"
-  keys Enter
-}
-pane() { tm display-message -p -t "$session" "$1"; }
 
 export_dir="$workdir/export"
 mkdir -p "$export_dir"
 # An interactive shell (job control for Ctrl-Z/fg); the app runs in it.
 tm new-session -d -s "$session" -x 100 -y 32 "env -i HOME='$workdir' PATH='$PATH' TERM=xterm-256color LANG=C.UTF-8 PS1='sh\$ ' bash --norc --noprofile -i"
 wait_for 'sh$'
-send "XDG_DATA_HOME='$workdir/data' '$app' --new --demo-delay-ms 5 --suggestions off; echo \"exited \$?\""
+type_line "XDG_DATA_HOME='$workdir/data' '$app' --new --demo-delay-ms 5 --suggestions off; echo \"exited \$?\""
 wait_for "Type a message"
 [ "$(pane '#{alternate_on}')" = 1 ] || fail "the app is not on the alternate screen"
 
 # Send, stream, Markdown: the demo's help is a list with inline code; rendered, no backticks.
-send "help"
+type_line "help"
 wait_for "• type anything"
 wait_for "allow it)"  # the reply's last words
 screen | grep -qF '`/regen`' && fail "inline code shown with its backticks (no Markdown)"
@@ -74,14 +67,14 @@ keys Escape
 wait_gone "messages: c copy"
 
 # The approval dialog: deny with a reason, then allow once, then always allow.
-send "deploy the web service"
+type_line "deploy the web service"
 wait_for "Allow the tool"
 keys Tab Tab Tab
 type_text "not today"
 keys Enter
 wait_for "reason: not today"
 wait_for "deploy · denied"
-send "deploy again"
+type_line "deploy again"
 wait_for "Allow the tool"
 # Esc closes the dialog; the call still waits, and its card takes the decision (a: allow once).
 keys Escape
@@ -93,20 +86,20 @@ wait_for "deploy · done"
 wait_for "demo)."  # the resumed reply's end (Esc during a reply would cancel it)
 keys Escape
 wait_gone "messages: c copy"
-send "deploy to staging"
+type_line "deploy to staging"
 wait_for "Allow the tool"
 type_text "a"
 wait_gone "Allow the tool"
-send "deploy once more"
+type_line "deploy once more"
 # Always allowed: no dialog asks, so the next message typed goes out (a dialog would have taken
 # its keys) and gets its reply.
 wait_for "deploy once more"
-send "hi quokka"
+type_line "hi quokka"
 wait_for 'quokka"'  # the word quoted in the demo's reply (the user's message has no quote)
 screen | grep -qF "Allow the tool" && fail "always allow asked again"
 
 # A human tool: the answer form opens; the answer becomes the call's result.
-send "send an email to bob"
+type_line "send an email to bob"
 wait_for "Answer for send_email"
 type_text '{"sent": true}'
 keys Enter
@@ -126,13 +119,13 @@ keys Escape
 wait_for "cancelled"
 
 # A /command: its output is shown in the app (a box for long output, Esc closes it).
-send "/history"
+type_line "/history"
 wait_for "1. user"
 keys Escape
 wait_gone "1. user"
 
 # A thread with hostile content, imported: shown as visible replacements, never acted on.
-send "/export $export_dir/t.json"
+type_line "/export $export_dir/t.json"
 wait_for "exported"
 python3 - "$export_dir/t.json" "$export_dir/hostile.json" <<'EOF'
 import json, sys
@@ -166,7 +159,7 @@ walk(json.load(open(sys.argv[1])))
 assert len(found) == 1, "the paste is %d messages" % len(found)
 assert found[0].count("pasteline ") == 2500, "the paste lost lines: %d" % found[0].count("pasteline ")
 EOF
-send "/import $export_dir/hostile.json"
+type_line "/import $export_dir/hostile.json"
 wait_for "HOSTILE ␛]0;PWNED␇"
 wait_for "⟨U+202E⟩evil"
 # The branch shown at export is the one shown after the import (with the e-mail's card), and a
@@ -176,7 +169,7 @@ case "$(pane '#{pane_title}')" in PWN*) fail "content set the window title" ;; e
 
 # A new thread (Ctrl-N), then the sidebar (Ctrl-T): switch to another thread and search.
 keys C-n
-send "sidebar check"
+type_line "sidebar check"
 wait_for 'check"'  # the word quoted in the demo's reply (the user's message has no quote)
 keys C-t
 wait_for "to search"
@@ -222,7 +215,7 @@ done
 keys C-z
 wait_for "Stopped"
 [ "$(pane '#{alternate_on}')" = 0 ] || fail "suspended, yet still on the alternate screen"
-send "fg"
+type_line "fg"
 wait_for "Type a message"
 [ "$(pane '#{alternate_on}')" = 1 ] || fail "resumed, yet not on the alternate screen"
 
@@ -230,7 +223,7 @@ wait_for "Type a message"
 # new thread (deploy is always allowed in the first).
 keys C-n
 wait_gone "pasteline"
-send "deploy before quitting"
+type_line "deploy before quitting"
 wait_for "Allow the tool"
 
 # Quit: two Ctrl-C on an empty editor. The terminal is restored.
@@ -239,16 +232,16 @@ wait_for "Press Ctrl-C again"
 keys C-c
 wait_gone "Type a message"
 # fg's status is the app's (the "exited" echo on its line ran when it stopped).
-send "echo \"status \$?\""
+type_line "echo \"status \$?\""
 wait_for "status 0"
 [ "$(pane '#{alternate_on}')" = 0 ] || fail "the alternate screen was not left"
 [ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is hidden after quitting"
-send "stty -a | tr ' ' '\\n' | grep -x echo && echo ECHO-ON"
+type_line "stty -a | tr ' ' '\\n' | grep -x echo && echo ECHO-ON"
 wait_for "ECHO-ON"
 
 # After a restart the waiting call's dialog opens again; allowed, the run resumes and shows the
 # tool's result.
-send "XDG_DATA_HOME='$workdir/data' '$app' --continue --demo-delay-ms 5 --suggestions off"
+type_line "XDG_DATA_HOME='$workdir/data' '$app' --continue --demo-delay-ms 5 --suggestions off"
 wait_for "Allow the tool"
 type_text "y"
 wait_gone "Allow the tool"

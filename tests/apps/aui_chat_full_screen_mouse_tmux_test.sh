@@ -19,11 +19,6 @@ command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exi
 socket_name="aui-chat-mouse-test"
 source "$(dirname "$0")/../support/tmux_test.sh"
 
-keys() { tm send-keys -t "$session" "$@"; }
-send() {
-  tm send-keys -t "$session" -l -- "$1"
-  keys Enter
-}
 # bytes SEQUENCE: writes SEQUENCE to the app as a terminal would (hex, so tmux parses nothing).
 bytes() {
   # shellcheck disable=SC2046
@@ -65,7 +60,7 @@ tm set-option -s set-clipboard on
 wait_for "Type a message"
 
 # A reply; then the demo's follow-up questions as chips.
-send "hello"
+type_line "hello"
 wait_for 'said "hello"'
 wait_for "What time is it in Tokyo?"
 [ "$(buffers)" = 0 ] || fail "a reply put something on the clipboard"
@@ -137,7 +132,7 @@ keys Escape
 wait_gone "messages: c copy"
 
 # A click on a tool card's action: the approval dialog closed (Esc), the card's [d] Deny decides.
-send "deploy the web service"
+type_line "deploy the web service"
 wait_for "Allow the tool"
 keys Escape
 wait_for "a tool call waits for you"
@@ -150,7 +145,7 @@ wait_gone "messages: c copy"
 
 # Model content never copies: a thread whose every text carries OSC 52 (and a title change),
 # imported and shown, leaves the one buffer the user's copy made as it was.
-send "/export $workdir/t.json"
+type_line "/export $workdir/t.json"
 wait_for "exported"
 python3 - "$workdir/t.json" "$workdir/hostile.json" <<'EOF'
 import json, sys
@@ -168,7 +163,7 @@ def walk(o):
 walk(data)
 json.dump(data, open(sys.argv[2], "w"))
 EOF
-send "/import $workdir/hostile.json"
+type_line "/import $workdir/hostile.json"
 wait_for "HOSTILE ␛]52;c;UFdORUQ=␇"
 [ "$(buffers)" = 1 ] || fail "content made a paste buffer ($(buffers) buffers)"
 [ "$(tm show-buffer)" = "$copied" ] || fail "content changed the clipboard: \"$(tm show-buffer)\""

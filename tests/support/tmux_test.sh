@@ -55,8 +55,12 @@ wait_gone() {
   fail "waiting for \"$1\" to go"
 }
 
-# type_line TEXT: types TEXT and Enter.
+# keys KEY...: tmux key names (Enter, C-t, ...) to the app; type_text TEXT: TEXT typed as it is;
+# type_line TEXT: typed, then Enter; pane FORMAT: a variable of the pane ('#{alternate_on}').
+keys() { tm send-keys -t "$session" "$@"; }
+type_text() { tm send-keys -t "$session" -l -- "$1"; }
 type_line() {
-  tm send-keys -t "$session" -l -- "$1"
-  tm send-keys -t "$session" Enter
+  type_text "$1"
+  keys Enter
 }
+pane() { tm display-message -p -t "$session" "$1"; }
