@@ -42,11 +42,7 @@ std::string trimmed(const std::string& s) {
 }
 
 std::string default_log_file() {
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/aui/aui-chat.log";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.local/state/aui/aui-chat.log";
-  return "aui-chat.log";
+  return xdg_file("XDG_STATE_HOME", ".local/state", "aui-chat.log", "aui-chat.log");
 }
 
 class QuietSuggestions final : public SuggestionAdapter {

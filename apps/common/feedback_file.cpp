@@ -2,16 +2,12 @@
 
 #include "feedback_file.hpp"
 
-#include <cstdlib>
+#include "paths.hpp"
 
 namespace aui::chat {
 
 std::string default_feedback_file() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/aui/feedback.jsonl";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.local/share/aui/feedback.jsonl";
-  return "aui-feedback.jsonl";
+  return xdg_file("XDG_DATA_HOME", ".local/share", "feedback.jsonl", "aui-feedback.jsonl");
 }
 
 std::shared_ptr<JsonLinesFeedbackAdapter> make_feedback_adapter(const std::string& path) {

@@ -20,6 +20,15 @@ std::string expand_user_path(const std::string& path) {
   return std::string(home) + path.substr(1);
 }
 
+std::string xdg_file(const char* variable, const char* home_default, const std::string& name,
+                     const std::string& fallback) {
+  if (const char* dir = std::getenv(variable); dir && *dir)
+    return std::string(dir) + "/aui/" + name;
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/" + home_default + "/aui/" + name;
+  return fallback;
+}
+
 void write_text_file(const std::string& path, const std::string& text) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));

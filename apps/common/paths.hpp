@@ -11,6 +11,13 @@ namespace aui::chat {
 /// "~user" forms, which a shell would expand before aui-chat sees them).
 std::string expand_user_path(const std::string& path);
 
+/// Where aui keeps its file `name` in an XDG base directory: "$VARIABLE/aui/NAME" when the
+/// environment variable `variable` (e.g. "XDG_DATA_HOME") is set, else
+/// "$HOME/HOME_DEFAULT/aui/NAME" (e.g. ".local/share"), else `fallback` (no home: the working
+/// directory).
+std::string xdg_file(const char* variable, const char* home_default, const std::string& name,
+                     const std::string& fallback);
+
 /// Writes `text` to `path` (replacing it). Throws std::runtime_error with a sentence naming the
 /// file and the system's reason ("cannot write /x/y.json: No such file or directory").
 void write_text_file(const std::string& path, const std::string& text);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace {
@@ -76,6 +77,52 @@ TEST_F(CompletePath, TheTildeStaysAsTyped) {
     ::unsetenv("HOME");
   }
   EXPECT_EQ(c.completed, "~/report.json");
+}
+
+// Sets an environment variable for one test and puts back what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) saved_ = old;
+    if (value) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+TEST(XdgFile, TheVariableThenTheHomeThenTheFallback) {
+  using aui::chat::xdg_file;
+  {
+    ScopedEnv state("XDG_STATE_HOME", "/x/state");
+    ScopedEnv home("HOME", "/home/u");
+    EXPECT_EQ(xdg_file("XDG_STATE_HOME", ".local/state", "a.log", "a.log"), "/x/state/aui/a.log");
+  }
+  {
+    ScopedEnv state("XDG_STATE_HOME", "");  // set but empty: as if unset
+    ScopedEnv home("HOME", "/home/u");
+    EXPECT_EQ(xdg_file("XDG_STATE_HOME", ".local/state", "a.log", "a.log"),
+              "/home/u/.local/state/aui/a.log");
+  }
+  {
+    ScopedEnv state("XDG_STATE_HOME", nullptr);
+    ScopedEnv home("HOME", nullptr);
+    EXPECT_EQ(xdg_file("XDG_STATE_HOME", ".local/state", "a.log", "fallback.log"), "fallback.log");
+  }
 }
 
 }  // namespace
