@@ -83,6 +83,8 @@ struct Servers {
   std::shared_ptr<McpServerConnection> files;
   fs::path dir;
   pid_t http_pid = -1;
+  /// Why the HTTP server could not be started, with its output (empty: it listens).
+  std::string http_problem;
   fs::path http_out;
   std::mutex progress_mutex;
   std::vector<McpToolProgress> progress;
@@ -116,9 +118,47 @@ struct Servers {
     files = McpServerConnection::create(f, options());
     files->start();
 
-    // The everything-server's Streamable HTTP mode, on a free port of 127.0.0.1.
-    const int port = free_port();
+    // The everything-server's Streamable HTTP mode, on a free port of 127.0.0.1. The port is
+    // free when chosen, but another process may take it before node listens (the server then
+    // exits): a server that ends without listening is started again on another port.
     http_out = dir.parent_path() / ("aui-mcp-http-" + std::to_string(::getpid()) + ".log");
+    int port = 0;
+    for (int attempt = 0; attempt < 3 && port == 0; ++attempt) {
+      const int candidate = free_port();
+      spawn_http_server(candidate);
+      bool exited = false;
+      const bool listening = test::eventually(
+          [&] {
+            if (port_open(candidate)) return true;
+            exited = ::waitpid(http_pid, nullptr, WNOHANG) == http_pid;
+            return exited;
+          },
+          kStart);
+      if (listening && !exited) {
+        port = candidate;
+      } else {
+        std::ifstream in(http_out);
+        std::stringstream text;
+        text << in.rdbuf();
+        http_problem += "port " + std::to_string(candidate) +
+                        (exited ? ": the server ended: " : ": never listened: ") + text.str() +
+                        "\n";
+        if (!exited) {
+          ::kill(http_pid, SIGKILL);
+          ::waitpid(http_pid, nullptr, 0);
+        }
+        http_pid = -1;
+      }
+    }
+    McpServerConfig h;
+    h.name = "web";
+    h.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+    h.headers = {{"Authorization", "Bearer not-a-real-token"}};
+    http = McpServerConnection::create(h, options());
+    if (port != 0) http->start();
+  }
+
+  void spawn_http_server(int port) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, http_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
@@ -134,12 +174,6 @@ struct Servers {
     char* argv[] = {node.data(), js.data(), mode.data(), nullptr};
     posix_spawnp(&http_pid, "node", &actions, nullptr, argv, envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    McpServerConfig h;
-    h.name = "web";
-    h.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
-    h.headers = {{"Authorization", "Bearer not-a-real-token"}};
-    http = McpServerConnection::create(h, options());
-    if (test::eventually([&] { return port_open(port); }, kStart)) http->start();
   }
 
   void stop() {
@@ -429,6 +463,8 @@ TEST_F(Reference, UnknownToolsAndBadArgumentsAreErrorResults) {
 }
 
 TEST_F(Reference, StreamableHttp) {
+  // Never started: why (the server's own output), not a timeout.
+  ASSERT_NE(servers->http->status().state, McpServerState::Stopped) << servers->http_problem;
   auto s = ready(servers->http);
   EXPECT_EQ(s->status().info.protocol_version, "2025-11-25");
   EXPECT_EQ(s->call_tool("echo", {{"message", "over http"}}).text, "Echo: over http");
