@@ -380,11 +380,13 @@ ChatModelAdapter make_demo_adapter(DemoOptions demo) {
     for (auto& call : calls) {
       const std::string args = call.args.dump();
       content.emplace_back(call);
-      auto& streamed = content.back().edit<ToolCallPart>();
       const std::size_t step = std::max<std::size_t>(4, args.size() / 3);
       for (std::size_t pos = 0; pos < args.size();) {
         if (options.stop_token.stop_requested()) return;
         pos = std::min(args.size(), pos + step);
+        // Taken anew each step: the part's storage is shared with the update yielded before
+        // (which the UI may be reading), and edit() unshares it only when called.
+        auto& streamed = content.back().edit<ToolCallPart>();
         streamed.args_text = Text(std::string_view(args).substr(0, pos));
         streamed.args = parse_partial_json(streamed.args_text.view());
         ChatModelRunResult r;
