@@ -356,9 +356,13 @@ void ChatThreads::search(const std::string& args,
                            std::exception_ptr failure) {
                 if (failure) return done(error_text(failure));
                 if (hits.empty()) out_ << "(no matches)\n";
+                const auto numbered_threads = numbers();  // once, not a numbering per hit
                 for (const auto& hit : hits) {
                   std::optional<long> number;
-                  if (auto item = list_.item(hit.thread_id)) number = number_of(item->id);
+                  if (auto item = list_.item(hit.thread_id)) {
+                    if (const auto n = numbered_threads.find(item->id); n != numbered_threads.end())
+                      number = n->second;
+                  }
                   if (number) {
                     out_ << "  thread " << *number << " (" << describe(hit.thread_id) << ")";
                   } else {
